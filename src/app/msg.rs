@@ -1,0 +1,39 @@
+//! Everything that can happen to the app, and everything it asks the world to do.
+
+use crossterm::event::KeyEvent;
+
+use crate::control::ActionRequest;
+use crate::domain::Timestamp;
+use crate::domain::rollout::Action;
+use crate::sources::{Report, SourceError};
+
+/// One event for `update`: input, time, a source's report, an action's outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize,
+    Tick(Timestamp),
+    /// A poll of source number `source` (an index into `AppState::sources`).
+    Source {
+        source: usize,
+        at: Timestamp,
+        result: Result<Report, SourceError>,
+    },
+    /// The outcome of action `id`: what the target said, or why it failed.
+    ActionDone {
+        id: u64,
+        action: Action,
+        at: Timestamp,
+        outcome: Result<String, String>,
+    },
+    /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
+    Terminate(&'static str),
+}
+
+/// What `update` asks the event loop to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Send an action through the control path (audit, call, audit).
+    Execute(ActionRequest),
+    Quit,
+}

@@ -1,0 +1,211 @@
+//! The whole state of the war room. Drawing reads it; only `update` writes it.
+
+use crate::domain::guardrail::Guardrails;
+use crate::domain::health::HealthMatrix;
+use crate::domain::plan::RolloutPlan;
+use crate::domain::rollout::{Action, RolloutStatus};
+use crate::domain::timeline::Timeline;
+use crate::domain::{Span, Timestamp};
+use crate::sources::{SourceInfo, SourceKind};
+
+/// What the war room is connected to, shown as the mode badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunMode {
+    /// The embedded simulated rollout: nothing real is touched.
+    Demo,
+    /// A real rollout.
+    Live,
+}
+
+impl RunMode {
+    pub fn label(self) -> &'static str {
+        match self {
+            RunMode::Demo => "DEMO",
+            RunMode::Live => "LIVE",
+        }
+    }
+}
+
+/// What an action applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionScope {
+    /// Every region of the rollout.
+    Rollout,
+}
+
+impl ActionScope {
+    pub fn label(&self) -> &'static str {
+        match self {
+            ActionScope::Rollout => "all regions",
+        }
+    }
+}
+
+/// An action waiting for the operator's confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingAction {
+    pub action: Action,
+    pub scope: ActionScope,
+}
+
+impl PendingAction {
+    /// The keys that confirm it. Rollback takes only `y`, typed on purpose;
+    /// pause takes a second `p`, so pausing is two keystrokes.
+    pub fn confirm_keys(&self) -> &'static [char] {
+        match self.action {
+            Action::Rollback => &['y'],
+            Action::Pause | Action::Resume => &['p', 'y', '\n'],
+            Action::Promote => &['y', '\n'],
+        }
+    }
+}
+
+/// What is drawn over the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help,
+    Confirm(PendingAction),
+}
+
+/// An action sent and not yet answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InFlight {
+    pub id: u64,
+    pub action: Action,
+    pub since: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeLevel {
+    Info,
+    Warn,
+    Error,
+}
+
+/// A one-line message to the operator: an outcome, a refusal, a breach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub at: Timestamp,
+    pub level: NoticeLevel,
+    pub text: String,
+}
+
+impl Notice {
+    /// How long a notice stays on screen.
+    pub fn lifetime() -> Span {
+        Span::seconds(10)
+    }
+}
+
+/// How a source is doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceHealth {
+    pub info: SourceInfo,
+    pub last_ok: Option<Timestamp>,
+    /// The latest error, while the source keeps failing.
+    pub error: Option<String>,
+    pub failures: u32,
+}
+
+impl SourceHealth {
+    pub fn new(info: SourceInfo) -> Self {
+        SourceHealth {
+            info,
+            last_ok: None,
+            error: None,
+            failures: 0,
+        }
+    }
+}
+
+/// Everything the screen shows and the keys act on.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub plan: RolloutPlan,
+    pub mode: RunMode,
+    pub read_only: bool,
+    pub operator: String,
+    pub now: Timestamp,
+    pub rollout: Option<RolloutStatus>,
+    pub health: HealthMatrix,
+    pub guardrails: Guardrails,
+    pub sources: Vec<SourceHealth>,
+    pub timeline: Timeline,
+    pub overlay: Overlay,
+    pub in_flight: Option<InFlight>,
+    pub notice: Option<Notice>,
+    /// The selected row of the health matrix.
+    pub selected: usize,
+    /// Index into `theme_names` of the theme in use.
+    pub theme: usize,
+    pub theme_names: Vec<String>,
+    pub next_action_id: u64,
+    /// Set when something on screen changed since the last draw.
+    pub dirty: bool,
+}
+
+impl AppState {
+    pub fn new(
+        plan: RolloutPlan,
+        mode: RunMode,
+        sources: Vec<SourceInfo>,
+        theme_names: Vec<String>,
+        now: Timestamp,
+    ) -> Self {
+        AppState {
+            health: HealthMatrix::new(plan.regions.iter().cloned()),
+            guardrails: Guardrails::new(plan.stop_conditions.clone()),
+            plan,
+            mode,
+            read_only: false,
+            operator: String::new(),
+            now,
+            rollout: None,
+            sources: sources.into_iter().map(SourceHealth::new).collect(),
+            timeline: Timeline::default(),
+            overlay: Overlay::None,
+            in_flight: None,
+            notice: None,
+            selected: 0,
+            theme: 0,
+            theme_names,
+            next_action_id: 1,
+            dirty: true,
+        }
+    }
+
+    /// The canary's traffic share in `region`, as the deployment source last said.
+    pub fn canary_weight(&self, region: &str) -> Option<u8> {
+        self.rollout
+            .as_ref()
+            .and_then(|r| r.regions.iter().find(|x| x.region == region))
+            .map(|r| r.canary_weight)
+    }
+
+    /// Age of the freshest and of the stalest source's last good poll; `None`
+    /// for the stalest when some source has never answered.
+    pub fn data_ages(&self) -> (Option<Span>, Option<Option<Span>>) {
+        let ages: Vec<Option<Span>> = self
+            .sources
+            .iter()
+            .map(|s| s.last_ok.map(|t| (self.now - t).max(Span::zero())))
+            .collect();
+        let freshest = ages.iter().flatten().min().copied();
+        let stalest = if ages.iter().any(Option::is_none) {
+            Some(None)
+        } else {
+            ages.iter().flatten().max().copied().map(Some)
+        };
+        (freshest, stalest)
+    }
+
+    /// True when the metrics behind the matrix are older than the plan allows.
+    pub fn metrics_stale(&self) -> bool {
+        self.sources
+            .iter()
+            .filter(|s| s.info.kind == SourceKind::Metrics)
+            .any(|s| s.last_ok.is_none_or(|t| self.now - t > self.plan.stale_after))
+    }
+}

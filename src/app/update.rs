@@ -1,0 +1,294 @@
+//! `update`: the only place the state changes. Pure apart from the state it
+//! is given: no I/O, no clock; the outside world arrives as messages and
+//! leaves as effects.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::msg::{Effect, Msg};
+use super::state::{ActionScope, AppState, InFlight, Notice, NoticeLevel, Overlay, PendingAction};
+use crate::control::ActionRequest;
+use crate::domain::Timestamp;
+use crate::domain::rollout::{Action, Phase, RolloutStatus, check_action};
+use crate::domain::timeline::EventKind;
+use crate::sources::{Report, SourceError};
+
+/// Apply one message to the state and return what the world should do.
+pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) if key.kind != KeyEventKind::Release => {
+            state.dirty = true;
+            on_key(state, key)
+        }
+        Msg::Key(_) => vec![],
+        Msg::Resize => {
+            state.dirty = true;
+            vec![]
+        }
+        Msg::Tick(now) => {
+            on_tick(state, now);
+            vec![]
+        }
+        Msg::Source { source, at, result } => {
+            state.dirty = true;
+            on_source(state, source, at, result);
+            vec![]
+        }
+        Msg::ActionDone {
+            id,
+            action,
+            at,
+            outcome,
+        } => {
+            state.dirty = true;
+            on_action_done(state, id, action, at, outcome);
+            vec![]
+        }
+        Msg::Terminate(_) => vec![Effect::Quit],
+    }
+}
+
+fn on_tick(state: &mut AppState, now: Timestamp) {
+    // The header's ages and countdown change every second: redraw once a tick.
+    state.now = now;
+    state.dirty = true;
+    if state
+        .notice
+        .as_ref()
+        .is_some_and(|n| now - n.at > Notice::lifetime())
+    {
+        state.notice = None;
+    }
+}
+
+fn notify(state: &mut AppState, level: NoticeLevel, text: impl Into<String>) {
+    state.notice = Some(Notice {
+        at: state.now,
+        level,
+        text: text.into(),
+    });
+}
+
+fn is_ctrl_c(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c')
+}
+
+fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    if is_ctrl_c(&key) {
+        return vec![Effect::Quit];
+    }
+    match state.overlay.clone() {
+        Overlay::Confirm(pending) => on_confirm_key(state, pending, key),
+        Overlay::Help => {
+            match key.code {
+                KeyCode::Char('q') => return vec![Effect::Quit],
+                KeyCode::Char('?') | KeyCode::Esc | KeyCode::Enter => state.overlay = Overlay::None,
+                _ => {}
+            }
+            vec![]
+        }
+        Overlay::None => on_dashboard_key(state, key),
+    }
+}
+
+fn on_dashboard_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Char('q') => return vec![Effect::Quit],
+        KeyCode::Char('?') => state.overlay = Overlay::Help,
+        KeyCode::Char('t') => {
+            state.theme = (state.theme + 1) % state.theme_names.len().max(1);
+            let name = state.theme_names.get(state.theme).cloned().unwrap_or_default();
+            notify(state, NoticeLevel::Info, format!("theme: {name}"));
+        }
+        KeyCode::Char('p') => {
+            let paused = state.rollout.as_ref().is_some_and(|r| r.phase == Phase::Paused);
+            ask(state, if paused { Action::Resume } else { Action::Pause });
+        }
+        KeyCode::Char('P') => ask(state, Action::Promote),
+        KeyCode::Char('r') => ask(state, Action::Rollback),
+        KeyCode::Down | KeyCode::Char('j') => {
+            let last = state.health.regions().len().saturating_sub(1);
+            state.selected = (state.selected + 1).min(last);
+        }
+        KeyCode::Up | KeyCode::Char('k') => state.selected = state.selected.saturating_sub(1),
+        KeyCode::Home | KeyCode::Char('g') => state.selected = 0,
+        KeyCode::End | KeyCode::Char('G') => {
+            state.selected = state.health.regions().len().saturating_sub(1);
+        }
+        KeyCode::Esc => state.notice = None,
+        _ => {}
+    }
+    vec![]
+}
+
+/// Open the confirmation for `action`, or say why it cannot be taken now.
+fn ask(state: &mut AppState, action: Action) {
+    if state.read_only {
+        notify(state, NoticeLevel::Warn, "read-only: actions are disabled on this screen");
+        return;
+    }
+    if let Some(f) = &state.in_flight {
+        let text = format!("refused: {} is still in flight; wait for its outcome", f.action);
+        notify(state, NoticeLevel::Warn, text);
+        return;
+    }
+    let Some(rollout) = &state.rollout else {
+        notify(state, NoticeLevel::Warn, "refused: no state from the deployment source yet");
+        return;
+    };
+    if let Err(refusal) = check_action(action, rollout, &state.plan.waves) {
+        notify(state, NoticeLevel::Warn, format!("cannot {action}: {refusal}"));
+        return;
+    }
+    state.overlay = Overlay::Confirm(PendingAction {
+        action,
+        scope: ActionScope::Rollout,
+    });
+}
+
+fn on_confirm_key(state: &mut AppState, pending: PendingAction, key: KeyEvent) -> Vec<Effect> {
+    let typed = match key.code {
+        KeyCode::Char(c) => Some(c),
+        KeyCode::Enter => Some('\n'),
+        _ => None,
+    };
+    if typed.is_some_and(|c| pending.confirm_keys().contains(&c)) {
+        state.overlay = Overlay::None;
+        return confirm(state, pending);
+    }
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
+            state.overlay = Overlay::None;
+            notify(state, NoticeLevel::Info, format!("{} cancelled", pending.action));
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// The operator confirmed: record the request and hand it to the control path.
+fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
+    // The rollout may have moved on while the modal was open: check again.
+    if let Some(rollout) = &state.rollout
+        && let Err(refusal) = check_action(pending.action, rollout, &state.plan.waves)
+    {
+        notify(state, NoticeLevel::Warn, format!("cannot {}: {refusal}", pending.action));
+        return vec![];
+    }
+    let id = state.next_action_id;
+    state.next_action_id += 1;
+    state.in_flight = Some(InFlight {
+        id,
+        action: pending.action,
+        since: state.now,
+    });
+    let text = format!("{} asked to {} ({})", state.operator, pending.action, pending.scope.label());
+    state.timeline.push(state.now, EventKind::ActionAttempt, text);
+    notify(state, NoticeLevel::Info, format!("{}: sent…", pending.action));
+    vec![Effect::Execute(ActionRequest {
+        id,
+        action: pending.action,
+        scope: pending.scope,
+        service: state.plan.service.clone(),
+        stable_version: state.plan.stable_version.clone(),
+        canary_version: state.plan.canary_version.clone(),
+        operator: state.operator.clone(),
+        reason: None,
+    })]
+}
+
+fn on_action_done(state: &mut AppState, id: u64, action: Action, at: Timestamp, outcome: Result<String, String>) {
+    if state.in_flight.as_ref().is_some_and(|f| f.id == id) {
+        state.in_flight = None;
+    }
+    match outcome {
+        Ok(what) => {
+            state.timeline.push(at, EventKind::ActionOk, format!("{action} done: {what}"));
+            notify(state, NoticeLevel::Info, format!("{action} done: {what}"));
+        }
+        Err(why) => {
+            state.timeline.push(at, EventKind::ActionFailed, format!("{action} failed: {why}"));
+            notify(state, NoticeLevel::Error, format!("{action} failed: {why}"));
+        }
+    }
+}
+
+fn on_source(state: &mut AppState, index: usize, at: Timestamp, result: Result<Report, SourceError>) {
+    let Some(source) = state.sources.get_mut(index) else {
+        tracing::warn!(index, "report from an unknown source");
+        return;
+    };
+    let name = source.info.name.clone();
+    let report = match result {
+        Ok(report) => {
+            if source.error.take().is_some() {
+                state.timeline.push(at, EventKind::Source, format!("{name} answering again"));
+            }
+            source.last_ok = Some(at);
+            source.failures = 0;
+            report
+        }
+        Err(e) => {
+            source.failures += 1;
+            if source.error.is_none() {
+                state.timeline.push(at, EventKind::Source, format!("{name} failing: {e}"));
+            }
+            source.error = Some(e.0);
+            return;
+        }
+    };
+    match report {
+        Report::Rollout(status) => on_rollout(state, at, status),
+        Report::Metrics(samples) => {
+            state.health.ingest_poll(at, &samples);
+            let weights: Vec<(String, u8)> = state
+                .rollout
+                .iter()
+                .flat_map(|r| r.regions.iter().map(|x| (x.region.clone(), x.canary_weight)))
+                .collect();
+            let watched = |region: &str| weights.iter().any(|(r, w)| r == region && *w > 0);
+            let tripped = state.guardrails.evaluate(&state.health, &watched, at);
+            for t in tripped {
+                let Some(cond) = state.guardrails.conditions().get(t.condition) else {
+                    continue;
+                };
+                let value = t.value.map(|v| cond.signal.format(v)).unwrap_or_default();
+                let text = format!(
+                    "BREACH {cond} in {} ({value}) → {}",
+                    t.region,
+                    cond.consequence.label()
+                );
+                state.timeline.push(at, EventKind::Breach, text.clone());
+                notify(state, NoticeLevel::Error, text);
+            }
+        }
+    }
+}
+
+/// Take in a deployment report, noting on the timeline what changed.
+fn on_rollout(state: &mut AppState, at: Timestamp, status: RolloutStatus) {
+    let previous = state.rollout.as_ref();
+    let wave_changed = previous.is_none_or(|p| p.wave != status.wave);
+    let phase_changed = previous.is_none_or(|p| p.phase != status.phase);
+    if wave_changed && let Some(wave) = state.plan.waves.waves.get(status.wave) {
+        let text = format!(
+            "wave {}/{} {}: {}% in {}",
+            status.wave + 1,
+            state.plan.waves.len(),
+            wave.name,
+            wave.weight,
+            wave.scope
+        );
+        state.timeline.push(at, EventKind::Progress, text);
+    }
+    if phase_changed && (previous.is_some() || status.phase != Phase::Progressing) {
+        let mut text = format!("rollout {}", status.phase.label());
+        if let Some(m) = &status.message {
+            text = format!("{text}: {m}");
+        }
+        state.timeline.push(at, EventKind::Progress, text);
+    }
+    state.rollout = Some(status);
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,124 @@
+//! Actions on a rollout and their record. Every action takes one path:
+//! confirmed in `update` → audit "attempt" → call the target → audit
+//! "outcome" → a message back to the app.
+
+pub mod audit;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::app::Msg;
+use crate::app::state::ActionScope;
+use crate::clock::Clock;
+use crate::domain::rollout::Action;
+use audit::{AuditLog, AuditRecord};
+
+/// A confirmed action, with everything the audit log needs to say about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRequest {
+    pub id: u64,
+    pub action: Action,
+    pub scope: ActionScope,
+    pub service: String,
+    pub stable_version: String,
+    pub canary_version: String,
+    pub operator: String,
+    pub reason: Option<String>,
+}
+
+/// Why a target did not carry out an action.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ControlError {
+    #[error("refused by the target: {0}")]
+    Refused(String),
+    #[error("target unreachable: {0}")]
+    Unreachable(String),
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+}
+
+/// The future a control call returns.
+pub type ControlFuture<'a> = Pin<Box<dyn Future<Output = Result<String, ControlError>> + Send + 'a>>;
+
+/// Something that can carry out actions on a rollout: the simulator, Argo
+/// Rollouts, a deploy API. It answers with a short description of what it did.
+pub trait DeploymentControl: Send + Sync {
+    fn apply<'a>(&'a self, request: &'a ActionRequest) -> ControlFuture<'a>;
+}
+
+/// Runs confirmed actions in the background and reports back by message.
+#[derive(Clone)]
+pub struct Executor {
+    control: Arc<dyn DeploymentControl>,
+    audit: Arc<AuditLog>,
+    clock: Arc<dyn Clock>,
+    tx: mpsc::Sender<Msg>,
+    timeout: Duration,
+}
+
+impl Executor {
+    pub fn new(
+        control: Arc<dyn DeploymentControl>,
+        audit: Arc<AuditLog>,
+        clock: Arc<dyn Clock>,
+        tx: mpsc::Sender<Msg>,
+        timeout: Duration,
+    ) -> Self {
+        Executor {
+            control,
+            audit,
+            clock,
+            tx,
+            timeout,
+        }
+    }
+
+    /// Start `request` on its own task; its outcome arrives as `Msg::ActionDone`.
+    pub fn execute(&self, request: ActionRequest) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let msg = this.perform(&request).await;
+            // The app may have quit meanwhile; the audit log has the outcome.
+            let _ = this.tx.send(msg).await;
+        });
+    }
+
+    /// Audit the attempt, call the target, audit the outcome. An action whose
+    /// attempt cannot be recorded is not sent.
+    pub async fn perform(&self, request: &ActionRequest) -> Msg {
+        let done = |outcome| Msg::ActionDone {
+            id: request.id,
+            action: request.action,
+            at: self.clock.now(),
+            outcome,
+        };
+        let attempt = AuditRecord::attempt(request, self.clock.now());
+        if let Err(e) = self.audit.append(&attempt) {
+            tracing::error!(error = %e, "audit log write failed; action not sent");
+            return done(Err(format!("not sent: {e}")));
+        }
+        tracing::info!(action = %request.action, id = request.id, "action sent");
+        let result = match tokio::time::timeout(self.timeout, self.control.apply(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(ControlError::Timeout(self.timeout)),
+        };
+        let outcome = AuditRecord::outcome(request, self.clock.now(), &result);
+        let audit_failed = self.audit.append(&outcome).err();
+        tracing::info!(action = %request.action, id = request.id, ok = result.is_ok(), "action done");
+        let result = result.map_err(|e| e.to_string());
+        match audit_failed {
+            None => done(result),
+            Some(e) => {
+                tracing::error!(error = %e, "audit log write failed for an outcome");
+                done(Err(match result {
+                    Ok(what) => format!("{what}, but the outcome is not in the audit log: {e}"),
+                    Err(why) => format!("{why}; the outcome is not in the audit log: {e}"),
+                }))
+            }
+        }
+    }
+}

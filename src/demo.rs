@@ -1,0 +1,138 @@
+//! The demo rollout without a terminal or a runtime: the simulator's reports
+//! fed through `update` second by second, exactly as the live loop would feed
+//! them. Snapshots, screenshots and benchmarks draw from this.
+
+use chrono::TimeZone;
+
+use crate::app::state::{AppState, RunMode};
+use crate::app::{Msg, update};
+use crate::domain::rollout::Action;
+use crate::domain::{Span, Timestamp};
+use crate::sim::{Fleet, FleetSpec};
+use crate::sources::Report;
+use crate::sources::simulator::source_infos;
+
+/// A fixed start time, so rendered moments are the same on every machine.
+pub fn epoch() -> Timestamp {
+    chrono::Utc
+        .with_ymd_and_hms(2026, 3, 14, 9, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+/// Step by step replay of a simulated rollout.
+pub struct Replay {
+    pub fleet: Fleet,
+    pub state: AppState,
+    pub now: Timestamp,
+}
+
+impl Replay {
+    /// A replay at the start of `spec`'s rollout.
+    pub fn new(spec: FleetSpec, theme_names: Vec<String>) -> Replay {
+        let start = epoch();
+        let plan = spec.plan.clone();
+        let mut state = AppState::new(plan, RunMode::Demo, source_infos(), theme_names, start);
+        state.operator = "demo".to_string();
+        Replay {
+            fleet: Fleet::new(spec, start),
+            state,
+            now: start,
+        }
+    }
+
+    /// One second of the live loop: a tick, a rollout report and a poll.
+    pub fn step(&mut self) {
+        self.now += Span::seconds(1);
+        let now = self.now;
+        self.fleet.advance(now);
+        update(&mut self.state, Msg::Tick(now));
+        let status = self.fleet.status();
+        let samples = self.fleet.sample(now);
+        for (source, report) in [(0, Report::Rollout(status)), (1, Report::Metrics(samples))] {
+            update(
+                &mut self.state,
+                Msg::Source {
+                    source,
+                    at: now,
+                    result: Ok(report),
+                },
+            );
+        }
+    }
+
+    /// Run until `seconds` after the start.
+    pub fn run_to(&mut self, seconds: i64) -> &mut Self {
+        while self.now < epoch() + Span::seconds(seconds) {
+            self.step();
+        }
+        self
+    }
+
+    /// Have the simulator carry out `action` now, as a confirmed keypress
+    /// would, and record its outcome as the app would receive it.
+    pub fn act(&mut self, action: Action) -> &mut Self {
+        let outcome = self
+            .fleet
+            .apply(action, self.now)
+            .map(|()| format!("simulator: {action} applied"))
+            .map_err(|e| e.to_string());
+        let id = self.state.next_action_id;
+        self.state.next_action_id += 1;
+        update(
+            &mut self.state,
+            Msg::ActionDone {
+                id,
+                action,
+                at: self.now,
+                outcome,
+            },
+        );
+        self
+    }
+}
+
+/// The theme names in the order `t` cycles through them.
+pub fn built_in_theme_names() -> Vec<String> {
+    crate::theme::BUILT_IN.iter().map(|(n, _)| n.to_string()).collect()
+}
+
+/// The demo state `seconds` into the default scenario.
+pub fn state_at(spec: FleetSpec, seconds: i64) -> AppState {
+    let mut replay = Replay::new(spec, built_in_theme_names());
+    replay.run_to(seconds);
+    replay.state
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::guardrail::GuardrailState;
+    use crate::domain::rollout::Phase;
+
+    #[test]
+    fn the_default_fault_breaches_a_stop_condition() {
+        let state = state_at(FleetSpec::demo(42), 85);
+        let breached: Vec<_> = state
+            .guardrails
+            .status()
+            .iter()
+            .filter(|s| matches!(s.state, GuardrailState::Breach { .. }))
+            .filter_map(|s| s.region.clone())
+            .collect();
+        assert!(breached.iter().any(|r| r == "us-east-1"), "{breached:?}");
+    }
+
+    #[test]
+    fn the_calm_demo_completes_without_breach() {
+        let state = state_at(FleetSpec::calm(42), 200);
+        assert_eq!(state.rollout.as_ref().map(|r| r.phase), Some(Phase::Complete));
+        assert!(
+            state
+                .guardrails
+                .status()
+                .iter()
+                .all(|s| !matches!(s.state, GuardrailState::Breach { .. }))
+        );
+    }
+}

@@ -1,0 +1,368 @@
+//! Stop conditions: thresholds on the canary's signals that, held for long
+//! enough, call for an alert, a pause or a rollback.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use super::health::{Cell, HealthMatrix, Signal, Verdict, VersionRole};
+use super::{Span, Timestamp};
+
+/// Which way a signal goes bad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Above,
+    Below,
+}
+
+/// What the plan says happens when a condition is breached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consequence {
+    Alert,
+    Pause,
+    Rollback,
+}
+
+impl Consequence {
+    pub fn label(self) -> &'static str {
+        match self {
+            Consequence::Alert => "alert",
+            Consequence::Pause => "pause",
+            Consequence::Rollback => "rollback",
+        }
+    }
+}
+
+/// A fixed threshold on one canary signal, per region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StopCondition {
+    pub signal: Signal,
+    pub direction: Direction,
+    /// Past this the condition is a warning: close to tripping.
+    pub warn: f64,
+    /// Past this, for `hold`, the condition is breached.
+    pub breach: f64,
+    pub hold: Span,
+    pub consequence: Consequence,
+}
+
+impl StopCondition {
+    fn past(&self, value: f64, limit: f64) -> bool {
+        match self.direction {
+            Direction::Above => value > limit,
+            Direction::Below => value < limit,
+        }
+    }
+
+    /// The instantaneous verdict for one value: no duration involved.
+    pub fn judge(&self, value: Option<f64>) -> Verdict {
+        match value {
+            None => Verdict::NoData,
+            Some(v) if self.past(v, self.breach) => Verdict::Breach,
+            Some(v) if self.past(v, self.warn) => Verdict::Warning,
+            Some(_) => Verdict::Healthy,
+        }
+    }
+}
+
+impl fmt::Display for StopCondition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = match self.direction {
+            Direction::Above => '>',
+            Direction::Below => '<',
+        };
+        write!(
+            f,
+            "{} {op} {} for {}s",
+            self.signal.label(),
+            self.signal.format(self.breach),
+            self.hold.num_seconds()
+        )
+    }
+}
+
+/// The verdict of one matrix cell: the worst of the stop conditions judged on
+/// its latest values, `Stale` when its data is too old, `NoData` when there is
+/// nothing to judge. Never `Healthy` without numbers.
+pub fn judge_cell(cell: Option<&Cell>, conditions: &[StopCondition], stale: bool) -> Verdict {
+    let Some(cell) = cell.filter(|c| c.last_seen.is_some()) else {
+        return Verdict::NoData;
+    };
+    if stale {
+        return Verdict::Stale;
+    }
+    if cell.missing {
+        return Verdict::NoData;
+    }
+    conditions
+        .iter()
+        .map(|c| c.judge(cell.latest(c.signal)))
+        .max()
+        .unwrap_or(Verdict::Healthy)
+}
+
+/// Where a stop condition stands, across the regions it watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuardrailState {
+    Ok,
+    Warning,
+    /// Past the threshold, not yet for long enough.
+    Tripping { since: Timestamp },
+    Breach { since: Timestamp },
+    NoData,
+}
+
+impl GuardrailState {
+    /// The cell verdict whose colour and glyph the state is shown with.
+    pub fn verdict(self) -> Verdict {
+        match self {
+            GuardrailState::Ok => Verdict::Healthy,
+            GuardrailState::Warning | GuardrailState::Tripping { .. } => Verdict::Warning,
+            GuardrailState::Breach { .. } => Verdict::Breach,
+            GuardrailState::NoData => Verdict::NoData,
+        }
+    }
+
+    fn urgency(self) -> u8 {
+        match self {
+            GuardrailState::Ok => 0,
+            GuardrailState::Warning => 1,
+            GuardrailState::NoData => 2,
+            GuardrailState::Tripping { .. } => 3,
+            GuardrailState::Breach { .. } => 4,
+        }
+    }
+}
+
+/// A condition's state, with the region that drives it and its value there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConditionStatus {
+    pub state: GuardrailState,
+    pub region: Option<String>,
+    pub value: Option<f64>,
+}
+
+/// A condition newly breached in a region by the latest evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tripped {
+    pub condition: usize,
+    pub region: String,
+    pub value: Option<f64>,
+}
+
+/// The stop conditions of a plan and how long each has been past its limit,
+/// per region.
+#[derive(Debug, Clone, Default)]
+pub struct Guardrails {
+    conditions: Vec<StopCondition>,
+    past_since: Vec<HashMap<String, Timestamp>>,
+    breached: Vec<HashMap<String, bool>>,
+    status: Vec<ConditionStatus>,
+}
+
+impl Guardrails {
+    pub fn new(conditions: Vec<StopCondition>) -> Self {
+        let n = conditions.len();
+        Guardrails {
+            conditions,
+            past_since: vec![HashMap::new(); n],
+            breached: vec![HashMap::new(); n],
+            status: vec![
+                ConditionStatus {
+                    state: GuardrailState::NoData,
+                    region: None,
+                    value: None,
+                };
+                n
+            ],
+        }
+    }
+
+    pub fn conditions(&self) -> &[StopCondition] {
+        &self.conditions
+    }
+
+    pub fn status(&self) -> &[ConditionStatus] {
+        &self.status
+    }
+
+    /// Judge the canary in every region where it should be taking traffic
+    /// (`watched`), and return the conditions that became breached just now.
+    pub fn evaluate(
+        &mut self,
+        matrix: &HealthMatrix,
+        watched: &dyn Fn(&str) -> bool,
+        now: Timestamp,
+    ) -> Vec<Tripped> {
+        let mut tripped = Vec::new();
+        for (ci, cond) in self.conditions.iter().enumerate() {
+            let mut worst: Option<ConditionStatus> = None;
+            for region in matrix.regions().iter().filter(|r| watched(r)) {
+                let value = matrix
+                    .cell_by_name(region, VersionRole::Canary)
+                    .and_then(|c| c.latest(cond.signal));
+                let state = match cond.judge(value) {
+                    Verdict::Breach => {
+                        let since = *self.past_since[ci].entry(region.clone()).or_insert(now);
+                        if now - since >= cond.hold {
+                            let was = self.breached[ci].insert(region.clone(), true);
+                            if was != Some(true) {
+                                tripped.push(Tripped {
+                                    condition: ci,
+                                    region: region.clone(),
+                                    value,
+                                });
+                            }
+                            GuardrailState::Breach { since }
+                        } else {
+                            GuardrailState::Tripping { since }
+                        }
+                    }
+                    verdict => {
+                        self.past_since[ci].remove(region);
+                        self.breached[ci].remove(region);
+                        match verdict {
+                            Verdict::Warning => GuardrailState::Warning,
+                            Verdict::Healthy => GuardrailState::Ok,
+                            _ => GuardrailState::NoData,
+                        }
+                    }
+                };
+                let candidate = ConditionStatus {
+                    state,
+                    region: Some(region.clone()),
+                    value,
+                };
+                if worst
+                    .as_ref()
+                    .is_none_or(|w| candidate.state.urgency() > w.state.urgency())
+                {
+                    worst = Some(candidate);
+                }
+            }
+            self.status[ci] = worst.unwrap_or(ConditionStatus {
+                state: GuardrailState::NoData,
+                region: None,
+                value: None,
+            });
+        }
+        tripped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::health::Sample;
+
+    fn t(s: i64) -> Timestamp {
+        Timestamp::default() + Span::seconds(s)
+    }
+
+    fn error_rate_over_2pct() -> StopCondition {
+        StopCondition {
+            signal: Signal::ErrorRate,
+            direction: Direction::Above,
+            warn: 0.01,
+            breach: 0.02,
+            hold: Span::seconds(10),
+            consequence: Consequence::Alert,
+        }
+    }
+
+    fn poll(m: &mut HealthMatrix, at: i64, eu: f64, us: f64) {
+        let s = |region: &str, value| Sample {
+            region: region.into(),
+            version: VersionRole::Canary,
+            signal: Signal::ErrorRate,
+            value,
+        };
+        m.ingest_poll(t(at), &[s("eu", eu), s("us", us)]);
+    }
+
+    #[test]
+    fn judge_has_four_outcomes() {
+        let c = error_rate_over_2pct();
+        assert_eq!(c.judge(None), Verdict::NoData);
+        assert_eq!(c.judge(Some(0.001)), Verdict::Healthy);
+        assert_eq!(c.judge(Some(0.015)), Verdict::Warning);
+        assert_eq!(c.judge(Some(0.05)), Verdict::Breach);
+    }
+
+    #[test]
+    fn breach_needs_the_hold_and_fires_once() {
+        let mut g = Guardrails::new(vec![error_rate_over_2pct()]);
+        let mut m = HealthMatrix::default();
+        let all = |_: &str| true;
+        poll(&mut m, 0, 0.001, 0.05);
+        assert!(g.evaluate(&m, &all, t(0)).is_empty());
+        assert_eq!(g.status()[0].state, GuardrailState::Tripping { since: t(0) });
+        assert_eq!(g.status()[0].region.as_deref(), Some("us"));
+        poll(&mut m, 10, 0.001, 0.06);
+        let tripped = g.evaluate(&m, &all, t(10));
+        assert_eq!(tripped.len(), 1);
+        assert_eq!(tripped[0].region, "us");
+        assert_eq!(g.status()[0].state, GuardrailState::Breach { since: t(0) });
+        poll(&mut m, 11, 0.001, 0.06);
+        assert!(g.evaluate(&m, &all, t(11)).is_empty(), "a breach is reported once");
+    }
+
+    #[test]
+    fn recovery_resets_the_clock() {
+        let mut g = Guardrails::new(vec![error_rate_over_2pct()]);
+        let mut m = HealthMatrix::default();
+        let all = |_: &str| true;
+        poll(&mut m, 0, 0.001, 0.05);
+        g.evaluate(&m, &all, t(0));
+        poll(&mut m, 5, 0.001, 0.001);
+        g.evaluate(&m, &all, t(5));
+        assert_eq!(g.status()[0].state, GuardrailState::Ok);
+        poll(&mut m, 12, 0.001, 0.05);
+        g.evaluate(&m, &all, t(12));
+        assert_eq!(g.status()[0].state, GuardrailState::Tripping { since: t(12) });
+    }
+
+    #[test]
+    fn unwatched_regions_do_not_count_and_nothing_watched_is_no_data() {
+        let mut g = Guardrails::new(vec![error_rate_over_2pct()]);
+        let mut m = HealthMatrix::default();
+        poll(&mut m, 0, 0.001, 0.05);
+        g.evaluate(&m, &|r| r == "eu", t(0));
+        assert_eq!(g.status()[0].state, GuardrailState::Ok);
+        g.evaluate(&m, &|_| false, t(0));
+        assert_eq!(g.status()[0].state, GuardrailState::NoData);
+    }
+
+    #[test]
+    fn a_watched_region_without_numbers_is_no_data_not_ok() {
+        let mut g = Guardrails::new(vec![error_rate_over_2pct()]);
+        let mut m = HealthMatrix::default();
+        poll(&mut m, 0, 0.001, f64::NAN);
+        g.evaluate(&m, &|_| true, t(0));
+        assert_eq!(g.status()[0].state, GuardrailState::NoData);
+        assert_eq!(g.status()[0].region.as_deref(), Some("us"));
+    }
+
+    #[test]
+    fn a_cell_is_judged_on_its_worst_signal_and_never_healthy_blind() {
+        let conditions = vec![error_rate_over_2pct()];
+        let mut m = HealthMatrix::default();
+        assert_eq!(judge_cell(None, &conditions, false), Verdict::NoData);
+        poll(&mut m, 0, 0.001, 0.05);
+        let eu = m.cell_by_name("eu", VersionRole::Canary);
+        let us = m.cell_by_name("us", VersionRole::Canary);
+        assert_eq!(judge_cell(eu, &conditions, false), Verdict::Healthy);
+        assert_eq!(judge_cell(us, &conditions, false), Verdict::Breach);
+        assert_eq!(judge_cell(eu, &conditions, true), Verdict::Stale);
+        poll(&mut m, 1, f64::NAN, 0.001);
+        let eu = m.cell_by_name("eu", VersionRole::Canary);
+        assert_eq!(judge_cell(eu, &conditions, false), Verdict::NoData);
+        m.ingest_poll(t(2), &[]);
+        let us = m.cell_by_name("us", VersionRole::Canary);
+        assert_eq!(judge_cell(us, &conditions, false), Verdict::NoData);
+    }
+
+    #[test]
+    fn describes_itself_in_display_units() {
+        assert_eq!(error_rate_over_2pct().to_string(), "error rate > 2.00% for 10s");
+    }
+}

@@ -1,0 +1,14 @@
+//! Pure data and pure functions of a rollout: waves, health, stop conditions,
+//! the timeline. Nothing here does I/O or knows about the terminal.
+
+pub mod guardrail;
+pub mod health;
+pub mod plan;
+pub mod rollout;
+pub mod timeline;
+
+/// A point in time. Every timestamp comes from the clock the app is given.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;
+
+/// A span of time (holds, data ages, time in breach).
+pub type Span = chrono::TimeDelta;

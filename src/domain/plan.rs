@@ -1,0 +1,18 @@
+//! The rollout plan: what is rolled out, where, in which waves, and what stops it.
+
+use super::Span;
+use super::guardrail::StopCondition;
+use super::rollout::WavePlan;
+
+/// Everything the war room knows about a rollout before any source reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RolloutPlan {
+    pub service: String,
+    pub stable_version: String,
+    pub canary_version: String,
+    pub regions: Vec<String>,
+    pub waves: WavePlan,
+    pub stop_conditions: Vec<StopCondition>,
+    /// Data older than this is shown as stale.
+    pub stale_after: Span,
+}

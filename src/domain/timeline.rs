@@ -1,0 +1,80 @@
+//! What happened during the rollout, newest last, capped.
+
+use std::collections::VecDeque;
+
+use super::Timestamp;
+
+/// The kind of an event, which decides its glyph and colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// A wave started, the rollout completed, paused or resumed.
+    Progress,
+    /// A stop condition was breached.
+    Breach,
+    /// An operator asked for an action.
+    ActionAttempt,
+    /// An action succeeded.
+    ActionOk,
+    /// An action failed or was refused.
+    ActionFailed,
+    /// A source failed or recovered.
+    Source,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub at: Timestamp,
+    pub kind: EventKind,
+    pub text: String,
+}
+
+/// The rollout's history as the war room saw it.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    events: VecDeque<Event>,
+}
+
+impl Timeline {
+    /// How many events are kept; older ones fall off.
+    pub const CAPACITY: usize = 500;
+
+    pub fn push(&mut self, at: Timestamp, kind: EventKind, text: impl Into<String>) {
+        if self.events.len() == Self::CAPACITY {
+            self.events.pop_front();
+        }
+        self.events.push_back(Event {
+            at,
+            kind,
+            text: text.into(),
+        });
+    }
+
+    /// Events, newest first.
+    pub fn newest_first(&self) -> impl Iterator<Item = &Event> {
+        self.events.iter().rev()
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_newest_within_capacity() {
+        let mut t = Timeline::default();
+        for i in 0..Timeline::CAPACITY + 3 {
+            t.push(Timestamp::default(), EventKind::Progress, format!("e{i}"));
+        }
+        assert_eq!(t.len(), Timeline::CAPACITY);
+        let newest = t.newest_first().next().map(|e| e.text.clone());
+        assert_eq!(newest.as_deref(), Some(format!("e{}", Timeline::CAPACITY + 2).as_str()));
+    }
+}

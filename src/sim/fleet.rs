@@ -1,0 +1,316 @@
+//! The simulated fleet's state machine and its signals.
+
+use crate::domain::health::{Sample, Signal, VersionRole};
+use crate::domain::rollout::{Action, Phase, Refusal, RegionRollout, RolloutStatus, check_action};
+use crate::domain::{Span, Timestamp};
+
+use super::scenario::FleetSpec;
+
+/// Requests are judged over a window this long: it sets how noisy a rate is at
+/// low traffic, the way a `rate(...[15s])` would be.
+const WINDOW_SECONDS: f64 = 15.0;
+
+/// A running simulated rollout.
+#[derive(Debug, Clone)]
+pub struct Fleet {
+    spec: FleetSpec,
+    started: Timestamp,
+    last: Timestamp,
+    phase: Phase,
+    wave: usize,
+    held: Span,
+    message: Option<String>,
+    /// Slow multiplicative drift of each region's traffic, around 1.0.
+    load: Vec<f64>,
+    rng: fastrand::Rng,
+}
+
+impl Fleet {
+    /// A rollout that starts its first wave at `now`.
+    pub fn new(spec: FleetSpec, now: Timestamp) -> Fleet {
+        let rng = fastrand::Rng::with_seed(spec.seed);
+        let load = vec![1.0; spec.profiles.len()];
+        Fleet {
+            spec,
+            started: now,
+            last: now,
+            phase: Phase::Progressing,
+            wave: 0,
+            held: Span::zero(),
+            message: None,
+            load,
+            rng,
+        }
+    }
+
+    pub fn spec(&self) -> &FleetSpec {
+        &self.spec
+    }
+
+    /// Move the rollout's clock to `now`: holds run down while progressing and
+    /// a wave whose hold has passed gives way to the next.
+    pub fn advance(&mut self, now: Timestamp) {
+        let dt = (now - self.last).max(Span::zero());
+        self.last = self.last.max(now);
+        if self.phase != Phase::Progressing {
+            return;
+        }
+        self.held += dt;
+        let waves = &self.spec.plan.waves.waves;
+        while let Some(w) = waves.get(self.wave) {
+            if self.held < w.hold {
+                break;
+            }
+            if self.wave + 1 == waves.len() {
+                self.phase = Phase::Complete;
+                self.held = w.hold;
+                self.message = Some(format!("{} serves all traffic", self.spec.plan.canary_version));
+                break;
+            }
+            self.held -= w.hold;
+            self.wave += 1;
+        }
+    }
+
+    /// Obey an operator's action, or say why it cannot be done.
+    pub fn apply(&mut self, action: Action, now: Timestamp) -> Result<(), Refusal> {
+        self.advance(now);
+        check_action(action, &self.status(), &self.spec.plan.waves)?;
+        match action {
+            Action::Pause => self.phase = Phase::Paused,
+            Action::Resume => self.phase = Phase::Progressing,
+            Action::Promote => {
+                self.wave += 1;
+                self.held = Span::zero();
+                self.phase = Phase::Progressing;
+            }
+            Action::Rollback => {
+                self.phase = Phase::RolledBack;
+                self.message = Some(format!(
+                    "all traffic back on {}",
+                    self.spec.plan.stable_version
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The canary's share of traffic in region `i`, in percent.
+    fn canary_weight(&self, region: &str) -> u8 {
+        match self.phase {
+            Phase::RolledBack | Phase::Aborted => 0,
+            _ => self.spec.plan.waves.weight_in(self.wave, region),
+        }
+    }
+
+    /// What a deployment source would report now.
+    pub fn status(&self) -> RolloutStatus {
+        RolloutStatus {
+            phase: self.phase,
+            wave: self.wave,
+            held: self.held,
+            message: self.message.clone(),
+            regions: self
+                .spec
+                .profiles
+                .iter()
+                .map(|p| RegionRollout {
+                    region: p.name.clone(),
+                    canary_weight: self.canary_weight(&p.name),
+                })
+                .collect(),
+            observed_at: self.last,
+        }
+    }
+
+    fn normal(&mut self) -> f64 {
+        // Box–Muller; 1 - f64() keeps the logarithm finite.
+        let u1 = 1.0 - self.rng.f64();
+        let u2 = self.rng.f64();
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+
+    /// One poll of every signal for every region and version that takes
+    /// traffic. A version with no traffic has no samples, as in Prometheus.
+    pub fn sample(&mut self, now: Timestamp) -> Vec<Sample> {
+        self.advance(now);
+        let elapsed = now - self.started;
+        let mut out = Vec::with_capacity(self.spec.profiles.len() * 8);
+        for i in 0..self.spec.profiles.len() {
+            let drift = 0.02 * self.normal();
+            self.load[i] = (self.load[i] * (1.0 + drift)).clamp(0.85, 1.15);
+            let profile = self.spec.profiles[i].clone();
+            let weight = f64::from(self.canary_weight(&profile.name)) / 100.0;
+            for version in VersionRole::ALL {
+                let share = match version {
+                    VersionRole::Stable => 1.0 - weight,
+                    VersionRole::Canary => weight,
+                };
+                let rps = profile.rps * self.load[i] * share;
+                if rps <= 0.0 {
+                    continue;
+                }
+                let (extra_errors, slowdown) = match version {
+                    VersionRole::Canary => self.fault_effect(&profile.name, elapsed),
+                    VersionRole::Stable => (0.0, 1.0),
+                };
+                let requests = (rps * WINDOW_SECONDS).max(1.0);
+                let p = (profile.error_rate + extra_errors).min(1.0);
+                // Binomial noise: small traffic gives jumpy ratios.
+                let sd = (p * (1.0 - p) / requests).sqrt();
+                let error_rate = (p + sd * self.normal()).clamp(0.0, 1.0);
+                let client_errors = (0.004 * (1.0 + 0.2 * self.normal())).max(0.0);
+                let success_rate = (1.0 - error_rate - client_errors).clamp(0.0, 1.0);
+                let jitter = 0.05 + 2.0 / requests.sqrt();
+                let p99 = (profile.p99 * slowdown * (1.0 + jitter * self.normal())).max(0.001);
+                let region = &profile.name;
+                let mut push = |signal, value| {
+                    out.push(Sample {
+                        region: region.clone(),
+                        version,
+                        signal,
+                        value,
+                    })
+                };
+                push(Signal::RequestRate, rps);
+                push(Signal::ErrorRate, error_rate);
+                push(Signal::LatencyP99, p99);
+                push(Signal::SuccessRate, success_rate);
+            }
+        }
+        out
+    }
+
+    /// Extra error rate and latency factor the scripted faults add to the
+    /// canary in `region` at `elapsed`.
+    fn fault_effect(&self, region: &str, elapsed: Span) -> (f64, f64) {
+        self.spec
+            .faults
+            .iter()
+            .filter(|f| f.region == region)
+            .fold((0.0, 1.0), |(err, lat), f| {
+                let k = f.intensity(elapsed);
+                (err + k * f.error_rate, lat * (1.0 + k * (f.latency_factor - 1.0)))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::FleetSpec;
+
+    fn t0() -> Timestamp {
+        Timestamp::default()
+    }
+
+    fn at(s: i64) -> Timestamp {
+        t0() + Span::seconds(s)
+    }
+
+    fn mean(samples: &[Sample], region: &str, version: VersionRole, signal: Signal) -> Option<f64> {
+        let v: Vec<f64> = samples
+            .iter()
+            .filter(|s| s.region == region && s.version == version && s.signal == signal)
+            .map(|s| s.value)
+            .collect();
+        (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    }
+
+    #[test]
+    fn waves_advance_on_their_own_and_complete() {
+        let mut f = Fleet::new(FleetSpec::calm(1), t0());
+        f.advance(at(29));
+        assert_eq!(f.status().wave, 0);
+        f.advance(at(31));
+        assert_eq!(f.status().wave, 1);
+        assert_eq!(f.status().held, Span::seconds(1));
+        f.advance(at(1000));
+        assert_eq!(f.status().phase, Phase::Complete);
+        assert_eq!(f.status().wave, 3);
+    }
+
+    #[test]
+    fn pause_freezes_the_hold_and_resume_continues_it() {
+        let mut f = Fleet::new(FleetSpec::calm(1), t0());
+        f.apply(Action::Pause, at(10)).ok();
+        f.advance(at(100));
+        assert_eq!(f.status().phase, Phase::Paused);
+        assert_eq!(f.status().held, Span::seconds(10));
+        assert_eq!(f.apply(Action::Pause, at(101)), Err(Refusal::AlreadyPaused));
+        f.apply(Action::Resume, at(110)).ok();
+        f.advance(at(115));
+        assert_eq!(f.status().held, Span::seconds(15));
+    }
+
+    #[test]
+    fn promote_moves_to_the_next_wave_and_refuses_past_the_last() {
+        let mut f = Fleet::new(FleetSpec::calm(1), t0());
+        for expected in 1..4 {
+            assert_eq!(f.apply(Action::Promote, at(1)), Ok(()));
+            assert_eq!(f.status().wave, expected);
+        }
+        assert_eq!(f.apply(Action::Promote, at(2)), Err(Refusal::NoNextWave(4)));
+    }
+
+    #[test]
+    fn rollback_sends_all_traffic_to_stable() {
+        let mut f = Fleet::new(FleetSpec::demo(1), t0());
+        f.advance(at(40));
+        f.apply(Action::Rollback, at(40)).ok();
+        assert!(f.status().regions.iter().all(|r| r.canary_weight == 0));
+        let samples = f.sample(at(41));
+        assert!(samples.iter().all(|s| s.version == VersionRole::Stable));
+        assert!(matches!(f.apply(Action::Pause, at(42)), Err(Refusal::Finished(..))));
+    }
+
+    #[test]
+    fn only_regions_in_scope_have_canary_samples() {
+        let mut f = Fleet::new(FleetSpec::demo(1), t0());
+        let samples = f.sample(at(1));
+        let canary_regions: Vec<&str> = samples
+            .iter()
+            .filter(|s| s.version == VersionRole::Canary)
+            .map(|s| s.region.as_str())
+            .collect();
+        assert!(!canary_regions.is_empty());
+        assert!(canary_regions.iter().all(|r| *r == "eu-west-1"));
+    }
+
+    #[test]
+    fn same_seed_same_signals() {
+        let mut a = Fleet::new(FleetSpec::demo(9), t0());
+        let mut b = Fleet::new(FleetSpec::demo(9), t0());
+        assert_eq!(a.sample(at(5)), b.sample(at(5)));
+    }
+
+    #[test]
+    fn the_scripted_fault_raises_only_the_faulty_canary() {
+        let mut f = Fleet::new(FleetSpec::demo(3), t0());
+        let mut samples = Vec::new();
+        for s in 75..=85 {
+            samples.extend(f.sample(at(s)));
+        }
+        let bad = mean(&samples, "us-east-1", VersionRole::Canary, Signal::ErrorRate);
+        let base = mean(&samples, "us-east-1", VersionRole::Stable, Signal::ErrorRate);
+        let other = mean(&samples, "eu-west-1", VersionRole::Canary, Signal::ErrorRate);
+        assert!(bad.is_some_and(|v| v > 0.05), "faulty canary error rate {bad:?}");
+        assert!(base.is_some_and(|v| v < 0.01), "stable error rate {base:?}");
+        assert!(other.is_some_and(|v| v < 0.01), "healthy canary error rate {other:?}");
+        let slow = mean(&samples, "us-east-1", VersionRole::Canary, Signal::LatencyP99);
+        assert!(slow.is_some_and(|v| v > 0.40), "faulty canary p99 {slow:?}");
+    }
+
+    #[test]
+    fn noise_stays_near_the_profile() {
+        let mut f = Fleet::new(FleetSpec::calm(5), t0());
+        let mut samples = Vec::new();
+        for s in 0..20 {
+            samples.extend(f.sample(at(s)));
+        }
+        let err = mean(&samples, "eu-west-1", VersionRole::Stable, Signal::ErrorRate);
+        let p99 = mean(&samples, "eu-west-1", VersionRole::Stable, Signal::LatencyP99);
+        assert!(err.is_some_and(|v| (v - 0.003).abs() < 0.001), "{err:?}");
+        assert!(p99.is_some_and(|v| (v - 0.190).abs() < 0.02), "{p99:?}");
+    }
+}

@@ -1,0 +1,213 @@
+//! What a simulated fleet looks like: regions and their traffic, the plan, and
+//! the faults the scenario scripts.
+
+use crate::domain::Span;
+use crate::domain::guardrail::{Consequence, Direction, StopCondition};
+use crate::domain::health::Signal;
+use crate::domain::plan::RolloutPlan;
+use crate::domain::rollout::{Scope, Wave, WavePlan};
+
+/// The normal behaviour of one region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionProfile {
+    pub name: String,
+    /// Requests per second across both versions.
+    pub rps: f64,
+    /// Share of requests that fail with no fault, 0..=1.
+    pub error_rate: f64,
+    /// p99 latency in seconds with no fault.
+    pub p99: f64,
+}
+
+/// A scripted regression in the canary of one region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fault {
+    pub region: String,
+    /// Time from the start of the rollout until the fault begins.
+    pub starts_after: Span,
+    /// Time the fault takes to reach its peak.
+    pub ramp: Span,
+    /// Extra error rate at the peak, 0..=1.
+    pub error_rate: f64,
+    /// Latency multiplier at the peak (1.0 = none).
+    pub latency_factor: f64,
+}
+
+impl Fault {
+    /// How far into the fault the fleet is at `elapsed`, 0..=1.
+    pub fn intensity(&self, elapsed: Span) -> f64 {
+        if elapsed < self.starts_after {
+            return 0.0;
+        }
+        let into = (elapsed - self.starts_after).num_milliseconds() as f64;
+        let ramp = self.ramp.num_milliseconds().max(1) as f64;
+        (into / ramp).min(1.0)
+    }
+}
+
+/// A whole simulated rollout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetSpec {
+    pub plan: RolloutPlan,
+    pub profiles: Vec<RegionProfile>,
+    pub faults: Vec<Fault>,
+    pub seed: u64,
+}
+
+fn profile(name: &str, rps: f64, error_rate: f64, p99_ms: f64) -> RegionProfile {
+    RegionProfile {
+        name: name.to_string(),
+        rps,
+        error_rate,
+        p99: p99_ms / 1000.0,
+    }
+}
+
+fn default_stop_conditions() -> Vec<StopCondition> {
+    let hold = Span::seconds(15);
+    vec![
+        StopCondition {
+            signal: Signal::ErrorRate,
+            direction: Direction::Above,
+            warn: 0.01,
+            breach: 0.02,
+            hold,
+            consequence: Consequence::Alert,
+        },
+        StopCondition {
+            signal: Signal::LatencyP99,
+            direction: Direction::Above,
+            warn: 0.32,
+            breach: 0.40,
+            hold,
+            consequence: Consequence::Alert,
+        },
+        StopCondition {
+            signal: Signal::SuccessRate,
+            direction: Direction::Below,
+            warn: 0.99,
+            breach: 0.98,
+            hold,
+            consequence: Consequence::Alert,
+        },
+    ]
+}
+
+fn wave(name: &str, weight: u8, scope: Scope, hold_s: i64) -> Wave {
+    Wave {
+        name: name.to_string(),
+        weight,
+        scope,
+        hold: Span::seconds(hold_s),
+    }
+}
+
+impl FleetSpec {
+    /// The default demo: checkout-api going from v2.3.1 to v2.4.0 across four
+    /// regions in four waves (5% → 25% → 50% → 100%, holds of 30–45 s), with
+    /// the canary's error rate and latency climbing in us-east-1 from 50 s on.
+    pub fn demo(seed: u64) -> FleetSpec {
+        let profiles = vec![
+            profile("eu-west-1", 1200.0, 0.0030, 190.0),
+            profile("us-east-1", 1800.0, 0.0025, 210.0),
+            profile("ap-southeast-1", 700.0, 0.0040, 240.0),
+            profile("sa-east-1", 350.0, 0.0035, 260.0),
+        ];
+        let eu = || "eu-west-1".to_string();
+        let us = || "us-east-1".to_string();
+        let waves = vec![
+            wave("canary", 5, Scope::Regions(vec![eu()]), 30),
+            wave("early", 25, Scope::Regions(vec![eu(), us()]), 45),
+            wave("broad", 50, Scope::All, 45),
+            wave("full", 100, Scope::All, 30),
+        ];
+        FleetSpec {
+            plan: RolloutPlan {
+                service: "checkout-api".to_string(),
+                stable_version: "v2.3.1".to_string(),
+                canary_version: "v2.4.0".to_string(),
+                regions: profiles.iter().map(|p| p.name.clone()).collect(),
+                waves: WavePlan { waves },
+                stop_conditions: default_stop_conditions(),
+                stale_after: Span::seconds(5),
+            },
+            profiles,
+            faults: vec![Fault {
+                region: us(),
+                starts_after: Span::seconds(50),
+                ramp: Span::seconds(20),
+                error_rate: 0.06,
+                latency_factor: 2.2,
+            }],
+            seed,
+        }
+    }
+
+    /// The demo without its fault: a rollout that goes well.
+    pub fn calm(seed: u64) -> FleetSpec {
+        FleetSpec {
+            faults: vec![],
+            ..FleetSpec::demo(seed)
+        }
+    }
+
+    /// A large fleet of `n` regions (for benchmarks and layout checks), with
+    /// the demo's waves scaled: the first wave takes one region, the second a
+    /// tenth of them, then all.
+    pub fn large(n: usize, seed: u64) -> FleetSpec {
+        let mut spec = FleetSpec::demo(seed);
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let areas = ["eu", "us", "ap", "sa", "me", "af", "ca"];
+        spec.profiles = (0..n)
+            .map(|i| {
+                let name = format!("{}-{}-{}", areas[i % areas.len()], i / areas.len() + 1, i % 3 + 1);
+                profile(
+                    &name,
+                    rng.f64() * 1500.0 + 100.0,
+                    0.002 + rng.f64() * 0.003,
+                    150.0 + rng.f64() * 150.0,
+                )
+            })
+            .collect();
+        let names: Vec<String> = spec.profiles.iter().map(|p| p.name.clone()).collect();
+        spec.plan.regions = names.clone();
+        let tenth = names.len().div_ceil(10).max(1);
+        let waves = &mut spec.plan.waves.waves;
+        waves[0].scope = Scope::Regions(names.iter().take(1).cloned().collect());
+        waves[1].scope = Scope::Regions(names.iter().take(tenth).cloned().collect());
+        if let Some(f) = spec.faults.first_mut() {
+            f.region = names.get(tenth.saturating_sub(1)).cloned().unwrap_or_default();
+        }
+        spec
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fault_ramps_from_its_start() {
+        let f = FleetSpec::demo(1).faults[0].clone();
+        assert_eq!(f.intensity(Span::seconds(10)), 0.0);
+        assert_eq!(f.intensity(Span::seconds(60)), 0.5);
+        assert_eq!(f.intensity(Span::seconds(500)), 1.0);
+    }
+
+    #[test]
+    fn demo_has_four_regions_and_four_waves() {
+        let spec = FleetSpec::demo(1);
+        assert!(spec.plan.regions.len() >= 4);
+        let weights: Vec<u8> = spec.plan.waves.waves.iter().map(|w| w.weight).collect();
+        assert_eq!(weights, [5, 25, 50, 100]);
+    }
+
+    #[test]
+    fn large_fleet_has_unique_regions() {
+        let spec = FleetSpec::large(50, 7);
+        let mut names = spec.plan.regions.clone();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 50);
+    }
+}

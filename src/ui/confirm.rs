@@ -1,0 +1,106 @@
+//! The confirmation modal: names the action, the service, the regions and
+//! the versions, and says what will happen.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+
+use super::{centered, clear};
+use crate::app::state::{AppState, PendingAction};
+use crate::domain::rollout::Action;
+use crate::theme::{Role, Theme};
+
+pub struct Confirm<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+    pub pending: &'a PendingAction,
+}
+
+impl Confirm<'_> {
+    fn consequence(&self) -> String {
+        let plan = &self.state.plan;
+        let wave = self.state.rollout.as_ref().map_or(0, |r| r.wave);
+        match self.pending.action {
+            Action::Pause => "Traffic weights stay as they are and the hold clock stops.".to_string(),
+            Action::Resume => "The hold clock runs again; the next wave follows when it ends.".to_string(),
+            Action::Promote => match plan.waves.waves.get(wave + 1) {
+                Some(next) => format!(
+                    "Skips the rest of this hold: {} gets {}% in {} now.",
+                    plan.canary_version, next.weight, next.scope
+                ),
+                None => "There is no next wave.".to_string(),
+            },
+            Action::Rollback => format!(
+                "All traffic in {} regions goes back to {}; {} leaves every region.",
+                plan.regions.len(),
+                plan.stable_version,
+                plan.canary_version
+            ),
+        }
+    }
+}
+
+impl Widget for Confirm<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (state, theme) = (self.state, self.theme);
+        let action = self.pending.action;
+        let danger = action == Action::Rollback;
+        let role = if danger { Role::Breach } else { Role::Accent };
+        let verb = action.verb();
+        let title = format!(" Confirm: {verb} ");
+        let target = format!(
+            "{} {} → {} · {}",
+            state.plan.service,
+            state.plan.stable_version,
+            state.plan.canary_version,
+            self.pending.scope.label()
+        );
+        let keys = match action {
+            Action::Rollback => vec![
+                Span::styled(" y ", theme.badge(Role::Breach)),
+                Span::raw(" roll back    "),
+                Span::styled("Esc", theme.role(Role::Accent)),
+                Span::raw(" cancel"),
+            ],
+            Action::Pause | Action::Resume => vec![
+                Span::styled("p", theme.role(Role::Accent)),
+                Span::raw(" / "),
+                Span::styled("y", theme.role(Role::Accent)),
+                Span::raw(" / "),
+                Span::styled("Enter", theme.role(Role::Accent)),
+                Span::raw(format!(" {verb}    ")),
+                Span::styled("Esc", theme.role(Role::Accent)),
+                Span::raw(" cancel"),
+            ],
+            Action::Promote => vec![
+                Span::styled("y", theme.role(Role::Accent)),
+                Span::raw(" / "),
+                Span::styled("Enter", theme.role(Role::Accent)),
+                Span::raw(" promote    "),
+                Span::styled("Esc", theme.role(Role::Accent)),
+                Span::raw(" cancel"),
+            ],
+        };
+        let mut heading = verb.to_string();
+        if let Some(first) = heading.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        let lines = vec![
+            Line::from(vec![Span::styled(format!("{heading} "), theme.role(role)), Span::raw(target)]),
+            Line::raw(""),
+            Line::raw(self.consequence()),
+            Line::raw(""),
+            Line::from(keys),
+        ];
+        let rect = centered(area, 64, 9);
+        clear(rect, buf, theme);
+        let block = Block::bordered()
+            .border_style(theme.role(role))
+            .title(Line::styled(title, theme.role(role)));
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(block.padding(ratatui::widgets::Padding::horizontal(1)))
+            .render(rect, buf);
+    }
+}

@@ -1,0 +1,175 @@
+//! The header: what is rolling out, where it stands, and how fresh the data is.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::format::{clock, duration};
+use crate::app::state::AppState;
+use crate::domain::guardrail::GuardrailState;
+use crate::domain::rollout::Phase;
+use crate::theme::{Role, Theme};
+
+pub struct Header<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+}
+
+fn phase_role(phase: Phase) -> Role {
+    match phase {
+        Phase::Progressing => Role::Accent,
+        Phase::Paused => Role::Paused,
+        Phase::Aborted | Phase::RolledBack => Role::Breach,
+        Phase::Complete => Role::Ok,
+    }
+}
+
+impl Header<'_> {
+    fn rollout_line(&self, compact: bool) -> Line<'static> {
+        let (state, theme) = (self.state, self.theme);
+        let plan = &state.plan;
+        let gap = if compact { " " } else { "  " };
+        let mut spans = vec![
+            Span::styled(format!(" {} ", plan.service), theme.role(Role::Accent)),
+            Span::raw(format!("{} → {}{gap}", plan.stable_version, plan.canary_version)),
+        ];
+        let Some(rollout) = &state.rollout else {
+            spans.push(Span::styled(" WAITING ", theme.badge(Role::NoData)));
+            spans.push(Span::styled(
+                "  waiting for the deployment source…",
+                theme.role(Role::Muted),
+            ));
+            return Line::from(spans);
+        };
+        let symbol = match rollout.phase {
+            Phase::Paused => &theme.symbols.paused,
+            Phase::Progressing => &theme.symbols.current,
+            Phase::Complete => &theme.symbols.done,
+            Phase::Aborted | Phase::RolledBack => &theme.symbols.cancelled,
+        };
+        spans.push(Span::styled(
+            format!(" {symbol} {} ", rollout.phase.label()),
+            theme.badge(phase_role(rollout.phase)),
+        ));
+        let waves = &plan.waves;
+        if let Some(wave) = waves.waves.get(rollout.wave) {
+            let name = if compact { String::new() } else { format!(" {}", wave.name) };
+            spans.push(Span::raw(format!(
+                "{gap}wave {}/{}{name} · {}%",
+                rollout.wave + 1,
+                waves.len(),
+                wave.weight
+            )));
+            let left = (wave.hold - rollout.held).max(crate::domain::Span::zero());
+            let hold = match (rollout.phase, compact) {
+                (Phase::Progressing, false) => Some(format!("  hold {} left", duration(left))),
+                (Phase::Progressing, true) => Some(format!(" hold {}", duration(left))),
+                (Phase::Paused, false) => Some(format!("  hold {} left (frozen)", duration(left))),
+                (Phase::Paused, true) => Some(format!(" hold {} frozen", duration(left))),
+                _ => None,
+            };
+            if let Some(hold) = hold {
+                spans.push(Span::styled(hold, theme.role(Role::Text)));
+            }
+        }
+        Line::from(spans)
+    }
+
+    fn data_line(&self) -> Line<'static> {
+        let (state, theme) = (self.state, self.theme);
+        let mut spans = vec![Span::raw(" data ")];
+        let (freshest, stalest) = state.data_ages();
+        match (freshest, stalest) {
+            (None, _) => spans.push(Span::styled("loading…", theme.role(Role::Muted))),
+            (Some(f), Some(Some(s))) => {
+                let stale = s > state.plan.stale_after;
+                let role = if stale { Role::Stale } else { Role::Text };
+                let text = if f == s {
+                    format!("{} old", duration(f))
+                } else {
+                    format!("{}–{} old", duration(f), duration(s))
+                };
+                spans.push(Span::styled(text, theme.role(role)));
+                if stale {
+                    spans.push(Span::styled(
+                        format!(" {} STALE", theme.symbols.stale),
+                        theme.role(Role::Stale),
+                    ));
+                }
+            }
+            (Some(f), _) => {
+                spans.push(Span::raw(format!("{} old", duration(f))));
+                spans.push(Span::styled(
+                    format!(" {} a source has not answered", theme.symbols.no_data),
+                    theme.role(Role::NoData),
+                ));
+            }
+        }
+        for source in state.sources.iter().filter(|s| s.error.is_some()) {
+            spans.push(Span::styled(
+                format!("  {} {} failing", theme.symbols.breach, source.info.name),
+                theme.role(Role::Breach),
+            ));
+        }
+        let status = state.guardrails.status();
+        let breaches = status
+            .iter()
+            .filter(|s| matches!(s.state, GuardrailState::Breach { .. }))
+            .count();
+        let tripping = status
+            .iter()
+            .filter(|s| matches!(s.state, GuardrailState::Tripping { .. }))
+            .count();
+        spans.push(Span::raw("  stop conditions "));
+        if breaches > 0 {
+            spans.push(Span::styled(
+                format!("{} {breaches} BREACHED", theme.symbols.breach),
+                theme.role(Role::Breach),
+            ));
+        } else if tripping > 0 {
+            spans.push(Span::styled(
+                format!("{} {tripping} tripping", theme.symbols.warn),
+                theme.role(Role::Warn),
+            ));
+        } else {
+            spans.push(Span::styled(
+                format!("{} none breached", theme.symbols.ok),
+                theme.role(Role::Ok),
+            ));
+        }
+        Line::from(spans)
+    }
+
+    fn badges(&self) -> Line<'static> {
+        let (state, theme) = (self.state, self.theme);
+        let mut spans = vec![Span::styled(format!(" {} ", state.mode.label()), theme.badge(Role::Accent))];
+        if state.read_only {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(" READ-ONLY ", theme.badge(Role::Paused)));
+        }
+        Line::from(spans)
+    }
+}
+
+impl Widget for Header<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let [top, bottom] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+        let badges = self.badges();
+        let clock_text = format!("{} UTC ", clock(self.state.now));
+        let [left, right] = Layout::horizontal([
+            Constraint::Min(0),
+            Constraint::Length(badges.width() as u16 + 1),
+        ])
+        .areas(top);
+        Paragraph::new(self.rollout_line(area.width < 110)).render(left, buf);
+        Paragraph::new(badges).render(right, buf);
+        let [left, right] = Layout::horizontal([
+            Constraint::Min(0),
+            Constraint::Length(clock_text.chars().count() as u16),
+        ])
+        .areas(bottom);
+        Paragraph::new(self.data_line()).render(left, buf);
+        Paragraph::new(Span::styled(clock_text, self.theme.role(Role::Muted))).render(right, buf);
+    }
+}

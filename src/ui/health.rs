@@ -1,0 +1,234 @@
+//! The health matrix: a row per region, stable and canary side by side, each
+//! with its values, the canary's delta against stable, a trend and a verdict.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, HighlightSpacing, Row, StatefulWidget, Table, TableState, Widget};
+
+use super::format::{fit, sparkline};
+use super::panel;
+use crate::app::state::AppState;
+use crate::domain::guardrail::judge_cell;
+use crate::domain::health::{Cell as HealthCell, Signal, Verdict, VersionRole};
+use crate::theme::{Role, Theme};
+
+pub struct Matrix<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+    pub compact: bool,
+}
+
+/// The numbers behind one row, gathered once.
+struct RowFacts<'a> {
+    region: &'a str,
+    stable: Option<&'a HealthCell>,
+    canary: Option<&'a HealthCell>,
+    weight: Option<u8>,
+    stable_verdict: Verdict,
+    canary_verdict: Verdict,
+}
+
+fn value(cell: Option<&HealthCell>, signal: Signal) -> Option<f64> {
+    cell.and_then(|c| c.latest(signal))
+}
+
+fn shown(cell: Option<&HealthCell>, signal: Signal) -> String {
+    value(cell, signal).map_or_else(|| "—".to_string(), |v| signal.format(v))
+}
+
+fn error_delta(f: &RowFacts) -> String {
+    match (value(f.canary, Signal::ErrorRate), value(f.stable, Signal::ErrorRate)) {
+        (Some(c), Some(s)) => format!("{:+.2}pp", (c - s) * 100.0),
+        _ => "—".to_string(),
+    }
+}
+
+fn latency_delta(f: &RowFacts) -> String {
+    match (value(f.canary, Signal::LatencyP99), value(f.stable, Signal::LatencyP99)) {
+        (Some(c), Some(s)) if s > 0.0 => format!("{:+.0}%", (c / s - 1.0) * 100.0),
+        _ => "—".to_string(),
+    }
+}
+
+impl Matrix<'_> {
+    fn facts(&self) -> Vec<RowFacts<'_>> {
+        let state = self.state;
+        let stale = state.metrics_stale();
+        let conditions = state.guardrails.conditions();
+        state
+            .health
+            .regions()
+            .iter()
+            .enumerate()
+            .map(|(i, region)| {
+                let stable = state.health.cell(i, VersionRole::Stable);
+                let canary = state.health.cell(i, VersionRole::Canary);
+                RowFacts {
+                    region,
+                    stable,
+                    canary,
+                    weight: state.canary_weight(region),
+                    stable_verdict: judge_cell(stable, conditions, stale),
+                    canary_verdict: judge_cell(canary, conditions, stale),
+                }
+            })
+            .collect()
+    }
+
+    fn verdict_cell(&self, f: &RowFacts) -> Cell<'static> {
+        let theme = self.theme;
+        if f.weight == Some(0) && f.canary_verdict == Verdict::NoData {
+            return Cell::from(Span::styled(
+                format!("{} no traffic", theme.symbols.no_data),
+                theme.role(Role::Muted),
+            ));
+        }
+        let v = f.canary_verdict;
+        Cell::from(Span::styled(format!("{} {}", theme.verdict_symbol(v), v.word()), theme.verdict(v)))
+    }
+
+    fn value_style(&self, verdict: Verdict) -> ratatui::style::Style {
+        match verdict {
+            Verdict::Stale | Verdict::NoData => self.theme.role(Role::Muted),
+            _ => self.theme.role(Role::Text),
+        }
+    }
+
+    fn trend(&self, f: &RowFacts, width: usize) -> Cell<'static> {
+        let ceiling = self
+            .state
+            .guardrails
+            .conditions()
+            .iter()
+            .find(|c| c.signal == Signal::ErrorRate)
+            .map_or(0.01, |c| c.breach);
+        let line = f
+            .canary
+            .map(|c| sparkline(c.series(Signal::ErrorRate).values(), width, ceiling))
+            .unwrap_or_default();
+        Cell::from(Span::styled(line, self.theme.verdict(f.canary_verdict)))
+    }
+
+    fn row(&self, f: &RowFacts, trend_width: usize) -> Row<'static> {
+        let theme = self.theme;
+        let stable_style = self.value_style(f.stable_verdict);
+        let canary_style = self.value_style(f.canary_verdict);
+        let right = |text: String, style| Cell::from(Line::styled(text, style).right_aligned());
+        let weight = f.weight.map_or_else(|| "?".to_string(), |w| format!("{w}%"));
+        let mut cells = vec![
+            Cell::from(fit(f.region, 15)),
+            right(shown(f.stable, Signal::ErrorRate), stable_style),
+            right(shown(f.stable, Signal::LatencyP99), stable_style),
+            Cell::from(Span::styled(
+                theme.verdict_symbol(f.stable_verdict).to_string(),
+                theme.verdict(f.stable_verdict),
+            )),
+            right(weight, theme.role(Role::Text)),
+        ];
+        if !self.compact {
+            cells.push(right(shown(f.canary, Signal::RequestRate), canary_style));
+        }
+        cells.push(right(shown(f.canary, Signal::ErrorRate), canary_style));
+        cells.push(right(error_delta(f), canary_style));
+        cells.push(right(shown(f.canary, Signal::LatencyP99), canary_style));
+        if !self.compact {
+            cells.push(right(latency_delta(f), canary_style));
+            cells.push(right(shown(f.canary, Signal::SuccessRate), canary_style));
+        }
+        if trend_width > 0 {
+            cells.push(self.trend(f, trend_width));
+        }
+        cells.push(self.verdict_cell(f));
+        Row::new(cells)
+    }
+
+    fn columns(&self, trend_width: u16) -> Vec<Constraint> {
+        use Constraint::Length;
+        let mut c = vec![Length(15), Length(6), Length(5), Length(1), Length(4)];
+        if !self.compact {
+            c.push(Length(6));
+        }
+        c.extend([Length(6), Length(7), Length(5)]);
+        if !self.compact {
+            c.extend([Length(5), Length(6)]);
+        }
+        if trend_width > 0 {
+            c.push(Length(trend_width));
+        }
+        c.push(Length(10));
+        c
+    }
+
+    fn header(&self, trend_width: u16) -> Row<'static> {
+        let right = |label: &str| Cell::from(Line::from(label.to_string()).right_aligned());
+        let mut cells = vec![Cell::from("Region"), right("err"), right("p99"), Cell::from(""), right("wt")];
+        if !self.compact {
+            cells.push(right("rps"));
+        }
+        cells.extend([right("err"), right("Δerr"), right("p99")]);
+        if !self.compact {
+            cells.extend([right("Δp99"), right("succ")]);
+        }
+        if trend_width > 0 {
+            cells.push(Cell::from(if trend_width >= 9 { "err trend" } else { "trend" }));
+        }
+        cells.push(Cell::from("Verdict"));
+        Row::new(cells).style(self.theme.role(Role::Muted))
+    }
+
+    /// The line above the column names that says which columns are which
+    /// version. Columns are fixed widths laid out from the left, after the
+    /// two-column selection marker.
+    fn version_line(&self, area: Rect, buf: &mut Buffer, trend_width: u16) {
+        let widths: Vec<u16> = self
+            .columns(trend_width)
+            .iter()
+            .map(|c| match c {
+                Constraint::Length(n) => *n,
+                _ => 0,
+            })
+            .collect();
+        let x_of = |col: usize| area.x + 2 + widths.iter().take(col).map(|w| w + 1).sum::<u16>();
+        let style = self.theme.role(Role::Muted);
+        let stable = format!("stable {}", self.state.plan.stable_version);
+        let canary = format!("canary {}", self.state.plan.canary_version);
+        let (stable_x, canary_x) = (x_of(1), x_of(4));
+        let stable_room = canary_x.saturating_sub(stable_x + 1);
+        let end = area.x + area.width;
+        buf.set_stringn(stable_x, area.y, fit(&stable, stable_room as usize), stable_room as usize, style);
+        let canary_room = end.saturating_sub(canary_x) as usize;
+        buf.set_stringn(canary_x, area.y, fit(&canary, canary_room), canary_room, style);
+    }
+}
+
+impl Widget for Matrix<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let block = panel("Health · region × version", self.theme, self.compact);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let facts = self.facts();
+        if facts.is_empty() {
+            Line::styled("  no regions reported yet", self.theme.role(Role::Muted)).render(inner, buf);
+            return;
+        }
+        let fixed: u16 = self.columns(0).iter().map(|c| match c {
+            Constraint::Length(n) => n + 1,
+            _ => 1,
+        }).sum::<u16>() + 2;
+        let trend_width = inner.width.saturating_sub(fixed).min(30);
+        let trend_width = if trend_width >= 6 { trend_width } else { 0 };
+        let rows: Vec<Row> = facts.iter().map(|f| self.row(f, trend_width as usize)).collect();
+        let [versions, table_area] =
+            ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+        self.version_line(versions, buf, trend_width);
+        let table = Table::new(rows, self.columns(trend_width))
+            .header(self.header(trend_width))
+            .column_spacing(1)
+            .highlight_symbol("› ")
+            .highlight_spacing(HighlightSpacing::Always)
+            .row_highlight_style(self.theme.selection());
+        let mut table_state = TableState::default().with_selected(Some(self.state.selected.min(facts.len() - 1)));
+        StatefulWidget::render(table, table_area, buf, &mut table_state);
+    }
+}

@@ -1,0 +1,169 @@
+//! Drawing: a pure function of state and theme. Layout adapts to the terminal
+//! size; nothing here changes state or does I/O.
+
+mod confirm;
+mod detail;
+mod footer;
+pub mod format;
+mod guardrails;
+mod header;
+mod health;
+mod help;
+pub mod svg;
+mod timeline;
+mod waves;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+use crate::app::state::{AppState, Overlay};
+use crate::theme::{Role, Theme};
+
+/// The smallest terminal the dashboard is drawn in.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// From this size on, the dashboard uses two columns.
+const WIDE_WIDTH: u16 = 120;
+const WIDE_HEIGHT: u16 = 30;
+
+/// Draw the whole screen.
+pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
+    let area = frame.area();
+    Dashboard { state, theme }.render(area, frame.buffer_mut());
+}
+
+/// The whole screen as one widget, so it can be drawn into any buffer.
+pub struct Dashboard<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+}
+
+impl Widget for Dashboard<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let Dashboard { state, theme } = self;
+        Block::new().style(theme.base()).render(area, buf);
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            too_small(area, buf, theme);
+            return;
+        }
+        let notice = u16::from(state.notice.is_some());
+        let [header_area, body, notice_area, footer_area] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Min(0),
+            Constraint::Length(notice),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        header::Header { state, theme }.render(header_area, buf);
+        if area.width >= WIDE_WIDTH && area.height >= WIDE_HEIGHT {
+            wide_body(body, buf, state, theme);
+        } else {
+            narrow_body(body, buf, state, theme);
+        }
+        footer::NoticeLine { state, theme }.render(notice_area, buf);
+        footer::Footer { state, theme }.render(footer_area, buf);
+        match &state.overlay {
+            Overlay::None => {}
+            Overlay::Help => help::Help { theme }.render(area, buf),
+            Overlay::Confirm(pending) => confirm::Confirm { state, theme, pending }.render(area, buf),
+        }
+    }
+}
+
+/// One column: compact wave line, matrix, stop conditions, timeline.
+fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
+    let guard = state.guardrails.conditions().len() as u16 + 1;
+    let timeline_min = 3;
+    let wanted = state.health.regions().len() as u16 + 3;
+    let room = area.height.saturating_sub(2 + guard + timeline_min);
+    let matrix = wanted.min(room).max(4);
+    let [waves_area, health_area, guard_area, timeline_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(matrix),
+        Constraint::Length(guard),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    let compact = true;
+    waves::Waves { state, theme, compact }.render(waves_area, buf);
+    health::Matrix { state, theme, compact }.render(health_area, buf);
+    guardrails::StopConditions { state, theme, compact }.render(guard_area, buf);
+    timeline::TimelinePanel { state, theme, compact }.render(timeline_area, buf);
+}
+
+/// Two columns over a full-width timeline: matrix beside the wave plan, stop
+/// conditions beside the selected region's detail.
+fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
+    let waves = state.plan.waves.len() as u16 + 3;
+    let matrix = (state.health.regions().len() as u16 + 4).max(waves);
+    let lower = (state.guardrails.conditions().len() as u16 + 3).max(detail::HEIGHT);
+    let timeline_min = 5;
+    let matrix = matrix.min(area.height.saturating_sub(lower + timeline_min)).max(6);
+    let [top, middle, timeline_area] = Layout::vertical([
+        Constraint::Length(matrix),
+        Constraint::Length(lower),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    let columns = [Constraint::Percentage(62), Constraint::Percentage(38)];
+    let [health_area, waves_area] = Layout::horizontal(columns).areas(top);
+    let [guard_area, detail_area] = Layout::horizontal(columns).areas(middle);
+    let compact = false;
+    health::Matrix { state, theme, compact }.render(health_area, buf);
+    waves::Waves { state, theme, compact }.render(waves_area, buf);
+    guardrails::StopConditions { state, theme, compact }.render(guard_area, buf);
+    detail::RegionDetail { state, theme }.render(detail_area, buf);
+    timeline::TimelinePanel { state, theme, compact }.render(timeline_area, buf);
+}
+
+/// A panel's frame: a titled block, with only a top rule when space is short.
+pub(crate) fn panel<'a>(title: &'a str, theme: &Theme, compact: bool) -> Block<'a> {
+    let block = if compact {
+        Block::new().borders(ratatui::widgets::Borders::TOP)
+    } else {
+        Block::bordered()
+    };
+    block
+        .border_style(theme.role(Role::Border))
+        .title(Line::styled(format!(" {title} "), theme.role(Role::Accent)))
+}
+
+fn too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let text = vec![
+        Line::styled("Terminal too small", theme.role(Role::Warn)),
+        Line::raw(format!("{}×{} now, {MIN_WIDTH}×{MIN_HEIGHT} needed.", area.width, area.height)),
+        Line::styled("Enlarge the window, or press q to quit.", theme.role(Role::Muted)),
+    ];
+    let top = area.height.saturating_sub(3) / 2;
+    let inner = Rect {
+        y: area.y + top,
+        height: area.height.saturating_sub(top),
+        ..area
+    };
+    Paragraph::new(text)
+        .alignment(ratatui::layout::Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .render(inner, buf);
+}
+
+/// A rectangle of at most `width` × `height` in the middle of `area`.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// Clear `area` and paint it with the theme's base, for overlays.
+pub(crate) fn clear(area: Rect, buf: &mut Buffer, theme: &Theme) {
+    Clear.render(area, buf);
+    Block::new().style(theme.base()).render(area, buf);
+}

@@ -1,0 +1,64 @@
+//! The timeline: waves entered, breaches, actions and their outcomes, newest first.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::format::clock;
+use super::panel;
+use crate::app::state::AppState;
+use crate::domain::timeline::EventKind;
+use crate::theme::{Role, Theme};
+
+pub struct TimelinePanel<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+    pub compact: bool,
+}
+
+impl TimelinePanel<'_> {
+    fn glyph(&self, kind: EventKind) -> (&str, Role) {
+        let s = &self.theme.symbols;
+        match kind {
+            EventKind::Progress => (&s.current, Role::Accent),
+            EventKind::Breach => (&s.breach, Role::Breach),
+            EventKind::ActionAttempt => (&s.pending, Role::Accent),
+            EventKind::ActionOk => (&s.ok, Role::Ok),
+            EventKind::ActionFailed => (&s.breach, Role::Breach),
+            EventKind::Source => (&s.stale, Role::Stale),
+        }
+    }
+}
+
+impl Widget for TimelinePanel<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let block = panel("Timeline", self.theme, self.compact);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let lines: Vec<Line> = self
+            .state
+            .timeline
+            .newest_first()
+            .take(inner.height as usize)
+            .map(|e| {
+                let (glyph, role) = self.glyph(e.kind);
+                let text_role = if e.kind == EventKind::Breach || e.kind == EventKind::ActionFailed {
+                    role
+                } else {
+                    Role::Text
+                };
+                Line::from(vec![
+                    Span::styled(format!("{} ", clock(e.at)), self.theme.role(Role::Muted)),
+                    Span::styled(format!("{glyph} "), self.theme.role(role)),
+                    Span::styled(e.text.clone(), self.theme.role(text_role)),
+                ])
+            })
+            .collect();
+        if lines.is_empty() {
+            Line::styled("nothing yet", self.theme.role(Role::Muted)).render(inner, buf);
+            return;
+        }
+        Paragraph::new(lines).render(inner, buf);
+    }
+}

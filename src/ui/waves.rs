@@ -1,0 +1,90 @@
+//! The wave plan: each wave's weight, scope and hold, and where it stands.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
+
+use super::format::duration;
+use super::panel;
+use crate::app::state::AppState;
+use crate::domain::rollout::{WaveState, wave_state};
+use crate::theme::{Role, Theme};
+
+pub struct Waves<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+    pub compact: bool,
+}
+
+impl Waves<'_> {
+    /// Glyph, role and words for a wave's state.
+    fn describe(&self, state: Option<WaveState>) -> (&str, Role, String) {
+        let s = &self.theme.symbols;
+        match state {
+            None => (&s.pending, Role::Muted, "waiting".to_string()),
+            Some(WaveState::Done) => (&s.done, Role::Ok, "done".to_string()),
+            Some(WaveState::Holding { left }) => {
+                (&s.current, Role::Accent, format!("holding {}", duration(left)))
+            }
+            Some(WaveState::Paused { left }) => {
+                (&s.paused, Role::Paused, format!("paused {}", duration(left)))
+            }
+            Some(WaveState::Pending) => (&s.pending, Role::Muted, "pending".to_string()),
+            Some(WaveState::Cancelled) => (&s.cancelled, Role::Breach, "cancelled".to_string()),
+        }
+    }
+}
+
+impl Widget for Waves<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let plan = &self.state.plan.waves;
+        let block = panel("Waves", self.theme, self.compact);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let states: Vec<Option<WaveState>> = (0..plan.len())
+            .map(|i| self.state.rollout.as_ref().map(|r| wave_state(plan, r, i)))
+            .collect();
+        if self.compact {
+            let mut spans = Vec::new();
+            for (i, (wave, st)) in plan.waves.iter().zip(&states).enumerate() {
+                if i > 0 {
+                    spans.push(Span::styled(" › ", self.theme.role(Role::Muted)));
+                }
+                let (glyph, role, _) = self.describe(*st);
+                spans.push(Span::styled(format!("{glyph} {} {}%", wave.name, wave.weight), self.theme.role(role)));
+                if let Some(WaveState::Holding { left } | WaveState::Paused { left }) = st {
+                    spans.push(Span::styled(format!(" {}", duration(*left)), self.theme.role(role)));
+                }
+            }
+            Paragraph::new(Line::from(spans)).render(inner, buf);
+            return;
+        }
+        let rows = plan.waves.iter().zip(&states).enumerate().map(|(i, (wave, st))| {
+            let (glyph, role, words) = self.describe(*st);
+            let style = self.theme.role(role);
+            Row::new(vec![
+                Cell::from(Span::styled(format!("{glyph} {}", i + 1), style)),
+                Cell::from(wave.name.clone()),
+                Cell::from(Line::from(format!("{}%", wave.weight)).right_aligned()),
+                Cell::from(wave.scope.to_string()),
+                Cell::from(Line::from(duration(wave.hold)).right_aligned()),
+                Cell::from(Span::styled(words, style)),
+            ])
+        });
+        let header = Row::new(["", "Wave", "Weight", "Scope", "Hold", "Gate"]).style(self.theme.role(Role::Muted));
+        Table::new(
+            rows,
+            [
+                Constraint::Length(3),
+                Constraint::Length(7),
+                Constraint::Length(6),
+                Constraint::Fill(1),
+                Constraint::Length(5),
+                Constraint::Length(13),
+            ],
+        )
+        .header(header)
+        .render(inner, buf);
+    }
+}
