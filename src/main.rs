@@ -177,13 +177,33 @@ fn init_logging(path: &Path, level: tracing::Level) -> Result<()> {
     Ok(())
 }
 
+/// `--operator`, else the login name from the environment, else the account
+/// that owns this process.
 fn operator(cli: &Cli) -> String {
+    let env = |name| std::env::var(name).ok().filter(|s: &String| !s.is_empty());
     cli.operator
         .clone()
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("LOGNAME").ok())
-        .filter(|s| !s.is_empty())
+        .or_else(|| env("USER"))
+        .or_else(|| env("LOGNAME"))
+        .or_else(account_name)
         .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The name of this process's user from /proc and /etc/passwd, without libc.
+fn account_name() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid).then(|| name.to_string())
+    })
 }
 
 async fn dashboard(cli: &Cli, spec: FleetSpec, themes: Vec<Theme>, start: usize) -> Result<()> {

@@ -232,10 +232,17 @@ impl Guardrails {
                     region: Some(region.clone()),
                     value,
                 };
-                if worst
-                    .as_ref()
-                    .is_none_or(|w| candidate.state.urgency() > w.state.urgency())
-                {
+                let worse = |w: &ConditionStatus| match candidate.state.urgency().cmp(&w.state.urgency()) {
+                    std::cmp::Ordering::Greater => true,
+                    std::cmp::Ordering::Less => false,
+                    // Same state: the value furthest past (or closest to) the limit.
+                    std::cmp::Ordering::Equal => match (candidate.value, w.value, cond.direction) {
+                        (Some(c), Some(w), Direction::Above) => c > w,
+                        (Some(c), Some(w), Direction::Below) => c < w,
+                        _ => false,
+                    },
+                };
+                if worst.as_ref().is_none_or(worse) {
                     worst = Some(candidate);
                 }
             }
@@ -330,6 +337,16 @@ mod tests {
         assert_eq!(g.status()[0].state, GuardrailState::Ok);
         g.evaluate(&m, &|_| false, t(0));
         assert_eq!(g.status()[0].state, GuardrailState::NoData);
+    }
+
+    #[test]
+    fn among_equals_the_worst_value_is_shown() {
+        let mut g = Guardrails::new(vec![error_rate_over_2pct()]);
+        let mut m = HealthMatrix::default();
+        poll(&mut m, 0, 0.001, 0.004);
+        g.evaluate(&m, &|_| true, t(0));
+        assert_eq!(g.status()[0].region.as_deref(), Some("us"));
+        assert_eq!(g.status()[0].value, Some(0.004));
     }
 
     #[test]

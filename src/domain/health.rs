@@ -226,6 +226,10 @@ impl HealthMatrix {
             for (cell, seen) in row.iter_mut().zip(seen) {
                 if !seen {
                     cell.missing = true;
+                    // A gap keeps the trend aligned in time with the others.
+                    if cell.last_seen.is_some() {
+                        cell.series.iter_mut().for_each(|s| s.push(at, f64::NAN));
+                    }
                 }
             }
         }
@@ -290,6 +294,8 @@ mod tests {
         let us = m.cell_by_name("us", VersionRole::Canary).map(|c| c.latest(Signal::ErrorRate));
         assert_eq!(eu, Some(Some(0.03)));
         assert_eq!(us, Some(None), "a missing cell must not keep showing its old value");
+        let gap = m.cell_by_name("us", VersionRole::Canary).map(|c| c.series(Signal::ErrorRate).values().last());
+        assert!(gap.flatten().is_some_and(f64::is_nan), "a missing poll leaves a gap in the trend");
     }
 
     #[test]

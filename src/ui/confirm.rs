@@ -93,7 +93,7 @@ impl Widget for Confirm<'_> {
             Line::raw(""),
             Line::from(keys),
         ];
-        let rect = centered(area, 64, 9);
+        let rect = centered(area, 64, lines.len() as u16 + 3);
         clear(rect, buf, theme);
         let block = Block::bordered()
             .border_style(theme.role(role))

@@ -38,7 +38,7 @@ impl StopConditions<'_> {
         Cell::from(Span::styled(format!("{} {word}", theme.verdict_symbol(verdict)), theme.verdict(verdict)))
     }
 
-    fn row(&self, cond: &StopCondition, status: &ConditionStatus) -> Row<'static> {
+    fn row(&self, cond: &StopCondition, status: &ConditionStatus, full: bool) -> Row<'static> {
         let since = match status.state {
             GuardrailState::Tripping { since } | GuardrailState::Breach { since } => {
                 duration(self.state.now - since)
@@ -51,10 +51,10 @@ impl StopConditions<'_> {
             self.state_cell(status),
             Cell::from(cond.to_string()),
             Cell::from(Line::from(value).right_aligned()),
-            Cell::from(fit(&region, 15)),
+            Cell::from(fit(&region, if full { 15 } else { 11 })),
             Cell::from(Line::from(since).right_aligned()),
         ];
-        if !self.compact {
+        if full {
             cells.push(Cell::from(format!("→ {}", cond.consequence.label())));
         } else {
             cells.push(Cell::from(cond.consequence.label()));
@@ -73,20 +73,22 @@ impl Widget for StopConditions<'_> {
             Line::styled("  the plan has no stop conditions", self.theme.role(Role::Warn)).render(inner, buf);
             return;
         }
+        // Room for the long form: header, wide region and the consequence arrow.
+        let full = inner.width >= 90;
         let rows = conditions
             .iter()
             .zip(self.state.guardrails.status())
-            .map(|(c, s)| self.row(c, s));
+            .map(|(c, s)| self.row(c, s, full));
         let widths = [
             Constraint::Length(10),
-            Constraint::Min(24),
+            Constraint::Min(30),
             Constraint::Length(7),
-            Constraint::Length(15),
+            Constraint::Length(if full { 15 } else { 11 }),
             Constraint::Length(6),
-            Constraint::Length(if self.compact { 5 } else { 10 }),
+            Constraint::Length(if full { 10 } else { 5 }),
         ];
         let mut table = Table::new(rows, widths).column_spacing(1);
-        if !self.compact {
+        if full && !self.compact {
             let header = Row::new(["State", "Condition", "Now", "Worst region", "Past", "On breach"])
                 .style(self.theme.role(Role::Muted));
             table = table.header(header);

@@ -110,7 +110,7 @@ impl Matrix<'_> {
         Cell::from(Span::styled(line, self.theme.verdict(f.canary_verdict)))
     }
 
-    fn row(&self, f: &RowFacts, trend_width: usize) -> Row<'static> {
+    fn row(&self, f: &RowFacts, full: bool, trend_width: usize) -> Row<'static> {
         let theme = self.theme;
         let stable_style = self.value_style(f.stable_verdict);
         let canary_style = self.value_style(f.canary_verdict);
@@ -126,13 +126,13 @@ impl Matrix<'_> {
             )),
             right(weight, theme.role(Role::Text)),
         ];
-        if !self.compact {
+        if full {
             cells.push(right(shown(f.canary, Signal::RequestRate), canary_style));
         }
         cells.push(right(shown(f.canary, Signal::ErrorRate), canary_style));
         cells.push(right(error_delta(f), canary_style));
         cells.push(right(shown(f.canary, Signal::LatencyP99), canary_style));
-        if !self.compact {
+        if full {
             cells.push(right(latency_delta(f), canary_style));
             cells.push(right(shown(f.canary, Signal::SuccessRate), canary_style));
         }
@@ -143,31 +143,31 @@ impl Matrix<'_> {
         Row::new(cells)
     }
 
-    fn columns(&self, trend_width: u16) -> Vec<Constraint> {
+    fn columns(&self, full: bool, trend_width: u16) -> Vec<Constraint> {
         use Constraint::Length;
         let mut c = vec![Length(15), Length(6), Length(5), Length(1), Length(4)];
-        if !self.compact {
+        if full {
             c.push(Length(6));
         }
         c.extend([Length(6), Length(7), Length(5)]);
-        if !self.compact {
+        if full {
             c.extend([Length(5), Length(6)]);
         }
         if trend_width > 0 {
             c.push(Length(trend_width));
         }
-        c.push(Length(10));
+        c.push(Length(12));
         c
     }
 
-    fn header(&self, trend_width: u16) -> Row<'static> {
+    fn header(&self, full: bool, trend_width: u16) -> Row<'static> {
         let right = |label: &str| Cell::from(Line::from(label.to_string()).right_aligned());
         let mut cells = vec![Cell::from("Region"), right("err"), right("p99"), Cell::from(""), right("wt")];
-        if !self.compact {
+        if full {
             cells.push(right("rps"));
         }
         cells.extend([right("err"), right("Δerr"), right("p99")]);
-        if !self.compact {
+        if full {
             cells.extend([right("Δp99"), right("succ")]);
         }
         if trend_width > 0 {
@@ -180,9 +180,9 @@ impl Matrix<'_> {
     /// The line above the column names that says which columns are which
     /// version. Columns are fixed widths laid out from the left, after the
     /// two-column selection marker.
-    fn version_line(&self, area: Rect, buf: &mut Buffer, trend_width: u16) {
+    fn version_line(&self, area: Rect, buf: &mut Buffer, full: bool, trend_width: u16) {
         let widths: Vec<u16> = self
-            .columns(trend_width)
+            .columns(full, trend_width)
             .iter()
             .map(|c| match c {
                 Constraint::Length(n) => *n,
@@ -212,18 +212,27 @@ impl Widget for Matrix<'_> {
             Line::styled("  no regions reported yet", self.theme.role(Role::Muted)).render(inner, buf);
             return;
         }
-        let fixed: u16 = self.columns(0).iter().map(|c| match c {
-            Constraint::Length(n) => n + 1,
-            _ => 1,
-        }).sum::<u16>() + 2;
-        let trend_width = inner.width.saturating_sub(fixed).min(30);
+        let fixed = |full| -> u16 {
+            let widths = self.columns(full, 0);
+            widths
+                .iter()
+                .map(|c| match c {
+                    Constraint::Length(n) => n + 1,
+                    _ => 1,
+                })
+                .sum::<u16>()
+                + 2
+        };
+        // All columns when they fit with a trend of at least 6 cells.
+        let full = inner.width >= fixed(true) + 7;
+        let trend_width = inner.width.saturating_sub(fixed(full)).min(30);
         let trend_width = if trend_width >= 6 { trend_width } else { 0 };
-        let rows: Vec<Row> = facts.iter().map(|f| self.row(f, trend_width as usize)).collect();
+        let rows: Vec<Row> = facts.iter().map(|f| self.row(f, full, trend_width as usize)).collect();
         let [versions, table_area] =
             ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-        self.version_line(versions, buf, trend_width);
-        let table = Table::new(rows, self.columns(trend_width))
-            .header(self.header(trend_width))
+        self.version_line(versions, buf, full, trend_width);
+        let table = Table::new(rows, self.columns(full, trend_width))
+            .header(self.header(full, trend_width))
             .column_spacing(1)
             .highlight_symbol("› ")
             .highlight_spacing(HighlightSpacing::Always)

@@ -8,7 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 use super::format::duration;
 use super::panel;
 use crate::app::state::AppState;
-use crate::domain::rollout::{WaveState, wave_state};
+use crate::domain::rollout::{Scope, WaveState, wave_state};
 use crate::theme::{Role, Theme};
 
 pub struct Waves<'a> {
@@ -60,27 +60,37 @@ impl Widget for Waves<'_> {
             Paragraph::new(Line::from(spans)).render(inner, buf);
             return;
         }
+        let fixed = 3 + 7 + 4 + 13 + 4;
+        let scope_width = inner.width.saturating_sub(fixed) as usize;
         let rows = plan.waves.iter().zip(&states).enumerate().map(|(i, (wave, st))| {
             let (glyph, role, words) = self.describe(*st);
+            let words = match st {
+                Some(WaveState::Pending) | None => format!("hold {}", duration(wave.hold)),
+                _ => words,
+            };
             let style = self.theme.role(role);
+            let mut scope = wave.scope.to_string();
+            if scope.chars().count() > scope_width
+                && let Scope::Regions(list) = &wave.scope
+            {
+                scope = format!("{} regions", list.len());
+            }
             Row::new(vec![
                 Cell::from(Span::styled(format!("{glyph} {}", i + 1), style)),
                 Cell::from(wave.name.clone()),
                 Cell::from(Line::from(format!("{}%", wave.weight)).right_aligned()),
-                Cell::from(wave.scope.to_string()),
-                Cell::from(Line::from(duration(wave.hold)).right_aligned()),
+                Cell::from(scope),
                 Cell::from(Span::styled(words, style)),
             ])
         });
-        let header = Row::new(["", "Wave", "Weight", "Scope", "Hold", "Gate"]).style(self.theme.role(Role::Muted));
+        let header = Row::new(["", "Wave", "  %", "Scope", "Gate"]).style(self.theme.role(Role::Muted));
         Table::new(
             rows,
             [
                 Constraint::Length(3),
                 Constraint::Length(7),
-                Constraint::Length(6),
+                Constraint::Length(4),
                 Constraint::Fill(1),
-                Constraint::Length(5),
                 Constraint::Length(13),
             ],
         )

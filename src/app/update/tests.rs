@@ -1,0 +1,452 @@
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::*;
+use crate::app::state::{AppState, NoticeLevel, Overlay, RunMode};
+use crate::demo::epoch;
+use crate::domain::Span;
+use crate::domain::rollout::{Phase, RegionRollout, RolloutStatus};
+use crate::sim::FleetSpec;
+use crate::sources::simulator::source_infos;
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+fn ctrl_c() -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
+}
+
+fn status(phase: Phase, wave: usize) -> RolloutStatus {
+    RolloutStatus {
+        phase,
+        wave,
+        held: Span::seconds(3),
+        message: None,
+        regions: vec![RegionRollout {
+            region: "eu-west-1".into(),
+            canary_weight: 5,
+        }],
+        observed_at: epoch(),
+    }
+}
+
+fn state() -> AppState {
+    let plan = FleetSpec::demo(1).plan;
+    let themes = vec!["dark".to_string(), "light".to_string(), "high-contrast".to_string()];
+    let mut s = AppState::new(plan, RunMode::Demo, source_infos(), themes, epoch());
+    s.operator = "alice".into();
+    s
+}
+
+fn with_rollout(phase: Phase, wave: usize) -> AppState {
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Source {
+            source: 0,
+            at: epoch(),
+            result: Ok(Report::Rollout(status(phase, wave))),
+        },
+    );
+    s
+}
+
+fn executed(effects: &[Effect]) -> Vec<Action> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Execute(r) => Some(r.action),
+            Effect::Quit => None,
+        })
+        .collect()
+}
+
+fn notice(s: &AppState) -> String {
+    s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn pause_is_two_keystrokes() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    assert!(update(&mut s, ch('p')).is_empty());
+    assert!(matches!(&s.overlay, Overlay::Confirm(p) if p.action == Action::Pause));
+    let effects = update(&mut s, ch('p'));
+    assert_eq!(executed(&effects), [Action::Pause]);
+    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.in_flight.as_ref().map(|f| f.action), Some(Action::Pause));
+    let request = effects.iter().find_map(|e| match e {
+        Effect::Execute(r) => Some(r.clone()),
+        Effect::Quit => None,
+    });
+    assert_eq!(request.as_ref().map(|r| r.operator.as_str()), Some("alice"));
+    assert_eq!(request.as_ref().map(|r| r.service.as_str()), Some("checkout-api"));
+    let attempt = s.timeline.newest_first().next().map(|e| e.text.clone()).unwrap_or_default();
+    assert!(attempt.contains("alice asked to pause"), "{attempt}");
+}
+
+#[test]
+fn pause_confirms_with_y_and_enter_too() {
+    for confirm in [ch('y'), key(KeyCode::Enter)] {
+        let mut s = with_rollout(Phase::Progressing, 0);
+        update(&mut s, ch('p'));
+        assert_eq!(executed(&update(&mut s, confirm)), [Action::Pause]);
+    }
+}
+
+#[test]
+fn p_when_paused_offers_resume() {
+    let mut s = with_rollout(Phase::Paused, 1);
+    update(&mut s, ch('p'));
+    assert!(matches!(&s.overlay, Overlay::Confirm(p) if p.action == Action::Resume));
+    assert_eq!(executed(&update(&mut s, ch('y'))), [Action::Resume]);
+}
+
+#[test]
+fn pause_while_paused_is_refused_at_confirmation() {
+    // The modal opened while progressing; the rollout paused meanwhile.
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('p'));
+    update(
+        &mut s,
+        Msg::Source {
+            source: 0,
+            at: epoch(),
+            result: Ok(Report::Rollout(status(Phase::Paused, 1))),
+        },
+    );
+    assert!(executed(&update(&mut s, ch('p'))).is_empty());
+    assert!(notice(&s).contains("already paused"), "{}", notice(&s));
+    assert!(s.in_flight.is_none());
+}
+
+#[test]
+fn promote_when_there_is_no_next_wave_is_refused() {
+    let mut s = with_rollout(Phase::Progressing, 3);
+    assert!(update(&mut s, ch('P')).is_empty());
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(notice(&s).contains("no next wave"), "{}", notice(&s));
+}
+
+#[test]
+fn promote_needs_y_or_enter() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('P'));
+    assert!(executed(&update(&mut s, ch('P'))).is_empty(), "P again must not confirm");
+    assert!(matches!(&s.overlay, Overlay::Confirm(p) if p.action == Action::Promote));
+    assert_eq!(executed(&update(&mut s, key(KeyCode::Enter))), [Action::Promote]);
+}
+
+#[test]
+fn rollback_takes_only_an_explicit_y() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('r'));
+    for not_y in [key(KeyCode::Enter), ch('r'), ch('p'), ch('Y'), key(KeyCode::Char(' '))] {
+        assert!(executed(&update(&mut s, not_y)).is_empty());
+        assert!(matches!(&s.overlay, Overlay::Confirm(p) if p.action == Action::Rollback));
+    }
+    assert_eq!(executed(&update(&mut s, ch('y'))), [Action::Rollback]);
+}
+
+#[test]
+fn esc_n_and_q_cancel_a_confirmation_without_quitting() {
+    for cancel in [key(KeyCode::Esc), ch('n'), ch('q')] {
+        let mut s = with_rollout(Phase::Progressing, 1);
+        update(&mut s, ch('r'));
+        let effects = update(&mut s, cancel);
+        assert!(effects.is_empty(), "{effects:?}");
+        assert_eq!(s.overlay, Overlay::None);
+        assert!(notice(&s).contains("cancelled"));
+    }
+}
+
+#[test]
+fn actions_are_refused_while_one_is_in_flight() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('p'));
+    update(&mut s, ch('p'));
+    for k in ['p', 'P', 'r'] {
+        assert!(update(&mut s, ch(k)).is_empty());
+        assert_eq!(s.overlay, Overlay::None, "key {k} opened a modal while in flight");
+        assert!(notice(&s).contains("still in flight"), "{}", notice(&s));
+    }
+}
+
+#[test]
+fn the_outcome_clears_the_flight_and_lands_on_the_timeline() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('p'));
+    update(&mut s, ch('p'));
+    let id = s.in_flight.as_ref().map(|f| f.id).unwrap_or_default();
+    update(
+        &mut s,
+        Msg::ActionDone {
+            id: id + 100,
+            action: Action::Pause,
+            at: epoch(),
+            outcome: Ok("late".into()),
+        },
+    );
+    assert!(s.in_flight.is_some(), "another action's outcome must not clear this one");
+    update(
+        &mut s,
+        Msg::ActionDone {
+            id,
+            action: Action::Pause,
+            at: epoch(),
+            outcome: Err("refused by the target: 409".into()),
+        },
+    );
+    assert!(s.in_flight.is_none());
+    assert_eq!(s.notice.as_ref().map(|n| n.level), Some(NoticeLevel::Error));
+    let last = s.timeline.newest_first().next().map(|e| e.text.clone()).unwrap_or_default();
+    assert!(last.contains("pause failed: refused by the target: 409"), "{last}");
+}
+
+#[test]
+fn read_only_refuses_every_action_key() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    s.read_only = true;
+    for k in ['p', 'P', 'r'] {
+        assert!(update(&mut s, ch(k)).is_empty());
+        assert_eq!(s.overlay, Overlay::None);
+        assert!(notice(&s).contains("read-only"));
+    }
+}
+
+#[test]
+fn nothing_is_sent_before_the_deployment_source_reports() {
+    let mut s = state();
+    update(&mut s, ch('r'));
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(notice(&s).contains("no state from the deployment source"));
+}
+
+#[test]
+fn a_finished_rollout_takes_no_action() {
+    for phase in [Phase::RolledBack, Phase::Complete, Phase::Aborted] {
+        let mut s = with_rollout(phase, 2);
+        for k in ['p', 'P', 'r'] {
+            update(&mut s, ch(k));
+            assert_eq!(s.overlay, Overlay::None, "{phase:?} {k}");
+            assert!(notice(&s).contains(phase.label()), "{}", notice(&s));
+        }
+    }
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('?'));
+    assert_eq!(s.overlay, Overlay::Help);
+    update(&mut s, ch('p'));
+    assert_eq!(s.overlay, Overlay::Help, "keys behind the help do nothing");
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.overlay, Overlay::None);
+    update(&mut s, ch('?'));
+    update(&mut s, ch('?'));
+    assert_eq!(s.overlay, Overlay::None);
+    update(&mut s, ch('?'));
+    assert_eq!(update(&mut s, ch('q')), [Effect::Quit]);
+}
+
+#[test]
+fn t_cycles_themes_and_wraps() {
+    let mut s = state();
+    let seen: Vec<usize> = (0..4)
+        .map(|_| {
+            update(&mut s, ch('t'));
+            s.theme
+        })
+        .collect();
+    assert_eq!(seen, [1, 2, 0, 1]);
+    assert!(notice(&s).contains("light"));
+}
+
+#[test]
+fn selection_moves_within_the_regions() {
+    let mut s = state();
+    let n = s.health.regions().len();
+    update(&mut s, key(KeyCode::Up));
+    assert_eq!(s.selected, 0);
+    for _ in 0..n + 3 {
+        update(&mut s, ch('j'));
+    }
+    assert_eq!(s.selected, n - 1);
+    update(&mut s, ch('k'));
+    assert_eq!(s.selected, n - 2);
+    update(&mut s, ch('g'));
+    assert_eq!(s.selected, 0);
+    update(&mut s, ch('G'));
+    assert_eq!(s.selected, n - 1);
+}
+
+#[test]
+fn q_and_ctrl_c_quit_from_the_dashboard_and_signals_too() {
+    let mut s = state();
+    assert_eq!(update(&mut s, ch('q')), [Effect::Quit]);
+    assert_eq!(update(&mut s, ctrl_c()), [Effect::Quit]);
+    assert_eq!(update(&mut s, Msg::Terminate("SIGTERM")), [Effect::Quit]);
+}
+
+#[test]
+fn key_releases_are_ignored() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    let mut release = KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    update(&mut s, Msg::Key(release));
+    assert_eq!(s.overlay, Overlay::None);
+}
+
+/// Every key in every mode: Ctrl-C always quits, an action only ever leaves
+/// through a confirmation with its own confirm key, and nothing panics.
+#[test]
+fn every_key_in_every_mode() {
+    let keys: Vec<Msg> = "pPrytq?njkgGx "
+        .chars()
+        .map(ch)
+        .chain([
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Home,
+            KeyCode::End,
+            KeyCode::Tab,
+            KeyCode::F(1),
+        ]
+        .map(key))
+        .collect();
+    let overlays = [
+        None,
+        Some(Overlay::Help),
+        Some(Overlay::Confirm(PendingAction {
+            action: Action::Pause,
+            scope: ActionScope::Rollout,
+        })),
+        Some(Overlay::Confirm(PendingAction {
+            action: Action::Promote,
+            scope: ActionScope::Rollout,
+        })),
+        Some(Overlay::Confirm(PendingAction {
+            action: Action::Rollback,
+            scope: ActionScope::Rollout,
+        })),
+    ];
+    for read_only in [false, true] {
+        for overlay in &overlays {
+            for k in &keys {
+                let mut s = with_rollout(Phase::Progressing, 1);
+                s.read_only = read_only;
+                if let Some(o) = overlay {
+                    s.overlay = o.clone();
+                }
+                let mut quit = s.clone();
+                assert_eq!(update(&mut quit, ctrl_c()), [Effect::Quit]);
+                let effects = update(&mut s, k.clone());
+                let sent = executed(&effects);
+                match (overlay, k) {
+                    (Some(Overlay::Confirm(p)), Msg::Key(KeyEvent { code, .. })) if !sent.is_empty() => {
+                        assert_eq!(sent, [p.action]);
+                        let c = match code {
+                            KeyCode::Char(c) => *c,
+                            KeyCode::Enter => '\n',
+                            other => panic!("{other:?} confirmed {:?}", p.action),
+                        };
+                        assert!(p.confirm_keys().contains(&c));
+                    }
+                    _ => assert!(sent.is_empty(), "{overlay:?} {k:?} sent {sent:?}"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_failing_source_is_noted_once_and_its_recovery_too() {
+    let mut s = state();
+    let fail = |s: &mut AppState| {
+        update(
+            s,
+            Msg::Source {
+                source: 1,
+                at: epoch(),
+                result: Err(crate::sources::SourceError("connection refused".into())),
+            },
+        )
+    };
+    fail(&mut s);
+    fail(&mut s);
+    assert_eq!(s.sources[1].failures, 2);
+    assert_eq!(s.sources[1].error.as_deref(), Some("connection refused"));
+    assert_eq!(s.timeline.len(), 1);
+    update(
+        &mut s,
+        Msg::Source {
+            source: 1,
+            at: epoch(),
+            result: Ok(Report::Metrics(vec![])),
+        },
+    );
+    assert_eq!(s.sources[1].error, None);
+    assert_eq!(s.timeline.len(), 2);
+    let last = s.timeline.newest_first().next().map(|e| e.text.clone()).unwrap_or_default();
+    assert!(last.contains("answering again"));
+}
+
+#[test]
+fn metrics_go_stale_when_polls_stop() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(
+        &mut s,
+        Msg::Source {
+            source: 1,
+            at: epoch(),
+            result: Ok(Report::Metrics(vec![])),
+        },
+    );
+    update(&mut s, Msg::Tick(epoch() + Span::seconds(2)));
+    assert!(!s.metrics_stale());
+    update(&mut s, Msg::Tick(epoch() + Span::seconds(30)));
+    assert!(s.metrics_stale());
+    let (freshest, stalest) = s.data_ages();
+    assert_eq!(freshest, Some(Span::seconds(30)));
+    assert_eq!(stalest, Some(Some(Span::seconds(30))));
+}
+
+#[test]
+fn notices_expire() {
+    let mut s = state();
+    update(&mut s, ch('t'));
+    assert!(s.notice.is_some());
+    update(&mut s, Msg::Tick(epoch() + Notice::lifetime() + Span::seconds(1)));
+    assert!(s.notice.is_none());
+}
+
+#[test]
+fn wave_and_phase_changes_reach_the_timeline() {
+    let mut s = with_rollout(Phase::Progressing, 0);
+    for (phase, wave) in [(Phase::Progressing, 1), (Phase::Paused, 1), (Phase::RolledBack, 1)] {
+        update(
+            &mut s,
+            Msg::Source {
+                source: 0,
+                at: epoch(),
+                result: Ok(Report::Rollout(status(phase, wave))),
+            },
+        );
+    }
+    let texts: Vec<String> = s.timeline.newest_first().map(|e| e.text.clone()).collect();
+    assert_eq!(
+        texts,
+        [
+            "rollout ROLLED BACK",
+            "rollout PAUSED",
+            "wave 2/4 early: 25% in eu-west-1, us-east-1",
+            "wave 1/4 canary: 5% in eu-west-1",
+        ]
+    );
+}
