@@ -36,10 +36,8 @@ impl Header<'_> {
         ];
         let Some(rollout) = &state.rollout else {
             spans.push(Span::styled(" WAITING ", theme.badge(Role::NoData)));
-            spans.push(Span::styled(
-                "  waiting for the deployment source…",
-                theme.role(Role::Muted),
-            ));
+            let waiting = if compact { " waiting…" } else { "  waiting for the deployment source…" };
+            spans.push(Span::styled(waiting, theme.role(Role::Muted)));
             return Line::from(spans);
         };
         let symbol = match rollout.phase {
@@ -112,33 +110,35 @@ impl Header<'_> {
                 theme.role(Role::Breach),
             ));
         }
-        let status = state.guardrails.status();
-        let breaches = status
-            .iter()
-            .filter(|s| matches!(s.state, GuardrailState::Breach { .. }))
-            .count();
-        let tripping = status
-            .iter()
-            .filter(|s| matches!(s.state, GuardrailState::Tripping { .. }))
-            .count();
         spans.push(Span::raw("  stop conditions "));
-        if breaches > 0 {
-            spans.push(Span::styled(
-                format!("{} {breaches} BREACHED", theme.symbols.breach),
-                theme.role(Role::Breach),
-            ));
-        } else if tripping > 0 {
-            spans.push(Span::styled(
-                format!("{} {tripping} tripping", theme.symbols.warn),
-                theme.role(Role::Warn),
-            ));
-        } else {
-            spans.push(Span::styled(
-                format!("{} none breached", theme.symbols.ok),
-                theme.role(Role::Ok),
-            ));
-        }
+        spans.push(self.guardrail_summary());
         Line::from(spans)
+    }
+
+    /// The worst news about the stop conditions, in one phrase. Unknown is
+    /// never summarised as fine.
+    fn guardrail_summary(&self) -> Span<'static> {
+        let (state, theme) = (self.state, self.theme);
+        let status = state.guardrails.status();
+        let count = |f: fn(&GuardrailState) -> bool| status.iter().filter(|s| f(&s.state)).count();
+        let breached = count(|s| matches!(s, GuardrailState::Breach { .. }));
+        let tripping = count(|s| matches!(s, GuardrailState::Tripping { .. }));
+        let blind = count(|s| matches!(s, GuardrailState::NoData));
+        let sym = &theme.symbols;
+        let (text, role) = if breached > 0 {
+            (format!("{} {breached} BREACHED", sym.breach), Role::Breach)
+        } else if state.metrics_stale() {
+            (format!("{} stale", sym.stale), Role::Stale)
+        } else if tripping > 0 {
+            (format!("{} {tripping} tripping", sym.warn), Role::Warn)
+        } else if blind == status.len() {
+            (format!("{} no data", sym.no_data), Role::NoData)
+        } else if blind > 0 {
+            (format!("{} {blind} without data", sym.no_data), Role::NoData)
+        } else {
+            (format!("{} none breached", sym.ok), Role::Ok)
+        };
+        Span::styled(text, theme.role(role))
     }
 
     fn badges(&self) -> Line<'static> {

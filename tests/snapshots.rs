@@ -1,0 +1,177 @@
+//! Golden screens of the whole dashboard, and the colours of verdict cells
+//! (which text snapshots cannot see).
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+use warroom::app::state::{AppState, Overlay, PendingAction, ActionScope};
+use warroom::app::{Msg, update};
+use warroom::demo::{Replay, built_in_theme_names, epoch, state_at};
+use warroom::domain::Span;
+use warroom::domain::rollout::Action;
+use warroom::sim::FleetSpec;
+use warroom::theme::{self, Theme};
+use warroom::ui;
+
+fn themes() -> Vec<Theme> {
+    theme::resolve(None, false).map(|(t, _)| t).unwrap_or_default()
+}
+
+fn render(state: &AppState, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| ui::draw(f, state, theme)).unwrap();
+    terminal
+}
+
+/// The default demo 85 s in: wave 3, the us-east-1 canary in breach.
+fn breaching() -> AppState {
+    state_at(FleetSpec::demo(42), 85)
+}
+
+/// Where `text` starts on the row that also holds `row_marker`.
+fn find(buf: &Buffer, row_marker: &str, text: &str) -> Option<(u16, u16)> {
+    let area = buf.area;
+    (0..area.height).find_map(|y| {
+        let line: Vec<&str> = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
+        let joined = line.concat();
+        if !joined.contains(row_marker) {
+            return None;
+        }
+        let byte = joined.find(text)?;
+        // Columns, not bytes: count the cells before the match.
+        let mut seen = 0;
+        let col = line.iter().position(|s| {
+            let here = seen;
+            seen += s.len();
+            here >= byte
+        })?;
+        Some((col as u16, y))
+    })
+}
+
+#[test]
+fn dashboard_in_every_theme_at_80x24_and_160x48() {
+    let state = breaching();
+    for theme in themes() {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let terminal = render(&state, &theme, w, h);
+            insta::assert_snapshot!(format!("dashboard_{}_{w}x{h}", theme.name), terminal.backend());
+        }
+    }
+}
+
+#[test]
+fn verdict_cells_carry_the_theme_colours() {
+    let state = breaching();
+    for theme in themes() {
+        let terminal = render(&state, &theme, 160, 48);
+        let buf = terminal.backend().buffer();
+        let breach = find(buf, "us-east-1", "✖ BREACH");
+        let (x, y) = breach.unwrap_or_else(|| panic!("{}: no breach cell for us-east-1", theme.name));
+        assert_eq!(buf[(x, y)].fg, theme.colors.breach, "{}: breach glyph", theme.name);
+        assert_eq!(buf[(x + 2, y)].fg, theme.colors.breach, "{}: breach word", theme.name);
+        assert!(buf[(x + 2, y)].modifier.contains(Modifier::BOLD));
+        let (x, y) = find(buf, "eu-west-1", "✓ OK").unwrap_or_else(|| panic!("{}: no ok cell", theme.name));
+        assert_eq!(buf[(x, y)].fg, theme.colors.ok, "{}: ok glyph", theme.name);
+        assert_ne!(theme.colors.ok, theme.colors.breach);
+        let (x, y) = find(buf, "Stop conditions", "Stop conditions").unwrap_or((0, 0));
+        assert_eq!(buf[(x, y)].fg, theme.colors.accent, "{}: panel title", theme.name);
+        // The whole screen is painted with the theme's background.
+        assert_eq!(buf[(0, 47)].bg, theme.colors.background, "{}", theme.name);
+    }
+}
+
+#[test]
+fn no_color_reads_by_glyph_and_reverse_video() {
+    let state = breaching();
+    let (themes, _) = theme::resolve(None, true).unwrap_or_default();
+    let theme = &themes[0];
+    let terminal = render(&state, theme, 80, 24);
+    let buf = terminal.backend().buffer();
+    for y in 0..24 {
+        for x in 0..80 {
+            let cell = &buf[(x, y)];
+            assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "colour at {x},{y}");
+        }
+    }
+    let (x, y) = find(buf, "us-east-1", "✖ BREACH").unwrap_or_default();
+    assert!(buf[(x + 2, y)].modifier.contains(Modifier::REVERSED | Modifier::BOLD));
+    let (x, y) = find(buf, "eu-west-1", "✓ OK").unwrap_or_default();
+    assert!(!buf[(x, y)].modifier.contains(Modifier::REVERSED));
+    insta::assert_snapshot!("dashboard_no_color_80x24", terminal.backend());
+}
+
+#[test]
+fn confirmations_name_the_target() {
+    let themes = themes();
+    for action in [Action::Pause, Action::Promote, Action::Rollback] {
+        let mut state = breaching();
+        state.overlay = Overlay::Confirm(PendingAction {
+            action,
+            scope: ActionScope::Rollout,
+        });
+        let terminal = render(&state, &themes[0], 80, 24);
+        insta::assert_snapshot!(format!("confirm_{}", action.verb().replace(' ', "_")), terminal.backend());
+    }
+}
+
+#[test]
+fn help_overlay() {
+    let mut state = breaching();
+    state.overlay = Overlay::Help;
+    insta::assert_snapshot!("help_80x24", render(&state, &themes()[0], 80, 24).backend());
+}
+
+#[test]
+fn paused_then_rolled_back() {
+    let mut replay = Replay::new(FleetSpec::demo(42), built_in_theme_names());
+    replay.run_to(60).act(Action::Pause).run_to(70);
+    let paused = render(&replay.state, &themes()[0], 80, 24);
+    insta::assert_snapshot!("paused_80x24", paused.backend());
+    replay.act(Action::Rollback).run_to(75);
+    let rolled_back = render(&replay.state, &themes()[0], 80, 24);
+    insta::assert_snapshot!("rolled_back_80x24", rolled_back.backend());
+}
+
+#[test]
+fn a_silent_metrics_source_turns_the_screen_stale() {
+    let mut state = state_at(FleetSpec::demo(42), 40);
+    update(&mut state, Msg::Tick(epoch() + Span::seconds(60)));
+    let theme = &themes()[0];
+    let terminal = render(&state, theme, 80, 24);
+    let buf = terminal.backend().buffer();
+    let (x, y) = find(buf, "eu-west-1", "◷ STALE").unwrap_or_else(|| panic!("no stale verdict"));
+    assert_eq!(buf[(x, y)].fg, theme.colors.stale);
+    assert!(find(buf, "eu-west-1", "✓ OK").is_none(), "stale data shown as healthy");
+    insta::assert_snapshot!("stale_80x24", terminal.backend());
+}
+
+#[test]
+fn before_any_report_the_screen_says_it_is_waiting() {
+    let state = AppState::new(
+        FleetSpec::demo(1).plan,
+        warroom::app::state::RunMode::Demo,
+        warroom::sources::simulator::source_infos(),
+        built_in_theme_names(),
+        epoch(),
+    );
+    insta::assert_snapshot!("waiting_80x24", render(&state, &themes()[0], 80, 24).backend());
+}
+
+#[test]
+fn too_small_and_tiny_terminals_do_not_panic() {
+    let state = breaching();
+    let theme = &themes()[0];
+    insta::assert_snapshot!("too_small_40x10", render(&state, theme, 40, 10).backend());
+    for (w, h) in [(1, 1), (0, 0), (59, 30), (200, 15), (60, 16), (61, 17), (119, 29), (120, 30)] {
+        render(&state, theme, w, h);
+    }
+}
+
+#[test]
+fn fifty_regions_on_a_big_screen() {
+    let state = state_at(FleetSpec::large(50, 42), 85);
+    insta::assert_snapshot!("large_fleet_240x70", render(&state, &themes()[0], 240, 70).backend());
+}
