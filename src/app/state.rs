@@ -201,11 +201,12 @@ impl AppState {
         (freshest, stalest)
     }
 
-    /// True when the metrics behind the matrix are older than the plan allows.
+    /// True when metrics arrived once but are now older than the plan allows.
+    /// A source that never answered is "no data", not stale.
     pub fn metrics_stale(&self) -> bool {
         self.sources
             .iter()
             .filter(|s| s.info.kind == SourceKind::Metrics)
-            .any(|s| s.last_ok.is_none_or(|t| self.now - t > self.plan.stale_after))
+            .any(|s| s.last_ok.is_some_and(|t| self.now - t > self.plan.stale_after))
     }
 }

@@ -23,7 +23,7 @@ impl StopConditions<'_> {
     /// The state cell: glyph and word, `STALE` when the metrics behind it are old.
     fn state_cell(&self, status: &ConditionStatus) -> Cell<'static> {
         let theme = self.theme;
-        let (verdict, word) = if self.state.metrics_stale() && self.state.health.last_poll.is_some() {
+        let (verdict, word) = if self.state.metrics_stale() {
             (Verdict::Stale, "STALE")
         } else {
             let word = match status.state {
