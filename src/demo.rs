@@ -94,7 +94,10 @@ impl Replay {
 
 /// The theme names in the order `t` cycles through them.
 pub fn built_in_theme_names() -> Vec<String> {
-    crate::theme::BUILT_IN.iter().map(|(n, _)| n.to_string()).collect()
+    crate::theme::BUILT_IN
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect()
 }
 
 /// The demo state `seconds` into the default scenario.
@@ -126,7 +129,10 @@ mod tests {
     #[test]
     fn the_calm_demo_completes_without_breach() {
         let state = state_at(FleetSpec::calm(42), 200);
-        assert_eq!(state.rollout.as_ref().map(|r| r.phase), Some(Phase::Complete));
+        assert_eq!(
+            state.rollout.as_ref().map(|r| r.phase),
+            Some(Phase::Complete)
+        );
         assert!(
             state
                 .guardrails

@@ -208,7 +208,9 @@ fn account_name() -> Option<String> {
 
 async fn dashboard(cli: &Cli, spec: FleetSpec, themes: Vec<Theme>, start: usize) -> Result<()> {
     if !std::io::stdout().is_terminal() {
-        bail!("the dashboard needs a terminal; for plain output use `warroom snapshot --format text`");
+        bail!(
+            "the dashboard needs a terminal; for plain output use `warroom snapshot --format text`"
+        );
     }
     let log_file = match &cli.log_file {
         Some(p) => p.clone(),
@@ -226,7 +228,13 @@ async fn dashboard(cli: &Cli, spec: FleetSpec, themes: Vec<Theme>, start: usize)
     let now = clock.now();
     let (tx, rx) = mpsc::channel(256);
     let names = themes.iter().map(|t| t.name.clone()).collect();
-    let mut state = AppState::new(spec.plan.clone(), RunMode::Demo, simulator::source_infos(), names, now);
+    let mut state = AppState::new(
+        spec.plan.clone(),
+        RunMode::Demo,
+        simulator::source_infos(),
+        names,
+        now,
+    );
     state.theme = start;
     state.read_only = cli.read_only;
     state.operator = operator(cli);
@@ -242,8 +250,19 @@ async fn dashboard(cli: &Cli, spec: FleetSpec, themes: Vec<Theme>, start: usize)
         deploy_source: 0,
         metrics_source: 1,
     };
-    let control = simulator::spawn(Fleet::new(spec, now), clock.clone(), Duration::from_secs(1), wiring);
-    let executor = Executor::new(Arc::new(control), audit, clock.clone(), tx, Duration::from_secs(10));
+    let control = simulator::spawn(
+        Fleet::new(spec, now),
+        clock.clone(),
+        Duration::from_secs(1),
+        wiring,
+    );
+    let executor = Executor::new(
+        Arc::new(control),
+        audit,
+        clock.clone(),
+        tx,
+        Duration::from_secs(10),
+    );
 
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     let wiring = Wiring {
@@ -266,20 +285,32 @@ fn snapshot(args: &SnapshotArgs, spec: FleetSpec, themes: &[Theme], start: usize
     state.theme = start;
     let area = ratatui::layout::Rect::new(0, 0, args.width, args.height);
     let mut buf = ratatui::buffer::Buffer::empty(area);
-    ratatui::widgets::Widget::render(ui::Dashboard { state: &state, theme }, area, &mut buf);
+    ratatui::widgets::Widget::render(
+        ui::Dashboard {
+            state: &state,
+            theme,
+        },
+        area,
+        &mut buf,
+    );
     let text = match args.format {
         Format::Svg => {
             let (fg, bg) = if theme.monochrome {
                 ("#000000".to_string(), "#ffffff".to_string())
             } else {
-                (ui::svg::css(theme.colors.text), ui::svg::css(theme.colors.background))
+                (
+                    ui::svg::css(theme.colors.text),
+                    ui::svg::css(theme.colors.background),
+                )
             };
             ui::svg::to_svg(&buf, &fg, &bg)
         }
         Format::Text => buffer_text(&buf),
     };
     match &args.out {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display())),
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
         None => {
             print!("{text}");
             Ok(())

@@ -15,7 +15,10 @@ use crate::domain::health::Verdict;
 pub const BUILT_IN: [(&str, &str); 4] = [
     ("dark", include_str!("../themes/dark.toml")),
     ("light", include_str!("../themes/light.toml")),
-    ("high-contrast", include_str!("../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../themes/high-contrast.toml"),
+    ),
     ("colorblind", include_str!("../themes/colorblind.toml")),
 ];
 
@@ -112,7 +115,9 @@ impl Theme {
         if self.monochrome {
             return Style::default();
         }
-        Style::default().fg(self.colors.text).bg(self.colors.background)
+        Style::default()
+            .fg(self.colors.text)
+            .bg(self.colors.background)
     }
 
     /// Text in a role.
@@ -131,7 +136,9 @@ impl Theme {
         }
         let style = Style::default().fg(self.color(role));
         match role {
-            Role::Breach | Role::Warn | Role::Accent | Role::Paused => style.add_modifier(Modifier::BOLD),
+            Role::Breach | Role::Warn | Role::Accent | Role::Paused => {
+                style.add_modifier(Modifier::BOLD)
+            }
             _ => style,
         }
     }
@@ -236,7 +243,10 @@ pub fn resolve(choice: Option<&str>, no_color: bool) -> Result<(Vec<Theme>, usiz
                 origin: "--theme".to_string(),
                 line: 0,
                 key: choice.to_string(),
-                problem: format!("no such theme; use one of {} or a path to a .toml file", names.join(", ")),
+                problem: format!(
+                    "no such theme; use one of {} or a path to a .toml file",
+                    names.join(", ")
+                ),
             });
         }
     }
@@ -275,8 +285,14 @@ fn qualify(text: &str, offset: usize, key: &str) -> String {
 
 /// The key on the line holding `offset`, qualified by its table.
 fn key_at(text: &str, offset: usize) -> String {
-    let line_start = text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-    let line = text.get(line_start..).and_then(|t| t.lines().next()).unwrap_or("");
+    let line_start = text
+        .get(..offset)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line = text
+        .get(line_start..)
+        .and_then(|t| t.lines().next())
+        .unwrap_or("");
     match line.split_once('=') {
         Some((key, _)) => qualify(text, offset, key.trim()),
         None => table_at(text, offset + 1).unwrap_or_else(|| "(top level)".to_string()),

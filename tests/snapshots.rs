@@ -6,7 +6,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
-use warroom::app::state::{AppState, Overlay, PendingAction, ActionScope};
+use warroom::app::state::{ActionScope, AppState, Overlay, PendingAction};
 use warroom::app::{Msg, update};
 use warroom::demo::{Replay, built_in_theme_names, epoch, state_at};
 use warroom::domain::Span;
@@ -16,7 +16,9 @@ use warroom::theme::{self, Theme};
 use warroom::ui;
 
 fn themes() -> Vec<Theme> {
-    theme::resolve(None, false).map(|(t, _)| t).unwrap_or_default()
+    theme::resolve(None, false)
+        .map(|(t, _)| t)
+        .unwrap_or_default()
 }
 
 fn render(state: &AppState, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {
@@ -57,7 +59,10 @@ fn dashboard_in_every_theme_at_80x24_and_160x48() {
     for theme in themes() {
         for (w, h) in [(80, 24), (160, 48)] {
             let terminal = render(&state, &theme, w, h);
-            insta::assert_snapshot!(format!("dashboard_{}_{w}x{h}", theme.name), terminal.backend());
+            insta::assert_snapshot!(
+                format!("dashboard_{}_{w}x{h}", theme.name),
+                terminal.backend()
+            );
         }
     }
 }
@@ -69,15 +74,32 @@ fn verdict_cells_carry_the_theme_colours() {
         let terminal = render(&state, &theme, 160, 48);
         let buf = terminal.backend().buffer();
         let breach = find(buf, "us-east-1", "✖ BREACH");
-        let (x, y) = breach.unwrap_or_else(|| panic!("{}: no breach cell for us-east-1", theme.name));
-        assert_eq!(buf[(x, y)].fg, theme.colors.breach, "{}: breach glyph", theme.name);
-        assert_eq!(buf[(x + 2, y)].fg, theme.colors.breach, "{}: breach word", theme.name);
+        let (x, y) =
+            breach.unwrap_or_else(|| panic!("{}: no breach cell for us-east-1", theme.name));
+        assert_eq!(
+            buf[(x, y)].fg,
+            theme.colors.breach,
+            "{}: breach glyph",
+            theme.name
+        );
+        assert_eq!(
+            buf[(x + 2, y)].fg,
+            theme.colors.breach,
+            "{}: breach word",
+            theme.name
+        );
         assert!(buf[(x + 2, y)].modifier.contains(Modifier::BOLD));
-        let (x, y) = find(buf, "eu-west-1", "✓ OK").unwrap_or_else(|| panic!("{}: no ok cell", theme.name));
+        let (x, y) =
+            find(buf, "eu-west-1", "✓ OK").unwrap_or_else(|| panic!("{}: no ok cell", theme.name));
         assert_eq!(buf[(x, y)].fg, theme.colors.ok, "{}: ok glyph", theme.name);
         assert_ne!(theme.colors.ok, theme.colors.breach);
         let (x, y) = find(buf, "Stop conditions", "Stop conditions").unwrap_or((0, 0));
-        assert_eq!(buf[(x, y)].fg, theme.colors.accent, "{}: panel title", theme.name);
+        assert_eq!(
+            buf[(x, y)].fg,
+            theme.colors.accent,
+            "{}: panel title",
+            theme.name
+        );
         // The whole screen is painted with the theme's background.
         assert_eq!(buf[(0, 47)].bg, theme.colors.background, "{}", theme.name);
     }
@@ -93,11 +115,18 @@ fn no_color_reads_by_glyph_and_reverse_video() {
     for y in 0..24 {
         for x in 0..80 {
             let cell = &buf[(x, y)];
-            assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "colour at {x},{y}");
+            assert!(
+                matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+                "colour at {x},{y}"
+            );
         }
     }
     let (x, y) = find(buf, "us-east-1", "✖ BREACH").unwrap_or_default();
-    assert!(buf[(x + 2, y)].modifier.contains(Modifier::REVERSED | Modifier::BOLD));
+    assert!(
+        buf[(x + 2, y)]
+            .modifier
+            .contains(Modifier::REVERSED | Modifier::BOLD)
+    );
     let (x, y) = find(buf, "eu-west-1", "✓ OK").unwrap_or_default();
     assert!(!buf[(x, y)].modifier.contains(Modifier::REVERSED));
     insta::assert_snapshot!("dashboard_no_color_80x24", terminal.backend());
@@ -113,7 +142,10 @@ fn confirmations_name_the_target() {
             scope: ActionScope::Rollout,
         });
         let terminal = render(&state, &themes[0], 80, 24);
-        insta::assert_snapshot!(format!("confirm_{}", action.verb().replace(' ', "_")), terminal.backend());
+        insta::assert_snapshot!(
+            format!("confirm_{}", action.verb().replace(' ', "_")),
+            terminal.backend()
+        );
     }
 }
 
@@ -144,7 +176,10 @@ fn a_silent_metrics_source_turns_the_screen_stale() {
     let buf = terminal.backend().buffer();
     let (x, y) = find(buf, "eu-west-1", "◷ STALE").unwrap_or_else(|| panic!("no stale verdict"));
     assert_eq!(buf[(x, y)].fg, theme.colors.stale);
-    assert!(find(buf, "eu-west-1", "✓ OK").is_none(), "stale data shown as healthy");
+    assert!(
+        find(buf, "eu-west-1", "✓ OK").is_none(),
+        "stale data shown as healthy"
+    );
     insta::assert_snapshot!("stale_80x24", terminal.backend());
 }
 
@@ -157,7 +192,10 @@ fn before_any_report_the_screen_says_it_is_waiting() {
         built_in_theme_names(),
         epoch(),
     );
-    insta::assert_snapshot!("waiting_80x24", render(&state, &themes()[0], 80, 24).backend());
+    insta::assert_snapshot!(
+        "waiting_80x24",
+        render(&state, &themes()[0], 80, 24).backend()
+    );
 }
 
 #[test]
@@ -165,7 +203,16 @@ fn too_small_and_tiny_terminals_do_not_panic() {
     let state = breaching();
     let theme = &themes()[0];
     insta::assert_snapshot!("too_small_40x10", render(&state, theme, 40, 10).backend());
-    for (w, h) in [(1, 1), (0, 0), (59, 30), (200, 15), (60, 16), (61, 17), (119, 29), (120, 30)] {
+    for (w, h) in [
+        (1, 1),
+        (0, 0),
+        (59, 30),
+        (200, 15),
+        (60, 16),
+        (61, 17),
+        (119, 29),
+        (120, 30),
+    ] {
         render(&state, theme, w, h);
     }
 }
@@ -173,5 +220,8 @@ fn too_small_and_tiny_terminals_do_not_panic() {
 #[test]
 fn fifty_regions_on_a_big_screen() {
     let state = state_at(FleetSpec::large(50, 42), 85);
-    insta::assert_snapshot!("large_fleet_240x70", render(&state, &themes()[0], 240, 70).backend());
+    insta::assert_snapshot!(
+        "large_fleet_240x70",
+        render(&state, &themes()[0], 240, 70).backend()
+    );
 }

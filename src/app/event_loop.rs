@@ -42,7 +42,11 @@ pub struct Wiring<S> {
 
 /// Run until the operator quits, the input ends or a signal asks us to stop.
 /// Returns the final state.
-pub async fn run<B, S>(terminal: &mut Terminal<B>, mut state: AppState, wiring: Wiring<S>) -> Result<AppState, LoopError>
+pub async fn run<B, S>(
+    terminal: &mut Terminal<B>,
+    mut state: AppState,
+    wiring: Wiring<S>,
+) -> Result<AppState, LoopError>
 where
     B: Backend,
     S: Stream<Item = io::Result<Event>> + Unpin,

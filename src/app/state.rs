@@ -207,6 +207,9 @@ impl AppState {
         self.sources
             .iter()
             .filter(|s| s.info.kind == SourceKind::Metrics)
-            .any(|s| s.last_ok.is_some_and(|t| self.now - t > self.plan.stale_after))
+            .any(|s| {
+                s.last_ok
+                    .is_some_and(|t| self.now - t > self.plan.stale_after)
+            })
     }
 }

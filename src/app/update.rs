@@ -96,12 +96,26 @@ fn on_dashboard_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('?') => state.overlay = Overlay::Help,
         KeyCode::Char('t') => {
             state.theme = (state.theme + 1) % state.theme_names.len().max(1);
-            let name = state.theme_names.get(state.theme).cloned().unwrap_or_default();
+            let name = state
+                .theme_names
+                .get(state.theme)
+                .cloned()
+                .unwrap_or_default();
             notify(state, NoticeLevel::Info, format!("theme: {name}"));
         }
         KeyCode::Char('p') => {
-            let paused = state.rollout.as_ref().is_some_and(|r| r.phase == Phase::Paused);
-            ask(state, if paused { Action::Resume } else { Action::Pause });
+            let paused = state
+                .rollout
+                .as_ref()
+                .is_some_and(|r| r.phase == Phase::Paused);
+            ask(
+                state,
+                if paused {
+                    Action::Resume
+                } else {
+                    Action::Pause
+                },
+            );
         }
         KeyCode::Char('P') => ask(state, Action::Promote),
         KeyCode::Char('r') => ask(state, Action::Rollback),
@@ -123,20 +137,35 @@ fn on_dashboard_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
 /// Open the confirmation for `action`, or say why it cannot be taken now.
 fn ask(state: &mut AppState, action: Action) {
     if state.read_only {
-        notify(state, NoticeLevel::Warn, "read-only: actions are disabled on this screen");
+        notify(
+            state,
+            NoticeLevel::Warn,
+            "read-only: actions are disabled on this screen",
+        );
         return;
     }
     if let Some(f) = &state.in_flight {
-        let text = format!("refused: {} is still in flight; wait for its outcome", f.action);
+        let text = format!(
+            "refused: {} is still in flight; wait for its outcome",
+            f.action
+        );
         notify(state, NoticeLevel::Warn, text);
         return;
     }
     let Some(rollout) = &state.rollout else {
-        notify(state, NoticeLevel::Warn, "refused: no state from the deployment source yet");
+        notify(
+            state,
+            NoticeLevel::Warn,
+            "refused: no state from the deployment source yet",
+        );
         return;
     };
     if let Err(refusal) = check_action(action, rollout, &state.plan.waves) {
-        notify(state, NoticeLevel::Warn, format!("cannot {action}: {refusal}"));
+        notify(
+            state,
+            NoticeLevel::Warn,
+            format!("cannot {action}: {refusal}"),
+        );
         return;
     }
     state.overlay = Overlay::Confirm(PendingAction {
@@ -158,7 +187,11 @@ fn on_confirm_key(state: &mut AppState, pending: PendingAction, key: KeyEvent) -
     match key.code {
         KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
             state.overlay = Overlay::None;
-            notify(state, NoticeLevel::Info, format!("{} cancelled", pending.action));
+            notify(
+                state,
+                NoticeLevel::Info,
+                format!("{} cancelled", pending.action),
+            );
         }
         _ => {}
     }
@@ -171,7 +204,11 @@ fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
     if let Some(rollout) = &state.rollout
         && let Err(refusal) = check_action(pending.action, rollout, &state.plan.waves)
     {
-        notify(state, NoticeLevel::Warn, format!("cannot {}: {refusal}", pending.action));
+        notify(
+            state,
+            NoticeLevel::Warn,
+            format!("cannot {}: {refusal}", pending.action),
+        );
         return vec![];
     }
     let id = state.next_action_id;
@@ -181,9 +218,20 @@ fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
         action: pending.action,
         since: state.now,
     });
-    let text = format!("{} asked to {} ({})", state.operator, pending.action, pending.scope.label());
-    state.timeline.push(state.now, EventKind::ActionAttempt, text);
-    notify(state, NoticeLevel::Info, format!("{}: sent…", pending.action));
+    let text = format!(
+        "{} asked to {} ({})",
+        state.operator,
+        pending.action,
+        pending.scope.label()
+    );
+    state
+        .timeline
+        .push(state.now, EventKind::ActionAttempt, text);
+    notify(
+        state,
+        NoticeLevel::Info,
+        format!("{}: sent…", pending.action),
+    );
     vec![Effect::Execute(ActionRequest {
         id,
         action: pending.action,
@@ -196,23 +244,40 @@ fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
     })]
 }
 
-fn on_action_done(state: &mut AppState, id: u64, action: Action, at: Timestamp, outcome: Result<String, String>) {
+fn on_action_done(
+    state: &mut AppState,
+    id: u64,
+    action: Action,
+    at: Timestamp,
+    outcome: Result<String, String>,
+) {
     if state.in_flight.as_ref().is_some_and(|f| f.id == id) {
         state.in_flight = None;
     }
     match outcome {
         Ok(what) => {
-            state.timeline.push(at, EventKind::ActionOk, format!("{action} done: {what}"));
+            state
+                .timeline
+                .push(at, EventKind::ActionOk, format!("{action} done: {what}"));
             notify(state, NoticeLevel::Info, format!("{action} done: {what}"));
         }
         Err(why) => {
-            state.timeline.push(at, EventKind::ActionFailed, format!("{action} failed: {why}"));
+            state.timeline.push(
+                at,
+                EventKind::ActionFailed,
+                format!("{action} failed: {why}"),
+            );
             notify(state, NoticeLevel::Error, format!("{action} failed: {why}"));
         }
     }
 }
 
-fn on_source(state: &mut AppState, index: usize, at: Timestamp, result: Result<Report, SourceError>) {
+fn on_source(
+    state: &mut AppState,
+    index: usize,
+    at: Timestamp,
+    result: Result<Report, SourceError>,
+) {
     let Some(source) = state.sources.get_mut(index) else {
         tracing::warn!(index, "report from an unknown source");
         return;
@@ -221,7 +286,9 @@ fn on_source(state: &mut AppState, index: usize, at: Timestamp, result: Result<R
     let report = match result {
         Ok(report) => {
             if source.error.take().is_some() {
-                state.timeline.push(at, EventKind::Source, format!("{name} answering again"));
+                state
+                    .timeline
+                    .push(at, EventKind::Source, format!("{name} answering again"));
             }
             source.last_ok = Some(at);
             source.failures = 0;
@@ -230,7 +297,9 @@ fn on_source(state: &mut AppState, index: usize, at: Timestamp, result: Result<R
         Err(e) => {
             source.failures += 1;
             if source.error.is_none() {
-                state.timeline.push(at, EventKind::Source, format!("{name} failing: {e}"));
+                state
+                    .timeline
+                    .push(at, EventKind::Source, format!("{name} failing: {e}"));
             }
             source.error = Some(e.0);
             return;
@@ -243,7 +312,11 @@ fn on_source(state: &mut AppState, index: usize, at: Timestamp, result: Result<R
             let weights: Vec<(String, u8)> = state
                 .rollout
                 .iter()
-                .flat_map(|r| r.regions.iter().map(|x| (x.region.clone(), x.canary_weight)))
+                .flat_map(|r| {
+                    r.regions
+                        .iter()
+                        .map(|x| (x.region.clone(), x.canary_weight))
+                })
                 .collect();
             let watched = |region: &str| weights.iter().any(|(r, w)| r == region && *w > 0);
             let tripped = state.guardrails.evaluate(&state.health, &watched, at);

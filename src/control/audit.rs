@@ -69,7 +69,11 @@ impl AuditRecord {
         Self::base(request, time, "attempt")
     }
 
-    pub fn outcome(request: &ActionRequest, time: Timestamp, result: &Result<String, ControlError>) -> Self {
+    pub fn outcome(
+        request: &ActionRequest,
+        time: Timestamp,
+        result: &Result<String, ControlError>,
+    ) -> Self {
         let (result, detail) = match result {
             Ok(what) => ("ok", what.clone()),
             Err(e) => ("failed", e.to_string()),
@@ -154,8 +158,14 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let log = AuditLog::open(&path)?;
         log.append(&AuditRecord::attempt(&request(), Timestamp::default()))?;
-        let failed = Err(ControlError::Refused("the rollout is already paused".into()));
-        log.append(&AuditRecord::outcome(&request(), Timestamp::default(), &failed))?;
+        let failed = Err(ControlError::Refused(
+            "the rollout is already paused".into(),
+        ));
+        log.append(&AuditRecord::outcome(
+            &request(),
+            Timestamp::default(),
+            &failed,
+        ))?;
         let text = std::fs::read_to_string(&path)?;
         let lines: Vec<serde_json::Value> = text
             .lines()
@@ -166,7 +176,10 @@ mod tests {
         assert_eq!(lines[0]["operator"], "alice");
         assert_eq!(lines[0]["action"], "pause");
         assert_eq!(lines[1]["result"], "failed");
-        assert_eq!(lines[1]["detail"], "refused by the target: the rollout is already paused");
+        assert_eq!(
+            lines[1]["detail"],
+            "refused by the target: the rollout is already paused"
+        );
         std::fs::remove_dir_all(&dir)?;
         Ok(())
     }
@@ -175,6 +188,9 @@ mod tests {
     fn open_names_the_path_on_failure() {
         let err = AuditLog::open(Path::new("/proc/warroom-cannot-write/audit.jsonl"));
         let msg = err.err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(msg.contains("/proc/warroom-cannot-write/audit.jsonl"), "{msg}");
+        assert!(
+            msg.contains("/proc/warroom-cannot-write/audit.jsonl"),
+            "{msg}"
+        );
     }
 }

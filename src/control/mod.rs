@@ -42,7 +42,8 @@ pub enum ControlError {
 }
 
 /// The future a control call returns.
-pub type ControlFuture<'a> = Pin<Box<dyn Future<Output = Result<String, ControlError>> + Send + 'a>>;
+pub type ControlFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<String, ControlError>> + Send + 'a>>;
 
 /// Something that can carry out actions on a rollout: the simulator, Argo
 /// Rollouts, a deploy API. It answers with a short description of what it did.

@@ -106,8 +106,12 @@ pub enum GuardrailState {
     Ok,
     Warning,
     /// Past the threshold, not yet for long enough.
-    Tripping { since: Timestamp },
-    Breach { since: Timestamp },
+    Tripping {
+        since: Timestamp,
+    },
+    Breach {
+        since: Timestamp,
+    },
     NoData,
 }
 
@@ -232,16 +236,19 @@ impl Guardrails {
                     region: Some(region.clone()),
                     value,
                 };
-                let worse = |w: &ConditionStatus| match candidate.state.urgency().cmp(&w.state.urgency()) {
-                    std::cmp::Ordering::Greater => true,
-                    std::cmp::Ordering::Less => false,
-                    // Same state: the value furthest past (or closest to) the limit.
-                    std::cmp::Ordering::Equal => match (candidate.value, w.value, cond.direction) {
-                        (Some(c), Some(w), Direction::Above) => c > w,
-                        (Some(c), Some(w), Direction::Below) => c < w,
-                        _ => false,
-                    },
-                };
+                let worse =
+                    |w: &ConditionStatus| match candidate.state.urgency().cmp(&w.state.urgency()) {
+                        std::cmp::Ordering::Greater => true,
+                        std::cmp::Ordering::Less => false,
+                        // Same state: the value furthest past (or closest to) the limit.
+                        std::cmp::Ordering::Equal => {
+                            match (candidate.value, w.value, cond.direction) {
+                                (Some(c), Some(w), Direction::Above) => c > w,
+                                (Some(c), Some(w), Direction::Below) => c < w,
+                                _ => false,
+                            }
+                        }
+                    };
                 if worst.as_ref().is_none_or(worse) {
                     worst = Some(candidate);
                 }
@@ -302,7 +309,10 @@ mod tests {
         let all = |_: &str| true;
         poll(&mut m, 0, 0.001, 0.05);
         assert!(g.evaluate(&m, &all, t(0)).is_empty());
-        assert_eq!(g.status()[0].state, GuardrailState::Tripping { since: t(0) });
+        assert_eq!(
+            g.status()[0].state,
+            GuardrailState::Tripping { since: t(0) }
+        );
         assert_eq!(g.status()[0].region.as_deref(), Some("us"));
         poll(&mut m, 10, 0.001, 0.06);
         let tripped = g.evaluate(&m, &all, t(10));
@@ -310,7 +320,10 @@ mod tests {
         assert_eq!(tripped[0].region, "us");
         assert_eq!(g.status()[0].state, GuardrailState::Breach { since: t(0) });
         poll(&mut m, 11, 0.001, 0.06);
-        assert!(g.evaluate(&m, &all, t(11)).is_empty(), "a breach is reported once");
+        assert!(
+            g.evaluate(&m, &all, t(11)).is_empty(),
+            "a breach is reported once"
+        );
     }
 
     #[test]
@@ -325,7 +338,10 @@ mod tests {
         assert_eq!(g.status()[0].state, GuardrailState::Ok);
         poll(&mut m, 12, 0.001, 0.05);
         g.evaluate(&m, &all, t(12));
-        assert_eq!(g.status()[0].state, GuardrailState::Tripping { since: t(12) });
+        assert_eq!(
+            g.status()[0].state,
+            GuardrailState::Tripping { since: t(12) }
+        );
     }
 
     #[test]
@@ -380,6 +396,9 @@ mod tests {
 
     #[test]
     fn describes_itself_in_display_units() {
-        assert_eq!(error_rate_over_2pct().to_string(), "error rate > 2.00% for 10s");
+        assert_eq!(
+            error_rate_over_2pct().to_string(),
+            "error rate > 2.00% for 10s"
+        );
     }
 }

@@ -203,7 +203,8 @@ impl HealthMatrix {
         }
         self.regions.push(region.to_string());
         self.cells.push(Default::default());
-        self.index.insert(region.to_string(), self.regions.len() - 1);
+        self.index
+            .insert(region.to_string(), self.regions.len() - 1);
         self.regions.len() - 1
     }
 
@@ -289,28 +290,58 @@ mod tests {
                 sample("us", VersionRole::Canary, Signal::ErrorRate, 0.02),
             ],
         );
-        m.ingest_poll(t(1), &[sample("eu", VersionRole::Canary, Signal::ErrorRate, 0.03)]);
-        let eu = m.cell_by_name("eu", VersionRole::Canary).map(|c| c.latest(Signal::ErrorRate));
-        let us = m.cell_by_name("us", VersionRole::Canary).map(|c| c.latest(Signal::ErrorRate));
+        m.ingest_poll(
+            t(1),
+            &[sample("eu", VersionRole::Canary, Signal::ErrorRate, 0.03)],
+        );
+        let eu = m
+            .cell_by_name("eu", VersionRole::Canary)
+            .map(|c| c.latest(Signal::ErrorRate));
+        let us = m
+            .cell_by_name("us", VersionRole::Canary)
+            .map(|c| c.latest(Signal::ErrorRate));
         assert_eq!(eu, Some(Some(0.03)));
-        assert_eq!(us, Some(None), "a missing cell must not keep showing its old value");
-        let gap = m.cell_by_name("us", VersionRole::Canary).map(|c| c.series(Signal::ErrorRate).values().last());
-        assert!(gap.flatten().is_some_and(f64::is_nan), "a missing poll leaves a gap in the trend");
+        assert_eq!(
+            us,
+            Some(None),
+            "a missing cell must not keep showing its old value"
+        );
+        let gap = m
+            .cell_by_name("us", VersionRole::Canary)
+            .map(|c| c.series(Signal::ErrorRate).values().last());
+        assert!(
+            gap.flatten().is_some_and(f64::is_nan),
+            "a missing poll leaves a gap in the trend"
+        );
     }
 
     #[test]
     fn nan_is_no_value() {
         let mut m = HealthMatrix::default();
-        m.ingest_poll(t(0), &[sample("eu", VersionRole::Stable, Signal::LatencyP99, f64::NAN)]);
+        m.ingest_poll(
+            t(0),
+            &[sample(
+                "eu",
+                VersionRole::Stable,
+                Signal::LatencyP99,
+                f64::NAN,
+            )],
+        );
         let cell = m.cell(0, VersionRole::Stable);
         assert_eq!(cell.and_then(|c| c.latest(Signal::LatencyP99)), None);
-        assert_eq!(cell.map(|c| c.series(Signal::LatencyP99).values().len()), Some(1));
+        assert_eq!(
+            cell.map(|c| c.series(Signal::LatencyP99).values().len()),
+            Some(1)
+        );
     }
 
     #[test]
     fn unknown_regions_are_added_in_order_of_appearance() {
         let mut m = HealthMatrix::new(["eu".to_string()]);
-        m.ingest_poll(t(0), &[sample("ap", VersionRole::Stable, Signal::RequestRate, 5.0)]);
+        m.ingest_poll(
+            t(0),
+            &[sample("ap", VersionRole::Stable, Signal::RequestRate, 5.0)],
+        );
         assert_eq!(m.regions(), ["eu", "ap"]);
     }
 
@@ -328,8 +359,14 @@ mod tests {
     fn freshness_turns_stale_past_the_limit() {
         let limit = Span::seconds(5);
         assert_eq!(Freshness::of(None, t(10), limit), Freshness::Never);
-        assert_eq!(Freshness::of(Some(t(8)), t(10), limit), Freshness::Fresh(Span::seconds(2)));
-        assert_eq!(Freshness::of(Some(t(2)), t(10), limit), Freshness::Stale(Span::seconds(8)));
+        assert_eq!(
+            Freshness::of(Some(t(8)), t(10), limit),
+            Freshness::Fresh(Span::seconds(2))
+        );
+        assert_eq!(
+            Freshness::of(Some(t(2)), t(10), limit),
+            Freshness::Stale(Span::seconds(8))
+        );
     }
 
     #[test]

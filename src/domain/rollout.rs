@@ -158,7 +158,11 @@ pub enum Refusal {
 }
 
 /// Whether `action` means something for a rollout in `status` under `plan`.
-pub fn check_action(action: Action, status: &RolloutStatus, plan: &WavePlan) -> Result<(), Refusal> {
+pub fn check_action(
+    action: Action,
+    status: &RolloutStatus,
+    plan: &WavePlan,
+) -> Result<(), Refusal> {
     if status.phase.is_terminal() {
         return Err(Refusal::Finished(status.phase.label(), action));
     }
@@ -175,9 +179,13 @@ pub fn check_action(action: Action, status: &RolloutStatus, plan: &WavePlan) -> 
 pub enum WaveState {
     Done,
     /// In progress, with the hold time left (zero once the hold has passed).
-    Holding { left: Span },
+    Holding {
+        left: Span,
+    },
     /// In progress but the rollout is paused.
-    Paused { left: Span },
+    Paused {
+        left: Span,
+    },
     Pending,
     /// Never reached because the rollout was rolled back or aborted.
     Cancelled,
@@ -245,7 +253,10 @@ mod tests {
     #[test]
     fn actions_are_refused_where_they_mean_nothing() {
         let p = plan();
-        assert_eq!(check_action(Action::Pause, &status(Phase::Progressing, 0), &p), Ok(()));
+        assert_eq!(
+            check_action(Action::Pause, &status(Phase::Progressing, 0), &p),
+            Ok(())
+        );
         assert_eq!(
             check_action(Action::Pause, &status(Phase::Paused, 0), &p),
             Err(Refusal::AlreadyPaused)
@@ -262,7 +273,10 @@ mod tests {
             check_action(Action::Rollback, &status(Phase::RolledBack, 1), &p),
             Err(Refusal::Finished("ROLLED BACK", Action::Rollback))
         ));
-        assert_eq!(check_action(Action::Promote, &status(Phase::Paused, 1), &p), Ok(()));
+        assert_eq!(
+            check_action(Action::Promote, &status(Phase::Paused, 1), &p),
+            Ok(())
+        );
     }
 
     #[test]
@@ -270,7 +284,12 @@ mod tests {
         let p = plan();
         let s = status(Phase::Progressing, 1);
         assert_eq!(wave_state(&p, &s, 0), WaveState::Done);
-        assert_eq!(wave_state(&p, &s, 1), WaveState::Holding { left: Span::seconds(20) });
+        assert_eq!(
+            wave_state(&p, &s, 1),
+            WaveState::Holding {
+                left: Span::seconds(20)
+            }
+        );
         assert_eq!(wave_state(&p, &s, 2), WaveState::Pending);
         let s = status(Phase::RolledBack, 1);
         assert_eq!(wave_state(&p, &s, 2), WaveState::Cancelled);

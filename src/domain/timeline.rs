@@ -75,6 +75,9 @@ mod tests {
         }
         assert_eq!(t.len(), Timeline::CAPACITY);
         let newest = t.newest_first().next().map(|e| e.text.clone());
-        assert_eq!(newest.as_deref(), Some(format!("e{}", Timeline::CAPACITY + 2).as_str()));
+        assert_eq!(
+            newest.as_deref(),
+            Some(format!("e{}", Timeline::CAPACITY + 2).as_str())
+        );
     }
 }

@@ -64,7 +64,10 @@ impl Fleet {
             if self.wave + 1 == waves.len() {
                 self.phase = Phase::Complete;
                 self.held = w.hold;
-                self.message = Some(format!("{} serves all traffic", self.spec.plan.canary_version));
+                self.message = Some(format!(
+                    "{} serves all traffic",
+                    self.spec.plan.canary_version
+                ));
                 break;
             }
             self.held -= w.hold;
@@ -190,7 +193,10 @@ impl Fleet {
             .filter(|f| f.region == region)
             .fold((0.0, 1.0), |(err, lat), f| {
                 let k = f.intensity(elapsed);
-                (err + k * f.error_rate, lat * (1.0 + k * (f.latency_factor - 1.0)))
+                (
+                    err + k * f.error_rate,
+                    lat * (1.0 + k * (f.latency_factor - 1.0)),
+                )
             })
     }
 }
@@ -261,7 +267,10 @@ mod tests {
         assert!(f.status().regions.iter().all(|r| r.canary_weight == 0));
         let samples = f.sample(at(41));
         assert!(samples.iter().all(|s| s.version == VersionRole::Stable));
-        assert!(matches!(f.apply(Action::Pause, at(42)), Err(Refusal::Finished(..))));
+        assert!(matches!(
+            f.apply(Action::Pause, at(42)),
+            Err(Refusal::Finished(..))
+        ));
     }
 
     #[test]
@@ -291,13 +300,39 @@ mod tests {
         for s in 75..=85 {
             samples.extend(f.sample(at(s)));
         }
-        let bad = mean(&samples, "us-east-1", VersionRole::Canary, Signal::ErrorRate);
-        let base = mean(&samples, "us-east-1", VersionRole::Stable, Signal::ErrorRate);
-        let other = mean(&samples, "eu-west-1", VersionRole::Canary, Signal::ErrorRate);
-        assert!(bad.is_some_and(|v| v > 0.05), "faulty canary error rate {bad:?}");
+        let bad = mean(
+            &samples,
+            "us-east-1",
+            VersionRole::Canary,
+            Signal::ErrorRate,
+        );
+        let base = mean(
+            &samples,
+            "us-east-1",
+            VersionRole::Stable,
+            Signal::ErrorRate,
+        );
+        let other = mean(
+            &samples,
+            "eu-west-1",
+            VersionRole::Canary,
+            Signal::ErrorRate,
+        );
+        assert!(
+            bad.is_some_and(|v| v > 0.05),
+            "faulty canary error rate {bad:?}"
+        );
         assert!(base.is_some_and(|v| v < 0.01), "stable error rate {base:?}");
-        assert!(other.is_some_and(|v| v < 0.01), "healthy canary error rate {other:?}");
-        let slow = mean(&samples, "us-east-1", VersionRole::Canary, Signal::LatencyP99);
+        assert!(
+            other.is_some_and(|v| v < 0.01),
+            "healthy canary error rate {other:?}"
+        );
+        let slow = mean(
+            &samples,
+            "us-east-1",
+            VersionRole::Canary,
+            Signal::LatencyP99,
+        );
         assert!(slow.is_some_and(|v| v > 0.40), "faulty canary p99 {slow:?}");
     }
 
@@ -308,8 +343,18 @@ mod tests {
         for s in 0..20 {
             samples.extend(f.sample(at(s)));
         }
-        let err = mean(&samples, "eu-west-1", VersionRole::Stable, Signal::ErrorRate);
-        let p99 = mean(&samples, "eu-west-1", VersionRole::Stable, Signal::LatencyP99);
+        let err = mean(
+            &samples,
+            "eu-west-1",
+            VersionRole::Stable,
+            Signal::ErrorRate,
+        );
+        let p99 = mean(
+            &samples,
+            "eu-west-1",
+            VersionRole::Stable,
+            Signal::LatencyP99,
+        );
         assert!(err.is_some_and(|v| (v - 0.003).abs() < 0.001), "{err:?}");
         assert!(p99.is_some_and(|v| (v - 0.190).abs() < 0.02), "{p99:?}");
     }

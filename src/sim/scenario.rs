@@ -160,7 +160,12 @@ impl FleetSpec {
         let areas = ["eu", "us", "ap", "sa", "me", "af", "ca"];
         spec.profiles = (0..n)
             .map(|i| {
-                let name = format!("{}-{}-{}", areas[i % areas.len()], i / areas.len() + 1, i % 3 + 1);
+                let name = format!(
+                    "{}-{}-{}",
+                    areas[i % areas.len()],
+                    i / areas.len() + 1,
+                    i % 3 + 1
+                );
                 profile(
                     &name,
                     rng.f64() * 1500.0 + 100.0,
@@ -176,7 +181,10 @@ impl FleetSpec {
         waves[0].scope = Scope::Regions(names.iter().take(1).cloned().collect());
         waves[1].scope = Scope::Regions(names.iter().take(tenth).cloned().collect());
         if let Some(f) = spec.faults.first_mut() {
-            f.region = names.get(tenth.saturating_sub(1)).cloned().unwrap_or_default();
+            f.region = names
+                .get(tenth.saturating_sub(1))
+                .cloned()
+                .unwrap_or_default();
         }
         spec
     }

@@ -67,7 +67,12 @@ pub struct SimWiring {
 }
 
 /// Run `fleet` on its own task, reporting every `interval`.
-pub fn spawn(fleet: Fleet, clock: Arc<dyn Clock>, interval: Duration, wiring: SimWiring) -> SimControl {
+pub fn spawn(
+    fleet: Fleet,
+    clock: Arc<dyn Clock>,
+    interval: Duration,
+    wiring: SimWiring,
+) -> SimControl {
     let (tx, rx) = mpsc::channel(8);
     tokio::spawn(run(fleet, clock, interval, wiring, rx));
     SimControl { tx }

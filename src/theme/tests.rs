@@ -17,7 +17,10 @@ fn every_built_in_theme_parses() {
 fn a_bad_colour_names_the_file_line_and_key() {
     let text = dark_text().replace("ok = \"#3fb950\"", "ok = \"#zz0000\"");
     let err = Theme::parse(&text, "mine.toml").err();
-    let line = text.lines().position(|l| l.starts_with("ok = \"#zz")).map(|i| i + 1);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("ok = \"#zz"))
+        .map(|i| i + 1);
     assert_eq!(err.as_ref().map(|e| e.key.as_str()), Some("colors.ok"));
     assert_eq!(err.as_ref().map(|e| e.line), line);
     let msg = err.map(|e| e.to_string()).unwrap_or_default();
@@ -27,10 +30,16 @@ fn a_bad_colour_names_the_file_line_and_key() {
 
 #[test]
 fn an_unknown_key_is_named_with_its_table() {
-    let text = dark_text().replace("paused = \"#e3b341\"", "paused = \"#e3b341\"\nbreech = \"red\"");
+    let text = dark_text().replace(
+        "paused = \"#e3b341\"",
+        "paused = \"#e3b341\"\nbreech = \"red\"",
+    );
     let err = Theme::parse(&text, "mine.toml").err();
     assert_eq!(err.as_ref().map(|e| e.key.as_str()), Some("colors.breech"));
-    let line = text.lines().position(|l| l.starts_with("breech")).map(|i| i + 1);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("breech"))
+        .map(|i| i + 1);
     assert_eq!(err.map(|e| e.line), line);
 }
 
@@ -44,7 +53,10 @@ fn a_wrong_type_names_the_key() {
 #[test]
 fn a_missing_key_is_reported() {
     let text = dark_text().replace("stale = \"#bc8cff\"\n", "");
-    let msg = Theme::parse(&text, "mine.toml").err().map(|e| e.to_string()).unwrap_or_default();
+    let msg = Theme::parse(&text, "mine.toml")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(msg.contains("stale"), "{msg}");
 }
 
@@ -61,10 +73,19 @@ fn a_wide_symbol_is_refused() {
 fn resolve_by_name_path_and_unknown() {
     let (themes, start) = resolve(Some("light"), false).unwrap_or_default();
     assert_eq!(themes.get(start).map(|t| t.name.as_str()), Some("light"));
-    let err = resolve(Some("sepia"), false).err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(err.contains("sepia") && err.contains("high-contrast"), "{err}");
+    let err = resolve(Some("sepia"), false)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("sepia") && err.contains("high-contrast"),
+        "{err}"
+    );
     let path = std::env::temp_dir().join(format!("warroom-theme-{}.toml", std::process::id()));
-    let written = std::fs::write(&path, dark_text().replace("name = \"dark\"", "name = \"mine\""));
+    let written = std::fs::write(
+        &path,
+        dark_text().replace("name = \"dark\"", "name = \"mine\""),
+    );
     assert!(written.is_ok());
     let (themes, start) = resolve(path.to_str(), false).unwrap_or_default();
     assert_eq!(themes.get(start).map(|t| t.name.as_str()), Some("mine"));

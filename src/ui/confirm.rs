@@ -22,8 +22,12 @@ impl Confirm<'_> {
         let plan = &self.state.plan;
         let wave = self.state.rollout.as_ref().map_or(0, |r| r.wave);
         match self.pending.action {
-            Action::Pause => "Traffic weights stay as they are and the hold clock stops.".to_string(),
-            Action::Resume => "The hold clock runs again; the next wave follows when it ends.".to_string(),
+            Action::Pause => {
+                "Traffic weights stay as they are and the hold clock stops.".to_string()
+            }
+            Action::Resume => {
+                "The hold clock runs again; the next wave follows when it ends.".to_string()
+            }
             Action::Promote => match plan.waves.waves.get(wave + 1) {
                 Some(next) => format!(
                     "Skips the rest of this hold: {} gets {}% in {} now.",
@@ -87,7 +91,10 @@ impl Widget for Confirm<'_> {
             first.make_ascii_uppercase();
         }
         let lines = vec![
-            Line::from(vec![Span::styled(format!("{heading} "), theme.role(role)), Span::raw(target)]),
+            Line::from(vec![
+                Span::styled(format!("{heading} "), theme.role(role)),
+                Span::raw(target),
+            ]),
             Line::raw(""),
             Line::raw(self.consequence()),
             Line::raw(""),

@@ -38,7 +38,9 @@ impl Widget for RegionDetail<'_> {
         let Some(region) = state.health.regions().get(state.selected) else {
             return;
         };
-        let weight = state.canary_weight(region).map_or_else(|| "?".to_string(), |w| format!("{w}%"));
+        let weight = state
+            .canary_weight(region)
+            .map_or_else(|| "?".to_string(), |w| format!("{w}%"));
         let title = format!("{region} · canary {weight} of traffic");
         let block = panel(&title, theme, false);
         let inner = block.inner(area);
@@ -53,13 +55,27 @@ impl Widget for RegionDetail<'_> {
                 .flatten()
                 .flat_map(|c| c.series(signal).values().rev().take(width))
                 .filter(|v| v.is_finite())
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                    (lo.min(v), hi.max(v))
+                });
             let lo = lo.min(hi - noise_floor(signal, hi));
             for (version, cell) in VersionRole::ALL.into_iter().zip(cells) {
-                let label = if version == VersionRole::Stable { signal.label() } else { "" };
-                let latest = cell.and_then(|c| c.latest(signal)).map_or_else(|| "—".to_string(), |v| signal.format(v));
-                let bars = cell.map(|c| sparkline_between(c.series(signal).values(), width, lo, hi)).unwrap_or_default();
-                let role = if version == VersionRole::Canary { Role::Accent } else { Role::Muted };
+                let label = if version == VersionRole::Stable {
+                    signal.label()
+                } else {
+                    ""
+                };
+                let latest = cell
+                    .and_then(|c| c.latest(signal))
+                    .map_or_else(|| "—".to_string(), |v| signal.format(v));
+                let bars = cell
+                    .map(|c| sparkline_between(c.series(signal).values(), width, lo, hi))
+                    .unwrap_or_default();
+                let role = if version == VersionRole::Canary {
+                    Role::Accent
+                } else {
+                    Role::Muted
+                };
                 lines.push(Line::from(vec![
                     Span::styled(format!(" {label:<13}"), theme.role(Role::Text)),
                     Span::styled(format!("{:<7}", version.label()), theme.role(role)),

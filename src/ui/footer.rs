@@ -44,21 +44,33 @@ impl Widget for Footer<'_> {
         let (state, theme) = (self.state, self.theme);
         let keys: Vec<(&str, &str)> = match &state.overlay {
             Overlay::Help => vec![("?/Esc", "close help"), ("q", "quit")],
-            Overlay::Confirm(p) if p.action == Action::Rollback => vec![("y", "roll back"), ("Esc", "cancel")],
+            Overlay::Confirm(p) if p.action == Action::Rollback => {
+                vec![("y", "roll back"), ("Esc", "cancel")]
+            }
             Overlay::Confirm(p) if matches!(p.action, Action::Pause | Action::Resume) => {
                 vec![("p/y/Enter", "confirm"), ("Esc", "cancel")]
             }
             Overlay::Confirm(_) => vec![("y/Enter", "confirm"), ("Esc", "cancel")],
             Overlay::None => {
                 let mut keys = action_keys(state);
-                keys.extend([("↑↓", "region"), ("t", "theme"), ("?", "help"), ("q", "quit")]);
+                keys.extend([
+                    ("↑↓", "region"),
+                    ("t", "theme"),
+                    ("?", "help"),
+                    ("q", "quit"),
+                ]);
                 keys
             }
         };
         let mut spans = vec![Span::raw(" ")];
         if let Some(f) = &state.in_flight {
             spans.push(Span::styled(
-                format!(" {} {}… {} ", theme.symbols.pending, f.action, duration(state.now - f.since)),
+                format!(
+                    " {} {}… {} ",
+                    theme.symbols.pending,
+                    f.action,
+                    duration(state.now - f.since)
+                ),
                 theme.badge(Role::Warn),
             ));
             spans.push(Span::raw(" "));

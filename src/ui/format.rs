@@ -21,7 +21,11 @@ const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
 
 /// The last `width` values as bar glyphs scaled from 0 to `ceiling` (or the
 /// largest value, if larger). A value that is not a number is a space.
-pub fn sparkline(values: impl DoubleEndedIterator<Item = f64>, width: usize, ceiling: f64) -> String {
+pub fn sparkline(
+    values: impl DoubleEndedIterator<Item = f64>,
+    width: usize,
+    ceiling: f64,
+) -> String {
     let mut recent: Vec<f64> = values.rev().take(width).collect();
     recent.reverse();
     let top = recent
@@ -46,7 +50,12 @@ pub fn sparkline(values: impl DoubleEndedIterator<Item = f64>, width: usize, cei
 
 /// The last `width` values as bar glyphs, scaled so `lo` is the lowest bar
 /// and `hi` the highest. A value that is not a number is a space.
-pub fn sparkline_between(values: impl DoubleEndedIterator<Item = f64>, width: usize, lo: f64, hi: f64) -> String {
+pub fn sparkline_between(
+    values: impl DoubleEndedIterator<Item = f64>,
+    width: usize,
+    lo: f64,
+    hi: f64,
+) -> String {
     let mut recent: Vec<f64> = values.rev().take(width).collect();
     recent.reverse();
     let mut out = String::with_capacity(width * 3);
@@ -101,8 +110,14 @@ mod tests {
 
     #[test]
     fn ranged_sparkline_uses_the_whole_height() {
-        assert_eq!(sparkline_between([0.98, 0.99, 1.0].into_iter(), 3, 0.98, 1.0), "▁▅█");
-        assert_eq!(sparkline_between([f64::NAN, 5.0].into_iter(), 3, 5.0, 5.0), "  ▁");
+        assert_eq!(
+            sparkline_between([0.98, 0.99, 1.0].into_iter(), 3, 0.98, 1.0),
+            "▁▅█"
+        );
+        assert_eq!(
+            sparkline_between([f64::NAN, 5.0].into_iter(), 3, 5.0, 5.0),
+            "  ▁"
+        );
     }
 
     #[test]

@@ -35,7 +35,10 @@ impl StopConditions<'_> {
             };
             (status.state.verdict(), word)
         };
-        Cell::from(Span::styled(format!("{} {word}", theme.verdict_symbol(verdict)), theme.verdict(verdict)))
+        Cell::from(Span::styled(
+            format!("{} {word}", theme.verdict_symbol(verdict)),
+            theme.verdict(verdict),
+        ))
     }
 
     fn row(&self, cond: &StopCondition, status: &ConditionStatus, full: bool) -> Row<'static> {
@@ -45,7 +48,9 @@ impl StopConditions<'_> {
             }
             _ => String::new(),
         };
-        let value = status.value.map_or_else(|| "—".to_string(), |v| cond.signal.format(v));
+        let value = status
+            .value
+            .map_or_else(|| "—".to_string(), |v| cond.signal.format(v));
         let region = status.region.clone().unwrap_or_else(|| "—".to_string());
         let mut cells = vec![
             self.state_cell(status),
@@ -65,12 +70,20 @@ impl StopConditions<'_> {
 
 impl Widget for StopConditions<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let block = panel("Stop conditions · canary, per region", self.theme, self.compact);
+        let block = panel(
+            "Stop conditions · canary, per region",
+            self.theme,
+            self.compact,
+        );
         let inner = block.inner(area);
         block.render(area, buf);
         let conditions = self.state.guardrails.conditions();
         if conditions.is_empty() {
-            Line::styled("  the plan has no stop conditions", self.theme.role(Role::Warn)).render(inner, buf);
+            Line::styled(
+                "  the plan has no stop conditions",
+                self.theme.role(Role::Warn),
+            )
+            .render(inner, buf);
             return;
         }
         // Room for the long form: header, wide region and the consequence arrow.
@@ -89,8 +102,15 @@ impl Widget for StopConditions<'_> {
         ];
         let mut table = Table::new(rows, widths).column_spacing(1);
         if full && !self.compact {
-            let header = Row::new(["State", "Condition", "Now", "Worst region", "Past", "On breach"])
-                .style(self.theme.role(Role::Muted));
+            let header = Row::new([
+                "State",
+                "Condition",
+                "Now",
+                "Worst region",
+                "Past",
+                "On breach",
+            ])
+            .style(self.theme.role(Role::Muted));
             table = table.header(header);
         }
         table.render(inner, buf);

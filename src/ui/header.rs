@@ -32,11 +32,18 @@ impl Header<'_> {
         let gap = if compact { " " } else { "  " };
         let mut spans = vec![
             Span::styled(format!(" {} ", plan.service), theme.role(Role::Accent)),
-            Span::raw(format!("{} → {}{gap}", plan.stable_version, plan.canary_version)),
+            Span::raw(format!(
+                "{} → {}{gap}",
+                plan.stable_version, plan.canary_version
+            )),
         ];
         let Some(rollout) = &state.rollout else {
             spans.push(Span::styled(" WAITING ", theme.badge(Role::NoData)));
-            let waiting = if compact { " waiting…" } else { "  waiting for the deployment source…" };
+            let waiting = if compact {
+                " waiting…"
+            } else {
+                "  waiting for the deployment source…"
+            };
             spans.push(Span::styled(waiting, theme.role(Role::Muted)));
             return Line::from(spans);
         };
@@ -52,7 +59,11 @@ impl Header<'_> {
         ));
         let waves = &plan.waves;
         if let Some(wave) = waves.waves.get(rollout.wave) {
-            let name = if compact { String::new() } else { format!(" {}", wave.name) };
+            let name = if compact {
+                String::new()
+            } else {
+                format!(" {}", wave.name)
+            };
             spans.push(Span::raw(format!(
                 "{gap}wave {}/{}{name} · {}%",
                 rollout.wave + 1,
@@ -134,7 +145,10 @@ impl Header<'_> {
         } else if blind == status.len() {
             (format!("{} no data", sym.no_data), Role::NoData)
         } else if blind > 0 {
-            (format!("{} {blind} without data", sym.no_data), Role::NoData)
+            (
+                format!("{} {blind} without data", sym.no_data),
+                Role::NoData,
+            )
         } else {
             (format!("{} none breached", sym.ok), Role::Ok)
         };
@@ -143,7 +157,10 @@ impl Header<'_> {
 
     fn badges(&self) -> Line<'static> {
         let (state, theme) = (self.state, self.theme);
-        let mut spans = vec![Span::styled(format!(" {} ", state.mode.label()), theme.badge(Role::Accent))];
+        let mut spans = vec![Span::styled(
+            format!(" {} ", state.mode.label()),
+            theme.badge(Role::Accent),
+        )];
         if state.read_only {
             spans.push(Span::raw(" "));
             spans.push(Span::styled(" READ-ONLY ", theme.badge(Role::Paused)));
@@ -154,7 +171,8 @@ impl Header<'_> {
 
 impl Widget for Header<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let [top, bottom] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
         let badges = self.badges();
         let clock_text = format!("{} UTC ", clock(self.state.now));
         let [left, right] = Layout::horizontal([

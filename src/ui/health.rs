@@ -38,14 +38,20 @@ fn shown(cell: Option<&HealthCell>, signal: Signal) -> String {
 }
 
 fn error_delta(f: &RowFacts) -> String {
-    match (value(f.canary, Signal::ErrorRate), value(f.stable, Signal::ErrorRate)) {
+    match (
+        value(f.canary, Signal::ErrorRate),
+        value(f.stable, Signal::ErrorRate),
+    ) {
         (Some(c), Some(s)) => format!("{:+.2}pp", (c - s) * 100.0),
         _ => "—".to_string(),
     }
 }
 
 fn latency_delta(f: &RowFacts) -> String {
-    match (value(f.canary, Signal::LatencyP99), value(f.stable, Signal::LatencyP99)) {
+    match (
+        value(f.canary, Signal::LatencyP99),
+        value(f.stable, Signal::LatencyP99),
+    ) {
         (Some(c), Some(s)) if s > 0.0 => format!("{:+.0}%", (c / s - 1.0) * 100.0),
         _ => "—".to_string(),
     }
@@ -85,7 +91,10 @@ impl Matrix<'_> {
             ));
         }
         let v = f.canary_verdict;
-        Cell::from(Span::styled(format!("{} {}", theme.verdict_symbol(v), v.word()), theme.verdict(v)))
+        Cell::from(Span::styled(
+            format!("{} {}", theme.verdict_symbol(v), v.word()),
+            theme.verdict(v),
+        ))
     }
 
     fn value_style(&self, verdict: Verdict) -> ratatui::style::Style {
@@ -115,7 +124,9 @@ impl Matrix<'_> {
         let stable_style = self.value_style(f.stable_verdict);
         let canary_style = self.value_style(f.canary_verdict);
         let right = |text: String, style| Cell::from(Line::styled(text, style).right_aligned());
-        let weight = f.weight.map_or_else(|| "?".to_string(), |w| format!("{w}%"));
+        let weight = f
+            .weight
+            .map_or_else(|| "?".to_string(), |w| format!("{w}%"));
         let mut cells = vec![
             Cell::from(fit(f.region, 15)),
             right(shown(f.stable, Signal::ErrorRate), stable_style),
@@ -162,7 +173,13 @@ impl Matrix<'_> {
 
     fn header(&self, full: bool, trend_width: u16) -> Row<'static> {
         let right = |label: &str| Cell::from(Line::from(label.to_string()).right_aligned());
-        let mut cells = vec![Cell::from("Region"), right("err"), right("p99"), Cell::from(""), right("wt")];
+        let mut cells = vec![
+            Cell::from("Region"),
+            right("err"),
+            right("p99"),
+            Cell::from(""),
+            right("wt"),
+        ];
         if full {
             cells.push(right("rps"));
         }
@@ -171,7 +188,11 @@ impl Matrix<'_> {
             cells.extend([right("Δp99"), right("succ")]);
         }
         if trend_width > 0 {
-            cells.push(Cell::from(if trend_width >= 9 { "err trend" } else { "trend" }));
+            cells.push(Cell::from(if trend_width >= 9 {
+                "err trend"
+            } else {
+                "trend"
+            }));
         }
         cells.push(Cell::from("Verdict"));
         Row::new(cells).style(self.theme.role(Role::Muted))
@@ -196,9 +217,21 @@ impl Matrix<'_> {
         let (stable_x, canary_x) = (x_of(1), x_of(4));
         let stable_room = canary_x.saturating_sub(stable_x + 1);
         let end = area.x + area.width;
-        buf.set_stringn(stable_x, area.y, fit(&stable, stable_room as usize), stable_room as usize, style);
+        buf.set_stringn(
+            stable_x,
+            area.y,
+            fit(&stable, stable_room as usize),
+            stable_room as usize,
+            style,
+        );
         let canary_room = end.saturating_sub(canary_x) as usize;
-        buf.set_stringn(canary_x, area.y, fit(&canary, canary_room), canary_room, style);
+        buf.set_stringn(
+            canary_x,
+            area.y,
+            fit(&canary, canary_room),
+            canary_room,
+            style,
+        );
     }
 }
 
@@ -209,7 +242,8 @@ impl Widget for Matrix<'_> {
         block.render(area, buf);
         let facts = self.facts();
         if facts.is_empty() {
-            Line::styled("  no regions reported yet", self.theme.role(Role::Muted)).render(inner, buf);
+            Line::styled("  no regions reported yet", self.theme.role(Role::Muted))
+                .render(inner, buf);
             return;
         }
         let fixed = |full| -> u16 {
@@ -227,9 +261,13 @@ impl Widget for Matrix<'_> {
         let full = inner.width >= fixed(true) + 7;
         let trend_width = inner.width.saturating_sub(fixed(full)).min(30);
         let trend_width = if trend_width >= 6 { trend_width } else { 0 };
-        let rows: Vec<Row> = facts.iter().map(|f| self.row(f, full, trend_width as usize)).collect();
+        let rows: Vec<Row> = facts
+            .iter()
+            .map(|f| self.row(f, full, trend_width as usize))
+            .collect();
         let [versions, table_area] =
-            ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+            ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)])
+                .areas(inner);
         self.version_line(versions, buf, full, trend_width);
         let table = Table::new(rows, self.columns(full, trend_width))
             .header(self.header(full, trend_width))
@@ -237,7 +275,8 @@ impl Widget for Matrix<'_> {
             .highlight_symbol("› ")
             .highlight_spacing(HighlightSpacing::Always)
             .row_highlight_style(self.theme.selection());
-        let mut table_state = TableState::default().with_selected(Some(self.state.selected.min(facts.len() - 1)));
+        let mut table_state =
+            TableState::default().with_selected(Some(self.state.selected.min(facts.len() - 1)));
         StatefulWidget::render(table, table_area, buf, &mut table_state);
     }
 }

@@ -14,7 +14,10 @@ pub struct Help<'a> {
 }
 
 const KEYS: [(&str, &str); 10] = [
-    ("p", "pause the rollout (p again to confirm); resume when paused"),
+    (
+        "p",
+        "pause the rollout (p again to confirm); resume when paused",
+    ),
     ("P", "promote to the next wave now (y to confirm)"),
     ("r", "roll back every region to stable (y to confirm)"),
     ("↑ ↓ j k", "select a region in the health matrix"),
@@ -40,8 +43,17 @@ impl Widget for Help<'_> {
             .collect();
         lines.push(Line::raw(""));
         let mut legend = vec![Span::raw("  ")];
-        for v in [Verdict::Healthy, Verdict::Warning, Verdict::Breach, Verdict::NoData, Verdict::Stale] {
-            legend.push(Span::styled(format!("{} {}", theme.verdict_symbol(v), v.word()), theme.verdict(v)));
+        for v in [
+            Verdict::Healthy,
+            Verdict::Warning,
+            Verdict::Breach,
+            Verdict::NoData,
+            Verdict::Stale,
+        ] {
+            legend.push(Span::styled(
+                format!("{} {}", theme.verdict_symbol(v), v.word()),
+                theme.verdict(v),
+            ));
             legend.push(Span::raw("  "));
         }
         lines.push(Line::from(legend));

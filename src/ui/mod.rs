@@ -69,7 +69,12 @@ impl Widget for Dashboard<'_> {
         match &state.overlay {
             Overlay::None => {}
             Overlay::Help => help::Help { theme }.render(area, buf),
-            Overlay::Confirm(pending) => confirm::Confirm { state, theme, pending }.render(area, buf),
+            Overlay::Confirm(pending) => confirm::Confirm {
+                state,
+                theme,
+                pending,
+            }
+            .render(area, buf),
         }
     }
 }
@@ -89,10 +94,30 @@ fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     ])
     .areas(area);
     let compact = true;
-    waves::Waves { state, theme, compact }.render(waves_area, buf);
-    health::Matrix { state, theme, compact }.render(health_area, buf);
-    guardrails::StopConditions { state, theme, compact }.render(guard_area, buf);
-    timeline::TimelinePanel { state, theme, compact }.render(timeline_area, buf);
+    waves::Waves {
+        state,
+        theme,
+        compact,
+    }
+    .render(waves_area, buf);
+    health::Matrix {
+        state,
+        theme,
+        compact,
+    }
+    .render(health_area, buf);
+    guardrails::StopConditions {
+        state,
+        theme,
+        compact,
+    }
+    .render(guard_area, buf);
+    timeline::TimelinePanel {
+        state,
+        theme,
+        compact,
+    }
+    .render(timeline_area, buf);
 }
 
 /// Two columns over a full-width timeline: matrix beside the wave plan, stop
@@ -102,7 +127,9 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     let matrix = (state.health.regions().len() as u16 + 4).max(waves);
     let lower = (state.guardrails.conditions().len() as u16 + 3).max(detail::HEIGHT);
     let timeline_min = 5;
-    let matrix = matrix.min(area.height.saturating_sub(lower + timeline_min)).max(6);
+    let matrix = matrix
+        .min(area.height.saturating_sub(lower + timeline_min))
+        .max(6);
     let [top, middle, timeline_area] = Layout::vertical([
         Constraint::Length(matrix),
         Constraint::Length(lower),
@@ -113,11 +140,31 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     let [health_area, waves_area] = Layout::horizontal(columns).areas(top);
     let [guard_area, detail_area] = Layout::horizontal(columns).areas(middle);
     let compact = false;
-    health::Matrix { state, theme, compact }.render(health_area, buf);
-    waves::Waves { state, theme, compact }.render(waves_area, buf);
-    guardrails::StopConditions { state, theme, compact }.render(guard_area, buf);
+    health::Matrix {
+        state,
+        theme,
+        compact,
+    }
+    .render(health_area, buf);
+    waves::Waves {
+        state,
+        theme,
+        compact,
+    }
+    .render(waves_area, buf);
+    guardrails::StopConditions {
+        state,
+        theme,
+        compact,
+    }
+    .render(guard_area, buf);
     detail::RegionDetail { state, theme }.render(detail_area, buf);
-    timeline::TimelinePanel { state, theme, compact }.render(timeline_area, buf);
+    timeline::TimelinePanel {
+        state,
+        theme,
+        compact,
+    }
+    .render(timeline_area, buf);
 }
 
 /// A panel's frame: a titled block, with only a top rule when space is short.
@@ -135,8 +182,14 @@ pub(crate) fn panel<'a>(title: &'a str, theme: &Theme, compact: bool) -> Block<'
 fn too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
     let text = vec![
         Line::styled("Terminal too small", theme.role(Role::Warn)),
-        Line::raw(format!("{}×{} now, {MIN_WIDTH}×{MIN_HEIGHT} needed.", area.width, area.height)),
-        Line::styled("Enlarge the window, or press q to quit.", theme.role(Role::Muted)),
+        Line::raw(format!(
+            "{}×{} now, {MIN_WIDTH}×{MIN_HEIGHT} needed.",
+            area.width, area.height
+        )),
+        Line::styled(
+            "Enlarge the window, or press q to quit.",
+            theme.role(Role::Muted),
+        ),
     ];
     let top = area.height.saturating_sub(3) / 2;
     let inner = Rect {

@@ -40,13 +40,18 @@ fn hex(color: Color, default: &str) -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The buffer as an SVG document. `Color::Reset` takes `fg` / `bg`.
 pub fn to_svg(buf: &Buffer, fg: &str, bg: &str) -> String {
     let area = buf.area;
-    let (w, h) = (f64::from(area.width) * CELL_W, f64::from(area.height) * CELL_H);
+    let (w, h) = (
+        f64::from(area.width) * CELL_W,
+        f64::from(area.height) * CELL_H,
+    );
     let mut out = String::new();
     let _ = writeln!(
         out,

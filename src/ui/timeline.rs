@@ -43,7 +43,8 @@ impl Widget for TimelinePanel<'_> {
             .take(inner.height as usize)
             .map(|e| {
                 let (glyph, role) = self.glyph(e.kind);
-                let text_role = if e.kind == EventKind::Breach || e.kind == EventKind::ActionFailed {
+                let text_role = if e.kind == EventKind::Breach || e.kind == EventKind::ActionFailed
+                {
                     role
                 } else {
                     Role::Text

@@ -24,12 +24,16 @@ impl Waves<'_> {
         match state {
             None => (&s.pending, Role::Muted, "waiting".to_string()),
             Some(WaveState::Done) => (&s.done, Role::Ok, "done".to_string()),
-            Some(WaveState::Holding { left }) => {
-                (&s.current, Role::Accent, format!("holding {}", duration(left)))
-            }
-            Some(WaveState::Paused { left }) => {
-                (&s.paused, Role::Paused, format!("paused {}", duration(left)))
-            }
+            Some(WaveState::Holding { left }) => (
+                &s.current,
+                Role::Accent,
+                format!("holding {}", duration(left)),
+            ),
+            Some(WaveState::Paused { left }) => (
+                &s.paused,
+                Role::Paused,
+                format!("paused {}", duration(left)),
+            ),
             Some(WaveState::Pending) => (&s.pending, Role::Muted, "pending".to_string()),
             Some(WaveState::Cancelled) => (&s.cancelled, Role::Breach, "cancelled".to_string()),
         }
@@ -52,9 +56,15 @@ impl Widget for Waves<'_> {
                     spans.push(Span::styled(" › ", self.theme.role(Role::Muted)));
                 }
                 let (glyph, role, _) = self.describe(*st);
-                spans.push(Span::styled(format!("{glyph} {} {}%", wave.name, wave.weight), self.theme.role(role)));
+                spans.push(Span::styled(
+                    format!("{glyph} {} {}%", wave.name, wave.weight),
+                    self.theme.role(role),
+                ));
                 if let Some(WaveState::Holding { left } | WaveState::Paused { left }) = st {
-                    spans.push(Span::styled(format!(" {}", duration(*left)), self.theme.role(role)));
+                    spans.push(Span::styled(
+                        format!(" {}", duration(*left)),
+                        self.theme.role(role),
+                    ));
                 }
             }
             Paragraph::new(Line::from(spans)).render(inner, buf);
@@ -62,28 +72,34 @@ impl Widget for Waves<'_> {
         }
         let fixed = 3 + 7 + 4 + 13 + 4;
         let scope_width = inner.width.saturating_sub(fixed) as usize;
-        let rows = plan.waves.iter().zip(&states).enumerate().map(|(i, (wave, st))| {
-            let (glyph, role, words) = self.describe(*st);
-            let words = match st {
-                Some(WaveState::Pending) | None => format!("hold {}", duration(wave.hold)),
-                _ => words,
-            };
-            let style = self.theme.role(role);
-            let mut scope = wave.scope.to_string();
-            if scope.chars().count() > scope_width
-                && let Scope::Regions(list) = &wave.scope
-            {
-                scope = format!("{} regions", list.len());
-            }
-            Row::new(vec![
-                Cell::from(Span::styled(format!("{glyph} {}", i + 1), style)),
-                Cell::from(wave.name.clone()),
-                Cell::from(Line::from(format!("{}%", wave.weight)).right_aligned()),
-                Cell::from(scope),
-                Cell::from(Span::styled(words, style)),
-            ])
-        });
-        let header = Row::new(["", "Wave", "  %", "Scope", "Gate"]).style(self.theme.role(Role::Muted));
+        let rows = plan
+            .waves
+            .iter()
+            .zip(&states)
+            .enumerate()
+            .map(|(i, (wave, st))| {
+                let (glyph, role, words) = self.describe(*st);
+                let words = match st {
+                    Some(WaveState::Pending) | None => format!("hold {}", duration(wave.hold)),
+                    _ => words,
+                };
+                let style = self.theme.role(role);
+                let mut scope = wave.scope.to_string();
+                if scope.chars().count() > scope_width
+                    && let Scope::Regions(list) = &wave.scope
+                {
+                    scope = format!("{} regions", list.len());
+                }
+                Row::new(vec![
+                    Cell::from(Span::styled(format!("{glyph} {}", i + 1), style)),
+                    Cell::from(wave.name.clone()),
+                    Cell::from(Line::from(format!("{}%", wave.weight)).right_aligned()),
+                    Cell::from(scope),
+                    Cell::from(Span::styled(words, style)),
+                ])
+            });
+        let header =
+            Row::new(["", "Wave", "  %", "Scope", "Gate"]).style(self.theme.role(Role::Muted));
         Table::new(
             rows,
             [

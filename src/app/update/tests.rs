@@ -36,7 +36,11 @@ fn status(phase: Phase, wave: usize) -> RolloutStatus {
 
 fn state() -> AppState {
     let plan = FleetSpec::demo(1).plan;
-    let themes = vec!["dark".to_string(), "light".to_string(), "high-contrast".to_string()];
+    let themes = vec![
+        "dark".to_string(),
+        "light".to_string(),
+        "high-contrast".to_string(),
+    ];
     let mut s = AppState::new(plan, RunMode::Demo, source_infos(), themes, epoch());
     s.operator = "alice".into();
     s
@@ -66,7 +70,10 @@ fn executed(effects: &[Effect]) -> Vec<Action> {
 }
 
 fn notice(s: &AppState) -> String {
-    s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+    s.notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -83,8 +90,16 @@ fn pause_is_two_keystrokes() {
         Effect::Quit => None,
     });
     assert_eq!(request.as_ref().map(|r| r.operator.as_str()), Some("alice"));
-    assert_eq!(request.as_ref().map(|r| r.service.as_str()), Some("checkout-api"));
-    let attempt = s.timeline.newest_first().next().map(|e| e.text.clone()).unwrap_or_default();
+    assert_eq!(
+        request.as_ref().map(|r| r.service.as_str()),
+        Some("checkout-api")
+    );
+    let attempt = s
+        .timeline
+        .newest_first()
+        .next()
+        .map(|e| e.text.clone())
+        .unwrap_or_default();
     assert!(attempt.contains("alice asked to pause"), "{attempt}");
 }
 
@@ -135,16 +150,28 @@ fn promote_when_there_is_no_next_wave_is_refused() {
 fn promote_needs_y_or_enter() {
     let mut s = with_rollout(Phase::Progressing, 1);
     update(&mut s, ch('P'));
-    assert!(executed(&update(&mut s, ch('P'))).is_empty(), "P again must not confirm");
+    assert!(
+        executed(&update(&mut s, ch('P'))).is_empty(),
+        "P again must not confirm"
+    );
     assert!(matches!(&s.overlay, Overlay::Confirm(p) if p.action == Action::Promote));
-    assert_eq!(executed(&update(&mut s, key(KeyCode::Enter))), [Action::Promote]);
+    assert_eq!(
+        executed(&update(&mut s, key(KeyCode::Enter))),
+        [Action::Promote]
+    );
 }
 
 #[test]
 fn rollback_takes_only_an_explicit_y() {
     let mut s = with_rollout(Phase::Progressing, 1);
     update(&mut s, ch('r'));
-    for not_y in [key(KeyCode::Enter), ch('r'), ch('p'), ch('Y'), key(KeyCode::Char(' '))] {
+    for not_y in [
+        key(KeyCode::Enter),
+        ch('r'),
+        ch('p'),
+        ch('Y'),
+        key(KeyCode::Char(' ')),
+    ] {
         assert!(executed(&update(&mut s, not_y)).is_empty());
         assert!(matches!(&s.overlay, Overlay::Confirm(p) if p.action == Action::Rollback));
     }
@@ -170,7 +197,11 @@ fn actions_are_refused_while_one_is_in_flight() {
     update(&mut s, ch('p'));
     for k in ['p', 'P', 'r'] {
         assert!(update(&mut s, ch(k)).is_empty());
-        assert_eq!(s.overlay, Overlay::None, "key {k} opened a modal while in flight");
+        assert_eq!(
+            s.overlay,
+            Overlay::None,
+            "key {k} opened a modal while in flight"
+        );
         assert!(notice(&s).contains("still in flight"), "{}", notice(&s));
     }
 }
@@ -190,7 +221,10 @@ fn the_outcome_clears_the_flight_and_lands_on_the_timeline() {
             outcome: Ok("late".into()),
         },
     );
-    assert!(s.in_flight.is_some(), "another action's outcome must not clear this one");
+    assert!(
+        s.in_flight.is_some(),
+        "another action's outcome must not clear this one"
+    );
     update(
         &mut s,
         Msg::ActionDone {
@@ -202,8 +236,16 @@ fn the_outcome_clears_the_flight_and_lands_on_the_timeline() {
     );
     assert!(s.in_flight.is_none());
     assert_eq!(s.notice.as_ref().map(|n| n.level), Some(NoticeLevel::Error));
-    let last = s.timeline.newest_first().next().map(|e| e.text.clone()).unwrap_or_default();
-    assert!(last.contains("pause failed: refused by the target: 409"), "{last}");
+    let last = s
+        .timeline
+        .newest_first()
+        .next()
+        .map(|e| e.text.clone())
+        .unwrap_or_default();
+    assert!(
+        last.contains("pause failed: refused by the target: 409"),
+        "{last}"
+    );
 }
 
 #[test]
@@ -308,17 +350,19 @@ fn every_key_in_every_mode() {
     let keys: Vec<Msg> = "pPrytq?njkgGx "
         .chars()
         .map(ch)
-        .chain([
-            KeyCode::Enter,
-            KeyCode::Esc,
-            KeyCode::Up,
-            KeyCode::Down,
-            KeyCode::Home,
-            KeyCode::End,
-            KeyCode::Tab,
-            KeyCode::F(1),
-        ]
-        .map(key))
+        .chain(
+            [
+                KeyCode::Enter,
+                KeyCode::Esc,
+                KeyCode::Up,
+                KeyCode::Down,
+                KeyCode::Home,
+                KeyCode::End,
+                KeyCode::Tab,
+                KeyCode::F(1),
+            ]
+            .map(key),
+        )
         .collect();
     let overlays = [
         None,
@@ -349,7 +393,9 @@ fn every_key_in_every_mode() {
                 let effects = update(&mut s, k.clone());
                 let sent = executed(&effects);
                 match (overlay, k) {
-                    (Some(Overlay::Confirm(p)), Msg::Key(KeyEvent { code, .. })) if !sent.is_empty() => {
+                    (Some(Overlay::Confirm(p)), Msg::Key(KeyEvent { code, .. }))
+                        if !sent.is_empty() =>
+                    {
                         assert_eq!(sent, [p.action]);
                         let c = match code {
                             KeyCode::Char(c) => *c,
@@ -393,7 +439,12 @@ fn a_failing_source_is_noted_once_and_its_recovery_too() {
     );
     assert_eq!(s.sources[1].error, None);
     assert_eq!(s.timeline.len(), 2);
-    let last = s.timeline.newest_first().next().map(|e| e.text.clone()).unwrap_or_default();
+    let last = s
+        .timeline
+        .newest_first()
+        .next()
+        .map(|e| e.text.clone())
+        .unwrap_or_default();
     assert!(last.contains("answering again"));
 }
 
@@ -422,14 +473,21 @@ fn notices_expire() {
     let mut s = state();
     update(&mut s, ch('t'));
     assert!(s.notice.is_some());
-    update(&mut s, Msg::Tick(epoch() + Notice::lifetime() + Span::seconds(1)));
+    update(
+        &mut s,
+        Msg::Tick(epoch() + Notice::lifetime() + Span::seconds(1)),
+    );
     assert!(s.notice.is_none());
 }
 
 #[test]
 fn wave_and_phase_changes_reach_the_timeline() {
     let mut s = with_rollout(Phase::Progressing, 0);
-    for (phase, wave) in [(Phase::Progressing, 1), (Phase::Paused, 1), (Phase::RolledBack, 1)] {
+    for (phase, wave) in [
+        (Phase::Progressing, 1),
+        (Phase::Paused, 1),
+        (Phase::RolledBack, 1),
+    ] {
         update(
             &mut s,
             Msg::Source {
