@@ -1,6 +1,8 @@
 //! Helpers shared by the tests that drive real programs.
 
 #![allow(dead_code)]
+// Test support: a failed setup should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
