@@ -2,6 +2,8 @@
 //! is given: no I/O, no clock; the outside world arrives as messages and
 //! leaves as effects.
 
+use std::collections::HashSet;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::msg::{Effect, Msg};
@@ -309,16 +311,14 @@ fn on_source(
         Report::Rollout(status) => on_rollout(state, at, status),
         Report::Metrics(samples) => {
             state.health.ingest_poll(at, &samples);
-            let weights: Vec<(String, u8)> = state
+            let taking_traffic: HashSet<&str> = state
                 .rollout
                 .iter()
-                .flat_map(|r| {
-                    r.regions
-                        .iter()
-                        .map(|x| (x.region.clone(), x.canary_weight))
-                })
+                .flat_map(|r| r.regions.iter())
+                .filter(|x| x.canary_weight > 0)
+                .map(|x| x.region.as_str())
                 .collect();
-            let watched = |region: &str| weights.iter().any(|(r, w)| r == region && *w > 0);
+            let watched = |region: &str| taking_traffic.contains(region);
             let tripped = state.guardrails.evaluate(&state.health, &watched, at);
             for t in tripped {
                 let Some(cond) = state.guardrails.conditions().get(t.condition) else {

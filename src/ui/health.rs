@@ -1,8 +1,11 @@
 //! The health matrix: a row per region, stable and canary side by side, each
 //! with its values, the canary's delta against stable, a trend and a verdict.
 
+use std::collections::HashMap;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Row, StatefulWidget, Table, TableState, Widget};
 
@@ -62,6 +65,12 @@ impl Matrix<'_> {
         let state = self.state;
         let stale = state.metrics_stale();
         let conditions = state.guardrails.conditions();
+        let weights: HashMap<&str, u8> = state
+            .rollout
+            .iter()
+            .flat_map(|r| r.regions.iter())
+            .map(|r| (r.region.as_str(), r.canary_weight))
+            .collect();
         state
             .health
             .regions()
@@ -74,7 +83,7 @@ impl Matrix<'_> {
                     region,
                     stable,
                     canary,
-                    weight: state.canary_weight(region),
+                    weight: weights.get(region.as_str()).copied(),
                     stable_verdict: judge_cell(stable, conditions, stale),
                     canary_verdict: judge_cell(canary, conditions, stale),
                 }
@@ -116,7 +125,12 @@ impl Matrix<'_> {
             .canary
             .map(|c| sparkline(c.series(Signal::ErrorRate).values(), width, ceiling))
             .unwrap_or_default();
-        Cell::from(Span::styled(line, self.theme.verdict(f.canary_verdict)))
+        // Reverse video would turn bars into a blank box: keep only the colour.
+        let style = self
+            .theme
+            .verdict(f.canary_verdict)
+            .remove_modifier(Modifier::REVERSED);
+        Cell::from(Span::styled(line, style))
     }
 
     fn row(&self, f: &RowFacts, full: bool, trend_width: usize) -> Row<'static> {
