@@ -101,6 +101,7 @@ struct SnapshotArgs {
     /// Simulate this many regions instead of the demo's four.
     #[arg(long, value_name = "N")]
     regions: Option<usize>,
+    /// SVG keeps colours and styles; text is the characters only.
     #[arg(long, value_enum, default_value_t = Format::Svg)]
     format: Format,
     /// Write here instead of standard output.
@@ -265,6 +266,14 @@ async fn dashboard(cli: &Cli, spec: FleetSpec, themes: Vec<Theme>, start: usize)
     );
 
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    // ratatui's hook restores the terminal and prints the panic; a panic on
+    // any task must also end the program rather than leave it drawing on a
+    // restored terminal.
+    let restore_and_report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_and_report(info);
+        std::process::exit(101);
+    }));
     let wiring = Wiring {
         input: crossterm::event::EventStream::new(),
         messages: rx,

@@ -23,8 +23,7 @@ pub const BUILT_IN: [(&str, &str); 4] = [
 ];
 
 /// A theme file that cannot be used, with where and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{origin}:{line}: {key}: {problem}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThemeError {
     /// The file (or built-in theme) the error is in.
     pub origin: String,
@@ -33,6 +32,17 @@ pub struct ThemeError {
     pub key: String,
     pub problem: String,
 }
+
+impl std::fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            0 => write!(f, "{}: {}: {}", self.origin, self.key, self.problem),
+            line => write!(f, "{}:{line}: {}: {}", self.origin, self.key, self.problem),
+        }
+    }
+}
+
+impl std::error::Error for ThemeError {}
 
 /// What a colour or style is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
