@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod clock;
+pub mod config;
 pub mod control;
 pub mod demo;
 pub mod domain;

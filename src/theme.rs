@@ -9,6 +9,7 @@ use ratatui::text::Span;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::config::toml_error::{line_of, locate};
 use crate::domain::health::Verdict;
 
 /// The themes built into the binary, in the order `t` cycles through them.
@@ -206,16 +207,12 @@ impl Theme {
     /// Parse a theme from TOML; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Theme, ThemeError> {
         let raw: RawTheme = toml::from_str(text).map_err(|e| {
-            let start = e.span().map(|s| s.start).unwrap_or(0);
-            let line = line_of(text, start);
-            let key = unknown_field(e.message())
-                .map(|k| qualify(text, start, &k))
-                .unwrap_or_else(|| key_at(text, start));
+            let (line, key, problem) = locate(text, &e);
             ThemeError {
                 origin: origin.to_string(),
                 line,
                 key,
-                problem: e.message().trim().to_string(),
+                problem,
             }
         })?;
         raw.into_theme(text, origin)
@@ -264,49 +261,6 @@ pub fn resolve(choice: Option<&str>, no_color: bool) -> Result<(Vec<Theme>, usiz
         themes = themes.into_iter().map(Theme::without_color).collect();
     }
     Ok((themes, start))
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
-}
-
-/// `unknown field `x`, expected …` → `x`.
-fn unknown_field(message: &str) -> Option<String> {
-    let rest = message.split("unknown field `").nth(1)?;
-    Some(rest.split('`').next()?.to_string())
-}
-
-/// The table a byte offset is in, e.g. `colors`.
-fn table_at(text: &str, offset: usize) -> Option<String> {
-    text.get(..offset)?
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| l.starts_with('[') && l.ends_with(']'))
-        .map(|l| l.trim_matches(['[', ']']).trim().to_string())
-}
-
-fn qualify(text: &str, offset: usize, key: &str) -> String {
-    match table_at(text, offset) {
-        Some(table) => format!("{table}.{key}"),
-        None => key.to_string(),
-    }
-}
-
-/// The key on the line holding `offset`, qualified by its table.
-fn key_at(text: &str, offset: usize) -> String {
-    let line_start = text
-        .get(..offset)
-        .and_then(|t| t.rfind('\n'))
-        .map_or(0, |i| i + 1);
-    let line = text
-        .get(line_start..)
-        .and_then(|t| t.lines().next())
-        .unwrap_or("");
-    match line.split_once('=') {
-        Some((key, _)) => qualify(text, offset, key.trim()),
-        None => table_at(text, offset + 1).unwrap_or_else(|| "(top level)".to_string()),
-    }
 }
 
 #[derive(Deserialize)]

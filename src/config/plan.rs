@@ -1,0 +1,556 @@
+//! Rollout plan files: what is rolled out, where, which PromQL gives each
+//! signal, the stop conditions, the waves and the sources. Everything is
+//! checked on load; an error names the file, the line and the field, and says
+//! what would be right.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::toml_error::{line_of, locate};
+use crate::domain::Span;
+use crate::domain::guardrail::{Consequence, Direction, StopCondition};
+use crate::domain::health::Signal;
+use crate::domain::plan::RolloutPlan;
+use crate::domain::rollout::{Scope, Wave, WavePlan};
+
+/// A plan file that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanError {
+    pub file: String,
+    /// 1-based; 0 when the problem is the file as a whole.
+    pub line: usize,
+    pub field: String,
+    pub problem: String,
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            0 => write!(f, "{}: {}: {}", self.file, self.field, self.problem),
+            n => write!(f, "{}:{n}: {}: {}", self.file, self.field, self.problem),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// How a source proves who it is. Tokens never live in the plan itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    None,
+    /// A bearer token read from this file (trailing newline trimmed).
+    BearerFile(PathBuf),
+    /// A bearer token read from this environment variable.
+    BearerEnv(String),
+}
+
+/// Where and how often to poll one source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub url: String,
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub auth: Auth,
+}
+
+/// The metrics source: a Prometheus HTTP API and the PromQL for each signal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricsSource {
+    pub endpoint: Endpoint,
+    pub queries: Vec<(Signal, String)>,
+    /// Label names that carry the region and the version in query results.
+    pub region_label: String,
+    pub version_label: String,
+    /// Region label value → region name.
+    pub region_values: Vec<(String, String)>,
+}
+
+/// The deployment source: a deploy API that reports state and takes actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploySource {
+    pub endpoint: Endpoint,
+}
+
+/// A checked plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanFile {
+    pub path: PathBuf,
+    pub plan: RolloutPlan,
+    pub metrics: MetricsSource,
+    pub deploy: Option<DeploySource>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlan {
+    service: Spanned<String>,
+    versions: Spanned<RawVersions>,
+    #[serde(default)]
+    labels: Option<RawLabels>,
+    regions: Spanned<Vec<Spanned<RawRegion>>>,
+    signals: Spanned<RawSignals>,
+    #[serde(default)]
+    stop_conditions: Vec<Spanned<RawCondition>>,
+    waves: Spanned<Vec<Spanned<RawWave>>>,
+    sources: Spanned<RawSources>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVersions {
+    stable: Spanned<String>,
+    canary: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLabels {
+    region: Option<Spanned<String>>,
+    version: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegion {
+    name: Spanned<String>,
+    /// The value of the region label in the metrics, when it differs from the name.
+    label: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignals {
+    request_rate: Option<Spanned<String>>,
+    error_rate: Option<Spanned<String>>,
+    latency_p99: Option<Spanned<String>>,
+    success_rate: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCondition {
+    signal: Spanned<String>,
+    above: Option<Spanned<f64>>,
+    below: Option<Spanned<f64>>,
+    warn: Option<Spanned<f64>>,
+    #[serde(rename = "for")]
+    hold: Spanned<String>,
+    on_breach: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawScope {
+    All(String),
+    Regions(Vec<String>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWave {
+    name: Spanned<String>,
+    weight: Spanned<i64>,
+    regions: Spanned<RawScope>,
+    hold: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSources {
+    metrics: Spanned<RawEndpoint>,
+    deploy: Option<Spanned<RawEndpoint>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEndpoint {
+    kind: Spanned<String>,
+    url: Spanned<String>,
+    interval: Option<Spanned<String>>,
+    timeout: Option<Spanned<String>>,
+    auth: Option<Spanned<RawAuth>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuth {
+    bearer_token_file: Option<Spanned<String>>,
+    bearer_token_env: Option<Spanned<String>>,
+    /// Refused: present only to say so clearly.
+    bearer_token: Option<Spanned<String>>,
+}
+
+/// Checks a raw plan and turns it into the domain's types.
+struct Checker<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Checker<'_> {
+    fn err<T>(&self, span: std::ops::Range<usize>, field: impl Into<String>, problem: impl Into<String>) -> Result<T, PlanError> {
+        Err(PlanError {
+            file: self.file.to_string(),
+            line: line_of(self.text, span.start),
+            field: field.into(),
+            problem: problem.into(),
+        })
+    }
+
+    fn duration(&self, value: &Spanned<String>, field: &str) -> Result<Duration, PlanError> {
+        match humantime::parse_duration(value.get_ref().trim()) {
+            Ok(d) if !d.is_zero() => Ok(d),
+            Ok(_) => self.err(value.span(), field, "must be longer than zero"),
+            Err(_) => self.err(
+                value.span(),
+                field,
+                format!("`{}` is not a duration; write e.g. \"30s\", \"2m\" or \"1h30m\"", value.get_ref()),
+            ),
+        }
+    }
+
+    fn nonempty(&self, value: &Spanned<String>, field: &str) -> Result<String, PlanError> {
+        let v = value.get_ref().trim();
+        if v.is_empty() {
+            return self.err(value.span(), field, "must not be empty");
+        }
+        Ok(v.to_string())
+    }
+
+    fn endpoint(&self, raw: &Spanned<RawEndpoint>, name: &str, kinds: &[&str]) -> Result<Endpoint, PlanError> {
+        let e = raw.get_ref();
+        let kind = e.kind.get_ref().as_str();
+        if !kinds.contains(&kind) {
+            return self.err(
+                e.kind.span(),
+                format!("sources.{name}.kind"),
+                format!("`{kind}` is not a {name} source kind; use {}", kinds.join(" or ")),
+            );
+        }
+        let url_field = format!("sources.{name}.url");
+        let url = self.nonempty(&e.url, &url_field)?;
+        let parsed = match reqwest::Url::parse(&url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+            _ => {
+                return self.err(
+                    e.url.span(),
+                    url_field,
+                    format!("`{url}` is not an http:// or https:// URL"),
+                );
+            }
+        };
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return self.err(
+                e.url.span(),
+                url_field,
+                "credentials in the URL would be shown and logged; use [sources.*.auth] with a token file or variable",
+            );
+        }
+        let interval = match &e.interval {
+            Some(v) => self.duration(v, &format!("sources.{name}.interval"))?,
+            None => Duration::from_secs(5),
+        };
+        let timeout = match &e.timeout {
+            Some(v) => self.duration(v, &format!("sources.{name}.timeout"))?,
+            None => interval.min(Duration::from_secs(3)),
+        };
+        let auth = match &e.auth {
+            None => Auth::None,
+            Some(a) => self.auth(a, name)?,
+        };
+        Ok(Endpoint {
+            url: url.trim_end_matches('/').to_string(),
+            interval,
+            timeout,
+            auth,
+        })
+    }
+
+    fn auth(&self, raw: &Spanned<RawAuth>, name: &str) -> Result<Auth, PlanError> {
+        let a = raw.get_ref();
+        if let Some(inline) = &a.bearer_token {
+            return self.err(
+                inline.span(),
+                format!("sources.{name}.auth.bearer_token"),
+                "tokens are never written in the plan; use bearer_token_file = \"/path\" or bearer_token_env = \"VARIABLE\"",
+            );
+        }
+        match (&a.bearer_token_file, &a.bearer_token_env) {
+            (Some(file), None) => Ok(Auth::BearerFile(PathBuf::from(
+                self.nonempty(file, &format!("sources.{name}.auth.bearer_token_file"))?,
+            ))),
+            (None, Some(var)) => Ok(Auth::BearerEnv(
+                self.nonempty(var, &format!("sources.{name}.auth.bearer_token_env"))?,
+            )),
+            _ => self.err(
+                raw.span(),
+                format!("sources.{name}.auth"),
+                "give exactly one of bearer_token_file or bearer_token_env",
+            ),
+        }
+    }
+
+    fn condition(&self, i: usize, raw: &Spanned<RawCondition>, queries: &[(Signal, String)]) -> Result<StopCondition, PlanError> {
+        let c = raw.get_ref();
+        let field = |f: &str| format!("stop_conditions[{i}].{f}");
+        let Some(signal) = signal_named(c.signal.get_ref()) else {
+            return self.err(
+                c.signal.span(),
+                field("signal"),
+                format!("`{}` is not a signal; use {}", c.signal.get_ref(), SIGNAL_NAMES.join(", ")),
+            );
+        };
+        if !queries.iter().any(|(s, _)| *s == signal) {
+            return self.err(
+                c.signal.span(),
+                field("signal"),
+                format!("`{}` has no query in [signals]", c.signal.get_ref()),
+            );
+        }
+        let (direction, breach) = match (&c.above, &c.below) {
+            (Some(v), None) => (Direction::Above, v),
+            (None, Some(v)) => (Direction::Below, v),
+            _ => {
+                return self.err(raw.span(), field("above"), "give exactly one of above = … or below = …");
+            }
+        };
+        let breach_value = *breach.get_ref();
+        if !breach_value.is_finite() {
+            return self.err(breach.span(), field("above/below"), "must be a finite number");
+        }
+        let warn = match &c.warn {
+            None => breach_value,
+            Some(w) => {
+                let v = *w.get_ref();
+                let safe_side = match direction {
+                    Direction::Above => v <= breach_value,
+                    Direction::Below => v >= breach_value,
+                };
+                if !v.is_finite() || !safe_side {
+                    let side = if direction == Direction::Above { "below" } else { "above" };
+                    return self.err(
+                        w.span(),
+                        field("warn"),
+                        format!("the warning level must be {side} the breach level {breach_value}"),
+                    );
+                }
+                v
+            }
+        };
+        let hold = self.duration(&c.hold, &field("for"))?;
+        let consequence = match c.on_breach.as_ref().map(|s| s.get_ref().as_str()) {
+            None | Some("alert") => Consequence::Alert,
+            Some(other) => {
+                let span = c.on_breach.as_ref().map(|s| s.span()).unwrap_or(raw.span());
+                let problem = match other {
+                    "pause" | "rollback" => format!(
+                        "automatic {other} is not available yet: use \"alert\" and act with the keys"
+                    ),
+                    _ => format!("`{other}` is not a consequence; use \"alert\""),
+                };
+                return self.err(span, field("on_breach"), problem);
+            }
+        };
+        Ok(StopCondition {
+            signal,
+            direction,
+            warn,
+            breach: breach_value,
+            hold: Span::from_std(hold).unwrap_or(Span::MAX),
+            consequence,
+        })
+    }
+
+    fn wave(&self, i: usize, raw: &Spanned<RawWave>, regions: &[String], previous: u8) -> Result<Wave, PlanError> {
+        let w = raw.get_ref();
+        let field = |f: &str| format!("waves[{i}].{f}");
+        let name = self.nonempty(&w.name, &field("name"))?;
+        let weight = *w.weight.get_ref();
+        if !(1..=100).contains(&weight) {
+            return self.err(w.weight.span(), field("weight"), format!("{weight} is not a percentage from 1 to 100"));
+        }
+        let weight = weight as u8;
+        if weight < previous {
+            return self.err(
+                w.weight.span(),
+                field("weight"),
+                format!("{weight}% is less than the previous wave's {previous}%: waves only widen"),
+            );
+        }
+        let scope = match w.regions.get_ref() {
+            RawScope::All(s) if s == "all" => Scope::All,
+            RawScope::All(s) => {
+                return self.err(
+                    w.regions.span(),
+                    field("regions"),
+                    format!("`{s}`: write \"all\" or a list of region names"),
+                );
+            }
+            RawScope::Regions(list) => {
+                if list.is_empty() {
+                    return self.err(w.regions.span(), field("regions"), "names no region");
+                }
+                if let Some(unknown) = list.iter().find(|r| !regions.contains(r)) {
+                    return self.err(
+                        w.regions.span(),
+                        field("regions"),
+                        format!("`{unknown}` is not in [[regions]]; known: {}", regions.join(", ")),
+                    );
+                }
+                Scope::Regions(list.clone())
+            }
+        };
+        let hold = self.duration(&w.hold, &field("hold"))?;
+        Ok(Wave {
+            name,
+            weight,
+            scope,
+            hold: Span::from_std(hold).unwrap_or(Span::MAX),
+        })
+    }
+}
+
+const SIGNAL_NAMES: [&str; 4] = ["request_rate", "error_rate", "latency_p99", "success_rate"];
+
+fn signal_named(name: &str) -> Option<Signal> {
+    SIGNAL_NAMES
+        .iter()
+        .position(|n| *n == name)
+        .map(|i| Signal::ALL[i])
+}
+
+impl PlanFile {
+    /// Read and check the plan at `path`.
+    pub fn load(path: &Path) -> Result<PlanFile, PlanError> {
+        let text = std::fs::read_to_string(path).map_err(|e| PlanError {
+            file: path.display().to_string(),
+            line: 0,
+            field: "(file)".to_string(),
+            problem: format!("cannot read: {e}"),
+        })?;
+        PlanFile::parse(&text, path)
+    }
+
+    /// Check the plan `text`, read from `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<PlanFile, PlanError> {
+        let file = path.display().to_string();
+        let raw: RawPlan = toml::from_str(text).map_err(|e| {
+            let (line, field, problem) = locate(text, &e);
+            PlanError {
+                file: file.clone(),
+                line,
+                field,
+                problem,
+            }
+        })?;
+        let check = Checker { file: &file, text };
+        let service = check.nonempty(&raw.service, "service")?;
+        let versions = raw.versions.get_ref();
+        let stable = check.nonempty(&versions.stable, "versions.stable")?;
+        let canary = check.nonempty(&versions.canary, "versions.canary")?;
+        if stable == canary {
+            return check.err(versions.canary.span(), "versions.canary", "is the same as versions.stable");
+        }
+
+        let mut regions: Vec<String> = Vec::new();
+        let mut region_values = Vec::new();
+        if raw.regions.get_ref().is_empty() {
+            return check.err(raw.regions.span(), "regions", "the plan names no region; add [[regions]] name = \"…\"");
+        }
+        for (i, r) in raw.regions.get_ref().iter().enumerate() {
+            let r = r.get_ref();
+            let name = check.nonempty(&r.name, &format!("regions[{i}].name"))?;
+            if regions.contains(&name) {
+                return check.err(r.name.span(), format!("regions[{i}].name"), format!("`{name}` is listed twice"));
+            }
+            let label = match &r.label {
+                Some(l) => check.nonempty(l, &format!("regions[{i}].label"))?,
+                None => name.clone(),
+            };
+            regions.push(name.clone());
+            region_values.push((label, name));
+        }
+
+        let s = raw.signals.get_ref();
+        let mut queries = Vec::new();
+        for (signal, query, name) in [
+            (Signal::RequestRate, &s.request_rate, "request_rate"),
+            (Signal::ErrorRate, &s.error_rate, "error_rate"),
+            (Signal::LatencyP99, &s.latency_p99, "latency_p99"),
+            (Signal::SuccessRate, &s.success_rate, "success_rate"),
+        ] {
+            if let Some(q) = query {
+                queries.push((signal, check.nonempty(q, &format!("signals.{name}"))?));
+            }
+        }
+        if queries.is_empty() {
+            return check.err(
+                raw.signals.span(),
+                "signals",
+                format!("no query given; set at least one of {}", SIGNAL_NAMES.join(", ")),
+            );
+        }
+
+        let stop_conditions = raw
+            .stop_conditions
+            .iter()
+            .enumerate()
+            .map(|(i, c)| check.condition(i, c, &queries))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        if raw.waves.get_ref().is_empty() {
+            return check.err(raw.waves.span(), "waves", "the plan has no wave; add [[waves]]");
+        }
+        let mut waves = Vec::new();
+        for (i, w) in raw.waves.get_ref().iter().enumerate() {
+            let previous = waves.last().map_or(0, |w: &Wave| w.weight);
+            waves.push(check.wave(i, w, &regions, previous)?);
+        }
+
+        let sources = raw.sources.get_ref();
+        let metrics = check.endpoint(&sources.metrics, "metrics", &["prometheus"])?;
+        let deploy = match &sources.deploy {
+            Some(d) => Some(DeploySource {
+                endpoint: check.endpoint(d, "deploy", &["http"])?,
+            }),
+            None => None,
+        };
+        let labels = raw.labels.as_ref();
+        let label = |l: Option<&Spanned<String>>, default: &str, field: &str| match l {
+            Some(v) => check.nonempty(v, field),
+            None => Ok(default.to_string()),
+        };
+        let region_label = label(labels.and_then(|l| l.region.as_ref()), "region", "labels.region")?;
+        let version_label = label(labels.and_then(|l| l.version.as_ref()), "version", "labels.version")?;
+        // Three missed polls make the data stale, and never less than 5 s.
+        let stale_after = Span::from_std(metrics.interval * 3)
+            .unwrap_or(Span::MAX)
+            .max(Span::seconds(5));
+        Ok(PlanFile {
+            path: path.to_path_buf(),
+            plan: RolloutPlan {
+                service,
+                stable_version: stable,
+                canary_version: canary,
+                regions,
+                waves: WavePlan { waves },
+                stop_conditions,
+                stale_after,
+            },
+            metrics: MetricsSource {
+                endpoint: metrics,
+                queries,
+                region_label,
+                version_label,
+                region_values,
+            },
+            deploy,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
