@@ -54,6 +54,8 @@ impl Replay {
                 &mut self.state,
                 Msg::Source {
                     source,
+                    took: std::time::Duration::ZERO,
+                    notes: Vec::new(),
                     at: now,
                     result: Ok(report),
                 },

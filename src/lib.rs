@@ -13,6 +13,8 @@ pub mod config;
 pub mod control;
 pub mod demo;
 pub mod domain;
+pub mod report;
+pub mod session;
 pub mod sim;
 pub mod sources;
 pub mod theme;

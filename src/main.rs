@@ -1,4 +1,4 @@
-//! The `warroom` command: the dashboard, and a renderer for screenshots.
+//! The `warroom` command.
 
 #![forbid(unsafe_code)]
 
@@ -9,19 +9,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand, ValueEnum};
-use tokio::sync::mpsc;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use warroom::app::event_loop::{self, Wiring};
-use warroom::app::state::{AppState, RunMode};
 use warroom::clock::{Clock, SystemClock};
+use warroom::config::plan::PlanFile;
 use warroom::control::Executor;
 use warroom::control::audit::AuditLog;
 use warroom::domain::timeline::EventKind;
-use warroom::sim::{Fleet, FleetSpec};
-use warroom::sources::simulator::{self, SimWiring};
+use warroom::session::Session;
+use warroom::sim::FleetSpec;
 use warroom::theme::{self, Theme};
-use warroom::{demo, ui};
+use warroom::{app, demo, report, ui};
 
 /// A terminal war room for progressive rollouts.
 ///
@@ -35,59 +34,95 @@ use warroom::{demo, ui};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-
     #[command(flatten)]
     look: Look,
-
-    /// What the simulated rollout does: `fault` scripts the regression in
-    /// us-east-1, `calm` goes well to the end.
-    #[arg(long, value_enum, default_value_t = Scenario::Fault, global = true)]
-    scenario: Scenario,
-
-    /// Seed of the simulator's noise; the same seed gives the same run.
-    #[arg(long, default_value_t = 42, global = true)]
-    seed: u64,
-
-    /// Show everything, allow no action: for observers on a shared screen.
-    #[arg(long)]
-    read_only: bool,
-
-    /// The name recorded in the audit log for actions [default: $USER]
-    #[arg(long, value_name = "NAME")]
-    operator: Option<String>,
-
-    /// Append-only record of every action and its outcome (JSON lines)
-    /// [default: $XDG_STATE_HOME/warroom/audit.jsonl]
-    #[arg(long, value_name = "PATH")]
-    audit_log: Option<PathBuf>,
-
-    /// Where logs go; never to the screen
-    /// [default: $XDG_STATE_HOME/warroom/warroom.log]
-    #[arg(long, value_name = "PATH")]
-    log_file: Option<PathBuf>,
-
-    /// How much to log.
-    #[arg(long, value_name = "LEVEL", default_value = "info")]
-    log_level: tracing::Level,
+    #[command(flatten)]
+    sim: SimChoice,
+    #[command(flatten)]
+    dashboard: DashboardArgs,
 }
 
-#[derive(clap::Args, Debug)]
+#[derive(Args, Debug, Clone)]
 struct Look {
     /// Colour theme: dark, light, high-contrast, colorblind, or a path to a
     /// theme file (.toml). `t` cycles themes while running. NO_COLOR in the
     /// environment gives a monochrome screen.
-    #[arg(long, value_name = "NAME|PATH", global = true)]
+    #[arg(long, value_name = "NAME|PATH")]
     theme: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+struct SimChoice {
+    /// What the simulated rollout does: `fault` scripts the regression in
+    /// us-east-1 about 50 s in, `calm` goes well to the end.
+    #[arg(long, value_enum, default_value_t = Scenario::Fault)]
+    scenario: Scenario,
+    /// Seed of the simulator's noise; the same seed gives the same run.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+#[derive(Args, Debug, Clone)]
+struct DashboardArgs {
+    /// Show everything, allow no action: for observers on a shared screen.
+    #[arg(long)]
+    read_only: bool,
+    /// The name recorded in the audit log for actions [default: $USER]
+    #[arg(long, value_name = "NAME")]
+    operator: Option<String>,
+    /// Append-only record of every action and its outcome (JSON lines)
+    /// [default: $XDG_STATE_HOME/warroom/audit.jsonl]
+    #[arg(long, value_name = "PATH")]
+    audit_log: Option<PathBuf>,
+    /// Where logs go; never to the screen
+    /// [default: $XDG_STATE_HOME/warroom/warroom.log]
+    #[arg(long, value_name = "PATH")]
+    log_file: Option<PathBuf>,
+    /// How much to log: error, warn, info, debug or trace.
+    #[arg(long, value_name = "LEVEL", default_value = "info")]
+    log_level: tracing::Level,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// The dashboard on a real rollout described by a plan file: its
+    /// Prometheus for the numbers, its deploy API for state and actions.
+    Watch {
+        /// The rollout plan (TOML); see examples/.
+        #[arg(long, value_name = "FILE")]
+        plan: PathBuf,
+        #[command(flatten)]
+        look: Look,
+        #[command(flatten)]
+        dashboard: DashboardArgs,
+    },
+    /// Poll once, print the health matrix and the stop conditions, and exit
+    /// with 0 healthy, 2 a stop condition past its threshold, 3 a source
+    /// unreachable, 4 no data to judge (1: the plan or the command is wrong).
+    Status {
+        /// The rollout plan (TOML); see examples/.
+        #[arg(long, value_name = "FILE")]
+        plan: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the simulated fleet over HTTP: Prometheus metrics at /metrics,
+    /// the deploy API at /api/v1/rollout (docs/deploy-api.md), fault
+    /// injection at POST /sim/faults and the truth at GET /sim/truth.
+    Sim {
+        /// Address to listen on; port 0 picks a free one (printed on start).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9464")]
+        listen: String,
+        #[command(flatten)]
+        sim: SimChoice,
+    },
     /// Render the demo dashboard at a moment of its run, without a terminal:
     /// as SVG (for screenshots and incident notes) or as plain text.
     Snapshot(SnapshotArgs),
 }
 
-#[derive(clap::Args, Debug)]
+#[derive(Args, Debug)]
 struct SnapshotArgs {
     /// Seconds into the simulated rollout.
     #[arg(long, default_value_t = 85)]
@@ -107,6 +142,10 @@ struct SnapshotArgs {
     /// Write here instead of standard output.
     #[arg(long, short, value_name = "PATH")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    look: Look,
+    #[command(flatten)]
+    sim: SimChoice,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,31 +160,89 @@ enum Format {
     Text,
 }
 
-fn main() {
-    let cli = Cli::parse();
-    if let Err(e) = run(cli) {
-        eprintln!("warroom: {e:#}");
-        std::process::exit(1);
+impl SimChoice {
+    fn spec(&self, regions: Option<usize>) -> FleetSpec {
+        match (self.scenario, regions) {
+            (_, Some(n)) => FleetSpec::large(n.max(1), self.seed),
+            (Scenario::Fault, None) => FleetSpec::demo(self.seed),
+            (Scenario::Calm, None) => FleetSpec::calm(self.seed),
+        }
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn main() {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("warroom: {e:#}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn themes(look: &Look) -> Result<(Vec<Theme>, usize)> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let (themes, start) = theme::resolve(cli.look.theme.as_deref(), no_color)?;
-    let spec = |regions: Option<usize>| match (cli.scenario, regions) {
-        (_, Some(n)) => FleetSpec::large(n.max(1), cli.seed),
-        (Scenario::Fault, None) => FleetSpec::demo(cli.seed),
-        (Scenario::Calm, None) => FleetSpec::calm(cli.seed),
-    };
-    match &cli.command {
-        Some(Command::Snapshot(args)) => snapshot(args, spec(args.regions), &themes, start),
+    Ok(theme::resolve(look.theme.as_deref(), no_color)?)
+}
+
+/// Run a command; the result is the exit code.
+fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
         None => {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .context("cannot start the async runtime")?;
-            runtime.block_on(dashboard(&cli, spec(None), themes, start))
+            let (themes, start) = themes(&cli.look)?;
+            let spec = cli.sim.spec(None);
+            runtime()?.block_on(async {
+                let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+                let names = themes.iter().map(|t| t.name.clone()).collect();
+                let session = Session::demo(spec, clock.clone(), names);
+                dashboard(
+                    &cli.dashboard,
+                    session,
+                    clock,
+                    themes,
+                    start,
+                    "the embedded simulator",
+                )
+                .await
+            })?;
+            Ok(0)
+        }
+        Some(Command::Watch {
+            plan,
+            look,
+            dashboard: args,
+        }) => {
+            let (themes, start) = themes(&look)?;
+            let plan = PlanFile::load(&plan)?;
+            runtime()?.block_on(async {
+                let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+                let names = themes.iter().map(|t| t.name.clone()).collect();
+                let session = Session::from_plan(&plan, clock.clone(), names)?;
+                let origin = plan.path.display().to_string();
+                dashboard(&args, session, clock, themes, start, &origin).await
+            })?;
+            Ok(0)
+        }
+        Some(Command::Status { plan, json }) => {
+            let plan = PlanFile::load(&plan)?;
+            runtime()?.block_on(status(&plan, json))
+        }
+        Some(Command::Sim { listen, sim }) => {
+            runtime()?.block_on(serve_sim(&listen, sim.spec(None)))?;
+            Ok(0)
+        }
+        Some(Command::Snapshot(args)) => {
+            snapshot(&args)?;
+            Ok(0)
         }
     }
 }
@@ -180,9 +277,9 @@ fn init_logging(path: &Path, level: tracing::Level) -> Result<()> {
 
 /// `--operator`, else the login name from the environment, else the account
 /// that owns this process.
-fn operator(cli: &Cli) -> String {
+fn operator(args: &DashboardArgs) -> String {
     let env = |name| std::env::var(name).ok().filter(|s: &String| !s.is_empty());
-    cli.operator
+    args.operator
         .clone()
         .or_else(|| env("USER"))
         .or_else(|| env("LOGNAME"))
@@ -207,61 +304,47 @@ fn account_name() -> Option<String> {
     })
 }
 
-async fn dashboard(cli: &Cli, spec: FleetSpec, themes: Vec<Theme>, start: usize) -> Result<()> {
+/// Run the dashboard on `session` until the operator quits.
+async fn dashboard(
+    args: &DashboardArgs,
+    mut session: Session,
+    clock: Arc<dyn Clock>,
+    themes: Vec<Theme>,
+    start: usize,
+    origin: &str,
+) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         bail!(
-            "the dashboard needs a terminal; for plain output use `warroom snapshot --format text`"
+            "the dashboard needs a terminal; for plain output use `warroom status` or `warroom snapshot --format text`"
         );
     }
-    let log_file = match &cli.log_file {
+    let log_file = match &args.log_file {
         Some(p) => p.clone(),
         None => state_dir()?.join("warroom.log"),
     };
-    init_logging(&log_file, cli.log_level)?;
-    let audit_path = match &cli.audit_log {
+    init_logging(&log_file, args.log_level)?;
+    let audit_path = match &args.audit_log {
         Some(p) => p.clone(),
         None => state_dir()?.join("audit.jsonl"),
     };
     let audit = Arc::new(AuditLog::open(&audit_path)?);
-    tracing::info!(audit = %audit.path().display(), "starting the demo dashboard");
+    tracing::info!(audit = %audit.path().display(), origin, "starting the dashboard");
 
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let now = clock.now();
-    let (tx, rx) = mpsc::channel(256);
-    let names = themes.iter().map(|t| t.name.clone()).collect();
-    let mut state = AppState::new(
-        spec.plan.clone(),
-        RunMode::Demo,
-        simulator::source_infos(),
-        names,
-        now,
-    );
+    let state = &mut session.state;
     state.theme = start;
-    state.read_only = cli.read_only;
-    state.operator = operator(cli);
-    let intro = format!(
-        "watching {} on the embedded simulator; actions are recorded in {}",
-        spec.plan.service,
-        audit.path().display()
-    );
-    state.timeline.push(now, EventKind::Progress, intro);
-
-    let wiring = SimWiring {
-        tx: tx.clone(),
-        deploy_source: 0,
-        metrics_source: 1,
-    };
-    let control = simulator::spawn(
-        Fleet::new(spec, now),
-        clock.clone(),
-        Duration::from_secs(1),
-        wiring,
-    );
+    state.read_only |= args.read_only;
+    state.operator = operator(args);
+    let note = format!("actions are recorded in {}", audit.path().display());
+    state.timeline.push(clock.now(), EventKind::Progress, note);
+    let control = session
+        .control
+        .clone()
+        .unwrap_or_else(|| Arc::new(warroom::control::NoControl));
     let executor = Executor::new(
-        Arc::new(control),
+        control,
         audit,
         clock.clone(),
-        tx,
+        session.tx.clone(),
         Duration::from_secs(10),
     );
 
@@ -276,21 +359,76 @@ async fn dashboard(cli: &Cli, spec: FleetSpec, themes: Vec<Theme>, start: usize)
     }));
     let wiring = Wiring {
         input: crossterm::event::EventStream::new(),
-        messages: rx,
+        messages: session.messages,
         executor,
         clock,
         themes,
     };
-    let result = event_loop::run(&mut terminal, state, wiring).await;
+    let result = event_loop::run(&mut terminal, session.state, wiring).await;
     ratatui::try_restore().context("cannot restore the terminal")?;
     tracing::info!(ok = result.is_ok(), "dashboard closed");
     result?;
     Ok(())
 }
 
-fn snapshot(args: &SnapshotArgs, spec: FleetSpec, themes: &[Theme], start: usize) -> Result<()> {
+/// One poll of every source, printed; the exit code says how it went.
+async fn status(plan: &PlanFile, json: bool) -> Result<i32> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut session = Session::from_plan(plan, clock, vec![])?;
+    let mut pending: Vec<usize> = (0..session.state.sources.len()).collect();
+    // Every source answers or fails within its timeout; allow for connection set-up.
+    let longest = session
+        .state
+        .sources
+        .iter()
+        .map(|s| s.info.timeout)
+        .max()
+        .unwrap_or_default();
+    let deadline = tokio::time::Instant::now() + longest + Duration::from_secs(2);
+    while !pending.is_empty() {
+        let Ok(Some(msg)) = tokio::time::timeout_at(deadline, session.messages.recv()).await else {
+            break;
+        };
+        if let app::Msg::Source { source, .. } = &msg {
+            pending.retain(|s| s != source);
+        }
+        app::update(&mut session.state, msg);
+    }
+    for i in pending {
+        if let Some(s) = session.state.sources.get_mut(i) {
+            s.error = Some("no answer in time".to_string());
+        }
+    }
+    let report = report::build(&session.state);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report::text(&report));
+    }
+    Ok(report.outcome.exit_code())
+}
+
+async fn serve_sim(listen: &str, spec: FleetSpec) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "warroom sim: {} {} → {} on http://{addr} (metrics /metrics, deploy API /api/v1/rollout)",
+        spec.plan.service, spec.plan.stable_version, spec.plan.canary_version
+    );
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    tokio::select! {
+        served = warroom::sim::http::serve(listener, spec, clock) => served.context("the simulator's server stopped")?,
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    Ok(())
+}
+
+fn snapshot(args: &SnapshotArgs) -> Result<()> {
+    let (themes, start) = themes(&args.look)?;
     let theme = themes.get(start).context("no theme loaded")?;
-    let mut state = demo::state_at(spec, args.at);
+    let mut state = demo::state_at(args.sim.spec(args.regions), args.at);
     state.theme = start;
     let area = ratatui::layout::Rect::new(0, 0, args.width, args.height);
     let mut buf = ratatui::buffer::Buffer::empty(area);

@@ -13,11 +13,15 @@ pub enum Msg {
     Key(KeyEvent),
     Resize,
     Tick(Timestamp),
-    /// A poll of source number `source` (an index into `AppState::sources`).
+    /// A poll of source number `source` (an index into `AppState::sources`):
+    /// when it answered, how long it took, what it brought, and any notes
+    /// (warnings from the source, series it could not place).
     Source {
         source: usize,
         at: Timestamp,
+        took: std::time::Duration,
         result: Result<Report, SourceError>,
+        notes: Vec<String>,
     },
     /// The outcome of action `id`: what the target said, or why it failed.
     ActionDone {

@@ -1,5 +1,7 @@
 //! The whole state of the war room. Drawing reads it; only `update` writes it.
 
+use std::time::Duration;
+
 use crate::domain::guardrail::Guardrails;
 use crate::domain::health::HealthMatrix;
 use crate::domain::plan::RolloutPlan;
@@ -104,18 +106,74 @@ impl Notice {
 pub struct SourceHealth {
     pub info: SourceInfo,
     pub last_ok: Option<Timestamp>,
+    /// When the latest poll ended, good or bad.
+    pub last_attempt: Option<Timestamp>,
+    /// How long the latest poll took.
+    pub last_took: Option<std::time::Duration>,
     /// The latest error, while the source keeps failing.
     pub error: Option<String>,
     pub failures: u32,
+    /// Warnings of the latest poll that still answered.
+    pub notes: Vec<String>,
+}
+
+/// How a source is doing, for the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceCondition {
+    /// No answer yet.
+    Waiting,
+    /// Answering in good time; `age` since the last good poll.
+    Ok { age: Span, took: Duration },
+    /// Answering, but the last poll took more than half its timeout, or the
+    /// next poll is overdue.
+    Slow { age: Span, took: Duration },
+    /// The last poll failed; `since_ok` is the age of the last good one.
+    Failing {
+        error: String,
+        failures: u32,
+        since_ok: Option<Span>,
+    },
 }
 
 impl SourceHealth {
+    /// Where the source stands at `now`.
+    pub fn condition(&self, now: Timestamp) -> SourceCondition {
+        let age = |t: Timestamp| (now - t).max(Span::zero());
+        if let Some(error) = &self.error {
+            return SourceCondition::Failing {
+                error: error.clone(),
+                failures: self.failures,
+                since_ok: self.last_ok.map(age),
+            };
+        }
+        let Some(last_ok) = self.last_ok else {
+            return SourceCondition::Waiting;
+        };
+        let took = self.last_took.unwrap_or_default();
+        let overdue =
+            Span::from_std(self.info.interval * 2 + self.info.timeout).unwrap_or(Span::MAX);
+        if took * 2 > self.info.timeout || age(last_ok) > overdue {
+            SourceCondition::Slow {
+                age: age(last_ok),
+                took,
+            }
+        } else {
+            SourceCondition::Ok {
+                age: age(last_ok),
+                took,
+            }
+        }
+    }
+
     pub fn new(info: SourceInfo) -> Self {
         SourceHealth {
             info,
             last_ok: None,
+            last_attempt: None,
+            last_took: None,
             error: None,
             failures: 0,
+            notes: Vec::new(),
         }
     }
 }

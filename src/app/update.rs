@@ -30,9 +30,15 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             on_tick(state, now);
             vec![]
         }
-        Msg::Source { source, at, result } => {
+        Msg::Source {
+            source,
+            at,
+            took,
+            result,
+            notes,
+        } => {
             state.dirty = true;
-            on_source(state, source, at, result);
+            on_source(state, source, at, took, result, notes);
             vec![]
         }
         Msg::ActionDone {
@@ -278,13 +284,25 @@ fn on_source(
     state: &mut AppState,
     index: usize,
     at: Timestamp,
+    took: std::time::Duration,
     result: Result<Report, SourceError>,
+    notes: Vec<String>,
 ) {
     let Some(source) = state.sources.get_mut(index) else {
         tracing::warn!(index, "report from an unknown source");
         return;
     };
     let name = source.info.name.clone();
+    source.last_took = Some(took);
+    source.last_attempt = Some(at);
+    if notes != source.notes {
+        if let Some(first) = notes.first() {
+            state
+                .timeline
+                .push(at, EventKind::Source, format!("{name}: {first}"));
+        }
+        source.notes = notes;
+    }
     let report = match result {
         Ok(report) => {
             if source.error.take().is_some() {

@@ -191,7 +191,12 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn err<T>(&self, span: std::ops::Range<usize>, field: impl Into<String>, problem: impl Into<String>) -> Result<T, PlanError> {
+    fn err<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        field: impl Into<String>,
+        problem: impl Into<String>,
+    ) -> Result<T, PlanError> {
         Err(PlanError {
             file: self.file.to_string(),
             line: line_of(self.text, span.start),
@@ -207,7 +212,10 @@ impl Checker<'_> {
             Err(_) => self.err(
                 value.span(),
                 field,
-                format!("`{}` is not a duration; write e.g. \"30s\", \"2m\" or \"1h30m\"", value.get_ref()),
+                format!(
+                    "`{}` is not a duration; write e.g. \"30s\", \"2m\" or \"1h30m\"",
+                    value.get_ref()
+                ),
             ),
         }
     }
@@ -220,14 +228,22 @@ impl Checker<'_> {
         Ok(v.to_string())
     }
 
-    fn endpoint(&self, raw: &Spanned<RawEndpoint>, name: &str, kinds: &[&str]) -> Result<Endpoint, PlanError> {
+    fn endpoint(
+        &self,
+        raw: &Spanned<RawEndpoint>,
+        name: &str,
+        kinds: &[&str],
+    ) -> Result<Endpoint, PlanError> {
         let e = raw.get_ref();
         let kind = e.kind.get_ref().as_str();
         if !kinds.contains(&kind) {
             return self.err(
                 e.kind.span(),
                 format!("sources.{name}.kind"),
-                format!("`{kind}` is not a {name} source kind; use {}", kinds.join(" or ")),
+                format!(
+                    "`{kind}` is not a {name} source kind; use {}",
+                    kinds.join(" or ")
+                ),
             );
         }
         let url_field = format!("sources.{name}.url");
@@ -293,14 +309,23 @@ impl Checker<'_> {
         }
     }
 
-    fn condition(&self, i: usize, raw: &Spanned<RawCondition>, queries: &[(Signal, String)]) -> Result<StopCondition, PlanError> {
+    fn condition(
+        &self,
+        i: usize,
+        raw: &Spanned<RawCondition>,
+        queries: &[(Signal, String)],
+    ) -> Result<StopCondition, PlanError> {
         let c = raw.get_ref();
         let field = |f: &str| format!("stop_conditions[{i}].{f}");
         let Some(signal) = signal_named(c.signal.get_ref()) else {
             return self.err(
                 c.signal.span(),
                 field("signal"),
-                format!("`{}` is not a signal; use {}", c.signal.get_ref(), SIGNAL_NAMES.join(", ")),
+                format!(
+                    "`{}` is not a signal; use {}",
+                    c.signal.get_ref(),
+                    SIGNAL_NAMES.join(", ")
+                ),
             );
         };
         if !queries.iter().any(|(s, _)| *s == signal) {
@@ -314,12 +339,20 @@ impl Checker<'_> {
             (Some(v), None) => (Direction::Above, v),
             (None, Some(v)) => (Direction::Below, v),
             _ => {
-                return self.err(raw.span(), field("above"), "give exactly one of above = … or below = …");
+                return self.err(
+                    raw.span(),
+                    field("above"),
+                    "give exactly one of above = … or below = …",
+                );
             }
         };
         let breach_value = *breach.get_ref();
         if !breach_value.is_finite() {
-            return self.err(breach.span(), field("above/below"), "must be a finite number");
+            return self.err(
+                breach.span(),
+                field("above/below"),
+                "must be a finite number",
+            );
         }
         let warn = match &c.warn {
             None => breach_value,
@@ -330,7 +363,11 @@ impl Checker<'_> {
                     Direction::Below => v >= breach_value,
                 };
                 if !v.is_finite() || !safe_side {
-                    let side = if direction == Direction::Above { "below" } else { "above" };
+                    let side = if direction == Direction::Above {
+                        "below"
+                    } else {
+                        "above"
+                    };
                     return self.err(
                         w.span(),
                         field("warn"),
@@ -364,13 +401,23 @@ impl Checker<'_> {
         })
     }
 
-    fn wave(&self, i: usize, raw: &Spanned<RawWave>, regions: &[String], previous: u8) -> Result<Wave, PlanError> {
+    fn wave(
+        &self,
+        i: usize,
+        raw: &Spanned<RawWave>,
+        regions: &[String],
+        previous: u8,
+    ) -> Result<Wave, PlanError> {
         let w = raw.get_ref();
         let field = |f: &str| format!("waves[{i}].{f}");
         let name = self.nonempty(&w.name, &field("name"))?;
         let weight = *w.weight.get_ref();
         if !(1..=100).contains(&weight) {
-            return self.err(w.weight.span(), field("weight"), format!("{weight} is not a percentage from 1 to 100"));
+            return self.err(
+                w.weight.span(),
+                field("weight"),
+                format!("{weight} is not a percentage from 1 to 100"),
+            );
         }
         let weight = weight as u8;
         if weight < previous {
@@ -397,7 +444,10 @@ impl Checker<'_> {
                     return self.err(
                         w.regions.span(),
                         field("regions"),
-                        format!("`{unknown}` is not in [[regions]]; known: {}", regions.join(", ")),
+                        format!(
+                            "`{unknown}` is not in [[regions]]; known: {}",
+                            regions.join(", ")
+                        ),
                     );
                 }
                 Scope::Regions(list.clone())
@@ -452,19 +502,31 @@ impl PlanFile {
         let stable = check.nonempty(&versions.stable, "versions.stable")?;
         let canary = check.nonempty(&versions.canary, "versions.canary")?;
         if stable == canary {
-            return check.err(versions.canary.span(), "versions.canary", "is the same as versions.stable");
+            return check.err(
+                versions.canary.span(),
+                "versions.canary",
+                "is the same as versions.stable",
+            );
         }
 
         let mut regions: Vec<String> = Vec::new();
         let mut region_values = Vec::new();
         if raw.regions.get_ref().is_empty() {
-            return check.err(raw.regions.span(), "regions", "the plan names no region; add [[regions]] name = \"…\"");
+            return check.err(
+                raw.regions.span(),
+                "regions",
+                "the plan names no region; add [[regions]] name = \"…\"",
+            );
         }
         for (i, r) in raw.regions.get_ref().iter().enumerate() {
             let r = r.get_ref();
             let name = check.nonempty(&r.name, &format!("regions[{i}].name"))?;
             if regions.contains(&name) {
-                return check.err(r.name.span(), format!("regions[{i}].name"), format!("`{name}` is listed twice"));
+                return check.err(
+                    r.name.span(),
+                    format!("regions[{i}].name"),
+                    format!("`{name}` is listed twice"),
+                );
             }
             let label = match &r.label {
                 Some(l) => check.nonempty(l, &format!("regions[{i}].label"))?,
@@ -490,7 +552,10 @@ impl PlanFile {
             return check.err(
                 raw.signals.span(),
                 "signals",
-                format!("no query given; set at least one of {}", SIGNAL_NAMES.join(", ")),
+                format!(
+                    "no query given; set at least one of {}",
+                    SIGNAL_NAMES.join(", ")
+                ),
             );
         }
 
@@ -502,7 +567,11 @@ impl PlanFile {
             .collect::<Result<Vec<_>, _>>()?;
 
         if raw.waves.get_ref().is_empty() {
-            return check.err(raw.waves.span(), "waves", "the plan has no wave; add [[waves]]");
+            return check.err(
+                raw.waves.span(),
+                "waves",
+                "the plan has no wave; add [[waves]]",
+            );
         }
         let mut waves = Vec::new();
         for (i, w) in raw.waves.get_ref().iter().enumerate() {
@@ -523,8 +592,16 @@ impl PlanFile {
             Some(v) => check.nonempty(v, field),
             None => Ok(default.to_string()),
         };
-        let region_label = label(labels.and_then(|l| l.region.as_ref()), "region", "labels.region")?;
-        let version_label = label(labels.and_then(|l| l.version.as_ref()), "version", "labels.version")?;
+        let region_label = label(
+            labels.and_then(|l| l.region.as_ref()),
+            "region",
+            "labels.region",
+        )?;
+        let version_label = label(
+            labels.and_then(|l| l.version.as_ref()),
+            "version",
+            "labels.version",
+        )?;
         // Three missed polls make the data stale, and never less than 5 s.
         let stale_after = Span::from_std(metrics.interval * 3)
             .unwrap_or(Span::MAX)

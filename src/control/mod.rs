@@ -51,6 +51,19 @@ pub trait DeploymentControl: Send + Sync {
     fn apply<'a>(&'a self, request: &'a ActionRequest) -> ControlFuture<'a>;
 }
 
+/// The control of a war room with no deployment source: refuses everything.
+pub struct NoControl;
+
+impl DeploymentControl for NoControl {
+    fn apply<'a>(&'a self, _request: &'a ActionRequest) -> ControlFuture<'a> {
+        Box::pin(async {
+            Err(ControlError::Refused(
+                "no deployment source in the plan".to_string(),
+            ))
+        })
+    }
+}
+
 /// Runs confirmed actions in the background and reports back by message.
 #[derive(Clone)]
 pub struct Executor {

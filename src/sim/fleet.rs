@@ -6,6 +6,27 @@ use crate::domain::{Span, Timestamp};
 
 use super::scenario::FleetSpec;
 
+/// What a region × version is really doing at a moment, without sampling
+/// noise: what the counters and histograms of `warroom sim` are driven by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Truth {
+    pub region: String,
+    pub version: VersionRole,
+    pub rps: f64,
+    pub error_rate: f64,
+    pub client_error_rate: f64,
+    pub p99: f64,
+}
+
+impl Truth {
+    pub fn success_rate(&self) -> f64 {
+        (1.0 - self.error_rate - self.client_error_rate).clamp(0.0, 1.0)
+    }
+}
+
+/// Share of requests that fail with a client error (4xx): not the service's fault.
+const CLIENT_ERRORS: f64 = 0.004;
+
 /// Requests are judged over a window this long: it sets how noisy a rate is at
 /// low traffic, the way a `rate(...[15s])` would be.
 const WINDOW_SECONDS: f64 = 15.0;
@@ -162,7 +183,7 @@ impl Fleet {
                 // Binomial noise: small traffic gives jumpy ratios.
                 let sd = (p * (1.0 - p) / requests).sqrt();
                 let error_rate = (p + sd * self.normal()).clamp(0.0, 1.0);
-                let client_errors = (0.004 * (1.0 + 0.2 * self.normal())).max(0.0);
+                let client_errors = (CLIENT_ERRORS * (1.0 + 0.2 * self.normal())).max(0.0);
                 let success_rate = (1.0 - error_rate - client_errors).clamp(0.0, 1.0);
                 let jitter = 0.05 + 2.0 / requests.sqrt();
                 let p99 = (profile.p99 * slowdown * (1.0 + jitter * self.normal())).max(0.001);
@@ -182,6 +203,46 @@ impl Fleet {
             }
         }
         out
+    }
+
+    /// Every region × version taking traffic, as it really is at `now`.
+    pub fn truth(&mut self, now: Timestamp) -> Vec<Truth> {
+        self.advance(now);
+        let elapsed = now - self.started;
+        let mut out = Vec::with_capacity(self.spec.profiles.len() * 2);
+        for (i, profile) in self.spec.profiles.iter().enumerate() {
+            let weight = f64::from(self.canary_weight(&profile.name)) / 100.0;
+            for version in VersionRole::ALL {
+                let share = match version {
+                    VersionRole::Stable => 1.0 - weight,
+                    VersionRole::Canary => weight,
+                };
+                let rps = profile.rps * self.load[i] * share;
+                if rps <= 0.0 {
+                    continue;
+                }
+                let (extra, slowdown) = match version {
+                    VersionRole::Canary => self.fault_effect(&profile.name, elapsed),
+                    VersionRole::Stable => (0.0, 1.0),
+                };
+                out.push(Truth {
+                    region: profile.name.clone(),
+                    version,
+                    rps,
+                    error_rate: (profile.error_rate + extra).min(1.0 - CLIENT_ERRORS),
+                    client_error_rate: CLIENT_ERRORS,
+                    p99: profile.p99 * slowdown,
+                });
+            }
+        }
+        out
+    }
+
+    /// Start a fault in the canary of `region` now, as a drill would.
+    pub fn inject(&mut self, mut fault: super::Fault, now: Timestamp) {
+        self.advance(now);
+        fault.starts_after = now - self.started;
+        self.spec.faults.push(fault);
     }
 
     /// Extra error rate and latency factor the scripted faults add to the
@@ -334,6 +395,44 @@ mod tests {
             Signal::LatencyP99,
         );
         assert!(slow.is_some_and(|v| v > 0.40), "faulty canary p99 {slow:?}");
+    }
+
+    #[test]
+    fn truth_follows_weights_and_faults() {
+        let mut f = Fleet::new(FleetSpec::demo(3), t0());
+        let truth = f.truth(at(1));
+        assert!(
+            truth
+                .iter()
+                .all(|t| t.version == VersionRole::Stable || t.region == "eu-west-1")
+        );
+        let truth = f.truth(at(80));
+        let bad = truth
+            .iter()
+            .find(|t| t.region == "us-east-1" && t.version == VersionRole::Canary)
+            .map(|t| (t.error_rate, t.p99));
+        assert!(bad.is_some_and(|(e, p)| e > 0.06 && p > 0.45), "{bad:?}");
+    }
+
+    #[test]
+    fn an_injected_fault_starts_when_injected() {
+        let mut f = Fleet::new(FleetSpec::calm(3), t0());
+        let fault = crate::sim::Fault {
+            region: "eu-west-1".into(),
+            starts_after: Span::zero(),
+            ramp: Span::seconds(10),
+            error_rate: 0.1,
+            latency_factor: 1.0,
+        };
+        f.inject(fault, at(20));
+        let err = |f: &mut Fleet, s| {
+            f.truth(at(s))
+                .iter()
+                .find(|t| t.region == "eu-west-1" && t.version == VersionRole::Canary)
+                .map(|t| t.error_rate)
+        };
+        assert!(err(&mut f, 20).is_some_and(|e| e < 0.01));
+        assert!(err(&mut f, 30).is_some_and(|e| e > 0.1));
     }
 
     #[test]

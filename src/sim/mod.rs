@@ -3,8 +3,10 @@
 //! same actions a real deployment obeys. Deterministic for a seed and the
 //! times it is advanced to.
 
+pub mod exposition;
 mod fleet;
+pub mod http;
 mod scenario;
 
-pub use fleet::Fleet;
+pub use fleet::{Fleet, Truth};
 pub use scenario::{Fault, FleetSpec, RegionProfile};

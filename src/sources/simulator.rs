@@ -20,10 +20,14 @@ pub fn source_infos() -> Vec<SourceInfo> {
         SourceInfo {
             name: "sim-deploy".to_string(),
             kind: SourceKind::Deployment,
+            interval: Duration::from_secs(1),
+            timeout: Duration::from_secs(1),
         },
         SourceInfo {
             name: "sim-metrics".to_string(),
             kind: SourceKind::Metrics,
+            interval: Duration::from_secs(1),
+            timeout: Duration::from_secs(1),
         },
     ]
 }
@@ -89,6 +93,8 @@ async fn run(
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let rollout = |fleet: &Fleet, at| Msg::Source {
         source: wiring.deploy_source,
+        took: std::time::Duration::ZERO,
+        notes: Vec::new(),
         at,
         result: Ok(Report::Rollout(fleet.status())),
     };
@@ -99,6 +105,8 @@ async fn run(
                 fleet.advance(now);
                 let metrics = Msg::Source {
                     source: wiring.metrics_source,
+                    took: std::time::Duration::ZERO,
+                    notes: Vec::new(),
                     at: now,
                     result: Ok(Report::Metrics(fleet.sample(now))),
                 };

@@ -9,6 +9,7 @@ mod guardrails;
 mod header;
 mod health;
 mod help;
+mod sources;
 pub mod svg;
 mod timeline;
 mod waves;
@@ -125,7 +126,9 @@ fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
 fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     let waves = state.plan.waves.len() as u16 + 3;
     let matrix = (state.health.regions().len() as u16 + 4).max(waves);
-    let lower = (state.guardrails.conditions().len() as u16 + 3).max(detail::HEIGHT);
+    let sources_height = sources::height(state.sources.len());
+    let lower =
+        (state.guardrails.conditions().len() as u16 + 3).max(detail::HEIGHT + sources_height);
     let timeline_min = 5;
     let matrix = matrix
         .min(area.height.saturating_sub(lower + timeline_min))
@@ -138,7 +141,9 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     .areas(area);
     let columns = [Constraint::Percentage(62), Constraint::Percentage(38)];
     let [health_area, waves_area] = Layout::horizontal(columns).areas(top);
-    let [guard_area, detail_area] = Layout::horizontal(columns).areas(middle);
+    let [guard_area, right] = Layout::horizontal(columns).areas(middle);
+    let [sources_area, detail_area] =
+        Layout::vertical([Constraint::Length(sources_height), Constraint::Min(0)]).areas(right);
     let compact = false;
     health::Matrix {
         state,
@@ -158,6 +163,7 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
         compact,
     }
     .render(guard_area, buf);
+    sources::Sources { state, theme }.render(sources_area, buf);
     detail::RegionDetail { state, theme }.render(detail_area, buf);
     timeline::TimelinePanel {
         state,

@@ -52,6 +52,8 @@ fn with_rollout(phase: Phase, wave: usize) -> AppState {
         &mut s,
         Msg::Source {
             source: 0,
+            took: std::time::Duration::ZERO,
+            notes: Vec::new(),
             at: epoch(),
             result: Ok(Report::Rollout(status(phase, wave))),
         },
@@ -129,6 +131,8 @@ fn pause_while_paused_is_refused_at_confirmation() {
         &mut s,
         Msg::Source {
             source: 0,
+            took: std::time::Duration::ZERO,
+            notes: Vec::new(),
             at: epoch(),
             result: Ok(Report::Rollout(status(Phase::Paused, 1))),
         },
@@ -419,6 +423,8 @@ fn a_failing_source_is_noted_once_and_its_recovery_too() {
             s,
             Msg::Source {
                 source: 1,
+                took: std::time::Duration::ZERO,
+                notes: Vec::new(),
                 at: epoch(),
                 result: Err(crate::sources::SourceError("connection refused".into())),
             },
@@ -433,6 +439,8 @@ fn a_failing_source_is_noted_once_and_its_recovery_too() {
         &mut s,
         Msg::Source {
             source: 1,
+            took: std::time::Duration::ZERO,
+            notes: Vec::new(),
             at: epoch(),
             result: Ok(Report::Metrics(vec![])),
         },
@@ -455,6 +463,8 @@ fn metrics_go_stale_when_polls_stop() {
         &mut s,
         Msg::Source {
             source: 1,
+            took: std::time::Duration::ZERO,
+            notes: Vec::new(),
             at: epoch(),
             result: Ok(Report::Metrics(vec![])),
         },
@@ -492,6 +502,8 @@ fn wave_and_phase_changes_reach_the_timeline() {
             &mut s,
             Msg::Source {
                 source: 0,
+                took: std::time::Duration::ZERO,
+                notes: Vec::new(),
                 at: epoch(),
                 result: Ok(Report::Rollout(status(phase, wave))),
             },

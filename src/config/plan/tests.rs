@@ -1,7 +1,9 @@
 use super::*;
 
 fn example(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
     std::fs::read_to_string(path).unwrap()
 }
 
@@ -13,13 +15,18 @@ fn parse(text: &str) -> Result<PlanFile, PlanError> {
 fn edited(from: &str, to: &str) -> PlanError {
     let text = example("simulator.toml");
     assert!(text.contains(from), "the example has no `{from}`");
-    parse(&text.replacen(from, to, 1)).err().unwrap_or_else(|| panic!("`{to}` was accepted"))
+    parse(&text.replacen(from, to, 1))
+        .err()
+        .unwrap_or_else(|| panic!("`{to}` was accepted"))
 }
 
 /// The line of `needle` in the text after the edit.
 fn line_of_edit(from: &str, to: &str, needle: &str) -> usize {
     let text = example("simulator.toml").replacen(from, to, 1);
-    text.lines().position(|l| l.contains(needle)).map(|i| i + 1).unwrap_or(0)
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or(0)
 }
 
 #[test]
@@ -38,24 +45,49 @@ fn both_examples_load() {
     assert_eq!(sim.plan.stop_conditions[2].warn, 0.99);
 
     let k8s = parse(&example("kubernetes.toml")).unwrap();
-    assert_eq!(k8s.metrics.region_values[0], ("eu-central-1".to_string(), "eu-central".to_string()));
-    assert_eq!(k8s.metrics.endpoint.auth, Auth::BearerFile("/var/run/secrets/monitoring/token".into()));
+    assert_eq!(
+        k8s.metrics.region_values[0],
+        ("eu-central-1".to_string(), "eu-central".to_string())
+    );
+    assert_eq!(
+        k8s.metrics.endpoint.auth,
+        Auth::BearerFile("/var/run/secrets/monitoring/token".into())
+    );
     assert!(k8s.deploy.is_none());
-    assert_eq!(k8s.plan.stop_conditions[2].warn, k8s.plan.stop_conditions[2].breach);
+    assert_eq!(
+        k8s.plan.stop_conditions[2].warn,
+        k8s.plan.stop_conditions[2].breach
+    );
 }
 
 #[test]
 fn an_inline_token_is_refused_with_what_to_do() {
-    let e = edited("timeout = \"1500ms\"\n", "timeout = \"1500ms\"\nauth.bearer_token = \"s3cr3t\"\n");
+    let e = edited(
+        "timeout = \"1500ms\"\n",
+        "timeout = \"1500ms\"\nauth.bearer_token = \"s3cr3t\"\n",
+    );
     assert_eq!(e.field, "sources.metrics.auth.bearer_token");
     assert!(e.problem.contains("bearer_token_file") && e.problem.contains("bearer_token_env"));
-    assert!(!e.to_string().contains("s3cr3t"), "the error must not repeat the token: {e}");
-    assert_eq!(e.line, line_of_edit("timeout = \"1500ms\"\n", "timeout = \"1500ms\"\nauth.bearer_token = \"s3cr3t\"\n", "s3cr3t"));
+    assert!(
+        !e.to_string().contains("s3cr3t"),
+        "the error must not repeat the token: {e}"
+    );
+    assert_eq!(
+        e.line,
+        line_of_edit(
+            "timeout = \"1500ms\"\n",
+            "timeout = \"1500ms\"\nauth.bearer_token = \"s3cr3t\"\n",
+            "s3cr3t"
+        )
+    );
 }
 
 #[test]
 fn credentials_in_a_url_are_refused() {
-    let e = edited("url = \"http://127.0.0.1:9090\"", "url = \"http://admin:hunter2@127.0.0.1:9090\"");
+    let e = edited(
+        "url = \"http://127.0.0.1:9090\"",
+        "url = \"http://admin:hunter2@127.0.0.1:9090\"",
+    );
     assert_eq!(e.field, "sources.metrics.url");
     assert!(!e.to_string().contains("hunter2"), "{e}");
 }
@@ -67,7 +99,10 @@ fn a_wave_naming_an_unknown_region_says_which_are_known() {
     let e = edited(from, to);
     assert_eq!(e.field, "waves[1].regions");
     assert_eq!(e.line, line_of_edit(from, to, "us-east1"));
-    assert!(e.problem.contains("`us-east1`") && e.problem.contains("us-east-1"), "{e}");
+    assert!(
+        e.problem.contains("`us-east1`") && e.problem.contains("us-east-1"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -99,7 +134,10 @@ fn stop_conditions_are_checked() {
     let e = edited("\non_breach = \"alert\"", "\non_breach = \"pause\"");
     assert_eq!(e.field, "stop_conditions[0].on_breach");
     assert!(e.problem.contains("not available yet"), "{e}");
-    let e = edited("latency_p99 = 'histogram_quantile", "# latency_p99 = 'histogram_quantile");
+    let e = edited(
+        "latency_p99 = 'histogram_quantile",
+        "# latency_p99 = 'histogram_quantile",
+    );
     assert_eq!(e.field, "stop_conditions[1].signal");
     assert!(e.problem.contains("no query"), "{e}");
 }
@@ -108,7 +146,10 @@ fn stop_conditions_are_checked() {
 fn unknown_and_missing_fields_are_named() {
     let e = edited("hold = \"30s\"", "hold = \"30s\"\nholdd = \"1m\"");
     assert_eq!(e.field, "waves.holdd");
-    assert_eq!(e.line, line_of_edit("hold = \"30s\"", "hold = \"30s\"\nholdd = \"1m\"", "holdd"));
+    assert_eq!(
+        e.line,
+        line_of_edit("hold = \"30s\"", "hold = \"30s\"\nholdd = \"1m\"", "holdd")
+    );
     let e = edited("service = \"checkout-api\"", "");
     assert!(e.to_string().contains("service"), "{e}");
     let e = edited("weight = 5", "weight = \"five\"");
@@ -129,14 +170,23 @@ fn versions_must_differ_and_sources_have_known_kinds() {
     let e = edited("kind = \"prometheus\"", "kind = \"graphite\"");
     assert_eq!(e.field, "sources.metrics.kind");
     assert!(e.problem.contains("prometheus"));
-    let e = edited("url = \"http://127.0.0.1:9090\"", "url = \"127.0.0.1:9090\"");
+    let e = edited(
+        "url = \"http://127.0.0.1:9090\"",
+        "url = \"127.0.0.1:9090\"",
+    );
     assert_eq!(e.field, "sources.metrics.url");
 }
 
 #[test]
 fn a_missing_file_is_named() {
-    let e = PlanFile::load(Path::new("/nonexistent/plan.toml")).err().unwrap();
-    assert!(e.to_string().starts_with("/nonexistent/plan.toml: (file): cannot read"), "{e}");
+    let e = PlanFile::load(Path::new("/nonexistent/plan.toml"))
+        .err()
+        .unwrap();
+    assert!(
+        e.to_string()
+            .starts_with("/nonexistent/plan.toml: (file): cannot read"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -1,0 +1,332 @@
+//! The Prometheus source against a real Prometheus (Debian's `prometheus`)
+//! scraping a real `warroom sim` every second, over loopback. Waits have
+//! deadlines; nothing sleeps for a fixed time and hopes.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{Prometheus, SimProcess, require};
+use warroom::app::state::AppState;
+use warroom::app::{Msg, update};
+use warroom::clock::{Clock, SystemClock};
+use warroom::config::plan::PlanFile;
+use warroom::domain::guardrail::{GuardrailState, judge_cell};
+use warroom::domain::health::{Signal, Verdict, VersionRole};
+use warroom::session::Session;
+use warroom::sim::http::WireTruth;
+use warroom::sources::prometheus::PrometheusSource;
+
+const BIN: &str = env!("CARGO_BIN_EXE_warroom");
+
+/// The example plan pointed at this test's Prometheus and simulator, with
+/// short windows and holds so the test runs in seconds.
+fn plan(prometheus: &str, sim: &str) -> PlanFile {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/simulator.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("http://127.0.0.1:9090", prometheus)
+        .replace("http://127.0.0.1:9464", &format!("http://{sim}"))
+        .replace("[30s]", "[5s]")
+        .replace("for = \"15s\"", "for = \"2s\"")
+        .replace("interval = \"2s\"", "interval = \"1s\"")
+        .replace("timeout = \"1500ms\"", "timeout = \"900ms\"");
+    PlanFile::parse(&text, &path).unwrap()
+}
+
+async fn truth(sim: &str) -> Vec<WireTruth> {
+    let body = reqwest::get(format!("http://{sim}/sim/truth"))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    serde_json::from_slice(&body).unwrap()
+}
+
+/// Wait until Prometheus has scraped the simulator a few times.
+async fn until_scraped(prometheus: &Prometheus, source: &PrometheusSource) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(poll) = source.poll().await {
+            let rates = poll
+                .samples
+                .iter()
+                .filter(|s| s.signal == Signal::RequestRate && s.value > 0.0)
+                .count();
+            if rates >= 5 {
+                return;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Prometheus never had data; its log:\n{}",
+            prometheus.log()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Feed a session's messages and the clock into the state until `done` holds.
+async fn drive(
+    session: &mut Session,
+    clock: &Arc<dyn Clock>,
+    limit: Duration,
+    what: &str,
+    done: impl Fn(&AppState) -> bool,
+) -> Duration {
+    let started = Instant::now();
+    loop {
+        if let Ok(Some(msg)) =
+            tokio::time::timeout(Duration::from_millis(200), session.messages.recv()).await
+        {
+            update(&mut session.state, msg);
+        }
+        update(&mut session.state, Msg::Tick(clock.now()));
+        if done(&session.state) {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < limit,
+            "{what} did not happen within {limit:?}"
+        );
+    }
+}
+
+fn within(actual: f64, expected: f64, relative: f64, absolute: f64) -> bool {
+    (actual - expected).abs() <= expected.abs() * relative + absolute
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_match_the_simulators_truth() {
+    if !require("prometheus", "--version", "prometheus values") {
+        return;
+    }
+    let sim = SimProcess::start(BIN, "calm");
+    let prometheus = Prometheus::start("values", &sim.addr);
+    let plan = plan(&prometheus.url(), &sim.addr);
+    let source = PrometheusSource::new(&plan.metrics, &plan.plan).unwrap();
+    until_scraped(&prometheus, &source).await;
+    // Let the 5 s windows fill, while the first wave (30 s) still holds.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let poll = source.poll().await.unwrap();
+    let truth = truth(&sim.addr).await;
+    assert!(poll.notes.is_empty(), "{:?}", poll.notes);
+    let mut compared = 0;
+    for t in &truth {
+        let version = if t.version == "canary" {
+            VersionRole::Canary
+        } else {
+            VersionRole::Stable
+        };
+        let got = |signal| {
+            poll.samples
+                .iter()
+                .find(|s| s.region == t.region && s.version == version && s.signal == signal)
+                .map(|s| s.value)
+                .unwrap_or(f64::NAN)
+        };
+        let checks = [
+            (
+                "request rate",
+                got(Signal::RequestRate),
+                t.request_rate,
+                0.05,
+                0.0,
+            ),
+            (
+                "error rate",
+                got(Signal::ErrorRate),
+                t.error_rate,
+                0.02,
+                0.0002,
+            ),
+            (
+                "latency p99",
+                got(Signal::LatencyP99),
+                t.latency_p99,
+                0.05,
+                0.0,
+            ),
+            (
+                "success rate",
+                got(Signal::SuccessRate),
+                t.success_rate,
+                0.0,
+                0.001,
+            ),
+        ];
+        for (name, actual, expected, rel, abs) in checks {
+            assert!(
+                within(actual, expected, rel, abs),
+                "{} {} {name}: warroom shows {actual}, the simulator's truth is {expected}",
+                t.region,
+                t.version
+            );
+            compared += 1;
+        }
+    }
+    // Four stable regions and the one canary of the first wave.
+    assert_eq!(compared, 5 * 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_injected_fault_trips_its_stop_condition_in_bounded_time() {
+    if !require("prometheus", "--version", "prometheus fault") {
+        return;
+    }
+    let sim = SimProcess::start(BIN, "calm");
+    let prometheus = Prometheus::start("fault", &sim.addr);
+    let plan = plan(&prometheus.url(), &sim.addr);
+    until_scraped(
+        &prometheus,
+        &PrometheusSource::new(&plan.metrics, &plan.plan).unwrap(),
+    )
+    .await;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut session = Session::from_plan(&plan, clock.clone(), vec!["dark".into()]).unwrap();
+    drive(
+        &mut session,
+        &clock,
+        Duration::from_secs(20),
+        "a healthy first read",
+        |s| {
+            s.guardrails
+                .status()
+                .iter()
+                .all(|c| c.state == GuardrailState::Ok)
+        },
+    )
+    .await;
+
+    let injected = reqwest::Client::new()
+        .post(format!("http://{}/sim/faults", sim.addr))
+        .json_body(
+            r#"{"region":"eu-west-1","error_rate":0.1,"latency_factor":3.0,"ramp_seconds":0}"#,
+        )
+        .await;
+    assert_eq!(injected, 204);
+    let took = drive(
+        &mut session,
+        &clock,
+        Duration::from_secs(25),
+        "the error-rate breach",
+        |s| {
+            matches!(
+                s.guardrails.status()[0].state,
+                GuardrailState::Breach { .. }
+            )
+        },
+    )
+    .await;
+    let status = &session.state.guardrails.status()[0];
+    assert_eq!(status.region.as_deref(), Some("eu-west-1"));
+    assert!(status.value.is_some_and(|v| v > 0.02), "{status:?}");
+    // Scrape (1 s) + a 5 s window + the 2 s hold + polling: well under 20 s.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    let breach = session
+        .state
+        .timeline
+        .newest_first()
+        .any(|e| e.text.starts_with("BREACH error rate"));
+    assert!(breach, "the breach is not on the timeline");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_prometheus_turns_the_cells_stale_and_a_restart_recovers() {
+    if !require("prometheus", "--version", "prometheus restart") {
+        return;
+    }
+    let sim = SimProcess::start(BIN, "calm");
+    let mut prometheus = Prometheus::start("restart", &sim.addr);
+    let plan = plan(&prometheus.url(), &sim.addr);
+    until_scraped(
+        &prometheus,
+        &PrometheusSource::new(&plan.metrics, &plan.plan).unwrap(),
+    )
+    .await;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut session = Session::from_plan(&plan, clock.clone(), vec!["dark".into()]).unwrap();
+    let metrics = session.state.sources.len() - 1;
+    let fresh_and_ok = |s: &AppState| {
+        !s.metrics_stale()
+            && s.sources[metrics].error.is_none()
+            && judge_cell(
+                s.health.cell(0, VersionRole::Stable),
+                s.guardrails.conditions(),
+                false,
+            ) == Verdict::Healthy
+    };
+    drive(
+        &mut session,
+        &clock,
+        Duration::from_secs(20),
+        "fresh data",
+        fresh_and_ok,
+    )
+    .await;
+
+    prometheus.kill();
+    drive(
+        &mut session,
+        &clock,
+        Duration::from_secs(20),
+        "stale cells",
+        |s| {
+            let stale = judge_cell(
+                s.health.cell(0, VersionRole::Stable),
+                s.guardrails.conditions(),
+                s.metrics_stale(),
+            );
+            stale == Verdict::Stale && s.sources[metrics].error.is_some()
+        },
+    )
+    .await;
+    let error = session.state.sources[metrics]
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(error.contains("cannot connect"), "{error}");
+    let (_, stalest) = session.state.data_ages();
+    assert!(
+        stalest
+            .flatten()
+            .is_some_and(|age| age > session.state.plan.stale_after),
+        "{stalest:?}"
+    );
+
+    prometheus.restart();
+    drive(
+        &mut session,
+        &clock,
+        Duration::from_secs(40),
+        "recovery after restart",
+        fresh_and_ok,
+    )
+    .await;
+    let recovered = session
+        .state
+        .timeline
+        .newest_first()
+        .any(|e| e.text.contains("answering again"));
+    assert!(recovered, "the recovery is not on the timeline");
+}
+
+/// POST a JSON body; the status code.
+trait JsonPost {
+    async fn json_body(self, body: &str) -> u16;
+}
+
+impl JsonPost for reqwest::RequestBuilder {
+    async fn json_body(self, body: &str) -> u16 {
+        self.header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+}
