@@ -214,8 +214,8 @@ pub fn text(r: &StatusReport) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{:<16} {:>8} {:>8} {:>9}  {:>5} {:>8} {:>8} {:>9}  {}",
-        "region", "st.err", "st.p99", "st", "wt", "err", "p99", "succ", "canary"
+        "\n{:<16} {:>8} {:>8} {:>9}  {:>5} {:>8} {:>8} {:>9}  canary",
+        "region", "st.err", "st.p99", "st", "wt", "err", "p99", "succ"
     );
     for row in &r.regions {
         let weight = row

@@ -1,6 +1,9 @@
 //! The real binary in a real terminal: tmux runs it, send-keys types, and
 //! capture-pane reads the screen.
 
+// Test helpers: a failed setup should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::path::Path;

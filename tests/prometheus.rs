@@ -2,6 +2,9 @@
 //! scraping a real `warroom sim` every second, over loopback. Waits have
 //! deadlines; nothing sleeps for a fixed time and hopes.
 
+// Test helpers: a failed setup should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::path::Path;
@@ -329,4 +332,81 @@ impl JsonPost for reqwest::RequestBuilder {
             .status()
             .as_u16()
     }
+}
+
+/// `warroom status` as a pipeline would run it: the exit code says healthy,
+/// breach or unreachable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_exit_codes_gate_a_pipeline() {
+    if !require("prometheus", "--version", "prometheus status") {
+        return;
+    }
+    let sim = SimProcess::start(BIN, "calm");
+    let mut prometheus = Prometheus::start("status", &sim.addr);
+    let plan_file = plan(&prometheus.url(), &sim.addr);
+    until_scraped(
+        &prometheus,
+        &PrometheusSource::new(&plan_file.metrics, &plan_file.plan).unwrap(),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let dir = common::temp_dir("status-plan");
+    let path = dir.join("plan.toml");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/simulator.toml"),
+    )
+    .unwrap()
+    .replace("http://127.0.0.1:9090", &prometheus.url())
+    .replace("http://127.0.0.1:9464", &format!("http://{}", sim.addr))
+    .replace("[30s]", "[5s]");
+    std::fs::write(&path, text).unwrap();
+    let status = |json: bool| {
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.args(["status", "--plan", path.to_str().unwrap()]);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.output().unwrap()
+    };
+    let out = status(false);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("HEALTHY") && text.contains("eu-west-1"),
+        "{text}"
+    );
+
+    let injected = reqwest::Client::new()
+        .post(format!("http://{}/sim/faults", sim.addr))
+        .json_body(r#"{"region":"eu-west-1","error_rate":0.2,"ramp_seconds":0}"#)
+        .await;
+    assert_eq!(injected, 204);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let out = loop {
+        let out = status(true);
+        if out.status.code() == Some(2) || Instant::now() > deadline {
+            break out;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["outcome"], "breach");
+    assert_eq!(json["stop_conditions"][0]["state"], "breach");
+    assert_eq!(json["stop_conditions"][0]["region"], "eu-west-1");
+
+    prometheus.kill();
+    let out = status(false);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cannot connect"));
 }

@@ -1,6 +1,9 @@
 //! Golden screens of the whole dashboard, and the colours of verdict cells
 //! (which text snapshots cannot see).
 
+// Test helpers: a failed setup should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;

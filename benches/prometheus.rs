@@ -1,0 +1,166 @@
+//! Cost of one metrics poll for 500 regions × 2 versions × 4 signals.
+//!
+//! `cargo bench --bench prometheus`: `parse` is one query's answer (1,000
+//! series) from bytes; `update` takes a whole poll (4,000 samples) into the
+//! state, stop conditions included; `poll_and_update` is the real thing over
+//! HTTP on loopback against a stand-in that serves the same answers.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use axum::Router;
+use axum::routing::post;
+use divan::Bencher;
+use warroom::app::state::{AppState, RunMode};
+use warroom::app::{Msg, update};
+use warroom::config::plan::PlanFile;
+use warroom::demo::epoch;
+use warroom::domain::Span;
+use warroom::domain::health::{Sample, Signal, VersionRole};
+use warroom::domain::rollout::{Phase, RegionRollout, RolloutStatus};
+use warroom::sources::Report;
+use warroom::sources::prometheus::{PrometheusSource, response};
+
+const REGIONS: usize = 500;
+
+fn main() {
+    divan::main();
+}
+
+fn body() -> String {
+    let mut series = Vec::with_capacity(REGIONS * 2);
+    for i in 0..REGIONS {
+        for version in ["v1", "v2"] {
+            series.push(format!(
+                r#"{{"metric":{{"region":"r{i}","version":"{version}"}},"value":[1700000000.123,"0.{:04}"]}}"#,
+                i % 10_000
+            ));
+        }
+    }
+    format!(
+        r#"{{"status":"success","data":{{"resultType":"vector","result":[{}]}}}}"#,
+        series.join(",")
+    )
+}
+
+fn plan(url: &str) -> PlanFile {
+    let mut text =
+        String::from("service = \"svc\"\n[versions]\nstable = \"v1\"\ncanary = \"v2\"\n");
+    for i in 0..REGIONS {
+        text.push_str(&format!("[[regions]]\nname = \"r{i}\"\n"));
+    }
+    text.push_str("[signals]\nrequest_rate = 'q1'\nerror_rate = 'q2'\nlatency_p99 = 'q3'\nsuccess_rate = 'q4'\n");
+    for signal in ["error_rate", "latency_p99"] {
+        text.push_str(&format!(
+            "[[stop_conditions]]\nsignal = \"{signal}\"\nabove = 0.5\nfor = \"10s\"\n"
+        ));
+    }
+    text.push_str("[[waves]]\nname = \"all\"\nweight = 50\nregions = \"all\"\nhold = \"1m\"\n");
+    text.push_str(&format!(
+        "[sources.metrics]\nkind = \"prometheus\"\nurl = \"{url}\"\n"
+    ));
+    PlanFile::parse(&text, Path::new("bench.toml")).unwrap()
+}
+
+fn state(plan: &PlanFile) -> AppState {
+    let infos = vec![warroom::sources::SourceInfo {
+        name: "prometheus".into(),
+        kind: warroom::sources::SourceKind::Metrics,
+        interval: std::time::Duration::from_secs(5),
+        timeout: std::time::Duration::from_secs(3),
+    }];
+    let mut s = AppState::new(plan.plan.clone(), RunMode::Live, infos, vec![], epoch());
+    s.rollout = Some(RolloutStatus {
+        phase: Phase::Progressing,
+        wave: 0,
+        held: Span::zero(),
+        message: None,
+        regions: plan
+            .plan
+            .regions
+            .iter()
+            .map(|r| RegionRollout {
+                region: r.clone(),
+                canary_weight: 50,
+            })
+            .collect(),
+        observed_at: epoch(),
+    });
+    s
+}
+
+fn samples() -> Vec<Sample> {
+    let mut out = Vec::with_capacity(REGIONS * 8);
+    for i in 0..REGIONS {
+        for version in VersionRole::ALL {
+            for signal in Signal::ALL {
+                out.push(Sample {
+                    region: format!("r{i}"),
+                    version,
+                    signal,
+                    value: 0.1,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn poll_msg(samples: Vec<Sample>, at: i64) -> Msg {
+    Msg::Source {
+        source: 0,
+        at: epoch() + Span::seconds(at),
+        took: std::time::Duration::ZERO,
+        result: Ok(Report::Metrics(samples)),
+        notes: vec![],
+    }
+}
+
+#[divan::bench]
+fn parse(bencher: Bencher) {
+    let body = body();
+    bencher.bench_local(|| response::parse(200, divan::black_box(body.as_bytes())).unwrap());
+}
+
+#[divan::bench]
+fn update_state(bencher: Bencher) {
+    let plan = plan("http://127.0.0.1:1");
+    let mut s = state(&plan);
+    let samples = samples();
+    let mut t = 0;
+    bencher.bench_local(|| {
+        t += 1;
+        update(&mut s, poll_msg(samples.clone(), t));
+    });
+}
+
+#[divan::bench(sample_count = 30)]
+fn poll_and_update(bencher: Bencher) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let body = body();
+    let url = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = Router::new().route(
+            "/api/v1/query",
+            post(move || std::future::ready(body.clone())),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        format!("http://{addr}")
+    });
+    let plan = plan(&url);
+    let source = PrometheusSource::new(&plan.metrics, &plan.plan).unwrap();
+    let mut s = state(&plan);
+    let mut t = 0;
+    bencher.bench_local(|| {
+        let poll = runtime.block_on(source.poll()).unwrap();
+        assert_eq!(poll.samples.len(), REGIONS * 8);
+        t += 1;
+        update(&mut s, poll_msg(poll.samples, t));
+    });
+}
