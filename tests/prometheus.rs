@@ -49,11 +49,28 @@ async fn truth(sim: &str) -> Vec<WireTruth> {
     serde_json::from_slice(&body).unwrap()
 }
 
-/// Wait until Prometheus has scraped the simulator a few times.
-async fn until_scraped(prometheus: &Prometheus, source: &PrometheusSource) {
+/// Wait until Prometheus holds at least `samples` scrapes of the simulator
+/// in the last 10 s, and the source sees request rates.
+async fn until_scraped_n(prometheus: &Prometheus, source: &PrometheusSource, samples: usize) {
     let deadline = Instant::now() + Duration::from_secs(30);
+    let url = format!("{}/api/v1/query", prometheus.url());
     loop {
-        if let Ok(poll) = source.poll().await {
+        let scrapes = async {
+            let body = reqwest::Client::new()
+                .post(&url)
+                .form_body("query=count_over_time(up%5B10s%5D)")
+                .await?;
+            let v: serde_json::Value = serde_json::from_str(&body).ok()?;
+            v["data"]["result"][0]["value"][1]
+                .as_str()?
+                .parse::<usize>()
+                .ok()
+        }
+        .await
+        .unwrap_or(0);
+        if scrapes >= samples
+            && let Ok(poll) = source.poll().await
+        {
             let rates = poll
                 .samples
                 .iter()
@@ -70,6 +87,11 @@ async fn until_scraped(prometheus: &Prometheus, source: &PrometheusSource) {
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+}
+
+/// Wait until Prometheus has scraped the simulator a few times.
+async fn until_scraped(prometheus: &Prometheus, source: &PrometheusSource) {
+    until_scraped_n(prometheus, source, 2).await;
 }
 
 /// Feed a session's messages and the clock into the state until `done` holds.
@@ -111,9 +133,8 @@ async fn values_match_the_simulators_truth() {
     let prometheus = Prometheus::start("values", &sim.addr);
     let plan = plan(&prometheus.url(), &sim.addr);
     let source = PrometheusSource::new(&plan.metrics, &plan.plan).unwrap();
-    until_scraped(&prometheus, &source).await;
-    // Let the 5 s windows fill, while the first wave (30 s) still holds.
-    tokio::time::sleep(Duration::from_secs(6)).await;
+    // Enough scrapes to fill the 5 s windows, while the first wave (30 s) holds.
+    until_scraped_n(&prometheus, &source, 7).await;
     let poll = source.poll().await.unwrap();
     let truth = truth(&sim.addr).await;
     assert!(poll.notes.is_empty(), "{:?}", poll.notes);
@@ -317,9 +338,10 @@ async fn a_dead_prometheus_turns_the_cells_stale_and_a_restart_recovers() {
     assert!(recovered, "the recovery is not on the timeline");
 }
 
-/// POST a JSON body; the status code.
+/// POST a JSON body (the status code) or a form body (the text).
 trait JsonPost {
     async fn json_body(self, body: &str) -> u16;
+    async fn form_body(self, body: &str) -> Option<String>;
 }
 
 impl JsonPost for reqwest::RequestBuilder {
@@ -331,6 +353,16 @@ impl JsonPost for reqwest::RequestBuilder {
             .unwrap()
             .status()
             .as_u16()
+    }
+
+    async fn form_body(self, body: &str) -> Option<String> {
+        let response = self
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_string())
+            .send()
+            .await
+            .ok()?;
+        response.text().await.ok()
     }
 }
 
@@ -344,12 +376,8 @@ async fn status_exit_codes_gate_a_pipeline() {
     let sim = SimProcess::start(BIN, "calm");
     let mut prometheus = Prometheus::start("status", &sim.addr);
     let plan_file = plan(&prometheus.url(), &sim.addr);
-    until_scraped(
-        &prometheus,
-        &PrometheusSource::new(&plan_file.metrics, &plan_file.plan).unwrap(),
-    )
-    .await;
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    let source = PrometheusSource::new(&plan_file.metrics, &plan_file.plan).unwrap();
+    until_scraped_n(&prometheus, &source, 7).await;
     let dir = common::temp_dir("status-plan");
     let path = dir.join("plan.toml");
     let text = std::fs::read_to_string(

@@ -300,6 +300,7 @@ mod tests {
         assert_eq!(c.judge(Some(0.001)), Verdict::Healthy);
         assert_eq!(c.judge(Some(0.015)), Verdict::Warning);
         assert_eq!(c.judge(Some(0.05)), Verdict::Breach);
+        assert_eq!(c.judge(Some(f64::INFINITY)), Verdict::Breach);
     }
 
     #[test]

@@ -42,8 +42,11 @@ impl Signal {
 
     /// The value in the signal's display unit, e.g. `0.0123` → `1.23%`.
     pub fn format(self, value: f64) -> String {
-        if !value.is_finite() {
+        if value.is_nan() {
             return "—".to_string();
+        }
+        if value.is_infinite() {
+            return if value > 0.0 { "+∞" } else { "-∞" }.to_string();
         }
         match self {
             Signal::RequestRate if value >= 10_000.0 => format!("{:.0}k/s", value / 1000.0),
@@ -106,9 +109,10 @@ impl Series {
         self.points.push_back((at, value));
     }
 
-    /// The latest value, if it is a number.
+    /// The latest value, unless it is NaN. ±Inf is a value: a p99 beyond the
+    /// highest histogram bucket is +Inf, and that is a breach, not "no data".
     pub fn latest(&self) -> Option<f64> {
-        self.points.back().map(|p| p.1).filter(|v| v.is_finite())
+        self.points.back().map(|p| p.1).filter(|v| !v.is_nan())
     }
 
     /// The values, oldest first (NaN where a poll had no number).
@@ -336,6 +340,24 @@ mod tests {
     }
 
     #[test]
+    fn infinity_is_a_value_not_a_gap() {
+        let mut m = HealthMatrix::default();
+        m.ingest_poll(
+            t(0),
+            &[sample(
+                "eu",
+                VersionRole::Canary,
+                Signal::LatencyP99,
+                f64::INFINITY,
+            )],
+        );
+        let latest = m
+            .cell(0, VersionRole::Canary)
+            .and_then(|c| c.latest(Signal::LatencyP99));
+        assert_eq!(latest, Some(f64::INFINITY));
+    }
+
+    #[test]
     fn unknown_regions_are_added_in_order_of_appearance() {
         let mut m = HealthMatrix::new(["eu".to_string()]);
         m.ingest_poll(
@@ -376,6 +398,7 @@ mod tests {
         assert_eq!(Signal::LatencyP99.format(1.5), "1.50s");
         assert_eq!(Signal::RequestRate.format(1234.4), "1234/s");
         assert_eq!(Signal::RequestRate.format(f64::NAN), "—");
+        assert_eq!(Signal::LatencyP99.format(f64::INFINITY), "+∞");
     }
 
     #[test]
