@@ -25,14 +25,14 @@ use warroom::sources::prometheus::PrometheusSource;
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
 /// The example plan pointed at this test's Prometheus and simulator, with
-/// short windows and holds so the test runs in seconds.
+/// 10 s windows and 2 s holds so the test runs in seconds.
 fn plan(prometheus: &str, sim: &str) -> PlanFile {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/simulator.toml");
     let text = std::fs::read_to_string(&path)
         .unwrap()
         .replace("http://127.0.0.1:9090", prometheus)
         .replace("http://127.0.0.1:9464", &format!("http://{sim}"))
-        .replace("[30s]", "[5s]")
+        .replace("[30s]", "[10s]")
         .replace("for = \"15s\"", "for = \"2s\"")
         .replace("interval = \"2s\"", "interval = \"1s\"")
         .replace("timeout = \"1500ms\"", "timeout = \"900ms\"");
@@ -50,7 +50,7 @@ async fn truth(sim: &str) -> Vec<WireTruth> {
 }
 
 /// Wait until Prometheus holds at least `samples` scrapes of the simulator
-/// in the last 10 s, and the source sees request rates.
+/// in the last minute, and the source sees request rates.
 async fn until_scraped_n(prometheus: &Prometheus, source: &PrometheusSource, samples: usize) {
     let deadline = Instant::now() + Duration::from_secs(30);
     let url = format!("{}/api/v1/query", prometheus.url());
@@ -58,7 +58,7 @@ async fn until_scraped_n(prometheus: &Prometheus, source: &PrometheusSource, sam
         let scrapes = async {
             let body = reqwest::Client::new()
                 .post(&url)
-                .form_body("query=count_over_time(up%5B10s%5D)")
+                .form_body("query=count_over_time(up%5B1m%5D)")
                 .await?;
             let v: serde_json::Value = serde_json::from_str(&body).ok()?;
             v["data"]["result"][0]["value"][1]
@@ -133,8 +133,8 @@ async fn values_match_the_simulators_truth() {
     let prometheus = Prometheus::start("values", &sim.addr);
     let plan = plan(&prometheus.url(), &sim.addr);
     let source = PrometheusSource::new(&plan.metrics, &plan.plan).unwrap();
-    // Enough scrapes to fill the 5 s windows, while the first wave (30 s) holds.
-    until_scraped_n(&prometheus, &source, 7).await;
+    // Enough scrapes to fill the 10 s windows, while the first wave (30 s) holds.
+    until_scraped_n(&prometheus, &source, 11).await;
     let poll = source.poll().await.unwrap();
     let truth = truth(&sim.addr).await;
     assert!(poll.notes.is_empty(), "{:?}", poll.notes);
@@ -248,7 +248,7 @@ async fn an_injected_fault_trips_its_stop_condition_in_bounded_time() {
     let status = &session.state.guardrails.status()[0];
     assert_eq!(status.region.as_deref(), Some("eu-west-1"));
     assert!(status.value.is_some_and(|v| v > 0.02), "{status:?}");
-    // Scrape (1 s) + a 5 s window + the 2 s hold + polling: well under 20 s.
+    // Scrape (1 s) + the error share of a 10 s window passing 2% + the 2 s hold + polling.
     assert!(took < Duration::from_secs(20), "took {took:?}");
     let breach = session
         .state
@@ -377,7 +377,7 @@ async fn status_exit_codes_gate_a_pipeline() {
     let mut prometheus = Prometheus::start("status", &sim.addr);
     let plan_file = plan(&prometheus.url(), &sim.addr);
     let source = PrometheusSource::new(&plan_file.metrics, &plan_file.plan).unwrap();
-    until_scraped_n(&prometheus, &source, 7).await;
+    until_scraped_n(&prometheus, &source, 11).await;
     let dir = common::temp_dir("status-plan");
     let path = dir.join("plan.toml");
     let text = std::fs::read_to_string(
@@ -386,7 +386,7 @@ async fn status_exit_codes_gate_a_pipeline() {
     .unwrap()
     .replace("http://127.0.0.1:9090", &prometheus.url())
     .replace("http://127.0.0.1:9464", &format!("http://{}", sim.addr))
-    .replace("[30s]", "[5s]");
+    .replace("[30s]", "[10s]");
     std::fs::write(&path, text).unwrap();
     let status = |json: bool| {
         let mut cmd = std::process::Command::new(BIN);
