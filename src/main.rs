@@ -117,9 +117,52 @@ enum Command {
         #[command(flatten)]
         sim: SimChoice,
     },
+    /// DORA's keys for a service, without the screen: deployment frequency,
+    /// lead time for changes, change failure rate, failed-deployment recovery
+    /// time and rework rate, each with its 2024 performance tier and a weekly
+    /// trend. Give at least one history source.
+    Dora(DoraArgs),
     /// Render the demo dashboard at a moment of its run, without a terminal:
     /// as SVG (for screenshots and incident notes) or as plain text.
     Snapshot(SnapshotArgs),
+}
+
+#[derive(Args, Debug)]
+struct DoraArgs {
+    /// An NDJSON event file (docs/dora-events.md).
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
+    /// warroom's audit log: each rollback it carried out marks a failed deployment.
+    #[arg(long, value_name = "FILE")]
+    audit_log: Option<PathBuf>,
+    /// Read deployments from the GitHub Deployments API of this repository.
+    #[arg(long, value_name = "OWNER/REPO")]
+    github: Option<String>,
+    /// The GitHub API to use (GitHub Enterprise: https://HOST/api/v3).
+    #[arg(long, value_name = "URL", default_value = "https://api.github.com")]
+    github_api: String,
+    /// The deployment environment to read from GitHub.
+    #[arg(long, value_name = "NAME", default_value = "production")]
+    environment: String,
+    /// A file holding the GitHub token.
+    #[arg(long, value_name = "FILE", conflicts_with = "github_token_env")]
+    github_token_file: Option<PathBuf>,
+    /// An environment variable holding the GitHub token.
+    #[arg(long, value_name = "VAR")]
+    github_token_env: Option<String>,
+    /// The window, in days: 7, 30 or 90.
+    #[arg(long, value_name = "DAYS", default_value_t = 30, value_parser = window_days)]
+    window: i64,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+fn window_days(s: &str) -> Result<i64, String> {
+    match s {
+        "7" | "30" | "90" => s.parse().map_err(|e| format!("{e}")),
+        _ => Err("the window is 7, 30 or 90 days".to_string()),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -240,6 +283,7 @@ fn run(cli: Cli) -> Result<i32> {
             runtime()?.block_on(serve_sim(&listen, sim.spec(None)))?;
             Ok(0)
         }
+        Some(Command::Dora(args)) => runtime()?.block_on(dora(&args)),
         Some(Command::Snapshot(args)) => {
             snapshot(&args)?;
             Ok(0)
@@ -406,6 +450,44 @@ async fn status(plan: &PlanFile, json: bool) -> Result<i32> {
         print!("{}", report::text(&report));
     }
     Ok(report.outcome.exit_code())
+}
+
+async fn dora(args: &DoraArgs) -> Result<i32> {
+    use warroom::config::plan::Auth;
+    use warroom::domain::dora::History;
+    use warroom::sources::history;
+    if args.events.is_none() && args.audit_log.is_none() && args.github.is_none() {
+        bail!("give a history source: --events FILE, --audit-log FILE or --github OWNER/REPO");
+    }
+    let now = chrono::Utc::now();
+    let mut h = History::default();
+    if let Some(path) = &args.events {
+        history::read_events(path, &mut h)?;
+    }
+    if let Some(path) = &args.audit_log {
+        history::read_audit_rollbacks(path, &mut h)?;
+    }
+    if let Some(repo) = &args.github {
+        let auth = match (&args.github_token_file, &args.github_token_env) {
+            (Some(f), _) => Auth::BearerFile(f.clone()),
+            (None, Some(v)) => Auth::BearerEnv(v.clone()),
+            (None, None) => Auth::None,
+        };
+        let github =
+            history::github::GitHub::new(&args.github_api, repo, &args.environment, &auth)?;
+        // The trend reaches back up to 13 weeks, whatever the window.
+        let since = now - chrono::TimeDelta::days(args.window.max(91));
+        for event in github.events(since).await? {
+            h.add(event)?;
+        }
+    }
+    let summary = h.summary(now, args.window);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        print!("{}", report::dora_text(&summary));
+    }
+    Ok(0)
 }
 
 async fn serve_sim(listen: &str, spec: FleetSpec) -> Result<()> {

@@ -255,3 +255,70 @@ pub fn text(r: &StatusReport) -> String {
     }
     out
 }
+
+/// A duration in seconds, as people say it: `45m`, `5.5h`, `3.2d`.
+pub fn human_seconds(s: f64) -> String {
+    match s {
+        s if s < 3600.0 => format!("{:.0}m", s / 60.0),
+        s if s < 86_400.0 => format!("{:.1}h", s / 3600.0),
+        s => format!("{:.1}d", s / 86_400.0),
+    }
+}
+
+/// DORA's keys as text.
+pub fn dora_text(s: &crate::domain::dora::Summary) -> String {
+    use crate::domain::dora::Measure;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "DORA · last {} days · {} deployments, {} failed",
+        s.window_days, s.deployments, s.failed_deployments
+    );
+    let line = |out: &mut String, name: &str, m: &Measure, shown: &dyn Fn(f64) -> String| {
+        let (value, tier) = match m {
+            Measure::Value { value, tier } => (shown(*value), tier.map_or("—", |t| t.label())),
+            Measure::NotEnough { why } => (why.clone(), "—"),
+        };
+        let _ = writeln!(out, "  {name:<32} {value:<40} {tier}");
+    };
+    line(
+        &mut out,
+        "deployment frequency",
+        &s.deployment_frequency,
+        &|v| format!("{v:.2} a day"),
+    );
+    line(
+        &mut out,
+        "lead time for changes (median)",
+        &s.lead_time_median,
+        &human_seconds,
+    );
+    line(
+        &mut out,
+        "lead time for changes (p90)",
+        &s.lead_time_p90,
+        &human_seconds,
+    );
+    line(
+        &mut out,
+        "change failure rate",
+        &s.change_failure_rate,
+        &|v| format!("{:.1}%", v * 100.0),
+    );
+    line(
+        &mut out,
+        "failed deployment recovery (median)",
+        &s.recovery_time_median,
+        &human_seconds,
+    );
+    line(&mut out, "deployment rework rate", &s.rework_rate, &|v| {
+        format!("{:.1}%", v * 100.0)
+    });
+    let weeks: Vec<String> = s.weekly.iter().map(|w| w.deployments.to_string()).collect();
+    let _ = writeln!(
+        out,
+        "  deployments per week, oldest first: {}",
+        weeks.join(" ")
+    );
+    out
+}

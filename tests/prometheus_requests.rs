@@ -28,6 +28,8 @@ enum Answer {
     },
     Status(u16, &'static str),
     Slow,
+    /// Two series for the same region and version: an unaggregated query.
+    Duplicated,
 }
 
 #[derive(Clone)]
@@ -78,6 +80,14 @@ async fn query(
             (StatusCode::OK, body).into_response()
         }
         Answer::Status(code, body) => (StatusCode::from_u16(code).unwrap(), body).into_response(),
+        Answer::Duplicated => {
+            let one = r#"{"metric":{"region":"r0","version":"v2","pod":"a"},"value":[1,"0.001"]}"#;
+            let two = r#"{"metric":{"region":"r0","version":"v2","pod":"b"},"value":[1,"0.9"]}"#;
+            let body = format!(
+                r#"{{"status":"success","data":{{"resultType":"vector","result":[{one},{two}]}}}}"#
+            );
+            (StatusCode::OK, body).into_response()
+        }
         Answer::Slow => {
             tokio::time::sleep(Duration::from_secs(5)).await;
             (StatusCode::OK, "").into_response()
@@ -102,6 +112,7 @@ fn plan(url: &str, regions: usize, token_file: Option<&str>) -> PlanFile {
     text.push_str(
         "[signals]\nrequest_rate = 'sum by (region, version) (rate(a[1m]))'\nerror_rate = 'e'\nlatency_p99 = 'l'\nsuccess_rate = 's'\n",
     );
+    text.push_str("[[stop_conditions]]\nsignal = \"error_rate\"\nabove = 0.02\nfor = \"1m\"\n");
     text.push_str("[[waves]]\nname = \"all\"\nweight = 100\nregions = \"all\"\nhold = \"1m\"\n");
     text.push_str(&format!(
         "[sources.metrics]\nkind = \"prometheus\"\nurl = \"{url}\"\ntimeout = \"1s\"\n"
@@ -223,4 +234,24 @@ async fn a_dead_address_is_cannot_connect() {
     let source = PrometheusSource::new(&plan.metrics, &plan.plan).unwrap();
     let error = source.poll().await.err().unwrap().to_string();
     assert!(error.contains("cannot connect"), "{error}");
+}
+
+#[tokio::test]
+async fn an_unaggregated_query_is_no_data_with_a_note() {
+    let url = serve(fake(Answer::Duplicated, None)).await;
+    let plan = plan(&url, 1, None);
+    let source = PrometheusSource::new(&plan.metrics, &plan.plan).unwrap();
+    let poll = source.poll().await.unwrap();
+    assert!(
+        poll.samples.iter().all(|s| s.value.is_nan()),
+        "{:?}",
+        poll.samples
+    );
+    assert!(
+        poll.notes
+            .iter()
+            .any(|n| n.contains("more than one series")),
+        "{:?}",
+        poll.notes
+    );
 }

@@ -8,7 +8,7 @@ use crate::domain::rollout::Action;
 use crate::sources::{Report, SourceError};
 
 /// One event for `update`: input, time, a source's report, an action's outcome.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
     Resize,
@@ -30,6 +30,8 @@ pub enum Msg {
         at: Timestamp,
         outcome: Result<String, String>,
     },
+    /// The delivery history for DORA has been read, or could not be.
+    History(Result<Box<crate::domain::dora::History>, String>),
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
     Terminate(&'static str),
 }

@@ -51,12 +51,13 @@ pub struct PendingAction {
 }
 
 impl PendingAction {
-    /// The keys that confirm it. Rollback takes only `y`, typed on purpose;
-    /// pause takes a second `p`, so pausing is two keystrokes.
+    /// The keys that confirm it. Pause takes a second `p`, so pausing is two
+    /// keystrokes. Resume and rollback take only a typed `y`: "p p" out of
+    /// habit must never resume a rollout somebody else just paused.
     pub fn confirm_keys(&self) -> &'static [char] {
         match self.action {
-            Action::Rollback => &['y'],
-            Action::Pause | Action::Resume => &['p', 'y', '\n'],
+            Action::Rollback | Action::Resume => &['y'],
+            Action::Pause => &['p', 'y', '\n'],
             Action::Promote => &['y', '\n'],
         }
     }
@@ -178,6 +179,23 @@ impl SourceHealth {
     }
 }
 
+/// The DORA panel's data.
+#[derive(Debug, Clone, Default)]
+pub enum Dora {
+    /// No history source configured.
+    #[default]
+    Off,
+    Loading,
+    Failed(String),
+    Ready {
+        history: Box<crate::domain::dora::History>,
+        summary: Box<crate::domain::dora::Summary>,
+    },
+}
+
+/// The window the DORA panel shows, in days.
+pub const DORA_WINDOW_DAYS: i64 = 30;
+
 /// Everything the screen shows and the keys act on.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -200,6 +218,7 @@ pub struct AppState {
     pub theme: usize,
     pub theme_names: Vec<String>,
     pub next_action_id: u64,
+    pub dora: Dora,
     /// Set when something on screen changed since the last draw.
     pub dirty: bool,
 }
@@ -230,6 +249,7 @@ impl AppState {
             theme: 0,
             theme_names,
             next_action_id: 1,
+            dora: Dora::Off,
             dirty: true,
         }
     }

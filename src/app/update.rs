@@ -7,9 +7,13 @@ use std::collections::HashSet;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::msg::{Effect, Msg};
-use super::state::{ActionScope, AppState, InFlight, Notice, NoticeLevel, Overlay, PendingAction};
+use super::state::{
+    ActionScope, AppState, DORA_WINDOW_DAYS, Dora, InFlight, Notice, NoticeLevel, Overlay,
+    PendingAction,
+};
 use crate::control::ActionRequest;
 use crate::domain::Timestamp;
+use crate::domain::dora::{Event as DoraEvent, History};
 use crate::domain::rollout::{Action, Phase, RolloutStatus, check_action};
 use crate::domain::timeline::EventKind;
 use crate::sources::{Report, SourceError};
@@ -51,13 +55,22 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             on_action_done(state, id, action, at, outcome);
             vec![]
         }
+        Msg::History(result) => {
+            state.dirty = true;
+            on_history(state, result);
+            vec![]
+        }
         Msg::Terminate(_) => vec![Effect::Quit],
     }
 }
 
 fn on_tick(state: &mut AppState, now: Timestamp) {
     // The header's ages and countdown change every second: redraw once a tick.
+    let new_minute = now.timestamp() / 60 != state.now.timestamp() / 60;
     state.now = now;
+    if new_minute {
+        refresh_dora(state);
+    }
     state.dirty = true;
     if state
         .notice
@@ -252,6 +265,32 @@ fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
     })]
 }
 
+fn on_history(state: &mut AppState, result: Result<Box<History>, String>) {
+    match result {
+        Ok(history) => {
+            let text = format!("delivery history read: {} events", history.len());
+            state.timeline.push(state.now, EventKind::Source, text);
+            let summary = Box::new(history.summary(state.now, DORA_WINDOW_DAYS));
+            state.dora = Dora::Ready { history, summary };
+        }
+        Err(e) => {
+            state.timeline.push(
+                state.now,
+                EventKind::Source,
+                format!("delivery history: {e}"),
+            );
+            state.dora = Dora::Failed(e);
+        }
+    }
+}
+
+/// Recompute the DORA summary: it reads only the window's weeks.
+fn refresh_dora(state: &mut AppState) {
+    if let Dora::Ready { history, summary } = &mut state.dora {
+        **summary = history.summary(state.now, DORA_WINDOW_DAYS);
+    }
+}
+
 fn on_action_done(
     state: &mut AppState,
     id: u64,
@@ -261,6 +300,20 @@ fn on_action_done(
 ) {
     if state.in_flight.as_ref().is_some_and(|f| f.id == id) {
         state.in_flight = None;
+    }
+    // What warroom itself did is history: a rollback marks a failed deployment.
+    if action == Action::Rollback
+        && outcome.is_ok()
+        && let Dora::Ready { history, .. } = &mut state.dora
+    {
+        let rollback = DoraEvent::Rollback {
+            deployment: None,
+            version: Some(state.plan.canary_version.clone()),
+            time: at,
+        };
+        if history.add(rollback).is_ok() {
+            refresh_dora(state);
+        }
     }
     match outcome {
         Ok(what) => {
@@ -329,34 +382,55 @@ fn on_source(
         Report::Rollout(status) => on_rollout(state, at, status),
         Report::Metrics(samples) => {
             state.health.ingest_poll(at, &samples);
-            let taking_traffic: HashSet<&str> = state
-                .rollout
-                .iter()
-                .flat_map(|r| r.regions.iter())
-                .filter(|x| x.canary_weight > 0)
-                .map(|x| x.region.as_str())
-                .collect();
-            let watched = |region: &str| taking_traffic.contains(region);
-            let tripped = state.guardrails.evaluate(&state.health, &watched, at);
-            for t in tripped {
-                let Some(cond) = state.guardrails.conditions().get(t.condition) else {
-                    continue;
-                };
-                let value = t.value.map(|v| cond.signal.format(v)).unwrap_or_default();
-                let text = format!(
-                    "BREACH {cond} in {} ({value}) → {}",
-                    t.region,
-                    cond.consequence.label()
-                );
-                state.timeline.push(at, EventKind::Breach, text.clone());
-                notify(state, NoticeLevel::Error, text);
-            }
+            evaluate_guardrails(state, at);
         }
+    }
+}
+
+/// Judge the stop conditions on the matrix as it is, in every region where
+/// the canary may take traffic: unless the deployment source says its weight
+/// is 0, a region is watched. Breaches go to the timeline and the message line.
+fn evaluate_guardrails(state: &mut AppState, at: Timestamp) {
+    let idle: HashSet<&str> = state
+        .rollout
+        .iter()
+        .flat_map(|r| r.regions.iter())
+        .filter(|x| x.canary_weight == 0)
+        .map(|x| x.region.as_str())
+        .collect();
+    let watched = |region: &str| !idle.contains(region);
+    let tripped = state.guardrails.evaluate(&state.health, &watched, at);
+    for t in tripped {
+        let Some(cond) = state.guardrails.conditions().get(t.condition) else {
+            continue;
+        };
+        let value = t.value.map(|v| cond.signal.format(v)).unwrap_or_default();
+        let text = format!(
+            "BREACH {cond} in {} ({value}) → {}",
+            t.region,
+            cond.consequence.label()
+        );
+        state.timeline.push(at, EventKind::Breach, text.clone());
+        notify(state, NoticeLevel::Error, text);
     }
 }
 
 /// Take in a deployment report, noting on the timeline what changed.
 fn on_rollout(state: &mut AppState, at: Timestamp, status: RolloutStatus) {
+    if status.wave >= state.plan.waves.len() {
+        let text = format!(
+            "deployment source reports wave {} but the plan has {}: report ignored",
+            status.wave.saturating_add(1),
+            state.plan.waves.len()
+        );
+        notify(state, NoticeLevel::Error, text.clone());
+        state.timeline.push(at, EventKind::Source, text);
+        return;
+    }
+    let weights_changed = state
+        .rollout
+        .as_ref()
+        .is_none_or(|p| p.regions != status.regions);
     let previous = state.rollout.as_ref();
     let wave_changed = previous.is_none_or(|p| p.wave != status.wave);
     let phase_changed = previous.is_none_or(|p| p.phase != status.phase);
@@ -379,6 +453,10 @@ fn on_rollout(state: &mut AppState, at: Timestamp, status: RolloutStatus) {
         state.timeline.push(at, EventKind::Progress, text);
     }
     state.rollout = Some(status);
+    // Which regions are watched may have changed: judge again on the same data.
+    if weights_changed && let Some(polled) = state.health.last_poll {
+        evaluate_guardrails(state, polled);
+    }
 }
 
 #[cfg(test)]

@@ -207,6 +207,7 @@ impl Checker<'_> {
 
     fn duration(&self, value: &Spanned<String>, field: &str) -> Result<Duration, PlanError> {
         match humantime::parse_duration(value.get_ref().trim()) {
+            Ok(d) if d > MAX_DURATION => self.err(value.span(), field, "must be at most 30 days"),
             Ok(d) if !d.is_zero() => Ok(d),
             Ok(_) => self.err(value.span(), field, "must be longer than zero"),
             Err(_) => self.err(
@@ -273,9 +274,32 @@ impl Checker<'_> {
             Some(v) => self.duration(v, &format!("sources.{name}.timeout"))?,
             None => interval.min(Duration::from_secs(3)),
         };
+        for (value, what) in [(&e.interval, "interval"), (&e.timeout, "timeout")] {
+            if let Some(v) = value
+                && self.duration(v, &format!("sources.{name}.{what}"))? > MAX_POLL
+            {
+                return self.err(
+                    v.span(),
+                    format!("sources.{name}.{what}"),
+                    "must be at most 1h",
+                );
+            }
+        }
         let auth = match &e.auth {
             None => Auth::None,
-            Some(a) => self.auth(a, name)?,
+            Some(a) => {
+                let loopback = parsed
+                    .host_str()
+                    .is_some_and(|h| h == "localhost" || h == "127.0.0.1" || h == "[::1]");
+                if parsed.scheme() == "http" && !loopback {
+                    return self.err(
+                        a.span(),
+                        format!("sources.{name}.auth"),
+                        "a token would cross the network in clear text over http://; use https://",
+                    );
+                }
+                self.auth(a, name)?
+            }
         };
         Ok(Endpoint {
             url: url.trim_end_matches('/').to_string(),
@@ -463,6 +487,13 @@ impl Checker<'_> {
     }
 }
 
+/// The longest duration a plan may give: holds and windows beyond it are
+/// mistakes, and bounded durations keep every sum of them finite.
+const MAX_DURATION: Duration = Duration::from_secs(30 * 86_400);
+
+/// The longest poll interval or timeout: a source polled less often is not watched.
+const MAX_POLL: Duration = Duration::from_secs(3600);
+
 const SIGNAL_NAMES: [&str; 4] = ["request_rate", "error_rate", "latency_p99", "success_rate"];
 
 fn signal_named(name: &str) -> Option<Signal> {
@@ -559,6 +590,13 @@ impl PlanFile {
             );
         }
 
+        if raw.stop_conditions.is_empty() {
+            return check.err(
+                raw.signals.span(),
+                "stop_conditions",
+                "the plan has none: without stop conditions nothing can be judged; add [[stop_conditions]]",
+            );
+        }
         let stop_conditions = raw
             .stop_conditions
             .iter()

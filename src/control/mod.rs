@@ -37,7 +37,9 @@ pub enum ControlError {
     Refused(String),
     #[error("target unreachable: {0}")]
     Unreachable(String),
-    #[error("no answer within {0:?}")]
+    #[error(
+        "no answer within {0:?}: the outcome is unknown, check the rollout before acting again"
+    )]
     Timeout(Duration),
 }
 

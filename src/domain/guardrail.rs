@@ -198,6 +198,13 @@ impl Guardrails {
         now: Timestamp,
     ) -> Vec<Tripped> {
         let mut tripped = Vec::new();
+        // A region no longer watched starts afresh when it is watched again.
+        for clocks in &mut self.past_since {
+            clocks.retain(|region, _| watched(region));
+        }
+        for breached in &mut self.breached {
+            breached.retain(|region, _| watched(region));
+        }
         for (ci, cond) in self.conditions.iter().enumerate() {
             let mut worst: Option<ConditionStatus> = None;
             for region in matrix.regions().iter().filter(|r| watched(r)) {
@@ -221,13 +228,15 @@ impl Guardrails {
                             GuardrailState::Tripping { since }
                         }
                     }
+                    // A poll without a number says nothing about recovery:
+                    // the hold clock keeps running through the gap.
+                    Verdict::NoData | Verdict::Stale => GuardrailState::NoData,
                     verdict => {
                         self.past_since[ci].remove(region);
                         self.breached[ci].remove(region);
                         match verdict {
                             Verdict::Warning => GuardrailState::Warning,
-                            Verdict::Healthy => GuardrailState::Ok,
-                            _ => GuardrailState::NoData,
+                            _ => GuardrailState::Ok,
                         }
                     }
                 };
@@ -354,6 +363,25 @@ mod tests {
         assert_eq!(g.status()[0].state, GuardrailState::Ok);
         g.evaluate(&m, &|_| false, t(0));
         assert_eq!(g.status()[0].state, GuardrailState::NoData);
+    }
+
+    #[test]
+    fn a_gap_does_not_restart_the_hold() {
+        let mut g = Guardrails::new(vec![error_rate_over_2pct()]);
+        let mut m = HealthMatrix::default();
+        let all = |_: &str| true;
+        poll(&mut m, 0, 0.001, 0.05);
+        g.evaluate(&m, &all, t(0));
+        poll(&mut m, 5, 0.001, f64::NAN);
+        g.evaluate(&m, &all, t(5));
+        assert_eq!(g.status()[0].state, GuardrailState::NoData);
+        poll(&mut m, 10, 0.001, 0.05);
+        let tripped = g.evaluate(&m, &all, t(10));
+        assert_eq!(
+            tripped.len(),
+            1,
+            "the hold counted from 0 s through the gap"
+        );
     }
 
     #[test]

@@ -213,27 +213,34 @@ impl HealthMatrix {
     }
 
     /// Take in one complete poll: every cell it names gets its values, every
-    /// cell it does not name is marked missing. Regions not yet known are added.
+    /// cell it does not name is marked missing, and a signal a named cell lacks
+    /// gets a gap (NaN): an old value is never shown as current. Regions not
+    /// yet known are added.
     pub fn ingest_poll(&mut self, at: Timestamp, samples: &[Sample]) {
-        let mut seen = vec![[false; 2]; self.cells.len()];
+        let mut seen = vec![[[false; 4]; 2]; self.cells.len()];
         for s in samples {
             let i = self.row(&s.region);
             if i >= seen.len() {
-                seen.resize(i + 1, [false; 2]);
+                seen.resize(i + 1, [[false; 4]; 2]);
             }
             let cell = &mut self.cells[i][s.version.index()];
             cell.series[s.signal.index()].push(at, s.value);
             cell.last_seen = Some(at);
             cell.missing = false;
-            seen[i][s.version.index()] = true;
+            seen[i][s.version.index()][s.signal.index()] = true;
         }
         for (row, seen) in self.cells.iter_mut().zip(&seen) {
             for (cell, seen) in row.iter_mut().zip(seen) {
-                if !seen {
+                if cell.last_seen.is_none() {
+                    continue;
+                }
+                if !seen.iter().any(|s| *s) {
                     cell.missing = true;
-                    // A gap keeps the trend aligned in time with the others.
-                    if cell.last_seen.is_some() {
-                        cell.series.iter_mut().for_each(|s| s.push(at, f64::NAN));
+                }
+                // A gap keeps the trend aligned in time and the old value off screen.
+                for (series, seen) in cell.series.iter_mut().zip(seen) {
+                    if !seen {
+                        series.push(at, f64::NAN);
                     }
                 }
             }
@@ -317,6 +324,20 @@ mod tests {
             gap.flatten().is_some_and(f64::is_nan),
             "a missing poll leaves a gap in the trend"
         );
+    }
+
+    #[test]
+    fn a_signal_missing_from_a_poll_is_no_value_even_when_others_arrive() {
+        let mut m = HealthMatrix::default();
+        let both = [
+            sample("eu", VersionRole::Canary, Signal::ErrorRate, 0.002),
+            sample("eu", VersionRole::Canary, Signal::LatencyP99, 0.2),
+        ];
+        m.ingest_poll(t(0), &both);
+        m.ingest_poll(t(1), &both[1..]);
+        let cell = m.cell(0, VersionRole::Canary);
+        assert_eq!(cell.and_then(|c| c.latest(Signal::ErrorRate)), None);
+        assert_eq!(cell.and_then(|c| c.latest(Signal::LatencyP99)), Some(0.2));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Pure data and pure functions of a rollout: waves, health, stop conditions,
 //! the timeline. Nothing here does I/O or knows about the terminal.
 
+pub mod dora;
 pub mod guardrail;
 pub mod health;
 pub mod plan;

@@ -5,6 +5,7 @@
 
 pub mod exposition;
 mod fleet;
+pub mod history;
 pub mod http;
 mod scenario;
 

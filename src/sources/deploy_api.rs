@@ -234,7 +234,11 @@ impl DeployApi {
                 200..=299 => Ok(serde_json::from_slice::<WireDone>(&bytes)
                     .map(|d| d.result)
                     .unwrap_or_else(|_| format!("{} accepted", request.action))),
-                409 if conflicts < 2 => {
+                // Only actions that mean the same on a second send are retried:
+                // a promote resent after the rollout moved would skip a wave.
+                409 if conflicts < 2
+                    && matches!(request.action, Action::Pause | Action::Rollback) =>
+                {
                     conflicts += 1;
                     tokio::time::sleep(Duration::from_millis(200 * conflicts)).await;
                     continue;

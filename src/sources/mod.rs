@@ -2,6 +2,7 @@
 //! and only send messages. A slow or dead source never blocks input or drawing.
 
 pub mod deploy_api;
+pub mod history;
 pub mod prometheus;
 pub mod secret;
 pub mod simulator;

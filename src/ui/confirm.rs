@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{centered, clear};
 use crate::app::state::{AppState, PendingAction};
-use crate::domain::rollout::Action;
+use crate::domain::rollout::{Action, Phase};
 use crate::theme::{Role, Theme};
 
 pub struct Confirm<'a> {
@@ -28,11 +28,21 @@ impl Confirm<'_> {
             Action::Resume => {
                 "The hold clock runs again; the next wave follows when it ends.".to_string()
             }
-            Action::Promote => match plan.waves.waves.get(wave + 1) {
-                Some(next) => format!(
-                    "Skips the rest of this hold: {} gets {}% in {} now.",
-                    plan.canary_version, next.weight, next.scope
-                ),
+            Action::Promote => match plan.waves.waves.get(wave.saturating_add(1)) {
+                Some(next) => {
+                    let paused = self
+                        .state
+                        .rollout
+                        .as_ref()
+                        .is_some_and(|r| r.phase == Phase::Paused);
+                    format!(
+                        "Skips the rest of this hold: {} gets {}% in {} now.{}",
+                        plan.canary_version,
+                        next.weight,
+                        next.scope,
+                        if paused { " The rollout resumes." } else { "" }
+                    )
+                }
                 None => "There is no next wave.".to_string(),
             },
             Action::Rollback => format!(
@@ -67,7 +77,13 @@ impl Widget for Confirm<'_> {
                 Span::styled("Esc", theme.role(Role::Accent)),
                 Span::raw(" cancel"),
             ],
-            Action::Pause | Action::Resume => vec![
+            Action::Resume => vec![
+                Span::styled(" y ", theme.badge(Role::Accent)),
+                Span::raw(" resume    "),
+                Span::styled("Esc", theme.role(Role::Accent)),
+                Span::raw(" cancel"),
+            ],
+            Action::Pause => vec![
                 Span::styled("p", theme.role(Role::Accent)),
                 Span::raw(" / "),
                 Span::styled("y", theme.role(Role::Accent)),

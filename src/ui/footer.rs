@@ -47,7 +47,10 @@ impl Widget for Footer<'_> {
             Overlay::Confirm(p) if p.action == Action::Rollback => {
                 vec![("y", "roll back"), ("Esc", "cancel")]
             }
-            Overlay::Confirm(p) if matches!(p.action, Action::Pause | Action::Resume) => {
+            Overlay::Confirm(p) if p.action == Action::Resume => {
+                vec![("y", "resume"), ("Esc", "cancel")]
+            }
+            Overlay::Confirm(p) if p.action == Action::Pause => {
                 vec![("p/y/Enter", "confirm"), ("Esc", "cancel")]
             }
             Overlay::Confirm(_) => vec![("y/Enter", "confirm"), ("Esc", "cancel")],

@@ -16,7 +16,7 @@ pub struct Help<'a> {
 const KEYS: [(&str, &str); 10] = [
     (
         "p",
-        "pause the rollout (p again to confirm); resume when paused",
+        "pause the rollout (p again to confirm); when paused, resume (y)",
     ),
     ("P", "promote to the next wave now (y to confirm)"),
     ("r", "roll back every region to stable (y to confirm)"),

@@ -115,10 +115,15 @@ fn pause_confirms_with_y_and_enter_too() {
 }
 
 #[test]
-fn p_when_paused_offers_resume() {
+fn p_when_paused_offers_resume_which_only_y_confirms() {
     let mut s = with_rollout(Phase::Paused, 1);
     update(&mut s, ch('p'));
     assert!(matches!(&s.overlay, Overlay::Confirm(p) if p.action == Action::Resume));
+    assert!(
+        executed(&update(&mut s, ch('p'))).is_empty(),
+        "p p must not resume"
+    );
+    assert!(executed(&update(&mut s, key(KeyCode::Enter))).is_empty());
     assert_eq!(executed(&update(&mut s, ch('y'))), [Action::Resume]);
 }
 

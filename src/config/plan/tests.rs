@@ -198,3 +198,36 @@ fn errors_read_as_file_line_field_problem() {
         format!("plan.toml:{line}: waves[2].weight: 150 is not a percentage from 1 to 100")
     );
 }
+
+#[test]
+fn a_plan_without_stop_conditions_is_refused() {
+    let text = example("simulator.toml");
+    let cut: String = text
+        .split("[[stop_conditions]]")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+        + "[[waves]]"
+        + text
+            .split("[[waves]]")
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("[[waves]]")
+            .as_str();
+    let e = parse(&cut).err().unwrap();
+    assert_eq!(e.field, "stop_conditions");
+}
+
+#[test]
+fn durations_are_bounded_and_tokens_need_https() {
+    let e = edited("interval = \"2s\"", "interval = \"2h\"");
+    assert_eq!(e.field, "sources.metrics.interval");
+    let e = edited("hold = \"30s\"", "hold = \"400d\"");
+    assert_eq!(e.field, "waves[0].hold");
+    let e = edited(
+        "url = \"http://127.0.0.1:9090\"\n",
+        "url = \"http://prometheus.example.internal:9090\"\nauth.bearer_token_env = \"T\"\n",
+    );
+    assert_eq!(e.field, "sources.metrics.auth");
+    assert!(e.problem.contains("https"));
+}

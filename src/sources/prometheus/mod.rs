@@ -142,6 +142,28 @@ impl PrometheusSource {
                 });
             }
         }
+        // Two series for one region × version × signal: the query is not
+        // aggregated. Which is right cannot be told, so neither is shown.
+        let mut seen = std::collections::HashSet::new();
+        let duplicated: std::collections::HashSet<(String, VersionRole, Signal)> = poll
+            .samples
+            .iter()
+            .map(|s| (s.region.clone(), s.version, s.signal))
+            .filter(|k| !seen.insert(k.clone()))
+            .collect();
+        if !duplicated.is_empty() {
+            for s in &mut poll.samples {
+                if duplicated.contains(&(s.region.clone(), s.version, s.signal)) {
+                    s.value = f64::NAN;
+                }
+            }
+            poll.notes.push(format!(
+                "{} region × version × signal with more than one series, shown as no data: aggregate the query by ({}, {})",
+                duplicated.len(),
+                self.region_label,
+                self.version_label
+            ));
+        }
         let (r, v) = (&self.region_label, &self.version_label);
         for (count, what) in [
             (

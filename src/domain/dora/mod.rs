@@ -1,0 +1,457 @@
+//! DORA's keys from a history of deployments, changes, incidents, rollbacks
+//! and hotfixes: deployment frequency, lead time for changes, change failure
+//! rate, failed-deployment recovery time and deployment rework rate, each with
+//! its tier in the 2024 State of DevOps report and a weekly trend.
+//!
+//! Events are taken in one at a time, in any order, and each updates only the
+//! week it belongs to; a summary reads only the weeks of its window. A new
+//! event never recomputes the whole history.
+
+mod event;
+mod stats;
+mod tier;
+
+pub use event::Event;
+pub use stats::{median, percentile};
+pub use tier::Tier;
+
+use std::collections::HashMap;
+
+use super::{Span, Timestamp};
+
+/// Seconds from the Unix epoch to the Monday 00:00 UTC that starts week 0.
+const WEEK_ZERO: i64 = 4 * 86_400;
+const WEEK: i64 = 7 * 86_400;
+
+fn week_of(t: Timestamp) -> i64 {
+    (t.timestamp() - WEEK_ZERO).div_euclid(WEEK)
+}
+
+/// One week's share of every metric.
+#[derive(Debug, Clone, Default)]
+struct Week {
+    deployments: Vec<usize>,
+    /// (deployed at, seconds from commit), for changes first deployed this week.
+    lead_times: Vec<(Timestamp, i64)>,
+}
+
+#[derive(Debug, Clone)]
+struct Deployment {
+    time: Timestamp,
+    hotfix: bool,
+    failed: bool,
+    /// When its failure started (an incident opening), if later than the deploy.
+    failure_start: Option<Timestamp>,
+    /// The earliest time it was restored: rollback, hotfix, incident resolved.
+    restored: Option<Timestamp>,
+}
+
+impl Deployment {
+    fn recovery_seconds(&self) -> Option<i64> {
+        let start = self.failure_start.unwrap_or(self.time);
+        let end = self.restored?;
+        let s = (end - start).num_seconds();
+        (s >= 0).then_some(s)
+    }
+}
+
+/// Why an event could not be taken in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HistoryError {
+    #[error("deployment `{0}` appears twice")]
+    DuplicateDeployment(String),
+}
+
+/// Everything known about a service's delivery history.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    deployments: Vec<Deployment>,
+    by_id: HashMap<String, usize>,
+    weeks: HashMap<i64, Week>,
+    /// Commit → when it was made.
+    commit_times: HashMap<String, Timestamp>,
+    /// Commit → the first deployment that carried it.
+    first_deploy: HashMap<String, usize>,
+    /// Failures that name a deployment not seen yet: applied when it arrives.
+    waiting: HashMap<String, Vec<Event>>,
+    /// Latest deployment index per version, for rollbacks that name a version.
+    by_version: HashMap<String, Vec<usize>>,
+    events: usize,
+}
+
+impl History {
+    pub fn len(&self) -> usize {
+        self.events
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events == 0
+    }
+
+    /// Take in one event. Only the weeks it touches change.
+    pub fn add(&mut self, event: Event) -> Result<(), HistoryError> {
+        self.events += 1;
+        match event {
+            Event::Deployment {
+                id,
+                time,
+                version,
+                commits,
+                hotfix,
+            } => self.add_deployment(id, time, version, commits, hotfix),
+            Event::Change { commit, time } => {
+                self.commit_times.entry(commit.clone()).or_insert(time);
+                if let Some(&d) = self.first_deploy.get(&commit) {
+                    self.record_lead_time(d, time);
+                }
+                Ok(())
+            }
+            failure => {
+                self.apply_failure(failure);
+                Ok(())
+            }
+        }
+    }
+
+    fn add_deployment(
+        &mut self,
+        id: String,
+        time: Timestamp,
+        version: Option<String>,
+        commits: Vec<String>,
+        hotfix: bool,
+    ) -> Result<(), HistoryError> {
+        if self.by_id.contains_key(&id) {
+            return Err(HistoryError::DuplicateDeployment(id));
+        }
+        let index = self.deployments.len();
+        self.deployments.push(Deployment {
+            time,
+            hotfix,
+            failed: false,
+            failure_start: None,
+            restored: None,
+        });
+        self.by_id.insert(id.clone(), index);
+        if let Some(v) = version {
+            self.by_version.entry(v).or_default().push(index);
+        }
+        self.weeks
+            .entry(week_of(time))
+            .or_default()
+            .deployments
+            .push(index);
+        for commit in commits {
+            // A change counts once, from the first deployment that carried it:
+            // an earlier deployment arriving late takes the lead time over.
+            match self.first_deploy.get(&commit).copied() {
+                Some(first) if self.deployments[first].time <= time => continue,
+                Some(later) => {
+                    if let Some(&made) = self.commit_times.get(&commit) {
+                        self.forget_lead_time(later, made);
+                    }
+                }
+                None => {}
+            }
+            self.first_deploy.insert(commit.clone(), index);
+            if let Some(&made) = self.commit_times.get(&commit) {
+                self.record_lead_time(index, made);
+            }
+        }
+        if let Some(failures) = self.waiting.remove(&id) {
+            for f in failures {
+                self.apply_failure(f);
+            }
+        }
+        Ok(())
+    }
+
+    fn record_lead_time(&mut self, deployment: usize, made: Timestamp) {
+        let deployed = self.deployments[deployment].time;
+        let seconds = (deployed - made).num_seconds();
+        // A commit "made" after it was deployed is a clock or data error.
+        if seconds >= 0 {
+            self.weeks
+                .entry(week_of(deployed))
+                .or_default()
+                .lead_times
+                .push((deployed, seconds));
+        }
+    }
+
+    fn forget_lead_time(&mut self, deployment: usize, made: Timestamp) {
+        let deployed = self.deployments[deployment].time;
+        let entry = (deployed, (deployed - made).num_seconds());
+        if let Some(week) = self.weeks.get_mut(&week_of(deployed))
+            && let Some(i) = week.lead_times.iter().position(|x| *x == entry)
+        {
+            week.lead_times.swap_remove(i);
+        }
+    }
+
+    /// The deployment a failure names: by id, or the latest of a version
+    /// deployed before the failure.
+    fn target(&self, id: Option<&str>, version: Option<&str>, at: Timestamp) -> Option<usize> {
+        if let Some(id) = id {
+            return self.by_id.get(id).copied();
+        }
+        let list = self.by_version.get(version?)?;
+        list.iter()
+            .copied()
+            .filter(|&i| self.deployments[i].time <= at)
+            .max_by_key(|&i| self.deployments[i].time)
+    }
+
+    fn apply_failure(&mut self, event: Event) {
+        let (id, version, start, restored, fix) = match &event {
+            Event::Incident {
+                deployment,
+                opened,
+                resolved,
+            } => (
+                Some(deployment.as_str()),
+                None,
+                Some(*opened),
+                *resolved,
+                None,
+            ),
+            Event::Rollback {
+                deployment,
+                version,
+                time,
+            } => (
+                deployment.as_deref(),
+                version.as_deref(),
+                None,
+                Some(*time),
+                None,
+            ),
+            Event::Hotfix {
+                deployment,
+                time,
+                fix_deployment,
+            } => (
+                Some(deployment.as_str()),
+                None,
+                None,
+                Some(*time),
+                fix_deployment.clone(),
+            ),
+            Event::Deployment { .. } | Event::Change { .. } => return,
+        };
+        let at = restored.or(start).unwrap_or_default();
+        let Some(index) = self.target(id, version, at) else {
+            if let Some(id) = id {
+                self.waiting.entry(id.to_string()).or_default().push(event);
+            }
+            return;
+        };
+        if let Some(fix) = fix.and_then(|f| self.by_id.get(&f).copied()) {
+            self.deployments[fix].hotfix = true;
+        }
+        let d = &mut self.deployments[index];
+        d.failed = true;
+        if let Some(s) = start.filter(|s| *s > d.time) {
+            d.failure_start = Some(d.failure_start.map_or(s, |old| old.min(s)));
+        }
+        if let Some(r) = restored {
+            d.restored = Some(d.restored.map_or(r, |old| old.min(r)));
+        }
+    }
+
+    /// The five keys over the `days` before `now`, and their weekly trend.
+    pub fn summary(&self, now: Timestamp, days: i64) -> Summary {
+        let start = now - Span::days(days);
+        let in_window = |t: Timestamp| t > start && t <= now;
+        let mut deployments = 0usize;
+        let mut failed = 0usize;
+        let mut reworks = 0usize;
+        let mut leads = Vec::new();
+        let mut recoveries = Vec::new();
+        for week in week_of(start)..=week_of(now) {
+            let Some(w) = self.weeks.get(&week) else {
+                continue;
+            };
+            for &i in &w.deployments {
+                let d = &self.deployments[i];
+                if !in_window(d.time) {
+                    continue;
+                }
+                deployments += 1;
+                failed += usize::from(d.failed);
+                reworks += usize::from(d.hotfix);
+                if d.failed
+                    && let Some(r) = d.recovery_seconds()
+                {
+                    recoveries.push(r);
+                }
+            }
+            leads.extend(
+                w.lead_times
+                    .iter()
+                    .filter(|(t, _)| in_window(*t))
+                    .map(|(_, s)| *s),
+            );
+        }
+        let trend = self.weekly(now, (days / 7).clamp(4, 13));
+        Summary::new(days, deployments, failed, reworks, leads, recoveries, trend)
+    }
+
+    /// Deployments per week for the `weeks` weeks up to `now`, oldest first.
+    fn weekly(&self, now: Timestamp, weeks: i64) -> Vec<WeekPoint> {
+        let last = week_of(now);
+        (last - weeks + 1..=last)
+            .map(|week| {
+                let w = self.weeks.get(&week);
+                let deployments = w.map_or(0, |w| w.deployments.len());
+                let failed = w.map_or(0, |w| {
+                    w.deployments
+                        .iter()
+                        .filter(|&&i| self.deployments[i].failed)
+                        .count()
+                });
+                WeekPoint {
+                    starts: Timestamp::from_timestamp(WEEK_ZERO + week * WEEK, 0)
+                        .unwrap_or_default(),
+                    deployments,
+                    failed,
+                    lead_time_median: w.and_then(|w| {
+                        let mut v: Vec<f64> = w.lead_times.iter().map(|(_, s)| *s as f64).collect();
+                        v.sort_unstable_by(f64::total_cmp);
+                        median(&v)
+                    }),
+                }
+            })
+            .collect()
+    }
+}
+
+/// One week of the trend.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct WeekPoint {
+    pub starts: Timestamp,
+    pub deployments: usize,
+    pub failed: usize,
+    pub lead_time_median: Option<f64>,
+}
+
+/// A metric's value, or why there is none.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Value { value: f64, tier: Option<Tier> },
+    NotEnough { why: String },
+}
+
+/// The five keys over one window.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Summary {
+    pub window_days: i64,
+    pub deployments: usize,
+    pub failed_deployments: usize,
+    /// Deployments per day.
+    pub deployment_frequency: Measure,
+    /// Seconds from commit to production: median.
+    pub lead_time_median: Measure,
+    /// Seconds from commit to production: 90th percentile.
+    pub lead_time_p90: Measure,
+    /// Share of deployments that failed, 0..=1.
+    pub change_failure_rate: Measure,
+    /// Seconds from failure to restore: median.
+    pub recovery_time_median: Measure,
+    /// Share of deployments that were unplanned fixes, 0..=1.
+    pub rework_rate: Measure,
+    pub weekly: Vec<WeekPoint>,
+}
+
+/// Fewer deployments than this in a window is too little to rate.
+pub const MIN_DEPLOYMENTS: usize = 3;
+
+impl Summary {
+    fn new(
+        days: i64,
+        deployments: usize,
+        failed: usize,
+        reworks: usize,
+        mut leads: Vec<i64>,
+        mut recoveries: Vec<i64>,
+        weekly: Vec<WeekPoint>,
+    ) -> Summary {
+        let few = |what: &str| Measure::NotEnough {
+            why: format!(
+                "{deployments} deployment{} in {days} days: too few to rate {what}",
+                if deployments == 1 { "" } else { "s" }
+            ),
+        };
+        let enough = deployments >= MIN_DEPLOYMENTS;
+        let per_day = deployments as f64 / days.max(1) as f64;
+        let deployment_frequency = if deployments == 0 {
+            few("frequency")
+        } else {
+            Measure::Value {
+                value: per_day,
+                tier: enough.then(|| Tier::for_frequency(per_day)),
+            }
+        };
+        let leads_f: Vec<f64> = {
+            leads.sort_unstable();
+            leads.iter().map(|&s| s as f64).collect()
+        };
+        let lead = |p: f64| match percentile(&leads_f, p) {
+            Some(v) => Measure::Value {
+                value: v,
+                tier: (p == 0.5).then(|| Tier::for_lead_time(v)),
+            },
+            None => Measure::NotEnough {
+                why: "no commit times for the changes deployed".to_string(),
+            },
+        };
+        let ratio = |n: usize, tiered: fn(f64) -> Tier, what: &str| {
+            if !enough {
+                return few(what);
+            }
+            let r = n as f64 / deployments as f64;
+            Measure::Value {
+                value: r,
+                tier: Some(tiered(r)),
+            }
+        };
+        recoveries.sort_unstable();
+        let recovery_f: Vec<f64> = recoveries.iter().map(|&s| s as f64).collect();
+        let recovery_time_median = match percentile(&recovery_f, 0.5) {
+            Some(v) => Measure::Value {
+                value: v,
+                tier: Some(Tier::for_recovery(v)),
+            },
+            None if failed == 0 => Measure::NotEnough {
+                why: "no failed deployments".to_string(),
+            },
+            None => Measure::NotEnough {
+                why: format!("{failed} failed, none restored yet"),
+            },
+        };
+        let rework_rate = if enough {
+            Measure::Value {
+                value: reworks as f64 / deployments as f64,
+                tier: None,
+            }
+        } else {
+            few("rework")
+        };
+        Summary {
+            window_days: days,
+            deployments,
+            failed_deployments: failed,
+            deployment_frequency,
+            lead_time_median: lead(0.5),
+            lead_time_p90: lead(0.9),
+            change_failure_rate: ratio(failed, Tier::for_failure_rate, "change failures"),
+            recovery_time_median,
+            rework_rate,
+            weekly,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
