@@ -34,6 +34,8 @@ impl Replay {
         let plan = spec.plan.clone();
         let mut state = AppState::new(plan, RunMode::Demo, source_infos(), theme_names, start);
         state.operator = "demo".to_string();
+        let history = crate::session::demo_history(&spec.plan, spec.seed, start);
+        update(&mut state, Msg::History(Ok(Box::new(history))));
         Replay {
             fleet: Fleet::new(spec, start),
             state,

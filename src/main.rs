@@ -114,6 +114,10 @@ enum Command {
         /// Address to listen on; port 0 picks a free one (printed on start).
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9464")]
         listen: String,
+        /// Instead of serving, write the simulated service's last 90 days of
+        /// delivery history as NDJSON (docs/dora-events.md) and exit.
+        #[arg(long, value_name = "FILE")]
+        write_history: Option<PathBuf>,
         #[command(flatten)]
         sim: SimChoice,
     },
@@ -153,6 +157,10 @@ struct DoraArgs {
     /// The window, in days: 7, 30 or 90.
     #[arg(long, value_name = "DAYS", default_value_t = 30, value_parser = window_days)]
     window: i64,
+    /// Judge as of this moment (RFC 3339) instead of now, e.g. for a
+    /// recorded history.
+    #[arg(long, value_name = "TIME")]
+    at: Option<chrono::DateTime<chrono::Utc>>,
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -279,7 +287,27 @@ fn run(cli: Cli) -> Result<i32> {
             let plan = PlanFile::load(&plan)?;
             runtime()?.block_on(status(&plan, json))
         }
-        Some(Command::Sim { listen, sim }) => {
+        Some(Command::Sim {
+            write_history: Some(path),
+            sim,
+            ..
+        }) => {
+            let events = warroom::sim::history::history(sim.seed, chrono::Utc::now(), 91, 2.0);
+            let mut text = String::new();
+            for e in &events {
+                text.push_str(&serde_json::to_string(e)?);
+                text.push('\n');
+            }
+            std::fs::write(&path, text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "warroom sim: {} events written to {}",
+                events.len(),
+                path.display()
+            );
+            Ok(0)
+        }
+        Some(Command::Sim { listen, sim, .. }) => {
             runtime()?.block_on(serve_sim(&listen, sim.spec(None)))?;
             Ok(0)
         }
@@ -459,7 +487,7 @@ async fn dora(args: &DoraArgs) -> Result<i32> {
     if args.events.is_none() && args.audit_log.is_none() && args.github.is_none() {
         bail!("give a history source: --events FILE, --audit-log FILE or --github OWNER/REPO");
     }
-    let now = chrono::Utc::now();
+    let now = args.at.unwrap_or_else(chrono::Utc::now);
     let mut h = History::default();
     if let Some(path) = &args.events {
         history::read_events(path, &mut h)?;

@@ -279,7 +279,7 @@ pub fn dora_text(s: &crate::domain::dora::Summary) -> String {
             Measure::Value { value, tier } => (shown(*value), tier.map_or("—", |t| t.label())),
             Measure::NotEnough { why } => (why.clone(), "—"),
         };
-        let _ = writeln!(out, "  {name:<32} {value:<40} {tier}");
+        let _ = writeln!(out, "  {name:<36} {value:<44} {tier}");
     };
     line(
         &mut out,

@@ -40,6 +40,32 @@ pub enum SessionError {
 /// How many messages may wait before sources pause for the app to catch up.
 const QUEUE: usize = 256;
 
+/// Ninety days of simulated delivery history for the demo's DORA panel, the
+/// rollout on screen included: rolling it back counts as a failed deployment.
+pub fn demo_history(
+    plan: &crate::domain::plan::RolloutPlan,
+    seed: u64,
+    now: crate::domain::Timestamp,
+) -> crate::domain::dora::History {
+    use crate::domain::dora::{Event, History};
+    let mut history = History::default();
+    let current = Event::Deployment {
+        id: format!("{} {}", plan.service, plan.canary_version),
+        time: now,
+        version: Some(plan.canary_version.clone()),
+        commits: vec![],
+        hotfix: false,
+    };
+    for event in crate::sim::history::history(seed, now, 91, 2.0)
+        .into_iter()
+        .chain([current])
+    {
+        // Generated ids are unique; a duplicate would only drop that event.
+        let _ = history.add(event);
+    }
+    history
+}
+
 impl Session {
     /// The embedded simulated rollout, reporting every second.
     pub fn demo(spec: FleetSpec, clock: Arc<dyn Clock>, theme_names: Vec<String>) -> Session {
@@ -107,6 +133,18 @@ impl Session {
         );
         let now = clock.now();
         let mut state = AppState::new(plan.plan.clone(), RunMode::Live, infos, theme_names, now);
+        if let Some(path) = plan.history.clone() {
+            // A long history takes a moment to read: off the loop, shown as loading.
+            state.dora = crate::app::state::Dora::Loading;
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let mut history = crate::domain::dora::History::default();
+                let result = crate::sources::history::read_events(&path, &mut history)
+                    .map(|_| Box::new(history))
+                    .map_err(|e| e.to_string());
+                let _ = tx.blocking_send(Msg::History(result));
+            });
+        }
         let intro = format!(
             "watching {} from {}",
             plan.plan.service,

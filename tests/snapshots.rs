@@ -228,3 +228,15 @@ fn fifty_regions_on_a_big_screen() {
         render(&state, &themes()[0], 240, 70).backend()
     );
 }
+
+#[test]
+fn the_dora_panel_colours_its_tiers() {
+    let state = breaching();
+    let theme = &themes()[0];
+    let terminal = render(&state, theme, 160, 48);
+    let buf = terminal.backend().buffer();
+    let (x, y) = find(buf, "change failure rate", "elite")
+        .unwrap_or_else(|| panic!("no tier on the DORA panel"));
+    assert_eq!(buf[(x, y)].fg, theme.colors.ok);
+    assert!(find(buf, "DORA · 30 days", "deploys").is_some());
+}

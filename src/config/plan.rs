@@ -82,6 +82,8 @@ pub struct PlanFile {
     pub plan: RolloutPlan,
     pub metrics: MetricsSource,
     pub deploy: Option<DeploySource>,
+    /// The delivery history for DORA (an NDJSON event file), if any.
+    pub history: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -163,6 +165,14 @@ struct RawWave {
 struct RawSources {
     metrics: Spanned<RawEndpoint>,
     deploy: Option<Spanned<RawEndpoint>>,
+    history: Option<Spanned<RawHistory>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHistory {
+    /// An NDJSON event file, relative to the plan file.
+    events: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -625,6 +635,14 @@ impl PlanFile {
             }),
             None => None,
         };
+        let history = match &sources.history {
+            Some(h) => {
+                let events = check.nonempty(&h.get_ref().events, "sources.history.events")?;
+                let dir = path.parent().unwrap_or(Path::new("."));
+                Some(dir.join(events))
+            }
+            None => None,
+        };
         let labels = raw.labels.as_ref();
         let label = |l: Option<&Spanned<String>>, default: &str, field: &str| match l {
             Some(v) => check.nonempty(v, field),
@@ -663,6 +681,7 @@ impl PlanFile {
                 region_values,
             },
             deploy,
+            history,
         })
     }
 }

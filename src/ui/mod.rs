@@ -3,6 +3,7 @@
 
 mod confirm;
 mod detail;
+mod dora;
 mod footer;
 pub mod format;
 mod guardrails;
@@ -121,14 +122,14 @@ fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     .render(timeline_area, buf);
 }
 
-/// Two columns over a full-width timeline: matrix beside the wave plan, stop
-/// conditions beside the selected region's detail.
+/// Two columns over a full-width timeline: the matrix beside the wave plan;
+/// stop conditions and DORA beside the sources and the selected region.
 fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     let waves = state.plan.waves.len() as u16 + 3;
     let matrix = (state.health.regions().len() as u16 + 4).max(waves);
     let sources_height = sources::height(state.sources.len());
-    let lower =
-        (state.guardrails.conditions().len() as u16 + 3).max(detail::HEIGHT + sources_height);
+    let guard_height = state.guardrails.conditions().len() as u16 + 3;
+    let lower = (guard_height + dora::HEIGHT).max(detail::HEIGHT + sources_height);
     let timeline_min = 5;
     let matrix = matrix
         .min(area.height.saturating_sub(lower + timeline_min))
@@ -141,7 +142,9 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     .areas(area);
     let columns = [Constraint::Percentage(62), Constraint::Percentage(38)];
     let [health_area, waves_area] = Layout::horizontal(columns).areas(top);
-    let [guard_area, right] = Layout::horizontal(columns).areas(middle);
+    let [left, right] = Layout::horizontal(columns).areas(middle);
+    let [guard_area, dora_area] =
+        Layout::vertical([Constraint::Length(guard_height), Constraint::Min(0)]).areas(left);
     let [sources_area, detail_area] =
         Layout::vertical([Constraint::Length(sources_height), Constraint::Min(0)]).areas(right);
     let compact = false;
@@ -164,6 +167,7 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     }
     .render(guard_area, buf);
     sources::Sources { state, theme }.render(sources_area, buf);
+    dora::DoraPanel { state, theme }.render(dora_area, buf);
     detail::RegionDetail { state, theme }.render(detail_area, buf);
     timeline::TimelinePanel {
         state,

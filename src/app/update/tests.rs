@@ -525,3 +525,19 @@ fn wave_and_phase_changes_reach_the_timeline() {
         ]
     );
 }
+
+#[test]
+fn a_rollback_done_from_the_keys_counts_as_a_failed_deployment() {
+    let mut replay = crate::demo::Replay::new(FleetSpec::demo(42), vec!["dark".into()]);
+    replay.run_to(40);
+    let failed = |s: &AppState| match &s.dora {
+        crate::app::state::Dora::Ready { summary, .. } => summary.failed_deployments,
+        _ => usize::MAX,
+    };
+    let before = failed(&replay.state);
+    replay.act(Action::Rollback);
+    assert_eq!(failed(&replay.state), before + 1);
+    // A refused rollback (already rolled back) changes nothing.
+    replay.act(Action::Rollback);
+    assert_eq!(failed(&replay.state), before + 1);
+}

@@ -337,7 +337,7 @@ pub struct WeekPoint {
 
 /// A metric's value, or why there is none.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Measure {
     Value { value: f64, tier: Option<Tier> },
     NotEnough { why: String },

@@ -1,0 +1,105 @@
+//! DORA over a long history: 1,000,000 events read from an NDJSON file and
+//! computed, the memory that takes, and the cost of one new event.
+//!
+//! `cargo bench --bench dora`. The file is generated first (not timed); then
+//! reading it into the history, a 30-day and a 90-day summary, and adding one
+//! event followed by a fresh summary (which must not cost a full recompute).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::time::Instant;
+
+use warroom::domain::dora::{Event, History};
+use warroom::domain::{Span, Timestamp};
+use warroom::sources::history::read_events;
+
+fn rss_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn main() {
+    let target = 1_000_000;
+    let end: Timestamp = "2026-11-20T00:00:00Z".parse().unwrap();
+    let path =
+        std::env::temp_dir().join(format!("warroom-dora-bench-{}.ndjson", std::process::id()));
+    let mut events = warroom::sim::history::history(1, end, 400, 1000.0);
+    events.truncate(target);
+    {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for e in &events {
+            serde_json::to_writer(&mut file, e).unwrap();
+            file.write_all(b"\n").unwrap();
+        }
+    }
+    let count = events.len();
+    drop(events);
+    let bytes = std::fs::metadata(&path).unwrap().len();
+    let before = rss_kib("VmRSS:");
+
+    let t = Instant::now();
+    let mut history = History::default();
+    let read = read_events(&path, &mut history).unwrap();
+    let load = t.elapsed();
+    let after = rss_kib("VmRSS:");
+    assert_eq!(read, count);
+
+    let t = Instant::now();
+    let s30 = history.summary(end, 30);
+    let summary_30 = t.elapsed();
+    let t = Instant::now();
+    let s90 = history.summary(end, 90);
+    let summary_90 = t.elapsed();
+
+    let rounds = 1000;
+    let t = Instant::now();
+    for i in 0..rounds {
+        history
+            .add(Event::Deployment {
+                id: format!("bench-new-{i}"),
+                time: end - Span::minutes(i),
+                version: None,
+                commits: vec![],
+                hotfix: false,
+            })
+            .unwrap();
+        let _ = history.summary(end, 30);
+    }
+    let incremental = t.elapsed() / rounds as u32;
+    std::fs::remove_file(&path).ok();
+
+    println!(
+        "dora: {count} events ({:.0} MiB of NDJSON)",
+        bytes as f64 / 1048576.0
+    );
+    println!(
+        "  read and taken in:      {:.2} s ({:.0} events/s)",
+        load.as_secs_f64(),
+        count as f64 / load.as_secs_f64()
+    );
+    println!(
+        "  memory held:            {:.0} MiB resident for the history (peak {:.0} MiB)",
+        (after.saturating_sub(before)) as f64 / 1024.0,
+        rss_kib("VmHWM:") as f64 / 1024.0
+    );
+    println!(
+        "  30-day summary:         {:.2} ms ({} deployments)",
+        summary_30.as_secs_f64() * 1000.0,
+        s30.deployments
+    );
+    println!(
+        "  90-day summary:         {:.2} ms ({} deployments)",
+        summary_90.as_secs_f64() * 1000.0,
+        s90.deployments
+    );
+    println!(
+        "  one new event + 30-day summary: {:.2} ms",
+        incremental.as_secs_f64() * 1000.0
+    );
+}

@@ -1,0 +1,117 @@
+//! DORA: how the service has been delivering, so a risky rollout is seen in
+//! context. Each key with its value, its 2024 tier and a weekly trend.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::format::sparkline;
+use super::panel;
+use crate::app::state::{AppState, DORA_WINDOW_DAYS, Dora};
+use crate::domain::dora::{Measure, Summary, Tier};
+use crate::report::human_seconds;
+use crate::theme::{Role, Theme};
+
+/// Rows the panel takes: five keys, the trend and the frame.
+pub const HEIGHT: u16 = 8;
+
+pub struct DoraPanel<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+}
+
+fn tier_role(tier: Option<Tier>) -> Role {
+    match tier {
+        Some(Tier::Elite | Tier::High) => Role::Ok,
+        Some(Tier::Medium) => Role::Warn,
+        Some(Tier::Low) => Role::Breach,
+        None => Role::Muted,
+    }
+}
+
+impl DoraPanel<'_> {
+    fn key(&self, name: &str, m: &Measure, shown: &dyn Fn(f64) -> String) -> Line<'static> {
+        let theme = self.theme;
+        let (value, tier) = match m {
+            Measure::Value { value, tier } => (shown(*value), *tier),
+            Measure::NotEnough { why } => (why.clone(), None),
+        };
+        let tier_word = tier.map_or("", |t| t.label());
+        let value_role = if matches!(m, Measure::NotEnough { .. }) {
+            Role::Muted
+        } else {
+            Role::Text
+        };
+        Line::from(vec![
+            Span::styled(format!(" {name:<22}"), theme.role(Role::Text)),
+            Span::styled(format!("{value:<22}"), theme.role(value_role)),
+            Span::styled(tier_word.to_string(), theme.role(tier_role(tier))),
+        ])
+    }
+
+    fn lines(&self, s: &Summary, width: usize) -> Vec<Line<'static>> {
+        let percent = |v: f64| format!("{:.1}%", v * 100.0);
+        let p90 = match &s.lead_time_p90 {
+            Measure::Value { value, .. } => format!(" (p90 {})", human_seconds(*value)),
+            Measure::NotEnough { .. } => String::new(),
+        };
+        let mut lines = vec![
+            self.key("deploys", &s.deployment_frequency, &|v| {
+                format!("{v:.1} a day")
+            }),
+            self.key("lead time", &s.lead_time_median, &|v| {
+                format!("{}{p90}", human_seconds(v))
+            }),
+            self.key("change failure rate", &s.change_failure_rate, &percent),
+            self.key("recovery (median)", &s.recovery_time_median, &human_seconds),
+            self.key("rework rate", &s.rework_rate, &percent),
+        ];
+        let counts: Vec<f64> = s.weekly.iter().map(|w| w.deployments as f64).collect();
+        let bars = sparkline(
+            counts.iter().copied(),
+            counts.len().min(width.saturating_sub(24)),
+            1.0,
+        );
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {:<22}", "deploys per week"),
+                self.theme.role(Role::Muted),
+            ),
+            Span::styled(bars, self.theme.role(Role::Accent)),
+        ]));
+        lines
+    }
+}
+
+impl Widget for DoraPanel<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (state, theme) = (self.state, self.theme);
+        let title = match &state.dora {
+            Dora::Ready { summary, .. } => format!(
+                "DORA · {DORA_WINDOW_DAYS} days · {} deploys, {} failed",
+                summary.deployments, summary.failed_deployments
+            ),
+            _ => format!("DORA · {DORA_WINDOW_DAYS} days"),
+        };
+        let block = panel(&title, theme, false);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let lines = match &state.dora {
+            Dora::Off => vec![Line::styled(
+                " no delivery history: add [sources.history] to the plan",
+                theme.role(Role::Muted),
+            )],
+            Dora::Loading => vec![Line::styled(
+                " reading the delivery history…",
+                theme.role(Role::Muted),
+            )],
+            Dora::Failed(e) => vec![Line::styled(
+                format!(" {} {e}", theme.symbols.breach),
+                theme.role(Role::Breach),
+            )],
+            Dora::Ready { summary, .. } => self.lines(summary, inner.width as usize),
+        };
+        Paragraph::new(lines).render(inner, buf);
+    }
+}
