@@ -293,7 +293,8 @@ impl History {
                     .map(|(_, s)| *s),
             );
         }
-        let trend = self.weekly(now, (days / 7).clamp(4, 13));
+        // At least twelve weeks of trend, whatever the window, for context.
+        let trend = self.weekly(now, ((days + 6) / 7).clamp(12, 13));
         Summary::new(days, deployments, failed, reworks, leads, recoveries, trend)
     }
 

@@ -216,9 +216,10 @@ fn the_trend_has_a_point_per_week() {
         deploy("c", 24.0 * 8.0, &[]),
     ]);
     let s = h.summary(at(24.0 * 9.0), 30);
-    assert_eq!(s.weekly.len(), 4);
-    let counts: Vec<usize> = s.weekly.iter().map(|w| w.deployments).collect();
+    assert_eq!(s.weekly.len(), 12);
+    let counts: Vec<usize> = s.weekly.iter().skip(8).map(|w| w.deployments).collect();
     assert_eq!(counts, [0, 0, 2, 1]);
+    assert_eq!(h.summary(at(24.0 * 9.0), 90).weekly.len(), 13);
 }
 
 fn arbitrary_history() -> impl Strategy<Value = Vec<Event>> {
