@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::format::sparkline;
 use super::panel;
 use crate::app::state::{AppState, DORA_WINDOW_DAYS, Dora};
-use crate::domain::dora::{Measure, Summary, Tier};
+use crate::domain::dora::{Measure, Summary, Tier, WeekPoint};
 use crate::report::human_seconds;
 use crate::theme::{Role, Theme};
 
@@ -30,8 +30,18 @@ fn tier_role(tier: Option<Tier>) -> Role {
     }
 }
 
+/// Columns before a key's trend.
+const TREND_AT: usize = 1 + 22 + 22 + 8;
+
 impl DoraPanel<'_> {
-    fn key(&self, name: &str, m: &Measure, shown: &dyn Fn(f64) -> String) -> Line<'static> {
+    fn key(
+        &self,
+        name: &str,
+        m: &Measure,
+        shown: &dyn Fn(f64) -> String,
+        trend: Vec<f64>,
+        width: usize,
+    ) -> Line<'static> {
         let theme = self.theme;
         let (value, tier) = match m {
             Measure::Value { value, tier } => (shown(*value), *tier),
@@ -43,10 +53,16 @@ impl DoraPanel<'_> {
         } else {
             Role::Text
         };
+        let room = width.saturating_sub(TREND_AT).min(trend.len());
         Line::from(vec![
             Span::styled(format!(" {name:<22}"), theme.role(Role::Text)),
             Span::styled(format!("{value:<22}"), theme.role(value_role)),
-            Span::styled(tier_word.to_string(), theme.role(tier_role(tier))),
+            Span::styled(format!("{tier_word:<8}"), theme.role(tier_role(tier))),
+            // A week with nothing to measure is a gap, not a zero.
+            Span::styled(
+                sparkline(trend.into_iter(), room, 0.0),
+                theme.role(Role::Accent),
+            ),
         ])
     }
 
@@ -56,31 +72,50 @@ impl DoraPanel<'_> {
             Measure::Value { value, .. } => format!(" (p90 {})", human_seconds(*value)),
             Measure::NotEnough { .. } => String::new(),
         };
-        let mut lines = vec![
-            self.key("deploys", &s.deployment_frequency, &|v| {
-                format!("{v:.1} a day")
-            }),
-            self.key("lead time", &s.lead_time_median, &|v| {
-                format!("{}{p90}", human_seconds(v))
-            }),
-            self.key("change failure rate", &s.change_failure_rate, &percent),
-            self.key("recovery (median)", &s.recovery_time_median, &human_seconds),
-            self.key("rework rate", &s.rework_rate, &percent),
-        ];
-        let counts: Vec<f64> = s.weekly.iter().map(|w| w.deployments as f64).collect();
-        let bars = sparkline(
-            counts.iter().copied(),
-            counts.len().min(width.saturating_sub(24)),
-            1.0,
-        );
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!(" {:<22}", "deploys per week"),
+        let weekly = |f: fn(&WeekPoint) -> Option<f64>| -> Vec<f64> {
+            s.weekly.iter().map(|w| f(w).unwrap_or(f64::NAN)).collect()
+        };
+        vec![
+            self.key(
+                "deploys",
+                &s.deployment_frequency,
+                &|v| format!("{v:.1} a day"),
+                weekly(|w| Some(w.deployments as f64)),
+                width,
+            ),
+            self.key(
+                "lead time",
+                &s.lead_time_median,
+                &|v| format!("{}{p90}", human_seconds(v)),
+                weekly(|w| w.lead_time_median),
+                width,
+            ),
+            self.key(
+                "change failure rate",
+                &s.change_failure_rate,
+                &percent,
+                weekly(|w| w.change_failure_rate),
+                width,
+            ),
+            self.key(
+                "recovery (median)",
+                &s.recovery_time_median,
+                &human_seconds,
+                weekly(|w| w.recovery_time_median),
+                width,
+            ),
+            self.key(
+                "rework rate",
+                &s.rework_rate,
+                &percent,
+                weekly(|w| w.rework_rate),
+                width,
+            ),
+            Line::styled(
+                format!(" {:<52}weekly, oldest first", ""),
                 self.theme.role(Role::Muted),
             ),
-            Span::styled(bars, self.theme.role(Role::Accent)),
-        ]));
-        lines
+        ]
     }
 }
 

@@ -298,42 +298,72 @@ impl History {
         Summary::new(days, deployments, failed, reworks, leads, recoveries, trend)
     }
 
-    /// Deployments per week for the `weeks` weeks up to `now`, oldest first.
+    /// Each key, week by week, for the `weeks` weeks up to `now`, oldest first.
     fn weekly(&self, now: Timestamp, weeks: i64) -> Vec<WeekPoint> {
         let last = week_of(now);
         (last - weeks + 1..=last)
             .map(|week| {
-                let w = self.weeks.get(&week);
-                let deployments = w.map_or(0, |w| w.deployments.len());
-                let failed = w.map_or(0, |w| {
-                    w.deployments
-                        .iter()
-                        .filter(|&&i| self.deployments[i].failed)
-                        .count()
-                });
+                let starts =
+                    Timestamp::from_timestamp(WEEK_ZERO + week * WEEK, 0).unwrap_or_default();
+                let Some(w) = self.weeks.get(&week) else {
+                    return WeekPoint::empty(starts);
+                };
+                let deployments: Vec<&Deployment> = w
+                    .deployments
+                    .iter()
+                    .map(|&i| &self.deployments[i])
+                    .collect();
+                let n = deployments.len();
+                let failed = deployments.iter().filter(|d| d.failed).count();
+                let reworks = deployments.iter().filter(|d| d.hotfix).count();
+                let mut leads: Vec<f64> = w.lead_times.iter().map(|(_, s)| *s as f64).collect();
+                leads.sort_unstable_by(f64::total_cmp);
+                let mut recoveries: Vec<f64> = deployments
+                    .iter()
+                    .filter(|d| d.failed)
+                    .filter_map(|d| d.recovery_seconds())
+                    .map(|s| s as f64)
+                    .collect();
+                recoveries.sort_unstable_by(f64::total_cmp);
+                let share = |k: usize| (n > 0).then(|| k as f64 / n as f64);
                 WeekPoint {
-                    starts: Timestamp::from_timestamp(WEEK_ZERO + week * WEEK, 0)
-                        .unwrap_or_default(),
-                    deployments,
+                    starts,
+                    deployments: n,
                     failed,
-                    lead_time_median: w.and_then(|w| {
-                        let mut v: Vec<f64> = w.lead_times.iter().map(|(_, s)| *s as f64).collect();
-                        v.sort_unstable_by(f64::total_cmp);
-                        median(&v)
-                    }),
+                    lead_time_median: median(&leads),
+                    change_failure_rate: share(failed),
+                    recovery_time_median: median(&recoveries),
+                    rework_rate: share(reworks),
                 }
             })
             .collect()
     }
 }
 
-/// One week of the trend.
+/// One week of every key; `None` where the week has nothing to measure.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WeekPoint {
     pub starts: Timestamp,
     pub deployments: usize,
     pub failed: usize,
     pub lead_time_median: Option<f64>,
+    pub change_failure_rate: Option<f64>,
+    pub recovery_time_median: Option<f64>,
+    pub rework_rate: Option<f64>,
+}
+
+impl WeekPoint {
+    fn empty(starts: Timestamp) -> WeekPoint {
+        WeekPoint {
+            starts,
+            deployments: 0,
+            failed: 0,
+            lead_time_median: None,
+            change_failure_rate: None,
+            recovery_time_median: None,
+            rework_rate: None,
+        }
+    }
 }
 
 /// A metric's value, or why there is none.

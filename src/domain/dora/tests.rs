@@ -220,6 +220,12 @@ fn the_trend_has_a_point_per_week() {
     let counts: Vec<usize> = s.weekly.iter().skip(8).map(|w| w.deployments).collect();
     assert_eq!(counts, [0, 0, 2, 1]);
     assert_eq!(h.summary(at(24.0 * 9.0), 90).weekly.len(), 13);
+    let first = &s.weekly[10];
+    assert_eq!(first.change_failure_rate, Some(0.0));
+    assert_eq!(
+        s.weekly[0].change_failure_rate, None,
+        "an empty week has no rate, not 0%"
+    );
 }
 
 fn arbitrary_history() -> impl Strategy<Value = Vec<Event>> {
