@@ -121,6 +121,11 @@ enum Command {
         #[command(flatten)]
         sim: SimChoice,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// DORA's keys for a service, without the screen: deployment frequency,
     /// lead time for changes, change failure rate, failed-deployment recovery
     /// time and rework rate, each with its 2024 performance tier and a weekly
@@ -129,6 +134,16 @@ enum Command {
     /// Render the demo dashboard at a moment of its run, without a terminal:
     /// as SVG (for screenshots and incident notes) or as plain text.
     Snapshot(SnapshotArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Check the log's hash chain; exit 0 when intact, 2 naming the first
+    /// record that was changed, removed or inserted.
+    Verify {
+        /// The audit log (JSON lines).
+        file: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -312,6 +327,25 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Some(Command::Dora(args)) => runtime()?.block_on(dora(&args)),
+        Some(Command::Audit {
+            command: AuditCommand::Verify { file },
+        }) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            match warroom::control::audit::verify(&text) {
+                warroom::control::audit::Verdict::Intact { records } => {
+                    println!("{}: intact, {records} records", file.display());
+                    Ok(0)
+                }
+                warroom::control::audit::Verdict::Broken { line, problem } => {
+                    println!(
+                        "{}:{line}: BROKEN: record on line {line}: {problem}",
+                        file.display()
+                    );
+                    Ok(2)
+                }
+            }
+        }
         Some(Command::Snapshot(args)) => {
             snapshot(&args)?;
             Ok(0)

@@ -1,5 +1,8 @@
 //! The audit log: one JSON object per line, appended and flushed to disk
 //! before the action goes on, one record for each attempt and each outcome.
+//! Each record carries the hash of the one before it (`prev`) and its own
+//! (`hash`, over the record with `prev`), so `warroom audit verify` finds the
+//! first record that was changed, removed or inserted.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -7,9 +10,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::{ActionRequest, ControlError};
 use crate::domain::Timestamp;
+
+/// The `prev` of the first record.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
@@ -22,6 +29,14 @@ pub enum AuditError {
     Write {
         path: PathBuf,
         source: std::io::Error,
+    },
+    #[error(
+        "audit log {path} is damaged at line {line}: {problem}; check it with `warroom audit verify`"
+    )]
+    Damaged {
+        path: PathBuf,
+        line: usize,
+        problem: String,
     },
 }
 
@@ -86,15 +101,87 @@ impl AuditRecord {
     }
 }
 
-/// An append-only audit log file.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest.iter() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// A line's body (the record with `prev`, closed) and its stated hash.
+fn split_line(line: &str) -> Option<(String, &str)> {
+    let cut = line.len().checked_sub(r#","hash":""#.len() + 64 + 2)?;
+    let (head, tail) = (line.get(..cut)?, line.get(cut..)?);
+    let hash = tail.strip_prefix(r#","hash":""#)?.strip_suffix("\"}")?;
+    (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| (format!("{head}}}"), hash))
+}
+
+/// Check one line against the hash that should precede it; its own hash.
+fn check_line(line: &str, prev: &str) -> Result<String, String> {
+    let (body, hash) = split_line(line).ok_or("no `hash` at the end of the record")?;
+    if sha256_hex(body.as_bytes()) != hash {
+        return Err("its content does not match its hash: the record was changed".to_string());
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(&body).map_err(|e| format!("not a JSON record: {e}"))?;
+    match value.get("prev").and_then(|v| v.as_str()) {
+        Some(p) if p == prev => Ok(hash.to_string()),
+        Some(_) => Err("it does not follow the record before it: a record was removed, inserted or changed before it".to_string()),
+        None => Err("no `prev` hash".to_string()),
+    }
+}
+
+/// The result of checking a whole log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Intact {
+        records: usize,
+    },
+    /// The first broken record: its 1-based line and what is wrong.
+    Broken {
+        line: usize,
+        problem: String,
+    },
+}
+
+/// Check the hash chain of the log text.
+pub fn verify(text: &str) -> Verdict {
+    let mut prev = GENESIS.to_string();
+    let mut records = 0;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match check_line(line, &prev) {
+            Ok(hash) => prev = hash,
+            Err(problem) => {
+                return Verdict::Broken {
+                    line: i + 1,
+                    problem,
+                };
+            }
+        }
+        records += 1;
+    }
+    Verdict::Intact { records }
+}
+
+/// An append-only, hash-chained audit log file.
 #[derive(Debug)]
 pub struct AuditLog {
     path: PathBuf,
-    file: Mutex<File>,
+    /// The file and the hash of its last record.
+    file: Mutex<(File, String)>,
 }
 
 impl AuditLog {
-    /// Open `path` for appending, creating it and its folder when missing.
+    /// Open `path` for appending, creating it and its folder when missing. A
+    /// log whose last record is damaged is refused: appending to it would
+    /// chain new records onto something that cannot be trusted.
     pub fn open(path: &Path) -> Result<AuditLog, AuditError> {
         let open_err = |source| AuditError::Open {
             path: path.to_path_buf(),
@@ -103,6 +190,29 @@ impl AuditLog {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(open_err)?;
         }
+        let existing = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(open_err(e)),
+        };
+        let last = existing
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .last();
+        let prev = match last {
+            None => GENESIS.to_string(),
+            Some((i, line)) => match split_line(line) {
+                Some((body, hash)) if sha256_hex(body.as_bytes()) == hash => hash.to_string(),
+                _ => {
+                    return Err(AuditError::Damaged {
+                        path: path.to_path_buf(),
+                        line: i + 1,
+                        problem: "its last record does not match its hash".to_string(),
+                    });
+                }
+            },
+        };
         let file = OpenOptions::new()
             .create(true)
             .append(true)
@@ -110,7 +220,7 @@ impl AuditLog {
             .map_err(open_err)?;
         Ok(AuditLog {
             path: path.to_path_buf(),
-            file: Mutex::new(file),
+            file: Mutex::new((file, prev)),
         })
     }
 
@@ -118,17 +228,31 @@ impl AuditLog {
         &self.path
     }
 
-    /// Write one record and flush it to disk before returning.
+    /// Write one record, chained to the last, and flush it to disk before
+    /// returning.
     pub fn append(&self, record: &AuditRecord) -> Result<(), AuditError> {
         let write_err = |source| AuditError::Write {
             path: self.path.clone(),
             source,
         };
-        let mut line = serde_json::to_vec(record).map_err(|e| write_err(e.into()))?;
-        line.push(b'\n');
-        let mut file = self.file.lock().unwrap_or_else(PoisonError::into_inner);
-        file.write_all(&line).map_err(write_err)?;
-        file.sync_data().map_err(write_err)
+        #[derive(Serialize)]
+        struct Chained<'a> {
+            #[serde(flatten)]
+            record: &'a AuditRecord,
+            prev: &'a str,
+        }
+        let mut guard = self.file.lock().unwrap_or_else(PoisonError::into_inner);
+        let (file, prev) = &mut *guard;
+        let body =
+            serde_json::to_string(&Chained { record, prev }).map_err(|e| write_err(e.into()))?;
+        let hash = sha256_hex(body.as_bytes());
+        let mut line = body;
+        line.pop();
+        line.push_str(&format!(",\"hash\":\"{hash}\"}}\n"));
+        file.write_all(line.as_bytes()).map_err(write_err)?;
+        file.sync_data().map_err(write_err)?;
+        *prev = hash;
+        Ok(())
     }
 }
 
@@ -151,12 +275,14 @@ mod tests {
         }
     }
 
-    #[test]
-    fn appends_one_json_line_per_record() -> Result<(), Box<dyn std::error::Error>> {
-        let dir = std::env::temp_dir().join(format!("warroom-audit-{}", std::process::id()));
-        let path = dir.join("nested/audit.jsonl");
-        let _ = std::fs::remove_file(&path);
-        let log = AuditLog::open(&path)?;
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("warroom-audit-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir.join("nested/audit.jsonl")
+    }
+
+    fn write_three(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+        let log = AuditLog::open(path)?;
         log.append(&AuditRecord::attempt(&request(), Timestamp::default()))?;
         let failed = Err(ControlError::Refused(
             "the rollout is already paused".into(),
@@ -166,21 +292,75 @@ mod tests {
             Timestamp::default(),
             &failed,
         ))?;
+        drop(log);
+        // Reopening continues the chain.
+        let log = AuditLog::open(path)?;
+        log.append(&AuditRecord::attempt(&request(), Timestamp::default()))?;
+        Ok(())
+    }
+
+    #[test]
+    fn appends_chained_json_lines() -> Result<(), Box<dyn std::error::Error>> {
+        let path = temp("append");
+        write_three(&path)?;
         let text = std::fs::read_to_string(&path)?;
         let lines: Vec<serde_json::Value> = text
             .lines()
             .map(serde_json::from_str)
             .collect::<Result<_, _>>()?;
-        assert_eq!(lines.len(), 2);
+        assert_eq!(lines.len(), 3);
         assert_eq!(lines[0]["record"], "attempt");
         assert_eq!(lines[0]["operator"], "alice");
-        assert_eq!(lines[0]["action"], "pause");
+        assert_eq!(lines[0]["prev"], GENESIS);
         assert_eq!(lines[1]["result"], "failed");
         assert_eq!(
             lines[1]["detail"],
             "refused by the target: the rollout is already paused"
         );
-        std::fs::remove_dir_all(&dir)?;
+        assert_eq!(lines[1]["prev"], lines[0]["hash"]);
+        assert_eq!(lines[2]["prev"], lines[1]["hash"]);
+        assert_eq!(verify(&text), Verdict::Intact { records: 3 });
+        Ok(())
+    }
+
+    #[test]
+    fn verify_points_at_the_first_changed_removed_or_inserted_record()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let path = temp("verify");
+        write_three(&path)?;
+        let text = std::fs::read_to_string(&path)?;
+        let lines: Vec<&str> = text.lines().collect();
+        // One byte changed in record 2.
+        let edited = text.replacen("already paused", "already pausee", 1);
+        assert!(matches!(verify(&edited), Verdict::Broken { line: 2, .. }));
+        // Record 2 removed: record 3 no longer follows record 1.
+        let removed = format!("{}\n{}\n", lines[0], lines[2]);
+        assert!(
+            matches!(verify(&removed), Verdict::Broken { line: 2, ref problem } if problem.contains("does not follow"))
+        );
+        // A record copied in twice.
+        let inserted = format!("{}\n{}\n{}\n", lines[0], lines[0], lines[1]);
+        assert!(matches!(verify(&inserted), Verdict::Broken { line: 2, .. }));
+        // The last record cut short.
+        let torn = &text[..text.len() - 10];
+        assert!(matches!(verify(torn), Verdict::Broken { line: 3, .. }));
+        Ok(())
+    }
+
+    #[test]
+    fn a_damaged_log_is_not_appended_to() -> Result<(), Box<dyn std::error::Error>> {
+        let path = temp("damaged");
+        write_three(&path)?;
+        let text = std::fs::read_to_string(&path)?;
+        std::fs::write(&path, text.replacen("alice", "mallory", 3))?;
+        let err = AuditLog::open(&path)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("damaged at line 3") && err.contains("audit verify"),
+            "{err}"
+        );
         Ok(())
     }
 
