@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::format::{clock, duration};
-use crate::app::state::AppState;
+use crate::app::state::{AppState, SourceCondition};
 use crate::domain::guardrail::GuardrailState;
 use crate::domain::rollout::Phase;
 use crate::theme::{Role, Theme};
@@ -115,11 +115,18 @@ impl Header<'_> {
                 ));
             }
         }
-        for source in state.sources.iter().filter(|s| s.error.is_some()) {
-            spans.push(Span::styled(
-                format!("  {} {} failing", theme.symbols.breach, source.info.name),
-                theme.role(Role::Breach),
-            ));
+        for source in &state.sources {
+            match source.condition(state.now) {
+                SourceCondition::Failing { .. } => spans.push(Span::styled(
+                    format!("  {} {} failing", theme.symbols.breach, source.info.name),
+                    theme.role(Role::Breach),
+                )),
+                SourceCondition::Slow { .. } => spans.push(Span::styled(
+                    format!("  {} {} slow", theme.symbols.warn, source.info.name),
+                    theme.role(Role::Warn),
+                )),
+                SourceCondition::Waiting | SourceCondition::Ok { .. } => {}
+            }
         }
         spans.push(Span::raw("  stop conditions "));
         spans.push(self.guardrail_summary());

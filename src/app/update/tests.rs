@@ -541,3 +541,53 @@ fn a_rollback_done_from_the_keys_counts_as_a_failed_deployment() {
     replay.act(Action::Rollback);
     assert_eq!(failed(&replay.state), before + 1);
 }
+
+#[test]
+fn sources_read_as_waiting_ok_slow_and_failing() {
+    use crate::app::state::SourceCondition;
+    let mut s = state();
+    let poll = |s: &mut AppState, at: i64, took_ms: u64, ok: bool| {
+        update(
+            s,
+            Msg::Source {
+                source: 1,
+                at: epoch() + Span::seconds(at),
+                took: std::time::Duration::from_millis(took_ms),
+                result: if ok {
+                    Ok(Report::Metrics(vec![]))
+                } else {
+                    Err(crate::sources::SourceError("timed out".into()))
+                },
+                notes: vec![],
+            },
+        )
+    };
+    assert_eq!(s.sources[1].condition(epoch()), SourceCondition::Waiting);
+    poll(&mut s, 0, 10, true);
+    assert!(matches!(
+        s.sources[1].condition(epoch()),
+        SourceCondition::Ok { .. }
+    ));
+    // The simulator's timeout is 1 s: a poll taking 600 ms is slow.
+    poll(&mut s, 1, 600, true);
+    assert!(matches!(
+        s.sources[1].condition(epoch() + Span::seconds(1)),
+        SourceCondition::Slow { .. }
+    ));
+    // No answer for long past the interval: slow, even though the last poll was quick.
+    poll(&mut s, 2, 10, true);
+    assert!(matches!(
+        s.sources[1].condition(epoch() + Span::seconds(10)),
+        SourceCondition::Slow { .. }
+    ));
+    poll(&mut s, 11, 1000, false);
+    let failing = s.sources[1].condition(epoch() + Span::seconds(12));
+    assert_eq!(
+        failing,
+        SourceCondition::Failing {
+            error: "timed out".into(),
+            failures: 1,
+            since_ok: Some(Span::seconds(10)),
+        }
+    );
+}
