@@ -526,9 +526,6 @@ async fn dora(args: &DoraArgs) -> Result<i32> {
     if let Some(path) = &args.events {
         history::read_events(path, &mut h)?;
     }
-    if let Some(path) = &args.audit_log {
-        history::read_audit_rollbacks(path, &mut h)?;
-    }
     if let Some(repo) = &args.github {
         let auth = match (&args.github_token_file, &args.github_token_env) {
             (Some(f), _) => Auth::BearerFile(f.clone()),
@@ -542,6 +539,10 @@ async fn dora(args: &DoraArgs) -> Result<i32> {
         for event in github.events(since).await? {
             h.add(event)?;
         }
+    }
+    // Last, so its rollbacks find the deployments the other sources gave.
+    if let Some(path) = &args.audit_log {
+        history::read_audit_rollbacks(path, &mut h)?;
     }
     let summary = h.summary(now, args.window);
     if args.json {

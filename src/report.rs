@@ -145,10 +145,11 @@ pub fn build(state: &AppState) -> StatusReport {
     let watched_blind = regions.iter().any(|r| {
         r.canary_weight.is_none_or(|w| w > 0) && r.canary.verdict == Verdict::NoData.word()
     });
-    let outcome = if sources.iter().any(|s| !s.ok) {
-        Outcome::Unreachable
-    } else if stop_conditions.iter().any(|c| c.state == "breach") {
+    // A breach seen is the news even when another source is down.
+    let outcome = if stop_conditions.iter().any(|c| c.state == "breach") {
         Outcome::Breach
+    } else if sources.iter().any(|s| !s.ok) {
+        Outcome::Unreachable
     } else if state.health.last_poll.is_none()
         || watched_blind
         || stop_conditions.iter().any(|c| c.state == "no_data")

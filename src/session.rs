@@ -137,10 +137,24 @@ impl Session {
             // A long history takes a moment to read: off the loop, shown as loading.
             state.dora = crate::app::state::Dora::Loading;
             let tx = tx.clone();
+            let (service, canary) = (plan.plan.service.clone(), plan.plan.canary_version.clone());
             tokio::task::spawn_blocking(move || {
                 let mut history = crate::domain::dora::History::default();
                 let result = crate::sources::history::read_events(&path, &mut history)
-                    .map(|_| Box::new(history))
+                    .map(|_| {
+                        // The rollout on screen is a deployment too: rolling it
+                        // back from the keys must count against it.
+                        if !history.has_version(&canary) {
+                            let _ = history.add(crate::domain::dora::Event::Deployment {
+                                id: format!("{service} {canary}"),
+                                time: now,
+                                version: Some(canary),
+                                commits: vec![],
+                                hotfix: false,
+                            });
+                        }
+                        Box::new(history)
+                    })
                     .map_err(|e| e.to_string());
                 let _ = tx.blocking_send(Msg::History(result));
             });

@@ -174,8 +174,9 @@ pub fn verify(text: &str) -> Verdict {
 #[derive(Debug)]
 pub struct AuditLog {
     path: PathBuf,
-    /// The file and the hash of its last record.
-    file: Mutex<(File, String)>,
+    /// The file, the hash of its last record, and whether a write failed
+    /// part-way (after which nothing more is appended).
+    file: Mutex<(File, String, bool)>,
 }
 
 impl AuditLog {
@@ -190,11 +191,26 @@ impl AuditLog {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(open_err)?;
         }
-        let existing = match std::fs::read_to_string(path) {
+        let mut existing = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => return Err(open_err(e)),
         };
+        // A crash mid-write leaves a last line without its newline. Nothing in
+        // it finished: keep it beside the log and carry on from the line before.
+        if !existing.is_empty() && !existing.ends_with('\n') {
+            let cut = existing.rfind('\n').map_or(0, |i| i + 1);
+            let torn = existing.split_off(cut);
+            let aside = path.with_extension("torn");
+            std::fs::write(&aside, &torn).map_err(open_err)?;
+            let file = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(open_err)?;
+            file.set_len(cut as u64).map_err(open_err)?;
+            file.sync_all().map_err(open_err)?;
+            tracing::warn!(log = %path.display(), aside = %aside.display(), "audit log ended with a torn record; moved aside");
+        }
         let last = existing
             .lines()
             .enumerate()
@@ -220,7 +236,7 @@ impl AuditLog {
             .map_err(open_err)?;
         Ok(AuditLog {
             path: path.to_path_buf(),
-            file: Mutex::new((file, prev)),
+            file: Mutex::new((file, prev, false)),
         })
     }
 
@@ -242,15 +258,25 @@ impl AuditLog {
             prev: &'a str,
         }
         let mut guard = self.file.lock().unwrap_or_else(PoisonError::into_inner);
-        let (file, prev) = &mut *guard;
+        let (file, prev, broken) = &mut *guard;
+        if *broken {
+            return Err(write_err(std::io::Error::other(
+                "an earlier write failed part-way; restart warroom to recover the log",
+            )));
+        }
         let body =
             serde_json::to_string(&Chained { record, prev }).map_err(|e| write_err(e.into()))?;
         let hash = sha256_hex(body.as_bytes());
         let mut line = body;
         line.pop();
         line.push_str(&format!(",\"hash\":\"{hash}\"}}\n"));
-        file.write_all(line.as_bytes()).map_err(write_err)?;
-        file.sync_data().map_err(write_err)?;
+        if let Err(e) = file
+            .write_all(line.as_bytes())
+            .and_then(|()| file.sync_data())
+        {
+            *broken = true;
+            return Err(write_err(e));
+        }
         *prev = hash;
         Ok(())
     }
@@ -361,6 +387,21 @@ mod tests {
             err.contains("damaged at line 3") && err.contains("audit verify"),
             "{err}"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_torn_last_line_is_moved_aside_and_the_chain_goes_on()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let path = temp("torn");
+        write_three(&path)?;
+        let text = std::fs::read_to_string(&path)?;
+        std::fs::write(&path, &text[..text.len() - 20])?;
+        let log = AuditLog::open(&path)?;
+        log.append(&AuditRecord::attempt(&request(), Timestamp::default()))?;
+        let repaired = std::fs::read_to_string(&path)?;
+        assert_eq!(verify(&repaired), Verdict::Intact { records: 3 });
+        assert!(path.with_extension("torn").exists());
         Ok(())
     }
 

@@ -130,10 +130,14 @@ impl Executor {
             None => done(result),
             Some(e) => {
                 tracing::error!(error = %e, "audit log write failed for an outcome");
-                done(Err(match result {
-                    Ok(what) => format!("{what}, but the outcome is not in the audit log: {e}"),
-                    Err(why) => format!("{why}; the outcome is not in the audit log: {e}"),
-                }))
+                // The call's own result stands: a done action reported as failed
+                // would invite a second one.
+                done(match result {
+                    Ok(what) => Ok(format!(
+                        "{what} (but the outcome is not in the audit log: {e})"
+                    )),
+                    Err(why) => Err(format!("{why}; the outcome is not in the audit log: {e}")),
+                })
             }
         }
     }

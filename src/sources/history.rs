@@ -65,8 +65,17 @@ pub fn read_audit_rollbacks(path: &Path, history: &mut History) -> Result<usize,
         problem: format!("cannot read: {e}"),
     })?;
     let mut taken = 0;
-    for (i, line) in text.lines().enumerate() {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
         let Ok(record) = serde_json::from_str::<serde_json::Value>(line) else {
+            // A last line cut short by a crash holds nothing that finished.
+            if i + 1 == lines.len() && !text.ends_with('\n') {
+                tracing::warn!(file = %file_name, line = i + 1, "audit log ends with a torn record; skipped");
+                break;
+            }
             return Err(HistoryFileError {
                 file: file_name,
                 line: i + 1,

@@ -76,12 +76,21 @@ pub struct History {
     waiting: HashMap<String, Vec<Event>>,
     /// Latest deployment index per version, for rollbacks that name a version.
     by_version: HashMap<String, Vec<usize>>,
+    /// Rollbacks naming a version no deployment of has been seen yet.
+    waiting_versions: HashMap<String, Vec<Event>>,
+    /// Deployments named as hotfixes before they arrived.
+    pending_fixes: std::collections::HashSet<String>,
     events: usize,
 }
 
 impl History {
     pub fn len(&self) -> usize {
         self.events
+    }
+
+    /// Whether a deployment of `version` is known.
+    pub fn has_version(&self, version: &str) -> bool {
+        self.by_version.contains_key(version)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -100,8 +109,16 @@ impl History {
                 hotfix,
             } => self.add_deployment(id, time, version, commits, hotfix),
             Event::Change { commit, time } => {
-                self.commit_times.entry(commit.clone()).or_insert(time);
+                // The earliest time given for a commit counts, whatever the order.
+                let earlier = match self.commit_times.get(&commit) {
+                    Some(&known) if known <= time => return Ok(()),
+                    known => known.copied(),
+                };
+                self.commit_times.insert(commit.clone(), time);
                 if let Some(&d) = self.first_deploy.get(&commit) {
+                    if let Some(old) = earlier {
+                        self.forget_lead_time(d, old);
+                    }
                     self.record_lead_time(d, time);
                 }
                 Ok(())
@@ -132,9 +149,17 @@ impl History {
             failure_start: None,
             restored: None,
         });
+        if self.pending_fixes.remove(&id) {
+            self.deployments[index].hotfix = true;
+        }
         self.by_id.insert(id.clone(), index);
         if let Some(v) = version {
-            self.by_version.entry(v).or_default().push(index);
+            self.by_version.entry(v.clone()).or_default().push(index);
+            if let Some(rollbacks) = self.waiting_versions.remove(&v) {
+                for r in rollbacks {
+                    self.apply_failure(r);
+                }
+            }
         }
         self.weeks
             .entry(week_of(time))
@@ -241,13 +266,26 @@ impl History {
         };
         let at = restored.or(start).unwrap_or_default();
         let Some(index) = self.target(id, version, at) else {
-            if let Some(id) = id {
-                self.waiting.entry(id.to_string()).or_default().push(event);
+            match (id, version) {
+                (Some(id), _) => self.waiting.entry(id.to_string()).or_default().push(event),
+                // Applied to the latest deployment of the version before it, once
+                // one arrives (a later one arriving afterwards does not move it).
+                (None, Some(v)) => self
+                    .waiting_versions
+                    .entry(v.to_string())
+                    .or_default()
+                    .push(event),
+                (None, None) => {}
             }
             return;
         };
-        if let Some(fix) = fix.and_then(|f| self.by_id.get(&f).copied()) {
-            self.deployments[fix].hotfix = true;
+        if let Some(fix) = fix {
+            match self.by_id.get(&fix) {
+                Some(&f) => self.deployments[f].hotfix = true,
+                None => {
+                    self.pending_fixes.insert(fix);
+                }
+            }
         }
         let d = &mut self.deployments[index];
         d.failed = true;
@@ -293,7 +331,7 @@ impl History {
                     .map(|(_, s)| *s),
             );
         }
-        // At least twelve weeks of trend, whatever the window, for context.
+        // Twelve or thirteen weeks of trend, whatever the window, for context.
         let trend = self.weekly(now, ((days + 6) / 7).clamp(12, 13));
         Summary::new(days, deployments, failed, reworks, leads, recoveries, trend)
     }
@@ -308,15 +346,22 @@ impl History {
                 let Some(w) = self.weeks.get(&week) else {
                     return WeekPoint::empty(starts);
                 };
+                // Nothing after `now` counts, in the current week either.
                 let deployments: Vec<&Deployment> = w
                     .deployments
                     .iter()
                     .map(|&i| &self.deployments[i])
+                    .filter(|d| d.time <= now)
                     .collect();
                 let n = deployments.len();
                 let failed = deployments.iter().filter(|d| d.failed).count();
                 let reworks = deployments.iter().filter(|d| d.hotfix).count();
-                let mut leads: Vec<f64> = w.lead_times.iter().map(|(_, s)| *s as f64).collect();
+                let mut leads: Vec<f64> = w
+                    .lead_times
+                    .iter()
+                    .filter(|(t, _)| *t <= now)
+                    .map(|(_, s)| *s as f64)
+                    .collect();
                 leads.sort_unstable_by(f64::total_cmp);
                 let mut recoveries: Vec<f64> = deployments
                     .iter()

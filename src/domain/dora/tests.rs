@@ -200,6 +200,54 @@ fn an_unrestored_failure_has_no_recovery_time() {
 }
 
 #[test]
+fn a_commit_seen_twice_counts_once_from_its_earliest_time() {
+    for events in [
+        vec![
+            change("a", 3.0),
+            deploy("d1", 4.0, &["a"]),
+            change("a", 1.0),
+            deploy("d2", 5.0, &["a"]),
+        ],
+        vec![
+            deploy("d2", 5.0, &["a"]),
+            change("a", 1.0),
+            deploy("d1", 4.0, &["a"]),
+            change("a", 3.0),
+            change("a", 1.0),
+        ],
+    ] {
+        let mut h = history(events);
+        h.add(deploy("x", 6.0, &[])).unwrap();
+        let s = h.summary(at(24.0), 7);
+        // One lead time: from 1 h to the first deployment at 4 h.
+        assert_eq!(value(&s.lead_time_median), 3.0 * 3600.0);
+        assert_eq!(value(&s.lead_time_p90), 3.0 * 3600.0);
+    }
+}
+
+#[test]
+fn a_rollback_by_version_before_its_deployment_and_a_fix_named_early_still_count() {
+    let h = history(vec![
+        Event::Rollback {
+            deployment: None,
+            version: Some("v-d1".into()),
+            time: at(2.0),
+        },
+        Event::Hotfix {
+            deployment: "d1".into(),
+            time: at(3.0),
+            fix_deployment: Some("d2".into()),
+        },
+        deploy("d1", 1.0, &[]),
+        deploy("d2", 3.0, &[]),
+        deploy("d3", 4.0, &[]),
+    ]);
+    let s = h.summary(at(24.0), 7);
+    assert_eq!(s.failed_deployments, 1);
+    assert!((value(&s.rework_rate) - 1.0 / 3.0).abs() < 1e-12);
+}
+
+#[test]
 fn a_duplicate_deployment_is_refused() {
     let mut h = history(vec![deploy("d1", 1.0, &[])]);
     assert_eq!(
@@ -234,7 +282,7 @@ fn arbitrary_history() -> impl Strategy<Value = Vec<Event>> {
         1..25,
     );
     let changes = proptest::collection::vec((0usize..30, 0.0f64..400.0), 0..30);
-    let failures = proptest::collection::vec((0usize..25, 0.0f64..400.0, 0u8..3), 0..10);
+    let failures = proptest::collection::vec((0usize..25, 0.0f64..400.0, 0u8..4), 0..10);
     (deployments, changes, failures).prop_map(|(ds, cs, fs)| {
         let n = ds.len();
         let mut events: Vec<Event> = ds
@@ -258,7 +306,13 @@ fn arbitrary_history() -> impl Strategy<Value = Vec<Event>> {
                 1 => Event::Hotfix {
                     deployment,
                     time: at(*t),
-                    fix_deployment: None,
+                    fix_deployment: Some(format!("d{}", (d + 1) % n)),
+                },
+                3 => Event::Rollback {
+                    deployment: None,
+                    // Versions are unique per deployment here, so the target is unambiguous.
+                    version: Some(format!("v-{deployment}")),
+                    time: at(*t + 400.0),
                 },
                 _ => Event::Incident {
                     deployment,
@@ -276,15 +330,8 @@ proptest! {
     /// part of the history, never depending on what came before.
     #[test]
     fn order_does_not_matter(events in arbitrary_history(), seed in any::<u64>()) {
-        // A commit's time is its first `change`: keep one per commit, then shuffle.
-        let mut seen = std::collections::HashSet::new();
-        let events: Vec<Event> = events
-            .into_iter()
-            .filter(|e| match e {
-                Event::Change { commit, .. } => seen.insert(commit.clone()),
-                _ => true,
-            })
-            .collect();
+        // Repeated changes, rollbacks by version and fixes named before they
+        // arrive are all in the mix.
         let mut shuffled = events.clone();
         fastrand::Rng::with_seed(seed).shuffle(&mut shuffled);
         let a = history(events).summary(at(420.0), 30);
@@ -293,6 +340,7 @@ proptest! {
         prop_assert_eq!(a.failed_deployments, b.failed_deployments);
         prop_assert_eq!(a.lead_time_median, b.lead_time_median);
         prop_assert_eq!(a.recovery_time_median, b.recovery_time_median);
+        prop_assert_eq!(a.rework_rate, b.rework_rate);
     }
 
     #[test]

@@ -166,10 +166,18 @@ impl GitHub {
 
     /// Every deployment to the environment since `since`, as history events.
     pub async fn events(&self, since: Timestamp) -> Result<Vec<Event>, GitHubError> {
-        let mut url = Some(format!(
-            "{}/repos/{}/deployments?environment={}&per_page=100",
-            self.api, self.repo, self.environment
-        ));
+        let mut first =
+            reqwest::Url::parse(&format!("{}/repos/{}/deployments", self.api, self.repo)).map_err(
+                |e| GitHubError::Request {
+                    url: self.api.clone(),
+                    problem: e.to_string(),
+                },
+            )?;
+        first
+            .query_pairs_mut()
+            .append_pair("environment", &self.environment)
+            .append_pair("per_page", "100");
+        let mut url = Some(first.to_string());
         let mut deployments = Vec::new();
         'pages: while let Some(page) = url.take() {
             let (body, next) = self.get(&page).await?;
@@ -181,7 +189,8 @@ impl GitHub {
                 }
                 deployments.push(d);
             }
-            url = next;
+            // The token goes only to the API it was given for.
+            url = next.filter(|n| n.starts_with(&format!("{}/", self.api)));
         }
         let mut events = Vec::new();
         let mut outcomes = Vec::new();
@@ -195,9 +204,16 @@ impl GitHub {
             let Some(latest) = statuses.into_iter().next() else {
                 continue;
             };
-            if !matches!(latest.state.as_str(), "success" | "failure" | "error") {
-                continue;
-            }
+            // GitHub marks earlier successes `inactive` when a newer one lands.
+            let state = match latest.state.as_str() {
+                "success" | "inactive" => "success",
+                "failure" | "error" => "failure",
+                _ => continue,
+            };
+            let latest = Status {
+                state: state.to_string(),
+                created_at: latest.created_at,
+            };
             outcomes.push((d, latest));
         }
         // Oldest first, so a failure is restored by the next success.
