@@ -155,51 +155,37 @@ impl Fleet {
     }
 
     /// One poll of every signal for every region and version that takes
-    /// traffic. A version with no traffic has no samples, as in Prometheus.
+    /// traffic: the truth with sampling noise. A version with no traffic has
+    /// no samples, as in Prometheus.
     pub fn sample(&mut self, now: Timestamp) -> Vec<Sample> {
-        self.advance(now);
-        let elapsed = now - self.started;
-        let mut out = Vec::with_capacity(self.spec.profiles.len() * 8);
-        for i in 0..self.spec.profiles.len() {
+        for i in 0..self.load.len() {
             let drift = 0.02 * self.normal();
             self.load[i] = (self.load[i] * (1.0 + drift)).clamp(0.85, 1.15);
-            let profile = self.spec.profiles[i].clone();
-            let weight = f64::from(self.canary_weight(&profile.name)) / 100.0;
-            for version in VersionRole::ALL {
-                let share = match version {
-                    VersionRole::Stable => 1.0 - weight,
-                    VersionRole::Canary => weight,
-                };
-                let rps = profile.rps * self.load[i] * share;
-                if rps <= 0.0 {
-                    continue;
-                }
-                let (extra_errors, slowdown) = match version {
-                    VersionRole::Canary => self.fault_effect(&profile.name, elapsed),
-                    VersionRole::Stable => (0.0, 1.0),
-                };
-                let requests = (rps * WINDOW_SECONDS).max(1.0);
-                let p = (profile.error_rate + extra_errors).min(1.0);
-                // Binomial noise: small traffic gives jumpy ratios.
-                let sd = (p * (1.0 - p) / requests).sqrt();
-                let error_rate = (p + sd * self.normal()).clamp(0.0, 1.0);
-                let client_errors = (CLIENT_ERRORS * (1.0 + 0.2 * self.normal())).max(0.0);
-                let success_rate = (1.0 - error_rate - client_errors).clamp(0.0, 1.0);
-                let jitter = 0.05 + 2.0 / requests.sqrt();
-                let p99 = (profile.p99 * slowdown * (1.0 + jitter * self.normal())).max(0.001);
-                let region = &profile.name;
-                let mut push = |signal, value| {
-                    out.push(Sample {
-                        region: region.clone(),
-                        version,
-                        signal,
-                        value,
-                    })
-                };
-                push(Signal::RequestRate, rps);
-                push(Signal::ErrorRate, error_rate);
-                push(Signal::LatencyP99, p99);
-                push(Signal::SuccessRate, success_rate);
+        }
+        let truth = self.truth(now);
+        let mut out = Vec::with_capacity(truth.len() * 4);
+        for t in truth {
+            let requests = (t.rps * WINDOW_SECONDS).max(1.0);
+            let p = t.error_rate;
+            // Binomial noise: small traffic gives jumpy ratios.
+            let sd = (p * (1.0 - p) / requests).sqrt();
+            let error_rate = (p + sd * self.normal()).clamp(0.0, 1.0);
+            let client_errors = (t.client_error_rate * (1.0 + 0.2 * self.normal())).max(0.0);
+            let success_rate = (1.0 - error_rate - client_errors).clamp(0.0, 1.0);
+            let jitter = 0.05 + 2.0 / requests.sqrt();
+            let p99 = (t.p99 * (1.0 + jitter * self.normal())).max(0.001);
+            for (signal, value) in [
+                (Signal::RequestRate, t.rps),
+                (Signal::ErrorRate, error_rate),
+                (Signal::LatencyP99, p99),
+                (Signal::SuccessRate, success_rate),
+            ] {
+                out.push(Sample {
+                    region: t.region.clone(),
+                    version: t.version,
+                    signal,
+                    value,
+                });
             }
         }
         out
