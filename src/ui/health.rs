@@ -45,7 +45,8 @@ fn error_delta(f: &RowFacts) -> String {
         value(f.canary, Signal::ErrorRate),
         value(f.stable, Signal::ErrorRate),
     ) {
-        (Some(c), Some(s)) => format!("{:+.2}pp", (c - s) * 100.0),
+        // Rounded first, so a tiny negative difference is not "-0.00".
+        (Some(c), Some(s)) => format!("{:+.2}pp", ((c - s) * 10_000.0).round() / 100.0 + 0.0),
         _ => "—".to_string(),
     }
 }
@@ -55,7 +56,7 @@ fn latency_delta(f: &RowFacts) -> String {
         value(f.canary, Signal::LatencyP99),
         value(f.stable, Signal::LatencyP99),
     ) {
-        (Some(c), Some(s)) if s > 0.0 => format!("{:+.0}%", (c / s - 1.0) * 100.0),
+        (Some(c), Some(s)) if s > 0.0 => format!("{:+.0}%", ((c / s - 1.0) * 100.0).round() + 0.0),
         _ => "—".to_string(),
     }
 }
