@@ -4,8 +4,10 @@
 pub mod dora;
 pub mod guardrail;
 pub mod health;
+pub mod judgment;
 pub mod plan;
 pub mod rollout;
+pub mod stats;
 pub mod timeline;
 
 /// A point in time. Every timestamp comes from the clock the app is given.

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::Truth;
 use crate::domain::health::VersionRole;
+use crate::domain::stats::phi;
 
 /// Upper bounds of the latency histogram's buckets, in seconds: dense around
 /// the p99s the simulator produces, so interpolation stays close.
@@ -17,23 +18,6 @@ pub const BUCKETS: [f64; 29] = [
 /// Spread of log-latency; with it, a p99 sits 2.3 σ above the median.
 const SIGMA: f64 = 0.35;
 const Z99: f64 = 2.326_347_874;
-
-/// The standard normal distribution function (Abramowitz–Stegun 7.1.26,
-/// error below 1.5e-7).
-fn phi(x: f64) -> f64 {
-    let z = x.abs() / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.327_591_1 * z);
-    let poly = t
-        * (0.254_829_592
-            + t * (-0.284_496_736
-                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
-    let erf = 1.0 - poly * (-z * z).exp();
-    if x >= 0.0 {
-        0.5 * (1.0 + erf)
-    } else {
-        0.5 * (1.0 - erf)
-    }
-}
 
 /// Share of requests faster than `le` when the p99 is `p99` (log-normal).
 fn below(le: f64, p99: f64) -> f64 {
@@ -153,13 +137,6 @@ impl Exposition {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn phi_is_the_normal_cdf() {
-        assert!((phi(0.0) - 0.5).abs() < 1e-7);
-        assert!((phi(1.96) - 0.975).abs() < 1e-4);
-        assert!((phi(-Z99) - 0.01).abs() < 1e-4);
-    }
 
     #[test]
     fn the_p99_bucket_holds_99_percent() {

@@ -1,0 +1,394 @@
+//! Canary judgment the way Kayenta does it: for each signal, compare the
+//! canary's recent samples with the stable's using a Mann-Whitney U test,
+//! classify the signal pass / high / low with a tolerance, and combine the
+//! classifications into a 0–100 score. Too little data is "no data", never a
+//! pass; a critical signal failing forces the score to 0.
+
+use super::health::Signal;
+use super::stats::phi;
+
+/// The outcome of a two-sided Mann-Whitney U test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MannWhitney {
+    /// U of the first sample (the canary).
+    pub u: f64,
+    /// Two-sided p-value: normal approximation with tie and continuity
+    /// corrections (as SciPy's `method="asymptotic"`).
+    pub p_value: f64,
+}
+
+/// Rank the two samples together and test whether one tends to be larger.
+/// `None` when either is empty or holds a value that is not a number.
+pub fn mann_whitney(x: &[f64], y: &[f64]) -> Option<MannWhitney> {
+    let (n1, n2) = (x.len(), y.len());
+    if n1 == 0 || n2 == 0 || x.iter().chain(y).any(|v| v.is_nan()) {
+        return None;
+    }
+    let mut all: Vec<(f64, bool)> = x
+        .iter()
+        .map(|&v| (v, true))
+        .chain(y.iter().map(|&v| (v, false)))
+        .collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let n = all.len();
+    let (mut rank_sum_x, mut ties) = (0.0, 0.0);
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j + 1 < n && all[j + 1].0 == all[i].0 {
+            j += 1;
+        }
+        // Tied values share the mean of their ranks (1-based).
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        let t = (j - i + 1) as f64;
+        ties += t * t * t - t;
+        rank_sum_x += rank * all[i..=j].iter().filter(|v| v.1).count() as f64;
+        i = j + 1;
+    }
+    let (n1f, n2f, nf) = (n1 as f64, n2 as f64, n as f64);
+    let u = rank_sum_x - n1f * (n1f + 1.0) / 2.0;
+    let mean = n1f * n2f / 2.0;
+    let variance = n1f * n2f / 12.0 * ((nf + 1.0) - ties / (nf * (nf - 1.0)));
+    let p_value = if variance <= 0.0 {
+        1.0
+    } else {
+        let z = ((u - mean).abs() - 0.5).max(0.0) / variance.sqrt();
+        (2.0 * (1.0 - phi(z))).min(1.0)
+    };
+    Some(MannWhitney { u, p_value })
+}
+
+/// Which way a signal goes bad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bad {
+    /// Higher is worse (error rate, latency).
+    Higher,
+    /// Lower is worse (success rate, request rate).
+    Lower,
+    Either,
+}
+
+/// How one signal is judged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricRule {
+    pub signal: Signal,
+    pub bad: Bad,
+    /// A difference of medians smaller than this share of the stable's
+    /// median passes even when it is significant (0.1 = 10%).
+    pub tolerance: f64,
+    /// Failing this signal fails the canary outright.
+    pub critical: bool,
+}
+
+/// A signal's classification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Classification {
+    Pass,
+    /// The canary is significantly higher than stable, beyond the tolerance.
+    High,
+    /// The canary is significantly lower than stable, beyond the tolerance.
+    Low,
+    /// Too few samples on either side to judge.
+    NoData,
+}
+
+/// What the judgment says of one signal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricJudgment {
+    pub signal: Signal,
+    pub classification: Classification,
+    /// True when the classification counts against the canary.
+    pub failed: bool,
+    pub test: Option<MannWhitney>,
+}
+
+/// The canary's overall result against the thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Pass,
+    Marginal,
+    Fail,
+    NoData,
+}
+
+/// The judgment of one region's canary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judgment {
+    pub metrics: Vec<MetricJudgment>,
+    /// 0–100, or `None` when no signal had enough data.
+    pub score: Option<f64>,
+    pub outcome: Outcome,
+}
+
+/// Thresholds and test settings for a judgment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// A score at or above this passes.
+    pub pass: f64,
+    /// A score at or above this (and below `pass`) is marginal.
+    pub marginal: f64,
+    /// The significance level of the test (Kayenta's default confidence is 98%).
+    pub alpha: f64,
+    /// Fewer samples than this on either side is no data.
+    pub min_samples: usize,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            pass: 75.0,
+            marginal: 50.0,
+            alpha: 0.02,
+            min_samples: 10,
+        }
+    }
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    if v.len() % 2 == 0 {
+        (v[m - 1] + v[m]) / 2.0
+    } else {
+        v[m]
+    }
+}
+
+/// Classify one signal from the canary's and the stable's samples.
+pub fn classify(
+    rule: &MetricRule,
+    canary: &[f64],
+    stable: &[f64],
+    t: &Thresholds,
+) -> MetricJudgment {
+    let no_data = MetricJudgment {
+        signal: rule.signal,
+        classification: Classification::NoData,
+        failed: false,
+        test: None,
+    };
+    if canary.len() < t.min_samples || stable.len() < t.min_samples {
+        return no_data;
+    }
+    let Some(test) = mann_whitney(canary, stable) else {
+        return no_data;
+    };
+    let (c, s) = (median(canary), median(stable));
+    let beyond = (c - s).abs() > rule.tolerance * s.abs().max(f64::EPSILON);
+    let classification = match (test.p_value < t.alpha && beyond, c > s) {
+        (false, _) => Classification::Pass,
+        (true, true) => Classification::High,
+        (true, false) => Classification::Low,
+    };
+    let failed = matches!(
+        (classification, rule.bad),
+        (Classification::High, Bad::Higher | Bad::Either)
+            | (Classification::Low, Bad::Lower | Bad::Either)
+    );
+    MetricJudgment {
+        signal: rule.signal,
+        classification,
+        failed,
+        test: Some(test),
+    }
+}
+
+/// Judge a canary: `samples(signal)` gives (canary, stable) samples.
+pub fn judge(
+    rules: &[MetricRule],
+    samples: impl Fn(Signal) -> (Vec<f64>, Vec<f64>),
+    t: &Thresholds,
+) -> Judgment {
+    let metrics: Vec<MetricJudgment> = rules
+        .iter()
+        .map(|r| {
+            let (canary, stable) = samples(r.signal);
+            classify(r, &canary, &stable, t)
+        })
+        .collect();
+    let judged: Vec<&MetricJudgment> = metrics
+        .iter()
+        .filter(|m| m.classification != Classification::NoData)
+        .collect();
+    let critical_failed = rules
+        .iter()
+        .zip(&metrics)
+        .any(|(r, m)| r.critical && m.failed);
+    let score = if judged.is_empty() {
+        None
+    } else if critical_failed {
+        Some(0.0)
+    } else {
+        let passed = judged.iter().filter(|m| !m.failed).count();
+        Some(100.0 * passed as f64 / judged.len() as f64)
+    };
+    let outcome = match score {
+        None => Outcome::NoData,
+        Some(s) if s >= t.pass => Outcome::Pass,
+        Some(s) if s >= t.marginal => Outcome::Marginal,
+        Some(_) => Outcome::Fail,
+    };
+    Judgment {
+        metrics,
+        score,
+        outcome,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Reference values from SciPy 1.17:
+    /// `mannwhitneyu(x, y, alternative="two-sided", method="asymptotic")`.
+    #[test]
+    fn u_and_p_match_scipy() {
+        let cases: [(&[f64], &[f64], f64, f64); 4] = [
+            (
+                &[1., 2., 3., 4., 5.],
+                &[6., 7., 8., 9., 10.],
+                0.0,
+                0.012185780355344813,
+            ),
+            (
+                &[1., 2., 2., 3., 3., 3., 4.],
+                &[2., 3., 3., 4., 4., 5., 5., 6.],
+                11.0,
+                0.04988443697992588,
+            ),
+            (&[5.; 5], &[5.; 5], 12.5, 1.0),
+            (
+                &[0.21, 0.25, 0.19, 0.30, 0.22, 0.27, 0.24, 0.20],
+                &[0.26, 0.31, 0.29, 0.35, 0.28, 0.33, 0.30, 0.27],
+                6.0,
+                0.007318725382529867,
+            ),
+        ];
+        for (x, y, u, p) in cases {
+            let r = mann_whitney(x, y).unwrap();
+            assert_eq!(r.u, u, "{x:?} {y:?}");
+            assert!(
+                (r.p_value - p).abs() < 1e-6,
+                "{x:?} {y:?}: p {} vs {p}",
+                r.p_value
+            );
+        }
+        assert_eq!(mann_whitney(&[], &[1.0]), None);
+        assert_eq!(mann_whitney(&[f64::NAN], &[1.0]), None);
+    }
+
+    fn rule(signal: Signal, bad: Bad, critical: bool) -> MetricRule {
+        MetricRule {
+            signal,
+            bad,
+            tolerance: 0.1,
+            critical,
+        }
+    }
+
+    fn noisy(seed: u64, n: usize, level: f64) -> Vec<f64> {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        (0..n).map(|_| level * (0.9 + 0.2 * rng.f64())).collect()
+    }
+
+    #[test]
+    fn a_shifted_canary_fails_and_a_critical_failure_forces_zero() {
+        let t = Thresholds::default();
+        let rules = [
+            rule(Signal::ErrorRate, Bad::Higher, true),
+            rule(Signal::LatencyP99, Bad::Higher, false),
+        ];
+        let j = judge(
+            &rules,
+            |s| match s {
+                Signal::ErrorRate => (noisy(1, 30, 0.05), noisy(2, 30, 0.003)),
+                _ => (noisy(3, 30, 0.2), noisy(4, 30, 0.2)),
+            },
+            &t,
+        );
+        assert_eq!(j.metrics[0].classification, Classification::High);
+        assert_eq!(j.metrics[1].classification, Classification::Pass);
+        assert_eq!(j.score, Some(0.0));
+        assert_eq!(j.outcome, Outcome::Fail);
+    }
+
+    #[test]
+    fn better_in_the_harmless_direction_is_not_a_failure() {
+        let t = Thresholds::default();
+        let rules = [
+            rule(Signal::LatencyP99, Bad::Higher, false),
+            rule(Signal::SuccessRate, Bad::Lower, false),
+        ];
+        let j = judge(
+            &rules,
+            |s| match s {
+                Signal::LatencyP99 => (noisy(5, 30, 0.1), noisy(6, 30, 0.2)),
+                _ => (noisy(7, 30, 0.95), noisy(8, 30, 0.95)),
+            },
+            &t,
+        );
+        assert_eq!(j.metrics[0].classification, Classification::Low);
+        assert!(!j.metrics[0].failed);
+        assert_eq!(j.score, Some(100.0));
+        assert_eq!(j.outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn too_little_data_is_no_data_not_a_pass() {
+        let t = Thresholds::default();
+        let rules = [rule(Signal::ErrorRate, Bad::Higher, true)];
+        let j = judge(&rules, |_| (noisy(1, 5, 0.01), noisy(2, 30, 0.01)), &t);
+        assert_eq!(j.metrics[0].classification, Classification::NoData);
+        assert_eq!(j.score, None);
+        assert_eq!(j.outcome, Outcome::NoData);
+    }
+
+    #[test]
+    fn a_significant_difference_within_tolerance_passes() {
+        let t = Thresholds::default();
+        let rules = [rule(Signal::LatencyP99, Bad::Higher, false)];
+        // 5% slower, consistently: significant, but inside the 10% tolerance.
+        let j = judge(
+            &rules,
+            |_| {
+                (
+                    (0..30).map(|i| 0.21 + i as f64 * 1e-5).collect(),
+                    (0..30).map(|i| 0.20 + i as f64 * 1e-5).collect(),
+                )
+            },
+            &t,
+        );
+        assert!(j.metrics[0].test.is_some_and(|m| m.p_value < 0.02));
+        assert_eq!(j.metrics[0].classification, Classification::Pass);
+    }
+
+    proptest! {
+        #[test]
+        fn identical_samples_always_pass(v in proptest::collection::vec(0.0f64..1.0, 10..60)) {
+            let t = Thresholds::default();
+            let rules = [rule(Signal::ErrorRate, Bad::Either, true)];
+            let j = judge(&rules, |_| (v.clone(), v.clone()), &t);
+            prop_assert_eq!(j.metrics[0].classification, Classification::Pass);
+            prop_assert_eq!(j.score, Some(100.0));
+        }
+
+        #[test]
+        fn p_values_are_probabilities(x in proptest::collection::vec(-5.0f64..5.0, 1..40), y in proptest::collection::vec(-5.0f64..5.0, 1..40)) {
+            let r = mann_whitney(&x, &y).unwrap();
+            prop_assert!((0.0..=1.0).contains(&r.p_value));
+            prop_assert!(r.u >= 0.0 && r.u <= (x.len() * y.len()) as f64);
+        }
+
+        #[test]
+        fn shifting_the_canary_far_up_fails_it(v in proptest::collection::vec(0.1f64..1.0, 20..60)) {
+            let t = Thresholds::default();
+            let rules = [rule(Signal::LatencyP99, Bad::Higher, false)];
+            let shifted: Vec<f64> = v.iter().map(|x| x + 2.0).collect();
+            let j = judge(&rules, |_| (shifted.clone(), v.clone()), &t);
+            prop_assert_eq!(j.metrics[0].classification, Classification::High);
+            prop_assert_eq!(j.outcome, Outcome::Fail);
+        }
+    }
+}
