@@ -144,15 +144,11 @@ impl Default for Thresholds {
     }
 }
 
+/// The median of unsorted values (never empty here).
 fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    if v.len() % 2 == 0 {
-        (v[m - 1] + v[m]) / 2.0
-    } else {
-        v[m]
-    }
+    super::dora::median(&v).unwrap_or(f64::NAN)
 }
 
 /// Classify one signal from the canary's and the stable's samples.
