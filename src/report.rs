@@ -66,6 +66,8 @@ pub struct ConditionLine {
     pub state: &'static str,
     pub region: Option<String>,
     pub value: Option<f64>,
+    /// The value in the condition's terms, e.g. `1.80× stable`.
+    pub shown: Option<String>,
     pub on_breach: &'static str,
 }
 
@@ -84,9 +86,19 @@ pub struct StatusReport {
 
 fn cell_line(state: &AppState, region: usize, version: VersionRole) -> CellLine {
     let cell = state.health.cell(region, version);
+    let baseline = match version {
+        VersionRole::Canary => state.health.cell(region, VersionRole::Stable),
+        VersionRole::Stable => None,
+    };
     let value = |s| cell.and_then(|c| c.latest(s));
     CellLine {
-        verdict: judge_cell(cell, state.guardrails.conditions(), state.metrics_stale()).word(),
+        verdict: judge_cell(
+            cell,
+            baseline,
+            state.guardrails.conditions(),
+            state.metrics_stale(),
+        )
+        .word(),
         request_rate: value(Signal::RequestRate),
         error_rate: value(Signal::ErrorRate),
         latency_p99: value(Signal::LatencyP99),
@@ -127,6 +139,7 @@ pub fn build(state: &AppState) -> StatusReport {
             state: state_word(s.state),
             region: s.region.clone(),
             value: s.value.filter(|v| v.is_finite()),
+            shown: s.value.map(|v| c.show(v)),
             on_breach: c.consequence.label(),
         })
         .collect();
@@ -241,8 +254,8 @@ pub fn text(r: &StatusReport) -> String {
         out.push_str("  none in the plan\n");
     }
     for c in &r.stop_conditions {
-        let at = match (&c.region, c.value) {
-            (Some(region), Some(v)) => format!(" — {region} at {v:.4}"),
+        let at = match (&c.region, &c.shown) {
+            (Some(region), Some(v)) => format!(" — {region} at {v}"),
             (Some(region), None) => format!(" — {region}"),
             _ => String::new(),
         };

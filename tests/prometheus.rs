@@ -279,6 +279,7 @@ async fn a_dead_prometheus_turns_the_cells_stale_and_a_restart_recovers() {
             && s.sources[metrics].error.is_none()
             && judge_cell(
                 s.health.cell(0, VersionRole::Stable),
+                None,
                 s.guardrails.conditions(),
                 false,
             ) == Verdict::Healthy
@@ -301,6 +302,7 @@ async fn a_dead_prometheus_turns_the_cells_stale_and_a_restart_recovers() {
         |s| {
             let stale = judge_cell(
                 s.health.cell(0, VersionRole::Stable),
+                None,
                 s.guardrails.conditions(),
                 s.metrics_stale(),
             );

@@ -404,7 +404,7 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) {
         let Some(cond) = state.guardrails.conditions().get(t.condition) else {
             continue;
         };
-        let value = t.value.map(|v| cond.signal.format(v)).unwrap_or_default();
+        let value = t.value.map(|v| cond.show(v)).unwrap_or_default();
         let text = format!(
             "BREACH {cond} in {} ({value}) → {}",
             t.region,

@@ -142,6 +142,10 @@ struct RawCondition {
     #[serde(rename = "for")]
     hold: Spanned<String>,
     on_breach: Option<Spanned<String>>,
+    /// `"stable"`: the levels are multiples of stable's value in the region.
+    relative_to: Option<Spanned<String>>,
+    /// Below this canary request rate (per second) the signal is no data.
+    min_request_rate: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -425,6 +429,37 @@ impl Checker<'_> {
                 return self.err(span, field("on_breach"), problem);
             }
         };
+        let relative = match &c.relative_to {
+            None => false,
+            Some(r) if r.get_ref() == "stable" => {
+                if breach_value <= 0.0 {
+                    return self.err(
+                        breach.span(),
+                        field("above/below"),
+                        "relative to stable, the level is a multiple such as 1.5",
+                    );
+                }
+                true
+            }
+            Some(r) => {
+                return self.err(
+                    r.span(),
+                    field("relative_to"),
+                    format!("`{}`: the only baseline is \"stable\"", r.get_ref()),
+                );
+            }
+        };
+        let min_request_rate = match &c.min_request_rate {
+            None => None,
+            Some(m) if m.get_ref().is_finite() && *m.get_ref() >= 0.0 => Some(*m.get_ref()),
+            Some(m) => {
+                return self.err(
+                    m.span(),
+                    field("min_request_rate"),
+                    "must be a number of requests per second, 0 or more",
+                );
+            }
+        };
         Ok(StopCondition {
             signal,
             direction,
@@ -432,6 +467,8 @@ impl Checker<'_> {
             breach: breach_value,
             hold: Span::from_std(hold).unwrap_or(Span::MAX),
             consequence,
+            relative,
+            min_request_rate,
         })
     }
 

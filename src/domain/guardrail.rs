@@ -43,9 +43,72 @@ pub struct StopCondition {
     pub breach: f64,
     pub hold: Span,
     pub consequence: Consequence,
+    /// `warn` and `breach` are multiples of the stable version's value in
+    /// the same region (`p99 > 1.5 × stable`) rather than absolute values.
+    pub relative: bool,
+    /// Below this canary request rate the signal is "not enough data".
+    pub min_request_rate: Option<f64>,
 }
 
 impl StopCondition {
+    /// A condition on absolute values, with no traffic floor.
+    pub fn absolute(
+        signal: Signal,
+        direction: Direction,
+        warn: f64,
+        breach: f64,
+        hold: Span,
+        consequence: Consequence,
+    ) -> Self {
+        StopCondition {
+            signal,
+            direction,
+            warn,
+            breach,
+            hold,
+            consequence,
+            relative: false,
+            min_request_rate: None,
+        }
+    }
+
+    /// The number this condition compares for `cell`: its value, or for a
+    /// relative condition its ratio to `baseline`'s. `None` when either has
+    /// no number, when `cell` has less traffic than the floor, or when a
+    /// relative condition has no baseline.
+    pub fn measure(&self, cell: Option<&Cell>, baseline: Option<&Cell>) -> Option<f64> {
+        let cell = cell?;
+        if let Some(floor) = self.min_request_rate
+            && cell
+                .latest(Signal::RequestRate)
+                .is_none_or(|rps| rps < floor)
+        {
+            return None;
+        }
+        let value = cell.latest(self.signal)?;
+        if !self.relative {
+            return Some(value);
+        }
+        let base = baseline?.latest(self.signal)?;
+        // Against a stable at zero: equal when the canary is zero too, else
+        // infinitely worse (or better).
+        Some(if base != 0.0 {
+            value / base
+        } else if value == 0.0 {
+            1.0
+        } else {
+            value.signum() * f64::INFINITY
+        })
+    }
+
+    /// A measured number in the condition's own terms: `1.80× stable` or `470ms`.
+    pub fn show(&self, measured: f64) -> String {
+        if self.relative {
+            format!("{measured:.2}× stable")
+        } else {
+            self.signal.format(measured)
+        }
+    }
     fn past(&self, value: f64, limit: f64) -> bool {
         match self.direction {
             Direction::Above => value > limit,
@@ -70,20 +133,35 @@ impl fmt::Display for StopCondition {
             Direction::Above => '>',
             Direction::Below => '<',
         };
+        let limit = if self.relative {
+            format!("{}× stable", self.breach)
+        } else {
+            self.signal.format(self.breach)
+        };
         write!(
             f,
-            "{} {op} {} for {}s",
+            "{} {op} {limit} for {}s",
             self.signal.label(),
-            self.signal.format(self.breach),
             self.hold.num_seconds()
-        )
+        )?;
+        match self.min_request_rate {
+            Some(floor) => write!(f, " at ≥ {}", Signal::RequestRate.format(floor)),
+            None => Ok(()),
+        }
     }
 }
 
 /// The verdict of one matrix cell: the worst of the stop conditions judged on
 /// its latest values, `Stale` when its data is too old, `NoData` when there is
-/// nothing to judge. Never `Healthy` without numbers.
-pub fn judge_cell(cell: Option<&Cell>, conditions: &[StopCondition], stale: bool) -> Verdict {
+/// nothing to judge. Never `Healthy` without numbers. `baseline` is the
+/// stable cell of the same region when `cell` is a canary: conditions
+/// relative to stable apply only then.
+pub fn judge_cell(
+    cell: Option<&Cell>,
+    baseline: Option<&Cell>,
+    conditions: &[StopCondition],
+    stale: bool,
+) -> Verdict {
     let Some(cell) = cell.filter(|c| c.last_seen.is_some()) else {
         return Verdict::NoData;
     };
@@ -95,9 +173,10 @@ pub fn judge_cell(cell: Option<&Cell>, conditions: &[StopCondition], stale: bool
     }
     conditions
         .iter()
-        .map(|c| c.judge(cell.latest(c.signal)))
+        .filter(|c| !c.relative || baseline.is_some())
+        .map(|c| c.judge(c.measure(Some(cell), baseline)))
         .max()
-        .unwrap_or(Verdict::Healthy)
+        .unwrap_or(Verdict::NoData)
 }
 
 /// Where a stop condition stands, across the regions it watches.
@@ -208,9 +287,10 @@ impl Guardrails {
         for (ci, cond) in self.conditions.iter().enumerate() {
             let mut worst: Option<ConditionStatus> = None;
             for region in matrix.regions().iter().filter(|r| watched(r)) {
-                let value = matrix
-                    .cell_by_name(region, VersionRole::Canary)
-                    .and_then(|c| c.latest(cond.signal));
+                let value = cond.measure(
+                    matrix.cell_by_name(region, VersionRole::Canary),
+                    matrix.cell_by_name(region, VersionRole::Stable),
+                );
                 let state = match cond.judge(value) {
                     Verdict::Breach => {
                         let since = *self.past_since[ci].entry(region.clone()).or_insert(now);
@@ -282,14 +362,14 @@ mod tests {
     }
 
     fn error_rate_over_2pct() -> StopCondition {
-        StopCondition {
-            signal: Signal::ErrorRate,
-            direction: Direction::Above,
-            warn: 0.01,
-            breach: 0.02,
-            hold: Span::seconds(10),
-            consequence: Consequence::Alert,
-        }
+        StopCondition::absolute(
+            Signal::ErrorRate,
+            Direction::Above,
+            0.01,
+            0.02,
+            Span::seconds(10),
+            Consequence::Alert,
+        )
     }
 
     fn poll(m: &mut HealthMatrix, at: i64, eu: f64, us: f64) {
@@ -408,19 +488,98 @@ mod tests {
     fn a_cell_is_judged_on_its_worst_signal_and_never_healthy_blind() {
         let conditions = vec![error_rate_over_2pct()];
         let mut m = HealthMatrix::default();
-        assert_eq!(judge_cell(None, &conditions, false), Verdict::NoData);
+        assert_eq!(judge_cell(None, None, &conditions, false), Verdict::NoData);
         poll(&mut m, 0, 0.001, 0.05);
         let eu = m.cell_by_name("eu", VersionRole::Canary);
         let us = m.cell_by_name("us", VersionRole::Canary);
-        assert_eq!(judge_cell(eu, &conditions, false), Verdict::Healthy);
-        assert_eq!(judge_cell(us, &conditions, false), Verdict::Breach);
-        assert_eq!(judge_cell(eu, &conditions, true), Verdict::Stale);
+        assert_eq!(judge_cell(eu, None, &conditions, false), Verdict::Healthy);
+        assert_eq!(judge_cell(us, None, &conditions, false), Verdict::Breach);
+        assert_eq!(judge_cell(eu, None, &conditions, true), Verdict::Stale);
         poll(&mut m, 1, f64::NAN, 0.001);
         let eu = m.cell_by_name("eu", VersionRole::Canary);
-        assert_eq!(judge_cell(eu, &conditions, false), Verdict::NoData);
+        assert_eq!(judge_cell(eu, None, &conditions, false), Verdict::NoData);
         m.ingest_poll(t(2), &[]);
         let us = m.cell_by_name("us", VersionRole::Canary);
-        assert_eq!(judge_cell(us, &conditions, false), Verdict::NoData);
+        assert_eq!(judge_cell(us, None, &conditions, false), Verdict::NoData);
+    }
+
+    fn latency_cell(m: &mut HealthMatrix, at: i64, stable: f64, canary: f64, canary_rps: f64) {
+        let s = |version, signal, value| Sample {
+            region: "eu".into(),
+            version,
+            signal,
+            value,
+        };
+        m.ingest_poll(
+            t(at),
+            &[
+                s(VersionRole::Stable, Signal::LatencyP99, stable),
+                s(VersionRole::Stable, Signal::RequestRate, 100.0),
+                s(VersionRole::Canary, Signal::LatencyP99, canary),
+                s(VersionRole::Canary, Signal::RequestRate, canary_rps),
+            ],
+        );
+    }
+
+    #[test]
+    fn relative_conditions_compare_with_stable_in_the_same_region() {
+        let cond = StopCondition {
+            relative: true,
+            ..StopCondition::absolute(
+                Signal::LatencyP99,
+                Direction::Above,
+                1.2,
+                1.5,
+                Span::zero(),
+                Consequence::Alert,
+            )
+        };
+        let mut g = Guardrails::new(vec![cond.clone()]);
+        let mut m = HealthMatrix::default();
+        // 0.5 s is slow in absolute terms, but so is stable: 1.25× is a warning.
+        latency_cell(&mut m, 0, 0.4, 0.5, 50.0);
+        g.evaluate(&m, &|_| true, t(0));
+        assert_eq!(g.status()[0].state, GuardrailState::Warning);
+        assert_eq!(g.status()[0].value, Some(1.25));
+        latency_cell(&mut m, 1, 0.2, 0.5, 50.0);
+        g.evaluate(&m, &|_| true, t(1));
+        assert!(matches!(g.status()[0].state, GuardrailState::Breach { .. }));
+        assert_eq!(cond.show(2.5), "2.50× stable");
+        // Judging the canary cell needs its baseline; the stable cell has none.
+        let canary = m.cell_by_name("eu", VersionRole::Canary);
+        let stable = m.cell_by_name("eu", VersionRole::Stable);
+        assert_eq!(
+            judge_cell(canary, stable, &[cond.clone()], false),
+            Verdict::Breach
+        );
+        assert_eq!(judge_cell(stable, None, &[cond], false), Verdict::NoData);
+    }
+
+    #[test]
+    fn below_the_traffic_floor_is_no_data() {
+        let cond = StopCondition {
+            min_request_rate: Some(10.0),
+            ..StopCondition::absolute(
+                Signal::LatencyP99,
+                Direction::Above,
+                0.3,
+                0.4,
+                Span::zero(),
+                Consequence::Alert,
+            )
+        };
+        let mut g = Guardrails::new(vec![cond]);
+        let mut m = HealthMatrix::default();
+        latency_cell(&mut m, 0, 0.2, 0.9, 2.0);
+        g.evaluate(&m, &|_| true, t(0));
+        assert_eq!(
+            g.status()[0].state,
+            GuardrailState::NoData,
+            "2 requests/s are too few to judge"
+        );
+        latency_cell(&mut m, 1, 0.2, 0.9, 20.0);
+        g.evaluate(&m, &|_| true, t(1));
+        assert!(matches!(g.status()[0].state, GuardrailState::Breach { .. }));
     }
 
     #[test]

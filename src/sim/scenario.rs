@@ -66,30 +66,30 @@ fn profile(name: &str, rps: f64, error_rate: f64, p99_ms: f64) -> RegionProfile 
 fn default_stop_conditions() -> Vec<StopCondition> {
     let hold = Span::seconds(15);
     vec![
-        StopCondition {
-            signal: Signal::ErrorRate,
-            direction: Direction::Above,
-            warn: 0.01,
-            breach: 0.02,
+        StopCondition::absolute(
+            Signal::ErrorRate,
+            Direction::Above,
+            0.01,
+            0.02,
             hold,
-            consequence: Consequence::Alert,
-        },
-        StopCondition {
-            signal: Signal::LatencyP99,
-            direction: Direction::Above,
-            warn: 0.32,
-            breach: 0.40,
+            Consequence::Alert,
+        ),
+        StopCondition::absolute(
+            Signal::LatencyP99,
+            Direction::Above,
+            0.32,
+            0.40,
             hold,
-            consequence: Consequence::Alert,
-        },
-        StopCondition {
-            signal: Signal::SuccessRate,
-            direction: Direction::Below,
-            warn: 0.99,
-            breach: 0.98,
+            Consequence::Alert,
+        ),
+        StopCondition::absolute(
+            Signal::SuccessRate,
+            Direction::Below,
+            0.99,
+            0.98,
             hold,
-            consequence: Consequence::Alert,
-        },
+            Consequence::Alert,
+        ),
     ]
 }
 

@@ -50,7 +50,7 @@ impl StopConditions<'_> {
         };
         let value = status
             .value
-            .map_or_else(|| "—".to_string(), |v| cond.signal.format(v));
+            .map_or_else(|| "—".to_string(), |v| cond.show(v));
         let region = status.region.clone().unwrap_or_else(|| "—".to_string());
         let mut cells = vec![
             self.state_cell(status),

@@ -85,8 +85,8 @@ impl Matrix<'_> {
                     stable,
                     canary,
                     weight: weights.get(region.as_str()).copied(),
-                    stable_verdict: judge_cell(stable, conditions, stale),
-                    canary_verdict: judge_cell(canary, conditions, stale),
+                    stable_verdict: judge_cell(stable, None, conditions, stale),
+                    canary_verdict: judge_cell(canary, stable, conditions, stale),
                 }
             })
             .collect()

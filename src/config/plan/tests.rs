@@ -231,3 +231,27 @@ fn durations_are_bounded_and_tokens_need_https() {
     assert_eq!(e.field, "sources.metrics.auth");
     assert!(e.problem.contains("https"));
 }
+
+#[test]
+fn relative_conditions_and_traffic_floors() {
+    let plan = parse(&example("simulator.toml").replacen(
+        "signal = \"latency_p99\"\nabove = 0.4\nwarn = 0.32",
+        "signal = \"latency_p99\"\nabove = 1.5\nwarn = 1.2\nrelative_to = \"stable\"\nmin_request_rate = 5",
+        1,
+    ))
+    .unwrap();
+    let c = &plan.plan.stop_conditions[1];
+    assert!(c.relative);
+    assert_eq!(c.min_request_rate, Some(5.0));
+    assert_eq!(c.to_string(), "latency p99 > 1.5× stable for 15s at ≥ 5/s");
+    let e = edited(
+        "signal = \"latency_p99\"\nabove = 0.4",
+        "signal = \"latency_p99\"\nabove = 0.4\nrelative_to = \"canary\"",
+    );
+    assert_eq!(e.field, "stop_conditions[1].relative_to");
+    let e = edited(
+        "signal = \"latency_p99\"\nabove = 0.4",
+        "signal = \"latency_p99\"\nabove = 0.4\nmin_request_rate = -1",
+    );
+    assert_eq!(e.field, "stop_conditions[1].min_request_rate");
+}
