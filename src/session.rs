@@ -31,9 +31,10 @@ pub struct Session {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
-    #[error("metrics source: {0}")]
+    // The cause follows in the error chain; naming it here too would repeat it.
+    #[error("metrics source")]
     Metrics(#[from] SetupError),
-    #[error("deploy source: {0}")]
+    #[error("deploy source")]
     Deploy(#[from] SecretError),
 }
 

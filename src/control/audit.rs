@@ -20,15 +20,16 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
-    #[error("cannot open audit log {path}: {source}")]
+    // `cause`, not `source`: the message already carries it, once.
+    #[error("cannot open audit log {path}: {cause}")]
     Open {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("cannot write audit log {path}: {source}")]
+    #[error("cannot write audit log {path}: {cause}")]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error(
         "audit log {path} is damaged at line {line}: {problem}; check it with `warroom audit verify`"
@@ -184,9 +185,9 @@ impl AuditLog {
     /// log whose last record is damaged is refused: appending to it would
     /// chain new records onto something that cannot be trusted.
     pub fn open(path: &Path) -> Result<AuditLog, AuditError> {
-        let open_err = |source| AuditError::Open {
+        let open_err = |cause| AuditError::Open {
             path: path.to_path_buf(),
-            source,
+            cause,
         };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(open_err)?;
@@ -247,9 +248,9 @@ impl AuditLog {
     /// Write one record, chained to the last, and flush it to disk before
     /// returning.
     pub fn append(&self, record: &AuditRecord) -> Result<(), AuditError> {
-        let write_err = |source| AuditError::Write {
+        let write_err = |cause| AuditError::Write {
             path: self.path.clone(),
-            source,
+            cause,
         };
         #[derive(Serialize)]
         struct Chained<'a> {

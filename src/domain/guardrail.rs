@@ -549,7 +549,7 @@ mod tests {
         let canary = m.cell_by_name("eu", VersionRole::Canary);
         let stable = m.cell_by_name("eu", VersionRole::Stable);
         assert_eq!(
-            judge_cell(canary, stable, &[cond.clone()], false),
+            judge_cell(canary, stable, std::slice::from_ref(&cond), false),
             Verdict::Breach
         );
         assert_eq!(judge_cell(stable, None, &[cond], false), Verdict::NoData);
