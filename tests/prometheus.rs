@@ -442,3 +442,90 @@ async fn status_exit_codes_gate_a_pipeline() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("cannot connect"));
 }
+
+/// A stop condition set to pause: the injected fault trips it, warroom pauses
+/// the rollout through the deploy API by itself, and the audit log has it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_breach_set_to_pause_pauses_the_rollout_and_is_audited() {
+    if !require("prometheus", "--version", "prometheus auto-pause") {
+        return;
+    }
+    let sim = SimProcess::start(BIN, "calm");
+    let prometheus = Prometheus::start("autopause", &sim.addr);
+    let mut plan = plan(&prometheus.url(), &sim.addr);
+    plan.plan.stop_conditions[0].consequence = warroom::domain::guardrail::Consequence::Pause;
+    until_scraped(
+        &prometheus,
+        &PrometheusSource::new(&plan.metrics, &plan.plan).unwrap(),
+    )
+    .await;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut session = Session::from_plan(&plan, clock.clone(), vec!["dark".into()]).unwrap();
+    let dir = common::temp_dir("autopause-audit");
+    let audit_path = dir.join("audit.jsonl");
+    let audit = Arc::new(warroom::control::audit::AuditLog::open(&audit_path).unwrap());
+    let executor = warroom::control::Executor::new(
+        session.control.clone().unwrap(),
+        audit,
+        clock.clone(),
+        session.tx.clone(),
+        Duration::from_secs(5),
+    );
+    session.state.operator = "someone".into();
+    let injected = reqwest::Client::new()
+        .post(format!("http://{}/sim/faults", sim.addr))
+        .json_body(r#"{"region":"eu-west-1","error_rate":0.2,"ramp_seconds":0}"#)
+        .await;
+    assert_eq!(injected, 204);
+    let started = Instant::now();
+    loop {
+        if let Ok(Some(msg)) =
+            tokio::time::timeout(Duration::from_millis(200), session.messages.recv()).await
+        {
+            for effect in update(&mut session.state, msg) {
+                if let warroom::app::Effect::Execute(request) = effect {
+                    executor.execute(request);
+                }
+            }
+        }
+        update(&mut session.state, Msg::Tick(clock.now()));
+        let paused = session
+            .state
+            .rollout
+            .as_ref()
+            .is_some_and(|r| r.phase == warroom::domain::rollout::Phase::Paused);
+        if paused && session.state.in_flight.is_none() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no automatic pause within 30 s"
+        );
+    }
+    let state = reqwest::get(format!("http://{}/api/v1/rollout", sim.addr))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(state.contains(r#""phase":"paused""#), "{state}");
+    let text = std::fs::read_to_string(&audit_path).unwrap();
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2, "{text}");
+    assert_eq!(records[0]["operator"], "warroom");
+    assert_eq!(records[0]["action"], "pause");
+    assert!(
+        records[0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("error rate")),
+        "{text}"
+    );
+    assert_eq!(records[1]["result"], "ok");
+    assert_eq!(
+        warroom::control::audit::verify(&text),
+        warroom::control::audit::Verdict::Intact { records: 2 }
+    );
+}

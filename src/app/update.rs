@@ -14,6 +14,7 @@ use super::state::{
 use crate::control::ActionRequest;
 use crate::domain::Timestamp;
 use crate::domain::dora::{Event as DoraEvent, History};
+use crate::domain::guardrail::Consequence;
 use crate::domain::rollout::{Action, Phase, RolloutStatus, check_action};
 use crate::domain::timeline::EventKind;
 use crate::sources::{Report, SourceError};
@@ -42,8 +43,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             notes,
         } => {
             state.dirty = true;
-            on_source(state, source, at, took, result, notes);
-            vec![]
+            on_source(state, source, at, took, result, notes)
         }
         Msg::ActionDone {
             id,
@@ -219,6 +219,42 @@ fn on_confirm_key(state: &mut AppState, pending: PendingAction, key: KeyEvent) -
     vec![]
 }
 
+/// Hand an action to the control path (which audits it before the call): the
+/// one way out for a confirmed key and for an automatic consequence alike.
+fn send(
+    state: &mut AppState,
+    action: Action,
+    scope: ActionScope,
+    operator: String,
+    reason: Option<String>,
+) -> Effect {
+    let id = state.next_action_id;
+    state.next_action_id += 1;
+    state.in_flight = Some(InFlight {
+        id,
+        action,
+        since: state.now,
+    });
+    let mut text = format!("{operator} asked to {action} ({})", scope.label());
+    if let Some(r) = &reason {
+        text = format!("{text}: {r}");
+    }
+    state
+        .timeline
+        .push(state.now, EventKind::ActionAttempt, text);
+    notify(state, NoticeLevel::Info, format!("{action}: sent…"));
+    Effect::Execute(ActionRequest {
+        id,
+        action,
+        scope,
+        service: state.plan.service.clone(),
+        stable_version: state.plan.stable_version.clone(),
+        canary_version: state.plan.canary_version.clone(),
+        operator,
+        reason,
+    })
+}
+
 /// The operator confirmed: record the request and hand it to the control path.
 fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
     // The rollout may have moved on while the modal was open: check again.
@@ -232,37 +268,8 @@ fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
         );
         return vec![];
     }
-    let id = state.next_action_id;
-    state.next_action_id += 1;
-    state.in_flight = Some(InFlight {
-        id,
-        action: pending.action,
-        since: state.now,
-    });
-    let text = format!(
-        "{} asked to {} ({})",
-        state.operator,
-        pending.action,
-        pending.scope.label()
-    );
-    state
-        .timeline
-        .push(state.now, EventKind::ActionAttempt, text);
-    notify(
-        state,
-        NoticeLevel::Info,
-        format!("{}: sent…", pending.action),
-    );
-    vec![Effect::Execute(ActionRequest {
-        id,
-        action: pending.action,
-        scope: pending.scope,
-        service: state.plan.service.clone(),
-        stable_version: state.plan.stable_version.clone(),
-        canary_version: state.plan.canary_version.clone(),
-        operator: state.operator.clone(),
-        reason: None,
-    })]
+    let operator = state.operator.clone();
+    vec![send(state, pending.action, pending.scope, operator, None)]
 }
 
 fn on_history(state: &mut AppState, result: Result<Box<History>, String>) {
@@ -340,10 +347,10 @@ fn on_source(
     took: std::time::Duration,
     result: Result<Report, SourceError>,
     notes: Vec<String>,
-) {
+) -> Vec<Effect> {
     let Some(source) = state.sources.get_mut(index) else {
         tracing::warn!(index, "report from an unknown source");
-        return;
+        return vec![];
     };
     let name = source.info.name.clone();
     source.last_took = Some(took);
@@ -375,14 +382,14 @@ fn on_source(
                     .push(at, EventKind::Source, format!("{name} failing: {e}"));
             }
             source.error = Some(e.0);
-            return;
+            return vec![];
         }
     };
     match report {
         Report::Rollout(status) => on_rollout(state, at, status),
         Report::Metrics(samples) => {
             state.health.ingest_poll(at, &samples);
-            evaluate_guardrails(state, at);
+            evaluate_guardrails(state, at)
         }
     }
 }
@@ -390,7 +397,10 @@ fn on_source(
 /// Judge the stop conditions on the matrix as it is, in every region where
 /// the canary may take traffic: unless the deployment source says its weight
 /// is 0, a region is watched. Breaches go to the timeline and the message line.
-fn evaluate_guardrails(state: &mut AppState, at: Timestamp) {
+/// The name automatic actions are recorded under.
+pub const AUTOMATIC_OPERATOR: &str = "warroom";
+
+fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
     let idle: HashSet<&str> = state
         .rollout
         .iter()
@@ -400,8 +410,9 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) {
         .collect();
     let watched = |region: &str| !idle.contains(region);
     let tripped = state.guardrails.evaluate(&state.health, &watched, at);
+    let mut effects = Vec::new();
     for t in tripped {
-        let Some(cond) = state.guardrails.conditions().get(t.condition) else {
+        let Some(cond) = state.guardrails.conditions().get(t.condition).cloned() else {
             continue;
         };
         let value = t.value.map(|v| cond.show(v)).unwrap_or_default();
@@ -412,11 +423,60 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) {
         );
         state.timeline.push(at, EventKind::Breach, text.clone());
         notify(state, NoticeLevel::Error, text);
+        let action = match cond.consequence {
+            Consequence::Alert => continue,
+            Consequence::Pause => Action::Pause,
+            Consequence::Rollback => Action::Rollback,
+        };
+        let reason = format!("stop condition breached: {cond} in {} ({value})", t.region);
+        effects.extend(automatic(state, action, reason, at));
     }
+    effects
+}
+
+/// A consequence the plan asks for: sent through the same path as a key, as
+/// operator `warroom`, unless the screen is read-only, an action is in flight
+/// or the rollout's state makes it pointless.
+fn automatic(
+    state: &mut AppState,
+    action: Action,
+    reason: String,
+    at: Timestamp,
+) -> Option<Effect> {
+    let held_back = if state.read_only {
+        Some("read-only: not sent".to_string())
+    } else if let Some(f) = &state.in_flight {
+        Some(format!("{} is in flight: not sent", f.action))
+    } else {
+        match &state.rollout {
+            None => Some("no state from the deployment source: not sent".to_string()),
+            Some(r) => check_action(action, r, &state.plan.waves)
+                .err()
+                .map(|e| format!("{e}: not sent")),
+        }
+    };
+    if let Some(why) = held_back {
+        let text = format!("automatic {action} held back ({why}); {reason}");
+        state.timeline.push(at, EventKind::ActionFailed, text);
+        return None;
+    }
+    let effect = send(
+        state,
+        action,
+        ActionScope::Rollout,
+        AUTOMATIC_OPERATOR.to_string(),
+        Some(reason),
+    );
+    notify(
+        state,
+        NoticeLevel::Error,
+        format!("automatic {action}: sent…"),
+    );
+    Some(effect)
 }
 
 /// Take in a deployment report, noting on the timeline what changed.
-fn on_rollout(state: &mut AppState, at: Timestamp, status: RolloutStatus) {
+fn on_rollout(state: &mut AppState, at: Timestamp, status: RolloutStatus) -> Vec<Effect> {
     if status.wave >= state.plan.waves.len() {
         let text = format!(
             "deployment source reports wave {} but the plan has {}: report ignored",
@@ -425,7 +485,7 @@ fn on_rollout(state: &mut AppState, at: Timestamp, status: RolloutStatus) {
         );
         notify(state, NoticeLevel::Error, text.clone());
         state.timeline.push(at, EventKind::Source, text);
-        return;
+        return vec![];
     }
     let weights_changed = state
         .rollout
@@ -455,8 +515,9 @@ fn on_rollout(state: &mut AppState, at: Timestamp, status: RolloutStatus) {
     state.rollout = Some(status);
     // Which regions are watched may have changed: judge again on the same data.
     if weights_changed && let Some(polled) = state.health.last_poll {
-        evaluate_guardrails(state, polled);
+        return evaluate_guardrails(state, polled);
     }
+    vec![]
 }
 
 #[cfg(test)]

@@ -418,14 +418,13 @@ impl Checker<'_> {
         let hold = self.duration(&c.hold, &field("for"))?;
         let consequence = match c.on_breach.as_ref().map(|s| s.get_ref().as_str()) {
             None | Some("alert") => Consequence::Alert,
+            Some("pause") => Consequence::Pause,
+            Some("rollback") => Consequence::Rollback,
             Some(other) => {
                 let span = c.on_breach.as_ref().map(|s| s.span()).unwrap_or(raw.span());
-                let problem = match other {
-                    "pause" | "rollback" => format!(
-                        "automatic {other} is not available yet: use \"alert\" and act with the keys"
-                    ),
-                    _ => format!("`{other}` is not a consequence; use \"alert\""),
-                };
+                let problem = format!(
+                    "`{other}` is not a consequence; use \"alert\", \"pause\" or \"rollback\""
+                );
                 return self.err(span, field("on_breach"), problem);
             }
         };

@@ -591,3 +591,89 @@ fn sources_read_as_waiting_ok_slow_and_failing() {
         }
     );
 }
+
+/// A state whose error-rate condition pauses the rollout at once on breach.
+fn auto_pausing(phase: Phase) -> AppState {
+    let mut s = with_rollout(phase, 0);
+    let mut conditions = s.plan.stop_conditions.clone();
+    conditions[0].consequence = crate::domain::guardrail::Consequence::Pause;
+    conditions[0].hold = Span::zero();
+    s.guardrails = crate::domain::guardrail::Guardrails::new(conditions);
+    s
+}
+
+fn breaching_poll(s: &mut AppState) -> Vec<Effect> {
+    let sample = |signal, value| crate::domain::health::Sample {
+        region: "eu-west-1".into(),
+        version: crate::domain::health::VersionRole::Canary,
+        signal,
+        value,
+    };
+    use crate::domain::health::Signal;
+    update(
+        s,
+        Msg::Source {
+            source: 1,
+            at: epoch(),
+            took: std::time::Duration::ZERO,
+            result: Ok(Report::Metrics(vec![
+                sample(Signal::ErrorRate, 0.2),
+                sample(Signal::LatencyP99, 0.1),
+                sample(Signal::SuccessRate, 0.79),
+            ])),
+            notes: vec![],
+        },
+    )
+}
+
+#[test]
+fn a_breach_the_plan_says_pauses_on_goes_through_the_action_path() {
+    let mut s = auto_pausing(Phase::Progressing);
+    let effects = breaching_poll(&mut s);
+    let request = effects.iter().find_map(|e| match e {
+        Effect::Execute(r) => Some(r.clone()),
+        Effect::Quit => None,
+    });
+    let request = request.unwrap_or_else(|| panic!("no automatic pause: {effects:?}"));
+    assert_eq!(request.action, Action::Pause);
+    assert_eq!(request.operator, "warroom");
+    assert!(
+        request
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("stop condition breached: error rate"))
+    );
+    assert_eq!(s.in_flight.as_ref().map(|f| f.action), Some(Action::Pause));
+    assert!(notice(&s).contains("automatic pause"));
+    let attempt = s
+        .timeline
+        .newest_first()
+        .any(|e| e.text.starts_with("warroom asked to pause"));
+    assert!(attempt);
+}
+
+#[test]
+fn automatic_actions_hold_back_when_they_must() {
+    // Read-only: never.
+    let mut s = auto_pausing(Phase::Progressing);
+    s.read_only = true;
+    assert!(executed(&breaching_poll(&mut s)).is_empty());
+    assert!(
+        s.timeline
+            .newest_first()
+            .any(|e| e.text.contains("held back (read-only"))
+    );
+    // Already paused: nothing to do.
+    let mut s = auto_pausing(Phase::Paused);
+    assert!(executed(&breaching_poll(&mut s)).is_empty());
+    // Another action in flight: one at a time.
+    let mut s = auto_pausing(Phase::Progressing);
+    update(&mut s, ch('r'));
+    update(&mut s, ch('y'));
+    assert!(executed(&breaching_poll(&mut s)).is_empty());
+    assert!(
+        s.timeline
+            .newest_first()
+            .any(|e| e.text.contains("roll back is in flight"))
+    );
+}

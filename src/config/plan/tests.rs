@@ -131,9 +131,9 @@ fn stop_conditions_are_checked() {
     assert_eq!(e.field, "stop_conditions[0].warn");
     let e = edited("above = 0.02", "above = 0.02\nbelow = 0.5");
     assert!(e.problem.contains("exactly one of above"), "{e}");
-    let e = edited("\non_breach = \"alert\"", "\non_breach = \"pause\"");
+    let e = edited("\non_breach = \"alert\"", "\non_breach = \"panic\"");
     assert_eq!(e.field, "stop_conditions[0].on_breach");
-    assert!(e.problem.contains("not available yet"), "{e}");
+    assert!(e.problem.contains("\"rollback\""), "{e}");
     let e = edited(
         "latency_p99 = 'histogram_quantile",
         "# latency_p99 = 'histogram_quantile",
