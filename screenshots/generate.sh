@@ -21,4 +21,5 @@ shot dashboard-colorblind colorblind 160 48 85
 shot dashboard-high-contrast high-contrast 160 48 85
 shot dashboard-80x24 dark 80 24 85
 NO_COLOR=1 shot dashboard-no-color dark 80 24 85
+shot dashboard-complete dark 160 48 200 --scenario calm
 echo "screenshots written to screenshots/"
