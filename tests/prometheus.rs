@@ -94,6 +94,30 @@ async fn until_scraped(prometheus: &Prometheus, source: &PrometheusSource) {
     until_scraped_n(prometheus, source, 2).await;
 }
 
+/// A real `warroom sim` scraped by a real Prometheus, the plan pointed at
+/// both, once Prometheus has data.
+struct Rig {
+    sim: SimProcess,
+    prometheus: Prometheus,
+    plan: PlanFile,
+}
+
+async fn rig(name: &str) -> Rig {
+    let sim = SimProcess::start(BIN, "calm");
+    let prometheus = Prometheus::start(name, &sim.addr);
+    let plan = plan(&prometheus.url(), &sim.addr);
+    until_scraped(
+        &prometheus,
+        &PrometheusSource::new(&plan.metrics, &plan.plan).unwrap(),
+    )
+    .await;
+    Rig {
+        sim,
+        prometheus,
+        plan,
+    }
+}
+
 /// Feed a session's messages and the clock into the state until `done` holds.
 async fn drive(
     session: &mut Session,
@@ -129,9 +153,11 @@ async fn values_match_the_simulators_truth() {
     if !require("prometheus", "--version", "prometheus values") {
         return;
     }
-    let sim = SimProcess::start(BIN, "calm");
-    let prometheus = Prometheus::start("values", &sim.addr);
-    let plan = plan(&prometheus.url(), &sim.addr);
+    let Rig {
+        sim,
+        prometheus,
+        plan,
+    } = rig("values").await;
     let source = PrometheusSource::new(&plan.metrics, &plan.plan).unwrap();
     // Enough scrapes to fill the 10 s windows, while the first wave (30 s) holds.
     until_scraped_n(&prometheus, &source, 11).await;
@@ -201,14 +227,11 @@ async fn an_injected_fault_trips_its_stop_condition_in_bounded_time() {
     if !require("prometheus", "--version", "prometheus fault") {
         return;
     }
-    let sim = SimProcess::start(BIN, "calm");
-    let prometheus = Prometheus::start("fault", &sim.addr);
-    let plan = plan(&prometheus.url(), &sim.addr);
-    until_scraped(
-        &prometheus,
-        &PrometheusSource::new(&plan.metrics, &plan.plan).unwrap(),
-    )
-    .await;
+    let Rig {
+        sim,
+        prometheus: _prometheus,
+        plan,
+    } = rig("fault").await;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut session = Session::from_plan(&plan, clock.clone(), vec!["dark".into()]).unwrap();
     drive(
@@ -263,14 +286,11 @@ async fn a_dead_prometheus_turns_the_cells_stale_and_a_restart_recovers() {
     if !require("prometheus", "--version", "prometheus restart") {
         return;
     }
-    let sim = SimProcess::start(BIN, "calm");
-    let mut prometheus = Prometheus::start("restart", &sim.addr);
-    let plan = plan(&prometheus.url(), &sim.addr);
-    until_scraped(
-        &prometheus,
-        &PrometheusSource::new(&plan.metrics, &plan.plan).unwrap(),
-    )
-    .await;
+    let Rig {
+        sim: _sim,
+        mut prometheus,
+        plan,
+    } = rig("restart").await;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut session = Session::from_plan(&plan, clock.clone(), vec!["dark".into()]).unwrap();
     let metrics = session.state.sources.len() - 1;
@@ -375,9 +395,11 @@ async fn status_exit_codes_gate_a_pipeline() {
     if !require("prometheus", "--version", "prometheus status") {
         return;
     }
-    let sim = SimProcess::start(BIN, "calm");
-    let mut prometheus = Prometheus::start("status", &sim.addr);
-    let plan_file = plan(&prometheus.url(), &sim.addr);
+    let Rig {
+        sim,
+        mut prometheus,
+        plan: plan_file,
+    } = rig("status").await;
     let source = PrometheusSource::new(&plan_file.metrics, &plan_file.plan).unwrap();
     until_scraped_n(&prometheus, &source, 11).await;
     let dir = common::temp_dir("status-plan");
@@ -450,15 +472,12 @@ async fn a_breach_set_to_pause_pauses_the_rollout_and_is_audited() {
     if !require("prometheus", "--version", "prometheus auto-pause") {
         return;
     }
-    let sim = SimProcess::start(BIN, "calm");
-    let prometheus = Prometheus::start("autopause", &sim.addr);
-    let mut plan = plan(&prometheus.url(), &sim.addr);
+    let Rig {
+        sim,
+        prometheus: _prometheus,
+        mut plan,
+    } = rig("autopause").await;
     plan.plan.stop_conditions[0].consequence = warroom::domain::guardrail::Consequence::Pause;
-    until_scraped(
-        &prometheus,
-        &PrometheusSource::new(&plan.metrics, &plan.plan).unwrap(),
-    )
-    .await;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut session = Session::from_plan(&plan, clock.clone(), vec!["dark".into()]).unwrap();
     let dir = common::temp_dir("autopause-audit");

@@ -20,6 +20,21 @@ fn ctrl_c() -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
 }
 
+/// A source's poll, as the loop would deliver it.
+fn polled(
+    source: usize,
+    at: crate::domain::Timestamp,
+    result: Result<Report, crate::sources::SourceError>,
+) -> Msg {
+    Msg::Source {
+        source,
+        at,
+        took: std::time::Duration::ZERO,
+        result,
+        notes: vec![],
+    }
+}
+
 fn status(phase: Phase, wave: usize) -> RolloutStatus {
     RolloutStatus {
         phase,
@@ -50,13 +65,7 @@ fn with_rollout(phase: Phase, wave: usize) -> AppState {
     let mut s = state();
     update(
         &mut s,
-        Msg::Source {
-            source: 0,
-            took: std::time::Duration::ZERO,
-            notes: Vec::new(),
-            at: epoch(),
-            result: Ok(Report::Rollout(status(phase, wave))),
-        },
+        polled(0, epoch(), Ok(Report::Rollout(status(phase, wave)))),
     );
     s
 }
@@ -134,13 +143,7 @@ fn pause_while_paused_is_refused_at_confirmation() {
     update(&mut s, ch('p'));
     update(
         &mut s,
-        Msg::Source {
-            source: 0,
-            took: std::time::Duration::ZERO,
-            notes: Vec::new(),
-            at: epoch(),
-            result: Ok(Report::Rollout(status(Phase::Paused, 1))),
-        },
+        polled(0, epoch(), Ok(Report::Rollout(status(Phase::Paused, 1)))),
     );
     assert!(executed(&update(&mut s, ch('p'))).is_empty());
     assert!(notice(&s).contains("already paused"), "{}", notice(&s));
@@ -426,13 +429,11 @@ fn a_failing_source_is_noted_once_and_its_recovery_too() {
     let fail = |s: &mut AppState| {
         update(
             s,
-            Msg::Source {
-                source: 1,
-                took: std::time::Duration::ZERO,
-                notes: Vec::new(),
-                at: epoch(),
-                result: Err(crate::sources::SourceError("connection refused".into())),
-            },
+            polled(
+                1,
+                epoch(),
+                Err(crate::sources::SourceError("connection refused".into())),
+            ),
         )
     };
     fail(&mut s);
@@ -440,16 +441,7 @@ fn a_failing_source_is_noted_once_and_its_recovery_too() {
     assert_eq!(s.sources[1].failures, 2);
     assert_eq!(s.sources[1].error.as_deref(), Some("connection refused"));
     assert_eq!(s.timeline.len(), 1);
-    update(
-        &mut s,
-        Msg::Source {
-            source: 1,
-            took: std::time::Duration::ZERO,
-            notes: Vec::new(),
-            at: epoch(),
-            result: Ok(Report::Metrics(vec![])),
-        },
-    );
+    update(&mut s, polled(1, epoch(), Ok(Report::Metrics(vec![]))));
     assert_eq!(s.sources[1].error, None);
     assert_eq!(s.timeline.len(), 2);
     let last = s
@@ -464,16 +456,7 @@ fn a_failing_source_is_noted_once_and_its_recovery_too() {
 #[test]
 fn metrics_go_stale_when_polls_stop() {
     let mut s = with_rollout(Phase::Progressing, 1);
-    update(
-        &mut s,
-        Msg::Source {
-            source: 1,
-            took: std::time::Duration::ZERO,
-            notes: Vec::new(),
-            at: epoch(),
-            result: Ok(Report::Metrics(vec![])),
-        },
-    );
+    update(&mut s, polled(1, epoch(), Ok(Report::Metrics(vec![]))));
     update(&mut s, Msg::Tick(epoch() + Span::seconds(2)));
     assert!(!s.metrics_stale());
     update(&mut s, Msg::Tick(epoch() + Span::seconds(30)));
@@ -505,13 +488,7 @@ fn wave_and_phase_changes_reach_the_timeline() {
     ] {
         update(
             &mut s,
-            Msg::Source {
-                source: 0,
-                took: std::time::Duration::ZERO,
-                notes: Vec::new(),
-                at: epoch(),
-                result: Ok(Report::Rollout(status(phase, wave))),
-            },
+            polled(0, epoch(), Ok(Report::Rollout(status(phase, wave)))),
         );
     }
     let texts: Vec<String> = s.timeline.newest_first().map(|e| e.text.clone()).collect();
@@ -612,17 +589,15 @@ fn breaching_poll(s: &mut AppState) -> Vec<Effect> {
     use crate::domain::health::Signal;
     update(
         s,
-        Msg::Source {
-            source: 1,
-            at: epoch(),
-            took: std::time::Duration::ZERO,
-            result: Ok(Report::Metrics(vec![
+        polled(
+            1,
+            epoch(),
+            Ok(Report::Metrics(vec![
                 sample(Signal::ErrorRate, 0.2),
                 sample(Signal::LatencyP99, 0.1),
                 sample(Signal::SuccessRate, 0.79),
             ])),
-            notes: vec![],
-        },
+        ),
     )
 }
 
