@@ -86,7 +86,7 @@ fn main() {
             let at = arrived.recv().await.unwrap();
             samples.push(at.duration_since(started));
             // Take in the outcome and the new state before the next key.
-            while state.in_flight.is_some() || state.rollout.as_ref().map(|r| r.phase) == Some(if i % 2 == 0 { warroom::domain::rollout::Phase::Progressing } else { warroom::domain::rollout::Phase::Paused }) {
+            while !state.in_flight.is_empty() || state.rollout.as_ref().map(|r| r.phase) == Some(if i % 2 == 0 { warroom::domain::rollout::Phase::Progressing } else { warroom::domain::rollout::Phase::Paused }) {
                 if let Some(msg) = session.messages.recv().await {
                     update(state, msg);
                 }

@@ -80,10 +80,7 @@ fn state(plan: &PlanFile) -> AppState {
             .plan
             .regions
             .iter()
-            .map(|r| RegionRollout {
-                region: r.clone(),
-                canary_weight: 50,
-            })
+            .map(|r| RegionRollout::following(r.clone(), 50))
             .collect(),
         observed_at: epoch(),
     });

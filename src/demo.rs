@@ -6,7 +6,7 @@ use chrono::TimeZone;
 
 use crate::app::state::{AppState, RunMode};
 use crate::app::{Msg, update};
-use crate::domain::rollout::Action;
+use crate::domain::rollout::{Action, ActionScope};
 use crate::domain::{Span, Timestamp};
 use crate::sim::{Fleet, FleetSpec};
 use crate::sources::Report;
@@ -78,7 +78,7 @@ impl Replay {
     pub fn act(&mut self, action: Action) -> &mut Self {
         let outcome = self
             .fleet
-            .apply(action, self.now)
+            .apply(action, &ActionScope::Rollout, self.now)
             .map(|()| format!("simulator: {action} applied"))
             .map_err(|e| e.to_string());
         let id = self.state.next_action_id;

@@ -513,7 +513,7 @@ async fn a_breach_set_to_pause_pauses_the_rollout_and_is_audited() {
             .rollout
             .as_ref()
             .is_some_and(|r| r.phase == warroom::domain::rollout::Phase::Paused);
-        if paused && session.state.in_flight.is_none() {
+        if paused && session.state.in_flight.is_empty() {
             break;
         }
         assert!(

@@ -5,6 +5,7 @@ use std::time::Duration;
 use crate::domain::guardrail::Guardrails;
 use crate::domain::health::HealthMatrix;
 use crate::domain::plan::RolloutPlan;
+pub use crate::domain::rollout::ActionScope;
 use crate::domain::rollout::{Action, RolloutStatus};
 use crate::domain::timeline::Timeline;
 use crate::domain::{Span, Timestamp};
@@ -24,21 +25,6 @@ impl RunMode {
         match self {
             RunMode::Demo => "DEMO",
             RunMode::Live => "LIVE",
-        }
-    }
-}
-
-/// What an action applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ActionScope {
-    /// Every region of the rollout.
-    Rollout,
-}
-
-impl ActionScope {
-    pub fn label(&self) -> &'static str {
-        match self {
-            ActionScope::Rollout => "all regions",
         }
     }
 }
@@ -77,6 +63,7 @@ pub enum Overlay {
 pub struct InFlight {
     pub id: u64,
     pub action: Action,
+    pub scope: ActionScope,
     pub since: Timestamp,
 }
 
@@ -210,7 +197,8 @@ pub struct AppState {
     pub sources: Vec<SourceHealth>,
     pub timeline: Timeline,
     pub overlay: Overlay,
-    pub in_flight: Option<InFlight>,
+    /// Actions sent and not yet answered: at most one per target.
+    pub in_flight: Vec<InFlight>,
     pub notice: Option<Notice>,
     /// The selected row of the health matrix.
     pub selected: usize,
@@ -224,6 +212,21 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The action in flight that an action on `scope` would collide with:
+    /// one on the same region, or either of them on the whole rollout.
+    pub fn in_flight_on(&self, scope: &ActionScope) -> Option<&InFlight> {
+        self.in_flight.iter().find(|f| {
+            matches!(f.scope, ActionScope::Rollout)
+                || matches!(scope, ActionScope::Rollout)
+                || &f.scope == scope
+        })
+    }
+
+    /// The name of the selected region, if any.
+    pub fn selected_region(&self) -> Option<&str> {
+        self.health.regions().get(self.selected).map(String::as_str)
+    }
+
     pub fn new(
         plan: RolloutPlan,
         mode: RunMode,
@@ -243,7 +246,7 @@ impl AppState {
             sources: sources.into_iter().map(SourceHealth::new).collect(),
             timeline: Timeline::default(),
             overlay: Overlay::None,
-            in_flight: None,
+            in_flight: Vec::new(),
             notice: None,
             selected: 0,
             theme: 0,

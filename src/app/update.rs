@@ -125,21 +125,12 @@ fn on_dashboard_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             notify(state, NoticeLevel::Info, format!("theme: {name}"));
         }
         KeyCode::Char('p') => {
-            let paused = state
-                .rollout
-                .as_ref()
-                .is_some_and(|r| r.phase == Phase::Paused);
-            ask(
-                state,
-                if paused {
-                    Action::Resume
-                } else {
-                    Action::Pause
-                },
-            );
+            let scope = ActionScope::Rollout;
+            let action = pause_or_resume(state, &scope);
+            ask(state, action, scope);
         }
-        KeyCode::Char('P') => ask(state, Action::Promote),
-        KeyCode::Char('r') => ask(state, Action::Rollback),
+        KeyCode::Char('P') => ask(state, Action::Promote, ActionScope::Rollout),
+        KeyCode::Char('r') => ask(state, Action::Rollback, ActionScope::Rollout),
         KeyCode::Down | KeyCode::Char('j') => {
             let last = state.health.regions().len().saturating_sub(1);
             state.selected = (state.selected + 1).min(last);
@@ -155,8 +146,29 @@ fn on_dashboard_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     vec![]
 }
 
-/// Open the confirmation for `action`, or say why it cannot be taken now.
-fn ask(state: &mut AppState, action: Action) {
+/// What `p` means for `scope`: resume when it is paused, else pause.
+fn pause_or_resume(state: &AppState, scope: &ActionScope) -> Action {
+    let Some(rollout) = &state.rollout else {
+        return Action::Pause;
+    };
+    let paused = match scope {
+        ActionScope::Rollout => rollout.phase == Phase::Paused,
+        ActionScope::Region(name) => rollout
+            .regions
+            .iter()
+            .find(|r| &r.region == name)
+            .is_some_and(|r| r.phase_in(rollout.phase) == Phase::Paused),
+    };
+    if paused {
+        Action::Resume
+    } else {
+        Action::Pause
+    }
+}
+
+/// Open the confirmation for `action` on `scope`, or say why it cannot be
+/// taken now.
+fn ask(state: &mut AppState, action: Action, scope: ActionScope) {
     if state.read_only {
         notify(
             state,
@@ -165,10 +177,11 @@ fn ask(state: &mut AppState, action: Action) {
         );
         return;
     }
-    if let Some(f) = &state.in_flight {
+    if let Some(f) = state.in_flight_on(&scope) {
         let text = format!(
-            "refused: {} is still in flight; wait for its outcome",
-            f.action
+            "refused: {} ({}) is still in flight; wait for its outcome",
+            f.action,
+            f.scope.label()
         );
         notify(state, NoticeLevel::Warn, text);
         return;
@@ -181,18 +194,47 @@ fn ask(state: &mut AppState, action: Action) {
         );
         return;
     };
-    if let Err(refusal) = check_action(action, rollout, &state.plan.waves) {
+    if let Err(refusal) = check_action(action, &scope, rollout, &state.plan.waves) {
         notify(
             state,
             NoticeLevel::Warn,
-            format!("cannot {action}: {refusal}"),
+            format!("cannot {action} ({}): {refusal}", scope.label()),
         );
         return;
     }
-    state.overlay = Overlay::Confirm(PendingAction {
-        action,
-        scope: ActionScope::Rollout,
-    });
+    state.overlay = Overlay::Confirm(PendingAction { action, scope });
+}
+
+/// Tab in the confirmation: switch between the whole rollout and the
+/// selected region. `p` follows the new target (resume a paused region).
+fn rescope(state: &mut AppState, pending: PendingAction) {
+    let scope = match (&pending.scope, state.selected_region()) {
+        (ActionScope::Rollout, Some(region)) => ActionScope::Region(region.to_string()),
+        _ => ActionScope::Rollout,
+    };
+    let action = match pending.action {
+        Action::Pause | Action::Resume => pause_or_resume(state, &scope),
+        other => other,
+    };
+    let refusal = match &state.rollout {
+        Some(r) => check_action(action, &scope, r, &state.plan.waves).err(),
+        None => None,
+    };
+    if let Some(refusal) = refusal {
+        notify(
+            state,
+            NoticeLevel::Warn,
+            format!("cannot {action} ({}): {refusal}", scope.label()),
+        );
+        return;
+    }
+    if let Some(f) = state.in_flight_on(&scope) {
+        let text = format!("{} ({}) is still in flight", f.action, f.scope.label());
+        notify(state, NoticeLevel::Warn, text);
+        return;
+    }
+    state.notice = None;
+    state.overlay = Overlay::Confirm(PendingAction { action, scope });
 }
 
 fn on_confirm_key(state: &mut AppState, pending: PendingAction, key: KeyEvent) -> Vec<Effect> {
@@ -206,6 +248,7 @@ fn on_confirm_key(state: &mut AppState, pending: PendingAction, key: KeyEvent) -
         return confirm(state, pending);
     }
     match key.code {
+        KeyCode::Tab | KeyCode::BackTab => rescope(state, pending),
         KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
             state.overlay = Overlay::None;
             notify(
@@ -230,9 +273,10 @@ fn send(
 ) -> Effect {
     let id = state.next_action_id;
     state.next_action_id += 1;
-    state.in_flight = Some(InFlight {
+    state.in_flight.push(InFlight {
         id,
         action,
+        scope: scope.clone(),
         since: state.now,
     });
     let mut text = format!("{operator} asked to {action} ({})", scope.label());
@@ -259,13 +303,23 @@ fn send(
 fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
     // The rollout may have moved on while the modal was open: check again.
     if let Some(rollout) = &state.rollout
-        && let Err(refusal) = check_action(pending.action, rollout, &state.plan.waves)
+        && let Err(refusal) =
+            check_action(pending.action, &pending.scope, rollout, &state.plan.waves)
     {
         notify(
             state,
             NoticeLevel::Warn,
             format!("cannot {}: {refusal}", pending.action),
         );
+        return vec![];
+    }
+    if let Some(f) = state.in_flight_on(&pending.scope) {
+        let text = format!(
+            "refused: {} ({}) is still in flight; wait for its outcome",
+            f.action,
+            f.scope.label()
+        );
+        notify(state, NoticeLevel::Warn, text);
         return vec![];
     }
     let operator = state.operator.clone();
@@ -305,9 +359,7 @@ fn on_action_done(
     at: Timestamp,
     outcome: Result<String, String>,
 ) {
-    if state.in_flight.as_ref().is_some_and(|f| f.id == id) {
-        state.in_flight = None;
-    }
+    state.in_flight.retain(|f| f.id != id);
     // What warroom itself did is history: a rollback marks a failed deployment.
     if action == Action::Rollback
         && outcome.is_ok()
@@ -445,12 +497,12 @@ fn automatic(
 ) -> Option<Effect> {
     let held_back = if state.read_only {
         Some("read-only: not sent".to_string())
-    } else if let Some(f) = &state.in_flight {
+    } else if let Some(f) = state.in_flight_on(&ActionScope::Rollout) {
         Some(format!("{} is in flight: not sent", f.action))
     } else {
         match &state.rollout {
             None => Some("no state from the deployment source: not sent".to_string()),
-            Some(r) => check_action(action, r, &state.plan.waves)
+            Some(r) => check_action(action, &ActionScope::Rollout, r, &state.plan.waves)
                 .err()
                 .map(|e| format!("{e}: not sent")),
         }

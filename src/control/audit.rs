@@ -50,7 +50,7 @@ pub struct AuditRecord {
     pub id: u64,
     pub operator: String,
     pub action: &'static str,
-    pub scope: &'static str,
+    pub scope: String,
     pub target: String,
     pub from_version: String,
     pub to_version: String,

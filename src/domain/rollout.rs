@@ -97,11 +97,107 @@ impl WavePlan {
 }
 
 /// What a deployment source reports about one region.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegionRollout {
     pub region: String,
     /// Percent of the region's traffic on the canary.
     pub canary_weight: u8,
+    /// The region's own phase when it differs from the rollout's: a region
+    /// paused or rolled back on its own, or a target that keeps one state per
+    /// region (one Argo Rollout per region). `None`: as the rollout.
+    pub phase: Option<Phase>,
+    /// What the region's deployment target says beyond weight and phase.
+    pub target: Option<TargetDetail>,
+}
+
+impl RegionRollout {
+    /// A region that simply follows the rollout.
+    pub fn following(region: impl Into<String>, canary_weight: u8) -> Self {
+        RegionRollout {
+            region: region.into(),
+            canary_weight,
+            phase: None,
+            target: None,
+        }
+    }
+
+    /// The region's phase, given the rollout's.
+    pub fn phase_in(&self, rollout: Phase) -> Phase {
+        match (rollout, self.phase) {
+            // A rollout rolled back or aborted as a whole takes every region with it.
+            (Phase::RolledBack | Phase::Aborted, _) => rollout,
+            (_, Some(own)) => own,
+            (_, None) => rollout,
+        }
+    }
+}
+
+/// Replica counts of a region's deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Replicas {
+    pub desired: u32,
+    pub ready: u32,
+    pub updated: u32,
+    pub available: u32,
+}
+
+/// A deployment target's own account of a region: an Argo Rollout's step,
+/// weights, revisions, images, replicas, pause conditions and analysis.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TargetDetail {
+    /// Where the region's deployment lives, e.g. `prod-eu/checkout/checkout-api`.
+    pub name: String,
+    /// The target's own phase word (`Healthy`, `Paused`, `Degraded`, …).
+    pub status: Option<String>,
+    /// The target's message; for an aborted rollout, the abort reason.
+    pub message: Option<String>,
+    /// Current step (1-based) and number of steps.
+    pub step: Option<(u32, u32)>,
+    /// The canary weight the target is asked for; `canary_weight` is what it has.
+    pub desired_weight: Option<u8>,
+    pub stable_revision: Option<String>,
+    pub canary_revision: Option<String>,
+    pub stable_images: Vec<String>,
+    pub canary_images: Vec<String>,
+    pub replicas: Option<Replicas>,
+    /// Why the target is paused, in its own words (`CanaryPauseStep`, …).
+    pub pause_reasons: Vec<String>,
+    /// The phase of the analysis run in progress, if any.
+    pub analysis: Option<String>,
+}
+
+/// What an action applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ActionScope {
+    /// Every region of the rollout.
+    Rollout,
+    /// One region.
+    Region(String),
+}
+
+impl ActionScope {
+    pub fn label(&self) -> String {
+        match self {
+            ActionScope::Rollout => "all regions".to_string(),
+            ActionScope::Region(r) => r.clone(),
+        }
+    }
+
+    /// The deploy API's word for the scope.
+    pub fn wire(&self) -> &str {
+        match self {
+            ActionScope::Rollout => "all",
+            ActionScope::Region(r) => r,
+        }
+    }
+
+    /// Whether the scope covers `region`.
+    pub fn covers(&self, region: &str) -> bool {
+        match self {
+            ActionScope::Rollout => true,
+            ActionScope::Region(r) => r == region,
+        }
+    }
 }
 
 /// A deployment source's report on the whole rollout.
@@ -155,21 +251,56 @@ pub enum Refusal {
     NotPaused,
     #[error("wave {0} of {0} is the last: there is no next wave to promote to")]
     NoNextWave(usize),
+    #[error("{0} is {1}: there is nothing to {2}")]
+    RegionFinished(String, &'static str, Action),
+    #[error("{0} is already paused")]
+    RegionAlreadyPaused(String),
+    #[error("{0} is not paused")]
+    RegionNotPaused(String),
+    #[error("no region {0} in the rollout")]
+    UnknownRegion(String),
+    #[error("{0} moves the whole rollout to its next wave: choose all regions")]
+    WholeRolloutOnly(Action),
 }
 
-/// Whether `action` means something for a rollout in `status` under `plan`.
+/// Whether `action` on `scope` means something for a rollout in `status`
+/// under `plan`. Whether a target can promote a single region is the
+/// target's call (an Argo Rollout can; the simulator's waves cannot).
 pub fn check_action(
     action: Action,
+    scope: &ActionScope,
     status: &RolloutStatus,
     plan: &WavePlan,
 ) -> Result<(), Refusal> {
     if status.phase.is_terminal() {
         return Err(Refusal::Finished(status.phase.label(), action));
     }
+    let ActionScope::Region(name) = scope else {
+        let any_paused = status
+            .regions
+            .iter()
+            .any(|r| r.phase_in(status.phase) == Phase::Paused);
+        return match action {
+            Action::Pause if status.phase == Phase::Paused => Err(Refusal::AlreadyPaused),
+            Action::Resume if !any_paused => Err(Refusal::NotPaused),
+            Action::Promote if status.wave + 1 >= plan.len() => {
+                Err(Refusal::NoNextWave(plan.len()))
+            }
+            _ => Ok(()),
+        };
+    };
+    let region = status
+        .regions
+        .iter()
+        .find(|r| &r.region == name)
+        .ok_or_else(|| Refusal::UnknownRegion(name.clone()))?;
+    let phase = region.phase_in(status.phase);
+    if phase.is_terminal() {
+        return Err(Refusal::RegionFinished(name.clone(), phase.label(), action));
+    }
     match action {
-        Action::Pause if status.phase == Phase::Paused => Err(Refusal::AlreadyPaused),
-        Action::Resume if status.phase != Phase::Paused => Err(Refusal::NotPaused),
-        Action::Promote if status.wave + 1 >= plan.len() => Err(Refusal::NoNextWave(plan.len())),
+        Action::Pause if phase == Phase::Paused => Err(Refusal::RegionAlreadyPaused(name.clone())),
+        Action::Resume if phase != Phase::Paused => Err(Refusal::RegionNotPaused(name.clone())),
         _ => Ok(()),
     }
 }
@@ -254,27 +385,57 @@ mod tests {
     fn actions_are_refused_where_they_mean_nothing() {
         let p = plan();
         assert_eq!(
-            check_action(Action::Pause, &status(Phase::Progressing, 0), &p),
+            check_action(
+                Action::Pause,
+                &ActionScope::Rollout,
+                &status(Phase::Progressing, 0),
+                &p
+            ),
             Ok(())
         );
         assert_eq!(
-            check_action(Action::Pause, &status(Phase::Paused, 0), &p),
+            check_action(
+                Action::Pause,
+                &ActionScope::Rollout,
+                &status(Phase::Paused, 0),
+                &p
+            ),
             Err(Refusal::AlreadyPaused)
         );
         assert_eq!(
-            check_action(Action::Resume, &status(Phase::Progressing, 0), &p),
+            check_action(
+                Action::Resume,
+                &ActionScope::Rollout,
+                &status(Phase::Progressing, 0),
+                &p
+            ),
             Err(Refusal::NotPaused)
         );
         assert_eq!(
-            check_action(Action::Promote, &status(Phase::Progressing, 2), &p),
+            check_action(
+                Action::Promote,
+                &ActionScope::Rollout,
+                &status(Phase::Progressing, 2),
+                &p
+            ),
             Err(Refusal::NoNextWave(3))
         );
         assert!(matches!(
-            check_action(Action::Rollback, &status(Phase::RolledBack, 1), &p),
+            check_action(
+                Action::Rollback,
+                &ActionScope::Rollout,
+                &status(Phase::RolledBack, 1),
+                &p
+            ),
             Err(Refusal::Finished("ROLLED BACK", Action::Rollback))
         ));
         assert_eq!(
-            check_action(Action::Promote, &status(Phase::Paused, 1), &p),
+            check_action(
+                Action::Promote,
+                &ActionScope::Rollout,
+                &status(Phase::Paused, 1),
+                &p
+            ),
             Ok(())
         );
     }

@@ -1,7 +1,9 @@
 //! The simulated fleet's state machine and its signals.
 
 use crate::domain::health::{Sample, Signal, VersionRole};
-use crate::domain::rollout::{Action, Phase, Refusal, RegionRollout, RolloutStatus, check_action};
+use crate::domain::rollout::{
+    Action, ActionScope, Phase, Refusal, RegionRollout, RolloutStatus, check_action,
+};
 use crate::domain::{Span, Timestamp};
 
 use super::scenario::FleetSpec;
@@ -31,6 +33,18 @@ const CLIENT_ERRORS: f64 = 0.004;
 /// low traffic, the way a `rate(...[15s])` would be.
 const WINDOW_SECONDS: f64 = 15.0;
 
+/// A region an operator paused or rolled back on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum RegionHold {
+    /// Follows the rollout's waves.
+    #[default]
+    Following,
+    /// Kept at the canary weight it had when paused.
+    Paused(u8),
+    /// All its traffic back on stable, for the rest of the rollout.
+    RolledBack,
+}
+
 /// A running simulated rollout.
 #[derive(Debug, Clone)]
 pub struct Fleet {
@@ -43,6 +57,8 @@ pub struct Fleet {
     message: Option<String>,
     /// Slow multiplicative drift of each region's traffic, around 1.0.
     load: Vec<f64>,
+    /// What an operator did to each region on its own, in profile order.
+    held_regions: Vec<RegionHold>,
     rng: fastrand::Rng,
 }
 
@@ -51,6 +67,7 @@ impl Fleet {
     pub fn new(spec: FleetSpec, now: Timestamp) -> Fleet {
         let rng = fastrand::Rng::with_seed(spec.seed);
         let load = vec![1.0; spec.profiles.len()];
+        let held_regions = vec![RegionHold::Following; spec.profiles.len()];
         Fleet {
             spec,
             started: now,
@@ -60,6 +77,7 @@ impl Fleet {
             held: Span::zero(),
             message: None,
             load,
+            held_regions,
             rng,
         }
     }
@@ -83,8 +101,16 @@ impl Fleet {
                 break;
             }
             if self.wave + 1 == waves.len() {
-                self.phase = Phase::Complete;
                 self.held = w.hold;
+                // A region paused on its own keeps the rollout from completing.
+                if self
+                    .held_regions
+                    .iter()
+                    .any(|h| matches!(h, RegionHold::Paused(_)))
+                {
+                    break;
+                }
+                self.phase = Phase::Complete;
                 self.message = Some(format!(
                     "{} serves all traffic",
                     self.spec.plan.canary_version
@@ -96,13 +122,29 @@ impl Fleet {
         }
     }
 
-    /// Obey an operator's action, or say why it cannot be done.
-    pub fn apply(&mut self, action: Action, now: Timestamp) -> Result<(), Refusal> {
+    /// Obey an operator's action on `scope`, or say why it cannot be done.
+    pub fn apply(
+        &mut self,
+        action: Action,
+        scope: &ActionScope,
+        now: Timestamp,
+    ) -> Result<(), Refusal> {
         self.advance(now);
-        check_action(action, &self.status(), &self.spec.plan.waves)?;
+        check_action(action, scope, &self.status(), &self.spec.plan.waves)?;
+        if let ActionScope::Region(name) = scope {
+            return self.apply_to_region(action, name);
+        }
         match action {
             Action::Pause => self.phase = Phase::Paused,
-            Action::Resume => self.phase = Phase::Progressing,
+            Action::Resume => {
+                // Resuming the rollout resumes the regions paused on their own too.
+                for hold in &mut self.held_regions {
+                    if matches!(hold, RegionHold::Paused(_)) {
+                        *hold = RegionHold::Following;
+                    }
+                }
+                self.phase = Phase::Progressing;
+            }
             Action::Promote => {
                 self.wave += 1;
                 self.held = Span::zero();
@@ -119,11 +161,43 @@ impl Fleet {
         Ok(())
     }
 
-    /// The canary's share of traffic in region `i`, in percent.
+    /// Pause, resume or roll back one region; the waves move on elsewhere.
+    fn apply_to_region(&mut self, action: Action, name: &str) -> Result<(), Refusal> {
+        let i = self
+            .spec
+            .profiles
+            .iter()
+            .position(|p| p.name == name)
+            .ok_or_else(|| Refusal::UnknownRegion(name.to_string()))?;
+        let weight = self.canary_weight(name);
+        let hold = match action {
+            Action::Pause => RegionHold::Paused(weight),
+            Action::Resume => RegionHold::Following,
+            Action::Rollback => RegionHold::RolledBack,
+            Action::Promote => return Err(Refusal::WholeRolloutOnly(action)),
+        };
+        if let Some(h) = self.held_regions.get_mut(i) {
+            *h = hold;
+        }
+        Ok(())
+    }
+
+    fn hold_of(&self, region: &str) -> RegionHold {
+        self.spec
+            .profiles
+            .iter()
+            .zip(&self.held_regions)
+            .find(|(p, _)| p.name == region)
+            .map(|(_, h)| *h)
+            .unwrap_or_default()
+    }
+
+    /// The canary's share of traffic in `region`, in percent.
     fn canary_weight(&self, region: &str) -> u8 {
-        match self.phase {
-            Phase::RolledBack | Phase::Aborted => 0,
-            _ => self.spec.plan.waves.weight_in(self.wave, region),
+        match (self.phase, self.hold_of(region)) {
+            (Phase::RolledBack | Phase::Aborted, _) | (_, RegionHold::RolledBack) => 0,
+            (_, RegionHold::Paused(w)) => w,
+            (_, RegionHold::Following) => self.spec.plan.waves.weight_in(self.wave, region),
         }
     }
 
@@ -138,9 +212,16 @@ impl Fleet {
                 .spec
                 .profiles
                 .iter()
-                .map(|p| RegionRollout {
+                .zip(&self.held_regions)
+                .map(|(p, hold)| RegionRollout {
                     region: p.name.clone(),
                     canary_weight: self.canary_weight(&p.name),
+                    phase: match hold {
+                        RegionHold::Following => None,
+                        RegionHold::Paused(_) => Some(Phase::Paused),
+                        RegionHold::RolledBack => Some(Phase::RolledBack),
+                    },
+                    target: None,
                 })
                 .collect(),
             observed_at: self.last,
@@ -286,12 +367,15 @@ mod tests {
     #[test]
     fn pause_freezes_the_hold_and_resume_continues_it() {
         let mut f = Fleet::new(FleetSpec::calm(1), t0());
-        f.apply(Action::Pause, at(10)).ok();
+        f.apply(Action::Pause, &ActionScope::Rollout, at(10)).ok();
         f.advance(at(100));
         assert_eq!(f.status().phase, Phase::Paused);
         assert_eq!(f.status().held, Span::seconds(10));
-        assert_eq!(f.apply(Action::Pause, at(101)), Err(Refusal::AlreadyPaused));
-        f.apply(Action::Resume, at(110)).ok();
+        assert_eq!(
+            f.apply(Action::Pause, &ActionScope::Rollout, at(101)),
+            Err(Refusal::AlreadyPaused)
+        );
+        f.apply(Action::Resume, &ActionScope::Rollout, at(110)).ok();
         f.advance(at(115));
         assert_eq!(f.status().held, Span::seconds(15));
     }
@@ -300,22 +384,29 @@ mod tests {
     fn promote_moves_to_the_next_wave_and_refuses_past_the_last() {
         let mut f = Fleet::new(FleetSpec::calm(1), t0());
         for expected in 1..4 {
-            assert_eq!(f.apply(Action::Promote, at(1)), Ok(()));
+            assert_eq!(
+                f.apply(Action::Promote, &ActionScope::Rollout, at(1)),
+                Ok(())
+            );
             assert_eq!(f.status().wave, expected);
         }
-        assert_eq!(f.apply(Action::Promote, at(2)), Err(Refusal::NoNextWave(4)));
+        assert_eq!(
+            f.apply(Action::Promote, &ActionScope::Rollout, at(2)),
+            Err(Refusal::NoNextWave(4))
+        );
     }
 
     #[test]
     fn rollback_sends_all_traffic_to_stable() {
         let mut f = Fleet::new(FleetSpec::demo(1), t0());
         f.advance(at(40));
-        f.apply(Action::Rollback, at(40)).ok();
+        f.apply(Action::Rollback, &ActionScope::Rollout, at(40))
+            .ok();
         assert!(f.status().regions.iter().all(|r| r.canary_weight == 0));
         let samples = f.sample(at(41));
         assert!(samples.iter().all(|s| s.version == VersionRole::Stable));
         assert!(matches!(
-            f.apply(Action::Pause, at(42)),
+            f.apply(Action::Pause, &ActionScope::Rollout, at(42)),
             Err(Refusal::Finished(..))
         ));
     }

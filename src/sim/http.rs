@@ -16,7 +16,7 @@ use super::exposition::Exposition;
 use super::{Fault, Fleet, FleetSpec};
 use crate::clock::Clock;
 use crate::domain::health::VersionRole;
-use crate::domain::rollout::Action;
+use crate::domain::rollout::{Action, ActionScope, Refusal};
 use crate::domain::{Span, Timestamp};
 use crate::sources::deploy_api::{WireAction, WireDone, WireError, WireRegion, WireRollout};
 
@@ -120,6 +120,7 @@ pub fn wire_rollout(fleet: &Fleet) -> WireRollout {
             .map(|r| WireRegion {
                 region: r.region,
                 canary_weight: r.canary_weight,
+                phase: r.phase.map(Into::into),
             })
             .collect(),
         observed_at: status.observed_at,
@@ -156,13 +157,11 @@ async fn act(
     if body.operator.trim().is_empty() {
         return error(StatusCode::BAD_REQUEST, "`operator` must name who acts");
     }
-    if body.scope != "all" {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "the simulator takes scope \"all\" only",
-        );
-    }
-    let result = s.with(|sim, now| sim.fleet.apply(action, now));
+    let scope = match body.scope.as_str() {
+        "all" => ActionScope::Rollout,
+        region => ActionScope::Region(region.to_string()),
+    };
+    let result = s.with(|sim, now| sim.fleet.apply(action, &scope, now));
     match result {
         Ok(()) => {
             tracing::info!(%action, operator = %body.operator, "simulator action");
@@ -170,6 +169,9 @@ async fn act(
                 result: format!("{action} applied"),
             })
             .into_response()
+        }
+        Err(refusal @ Refusal::UnknownRegion(_)) => {
+            error(StatusCode::NOT_FOUND, refusal.to_string())
         }
         Err(refusal) => error(StatusCode::CONFLICT, refusal.to_string()),
     }

@@ -43,6 +43,9 @@ pub enum WirePhase {
 pub struct WireRegion {
     pub region: String,
     pub canary_weight: u8,
+    /// The region's own phase, when it differs from the rollout's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<WirePhase>,
 }
 
 /// Body of `POST /api/v1/rollout/{action}`.
@@ -51,7 +54,7 @@ pub struct WireAction {
     pub operator: String,
     #[serde(default)]
     pub reason: Option<String>,
-    /// `all` for the whole rollout.
+    /// `all` for the whole rollout, or one region's name.
     #[serde(default = "all")]
     pub scope: String,
 }
@@ -109,6 +112,8 @@ impl WireRollout {
                 .map(|r| RegionRollout {
                     region: r.region,
                     canary_weight: r.canary_weight.min(100),
+                    phase: r.phase.map(Into::into),
+                    target: None,
                 })
                 .collect(),
             observed_at: self.observed_at,
@@ -201,7 +206,7 @@ impl DeployApi {
         let body = WireAction {
             operator: request.operator.clone(),
             reason: request.reason.clone(),
-            scope: all(),
+            scope: request.scope.wire().to_string(),
         };
         let json = serde_json::to_vec(&body).map_err(|e| ControlError::Refused(e.to_string()))?;
         // A conflict means the rollout moved under us: look again, a few times.

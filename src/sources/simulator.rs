@@ -11,7 +11,7 @@ use super::{Report, SourceInfo, SourceKind};
 use crate::app::Msg;
 use crate::clock::Clock;
 use crate::control::{ActionRequest, ControlError, ControlFuture, DeploymentControl};
-use crate::domain::rollout::{Action, Refusal};
+use crate::domain::rollout::{Action, ActionScope, Refusal};
 use crate::sim::Fleet;
 
 /// The two sources the simulator stands for, in the order their reports name them.
@@ -34,6 +34,7 @@ pub fn source_infos() -> Vec<SourceInfo> {
 
 struct Command {
     action: Action,
+    scope: ActionScope,
     reply: oneshot::Sender<Result<(), Refusal>>,
 }
 
@@ -51,6 +52,7 @@ impl DeploymentControl for SimControl {
             self.tx
                 .send(Command {
                     action: request.action,
+                    scope: request.scope.clone(),
                     reply,
                 })
                 .await
@@ -115,7 +117,7 @@ async fn run(
             command = commands.recv() => {
                 let Some(command) = command else { break };
                 let now = clock.now();
-                let result = fleet.apply(command.action, now);
+                let result = fleet.apply(command.action, &command.scope, now);
                 let _ = command.reply.send(result);
                 wiring.tx.send(rollout(&fleet, now)).await.is_ok()
             }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::format::duration;
 use crate::app::state::{AppState, NoticeLevel, Overlay};
-use crate::domain::rollout::{Action, Phase, check_action};
+use crate::domain::rollout::{Action, ActionScope, Phase, check_action};
 use crate::theme::{Role, Theme};
 
 pub struct Footer<'a> {
@@ -20,10 +20,10 @@ pub fn action_keys(state: &AppState) -> Vec<(&'static str, &'static str)> {
     let Some(rollout) = &state.rollout else {
         return vec![];
     };
-    if state.read_only || state.in_flight.is_some() {
+    if state.read_only || state.in_flight_on(&ActionScope::Rollout).is_some() {
         return vec![];
     }
-    let possible = |a| check_action(a, rollout, &state.plan.waves).is_ok();
+    let possible = |a| check_action(a, &ActionScope::Rollout, rollout, &state.plan.waves).is_ok();
     let mut keys = vec![];
     if rollout.phase == Phase::Paused && possible(Action::Resume) {
         keys.push(("p", "resume"));
@@ -66,10 +66,14 @@ impl Widget for Footer<'_> {
             }
         };
         let mut spans = vec![Span::raw(" ")];
-        if let Some(f) = &state.in_flight {
+        for f in &state.in_flight {
+            let scope = match &f.scope {
+                ActionScope::Rollout => String::new(),
+                ActionScope::Region(r) => format!(" {r}"),
+            };
             spans.push(Span::styled(
                 format!(
-                    " {} {}… {} ",
+                    " {} {}{scope}… {} ",
                     theme.symbols.pending,
                     f.action,
                     duration(state.now - f.since)

@@ -41,10 +41,7 @@ fn status(phase: Phase, wave: usize) -> RolloutStatus {
         wave,
         held: Span::seconds(3),
         message: None,
-        regions: vec![RegionRollout {
-            region: "eu-west-1".into(),
-            canary_weight: 5,
-        }],
+        regions: vec![RegionRollout::following("eu-west-1", 5)],
         observed_at: epoch(),
     }
 }
@@ -95,7 +92,7 @@ fn pause_is_two_keystrokes() {
     let effects = update(&mut s, ch('p'));
     assert_eq!(executed(&effects), [Action::Pause]);
     assert_eq!(s.overlay, Overlay::None);
-    assert_eq!(s.in_flight.as_ref().map(|f| f.action), Some(Action::Pause));
+    assert_eq!(s.in_flight.first().map(|f| f.action), Some(Action::Pause));
     let request = effects.iter().find_map(|e| match e {
         Effect::Execute(r) => Some(r.clone()),
         Effect::Quit => None,
@@ -147,7 +144,7 @@ fn pause_while_paused_is_refused_at_confirmation() {
     );
     assert!(executed(&update(&mut s, ch('p'))).is_empty());
     assert!(notice(&s).contains("already paused"), "{}", notice(&s));
-    assert!(s.in_flight.is_none());
+    assert!(s.in_flight.is_empty());
 }
 
 #[test]
@@ -223,7 +220,7 @@ fn the_outcome_clears_the_flight_and_lands_on_the_timeline() {
     let mut s = with_rollout(Phase::Progressing, 1);
     update(&mut s, ch('p'));
     update(&mut s, ch('p'));
-    let id = s.in_flight.as_ref().map(|f| f.id).unwrap_or_default();
+    let id = s.in_flight.first().map(|f| f.id).unwrap_or_default();
     update(
         &mut s,
         Msg::ActionDone {
@@ -234,7 +231,7 @@ fn the_outcome_clears_the_flight_and_lands_on_the_timeline() {
         },
     );
     assert!(
-        s.in_flight.is_some(),
+        !s.in_flight.is_empty(),
         "another action's outcome must not clear this one"
     );
     update(
@@ -246,7 +243,7 @@ fn the_outcome_clears_the_flight_and_lands_on_the_timeline() {
             outcome: Err("refused by the target: 409".into()),
         },
     );
-    assert!(s.in_flight.is_none());
+    assert!(s.in_flight.is_empty());
     assert_eq!(s.notice.as_ref().map(|n| n.level), Some(NoticeLevel::Error));
     let last = s
         .timeline
@@ -618,7 +615,7 @@ fn a_breach_the_plan_says_pauses_on_goes_through_the_action_path() {
             .as_deref()
             .is_some_and(|r| r.contains("stop condition breached: error rate"))
     );
-    assert_eq!(s.in_flight.as_ref().map(|f| f.action), Some(Action::Pause));
+    assert_eq!(s.in_flight.first().map(|f| f.action), Some(Action::Pause));
     assert!(notice(&s).contains("automatic pause"));
     let attempt = s
         .timeline
