@@ -154,3 +154,51 @@ fn read_only_refuses_the_key_and_sends_nothing() {
         "nothing was audited"
     );
 }
+
+#[test]
+fn a_region_rolled_back_on_its_own_over_the_deploy_api() {
+    if !require("tmux", "-V", "e2e http region rollback") {
+        return;
+    }
+    let sim = SimProcess::start(BIN, "calm");
+    let dir = temp_dir("e2e-http-region");
+    let plan = plan(&dir, &sim.addr);
+    let audit = dir.join("audit.jsonl");
+    let tmux = Tmux::start("http-region", 140, 40);
+    launch(&tmux, &plan, &audit, "e2e-region", "");
+    tmux.expect("the live dashboard", LONG, |s| {
+        s.contains("LIVE") && s.contains("PROGRESSING")
+    });
+    tmux.keys(&["j", "r"]);
+    tmux.expect("the rollback confirmation", LONG, |s| {
+        s.contains("Confirm: roll back") && s.contains("all 4 regions")
+    });
+    tmux.keys(&["Tab"]);
+    tmux.expect("the confirmation narrowed to one region", LONG, |s| {
+        s.contains("us-east-1 only") && s.contains("All traffic in us-east-1 goes back")
+    });
+    tmux.keys(&["y"]);
+    tmux.expect("the outcome", LONG, |s| s.contains("roll back done"));
+    let state: serde_json::Value =
+        serde_json::from_str(&get(&sim.addr, "/api/v1/rollout")).unwrap();
+    assert_eq!(state["phase"], "progressing", "{state}");
+    let regions = state["regions"].as_array().unwrap();
+    for r in regions {
+        let expected = if r["region"] == "us-east-1" {
+            serde_json::json!("rolled_back")
+        } else {
+            serde_json::Value::Null
+        };
+        assert_eq!(r["phase"], expected, "{state}");
+    }
+    tmux.keys(&["q"]);
+    tmux.expect("the exit", LONG, |s| s.lines().any(|l| l == "EXIT:0"));
+    let text = std::fs::read_to_string(&audit).unwrap();
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2, "{text}");
+    assert!(records.iter().all(|r| r["scope"] == "us-east-1"), "{text}");
+    assert_eq!(records[1]["result"], "ok", "{text}");
+}

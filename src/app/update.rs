@@ -168,7 +168,7 @@ fn pause_or_resume(state: &AppState, scope: &ActionScope) -> Action {
 
 /// Open the confirmation for `action` on `scope`, or say why it cannot be
 /// taken now.
-fn ask(state: &mut AppState, action: Action, scope: ActionScope) {
+fn ask(state: &mut AppState, action: Action, mut scope: ActionScope) {
     if state.read_only {
         notify(
             state,
@@ -176,6 +176,16 @@ fn ask(state: &mut AppState, action: Action, scope: ActionScope) {
             "read-only: actions are disabled on this screen",
         );
         return;
+    }
+    // With an action in flight on one region, another region may still be acted on.
+    if let Some(region) = state.selected_region()
+        && scope == ActionScope::Rollout
+        && state.in_flight_on(&scope).is_some()
+    {
+        let other = ActionScope::Region(region.to_string());
+        if state.in_flight_on(&other).is_none() {
+            scope = other;
+        }
     }
     if let Some(f) = state.in_flight_on(&scope) {
         let text = format!(

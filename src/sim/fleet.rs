@@ -534,4 +534,87 @@ mod tests {
         assert!(err.is_some_and(|v| (v - 0.003).abs() < 0.001), "{err:?}");
         assert!(p99.is_some_and(|v| (v - 0.190).abs() < 0.02), "{p99:?}");
     }
+
+    fn region(f: &Fleet, name: &str) -> RegionRollout {
+        f.status()
+            .regions
+            .into_iter()
+            .find(|r| r.region == name)
+            .unwrap_or_default()
+    }
+
+    fn eu() -> ActionScope {
+        ActionScope::Region("eu-west-1".into())
+    }
+
+    #[test]
+    fn a_region_paused_on_its_own_keeps_its_weight_while_the_waves_go_on() {
+        let mut f = Fleet::new(FleetSpec::calm(1), t0());
+        assert_eq!(f.apply(Action::Pause, &eu(), at(5)), Ok(()));
+        f.advance(at(100));
+        let status = f.status();
+        assert_eq!(status.phase, Phase::Progressing);
+        assert!(status.wave >= 2, "the other regions go on: {status:?}");
+        let eu = region(&f, "eu-west-1");
+        assert_eq!((eu.canary_weight, eu.phase), (5, Some(Phase::Paused)));
+        assert_eq!(region(&f, "us-east-1").phase, None);
+        assert_eq!(
+            f.apply(Action::Pause, &self::eu(), at(101)),
+            Err(Refusal::RegionAlreadyPaused("eu-west-1".into()))
+        );
+        // The rollout cannot complete while a region holds back.
+        f.advance(at(10_000));
+        assert_eq!(f.status().phase, Phase::Progressing);
+        assert_eq!(f.apply(Action::Resume, &self::eu(), at(10_001)), Ok(()));
+        f.advance(at(10_002));
+        assert_eq!(f.status().phase, Phase::Complete);
+        assert_eq!(region(&f, "eu-west-1").canary_weight, 100);
+    }
+
+    #[test]
+    fn a_region_rolled_back_on_its_own_sends_no_canary_traffic_there_only() {
+        let mut f = Fleet::new(FleetSpec::demo(1), t0());
+        f.advance(at(40));
+        assert_eq!(f.apply(Action::Rollback, &eu(), at(40)), Ok(()));
+        let samples = f.sample(at(41));
+        let canary_in = |region: &str| {
+            samples
+                .iter()
+                .any(|s| s.region == region && s.version == VersionRole::Canary)
+        };
+        assert!(!canary_in("eu-west-1"));
+        assert!(canary_in("us-east-1"));
+        assert_eq!(region(&f, "eu-west-1").phase, Some(Phase::RolledBack));
+        assert!(matches!(
+            f.apply(Action::Resume, &eu(), at(42)),
+            Err(Refusal::RegionFinished(..))
+        ));
+        // Later waves do not bring the canary back to a rolled-back region.
+        f.advance(at(1000));
+        assert_eq!(region(&f, "eu-west-1").canary_weight, 0);
+    }
+
+    #[test]
+    fn promote_takes_the_whole_rollout_and_resume_frees_every_region() {
+        let mut f = Fleet::new(FleetSpec::calm(1), t0());
+        assert_eq!(
+            f.apply(Action::Promote, &eu(), at(1)),
+            Err(Refusal::WholeRolloutOnly(Action::Promote))
+        );
+        assert_eq!(
+            f.apply(Action::Pause, &ActionScope::Region("mars-1".into()), at(1)),
+            Err(Refusal::UnknownRegion("mars-1".into()))
+        );
+        f.apply(Action::Pause, &eu(), at(2)).ok();
+        // The rollout is progressing, yet resume means something: a region waits.
+        assert_eq!(
+            f.apply(Action::Resume, &ActionScope::Rollout, at(3)),
+            Ok(())
+        );
+        assert_eq!(region(&f, "eu-west-1").phase, None);
+        assert_eq!(
+            f.apply(Action::Resume, &ActionScope::Rollout, at(4)),
+            Err(Refusal::NotPaused)
+        );
+    }
 }

@@ -7,8 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{centered, clear};
+use ratatui::style::Modifier;
+
 use crate::app::state::{AppState, PendingAction};
-use crate::domain::rollout::{Action, Phase};
+use crate::domain::rollout::{Action, ActionScope, Phase};
 use crate::theme::{Role, Theme};
 
 pub struct Confirm<'a> {
@@ -20,6 +22,23 @@ pub struct Confirm<'a> {
 impl Confirm<'_> {
     fn consequence(&self) -> String {
         let plan = &self.state.plan;
+        if let ActionScope::Region(region) = &self.pending.scope {
+            let weight = self
+                .state
+                .canary_weight(region)
+                .map_or_else(|| "its current weight".to_string(), |w| format!("{w}%"));
+            return match self.pending.action {
+                Action::Pause => format!(
+                    "The canary weight in {region} stays at {weight}; the other regions go on with the waves."
+                ),
+                Action::Resume => format!("{region} follows the waves again."),
+                Action::Promote => format!("{region}'s rollout moves to its next step now."),
+                Action::Rollback => format!(
+                    "All traffic in {region} goes back to {}; the other regions are untouched.",
+                    plan.stable_version
+                ),
+            };
+        }
         let wave = self.state.rollout.as_ref().map_or(0, |r| r.wave);
         match self.pending.action {
             Action::Pause => {
@@ -64,12 +83,30 @@ impl Widget for Confirm<'_> {
         let verb = action.verb();
         let title = format!(" Confirm: {verb} ");
         let target = format!(
-            "{} {} → {} · {}",
-            state.plan.service,
-            state.plan.stable_version,
-            state.plan.canary_version,
-            self.pending.scope.label()
+            "{} {} → {}",
+            state.plan.service, state.plan.stable_version, state.plan.canary_version,
         );
+        let (scope, other) = match &self.pending.scope {
+            ActionScope::Rollout => (
+                format!("all {} regions", state.plan.regions.len()),
+                state
+                    .selected_region()
+                    .map(|r| format!("only {r}"))
+                    .unwrap_or_default(),
+            ),
+            ActionScope::Region(r) => (format!("{r} only"), "all regions".to_string()),
+        };
+        let mut scope_line = vec![
+            Span::styled("Scope ", theme.role(Role::Muted)),
+            Span::styled(scope, theme.role(role).add_modifier(Modifier::BOLD)),
+        ];
+        if !other.is_empty() {
+            scope_line.extend([
+                Span::raw("    "),
+                Span::styled("Tab", theme.role(Role::Accent)),
+                Span::styled(format!(" {other}"), theme.role(Role::Muted)),
+            ]);
+        }
         let keys = match action {
             Action::Rollback => vec![
                 Span::styled(" y ", theme.badge(Role::Breach)),
@@ -111,6 +148,7 @@ impl Widget for Confirm<'_> {
                 Span::styled(format!("{heading} "), theme.role(role)),
                 Span::raw(target),
             ]),
+            Line::from(scope_line),
             Line::raw(""),
             Line::raw(self.consequence()),
             Line::raw(""),

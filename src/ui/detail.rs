@@ -9,10 +9,72 @@ use super::format::sparkline_between;
 use super::panel;
 use crate::app::state::AppState;
 use crate::domain::health::{Signal, VersionRole};
+use crate::domain::rollout::TargetDetail;
 use crate::theme::{Role, Theme};
 
 /// Rows the panel needs: two per signal and its frame.
 pub const HEIGHT: u16 = 2 * Signal::ALL.len() as u16 + 2;
+
+/// Lines of the deployment target's own account, when it gives one.
+const TARGET_LINES: u16 = 3;
+
+/// Rows the panel needs for `state`: more when targets report their detail.
+pub fn height(state: &AppState) -> u16 {
+    let detailed = state
+        .rollout
+        .as_ref()
+        .is_some_and(|r| r.regions.iter().any(|g| g.target.is_some()));
+    HEIGHT + if detailed { TARGET_LINES } else { 0 }
+}
+
+/// The target's step, weights, revisions, replicas, pause reasons, analysis
+/// and message, in at most three lines.
+fn target_lines(t: &TargetDetail, theme: &Theme) -> Vec<Line<'static>> {
+    let muted = theme.role(Role::Muted);
+    let mut first = vec![format!(" {}", t.name)];
+    if let Some(status) = &t.status {
+        first.push(status.clone());
+    }
+    if let Some((i, n)) = t.step {
+        first.push(format!("step {i}/{n}"));
+    }
+    if let Some(w) = t.desired_weight {
+        first.push(format!("{w}% asked"));
+    }
+    if let Some(r) = t.replicas {
+        first.push(format!(
+            "{}/{} ready, {} updated",
+            r.ready, r.desired, r.updated
+        ));
+    }
+    let rev = |label: &str, rev: &Option<String>, images: &[String]| {
+        let mut s = format!("{label} {}", rev.as_deref().unwrap_or("?"));
+        if let Some(image) = images.first() {
+            s.push_str(&format!(" ({image})"));
+        }
+        s
+    };
+    let mut second = vec![
+        format!(" {}", rev("stable", &t.stable_revision, &t.stable_images)),
+        rev("canary", &t.canary_revision, &t.canary_images),
+    ];
+    if let Some(a) = &t.analysis {
+        second.push(format!("analysis {a}"));
+    }
+    let third = match (&t.message, t.pause_reasons.is_empty()) {
+        (Some(m), _) => Line::styled(format!(" {m}"), theme.role(Role::Warn)),
+        (None, false) => Line::styled(
+            format!(" paused: {}", t.pause_reasons.join(", ")),
+            theme.role(Role::Warn),
+        ),
+        (None, true) => Line::raw(""),
+    };
+    vec![
+        Line::styled(first.join(" · "), theme.role(Role::Text)),
+        Line::styled(second.join(" · "), muted),
+        third,
+    ]
+}
 
 pub struct RegionDetail<'a> {
     pub state: &'a AppState,
@@ -41,12 +103,29 @@ impl Widget for RegionDetail<'_> {
         let weight = state
             .canary_weight(region)
             .map_or_else(|| "?".to_string(), |w| format!("{w}%"));
-        let title = format!("{region} · canary {weight} of traffic");
+        let reported = state.rollout.as_ref().and_then(|r| {
+            r.regions
+                .iter()
+                .find(|g| &g.region == region)
+                .map(|g| (r, g))
+        });
+        let mut title = format!("{region} · canary {weight} of traffic");
+        if let Some((rollout, own)) = reported
+            && own.phase.is_some()
+        {
+            title.push_str(&format!(" · {}", own.phase_in(rollout.phase).label()));
+        }
         let block = panel(&title, theme, false);
         let inner = block.inner(area);
         block.render(area, buf);
         let width = inner.width.saturating_sub(30) as usize;
         let mut lines = Vec::new();
+        if height(state) > HEIGHT {
+            match reported.and_then(|(_, g)| g.target.as_ref()) {
+                Some(t) => lines.extend(target_lines(t, theme)),
+                None => lines.extend((0..TARGET_LINES).map(|_| Line::raw(""))),
+            }
+        }
         for signal in Signal::ALL {
             // One scale for both versions, so their bars compare.
             let cells = VersionRole::ALL.map(|v| state.health.cell_by_name(region, v));

@@ -45,15 +45,21 @@ impl Widget for Footer<'_> {
         let keys: Vec<(&str, &str)> = match &state.overlay {
             Overlay::Help => vec![("?/Esc", "close help"), ("q", "quit")],
             Overlay::Confirm(p) if p.action == Action::Rollback => {
-                vec![("y", "roll back"), ("Esc", "cancel")]
+                vec![("y", "roll back"), ("Tab", "scope"), ("Esc", "cancel")]
             }
             Overlay::Confirm(p) if p.action == Action::Resume => {
-                vec![("y", "resume"), ("Esc", "cancel")]
+                vec![("y", "resume"), ("Tab", "scope"), ("Esc", "cancel")]
             }
             Overlay::Confirm(p) if p.action == Action::Pause => {
-                vec![("p/y/Enter", "confirm"), ("Esc", "cancel")]
+                vec![
+                    ("p/y/Enter", "confirm"),
+                    ("Tab", "scope"),
+                    ("Esc", "cancel"),
+                ]
             }
-            Overlay::Confirm(_) => vec![("y/Enter", "confirm"), ("Esc", "cancel")],
+            Overlay::Confirm(_) => {
+                vec![("y/Enter", "confirm"), ("Tab", "scope"), ("Esc", "cancel")]
+            }
             Overlay::None => {
                 let mut keys = action_keys(state);
                 keys.extend([

@@ -14,6 +14,7 @@ use super::panel;
 use crate::app::state::AppState;
 use crate::domain::guardrail::judge_cell;
 use crate::domain::health::{Cell as HealthCell, Signal, Verdict, VersionRole};
+use crate::domain::rollout::Phase;
 use crate::theme::{Role, Theme};
 
 pub struct Matrix<'a> {
@@ -28,6 +29,8 @@ struct RowFacts<'a> {
     stable: Option<&'a HealthCell>,
     canary: Option<&'a HealthCell>,
     weight: Option<u8>,
+    /// The region's phase when it differs from the rollout's.
+    own_phase: Option<Phase>,
     stable_verdict: Verdict,
     canary_verdict: Verdict,
 }
@@ -72,6 +75,16 @@ impl Matrix<'_> {
             .flat_map(|r| r.regions.iter())
             .map(|r| (r.region.as_str(), r.canary_weight))
             .collect();
+        let own_phases: HashMap<&str, Phase> = state
+            .rollout
+            .iter()
+            .flat_map(|r| {
+                r.regions
+                    .iter()
+                    .filter(|g| g.phase.is_some())
+                    .map(|g| (g.region.as_str(), g.phase_in(r.phase)))
+            })
+            .collect();
         state
             .health
             .regions()
@@ -85,11 +98,29 @@ impl Matrix<'_> {
                     stable,
                     canary,
                     weight: weights.get(region.as_str()).copied(),
+                    own_phase: own_phases.get(region.as_str()).copied(),
                     stable_verdict: judge_cell(stable, None, conditions, stale),
                     canary_verdict: judge_cell(canary, stable, conditions, stale),
                 }
             })
             .collect()
+    }
+
+    /// The region's name, marked when it was paused or rolled back on its own.
+    fn region_cell(&self, f: &RowFacts) -> Cell<'static> {
+        let symbols = &self.theme.symbols;
+        let mark = match f.own_phase {
+            Some(Phase::Paused) => Some((&symbols.paused, Role::Warn)),
+            Some(Phase::RolledBack | Phase::Aborted) => Some((&symbols.cancelled, Role::Breach)),
+            _ => None,
+        };
+        match mark {
+            None => Cell::from(fit(f.region, 15)),
+            Some((glyph, role)) => Cell::from(Line::from(vec![
+                Span::raw(format!("{} ", fit(f.region, 13))),
+                Span::styled(glyph.clone(), self.theme.role(role)),
+            ])),
+        }
     }
 
     fn verdict_cell(&self, f: &RowFacts) -> Cell<'static> {
@@ -143,7 +174,7 @@ impl Matrix<'_> {
             .weight
             .map_or_else(|| "?".to_string(), |w| format!("{w}%"));
         let mut cells = vec![
-            Cell::from(fit(f.region, 15)),
+            self.region_cell(f),
             right(shown(f.stable, Signal::ErrorRate), stable_style),
             right(shown(f.stable, Signal::LatencyP99), stable_style),
             Cell::from(Span::styled(

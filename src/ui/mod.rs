@@ -129,7 +129,7 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     let matrix = (state.health.regions().len() as u16 + 4).max(waves);
     let sources_height = sources::height(state.sources.len());
     let guard_height = state.guardrails.conditions().len() as u16 + 3;
-    let lower = (guard_height + dora::HEIGHT).max(detail::HEIGHT + sources_height);
+    let lower = (guard_height + dora::HEIGHT).max(detail::height(state) + sources_height);
     let timeline_min = 5;
     let matrix = matrix
         .min(area.height.saturating_sub(lower + timeline_min))

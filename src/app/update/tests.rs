@@ -649,3 +649,134 @@ fn automatic_actions_hold_back_when_they_must() {
             .any(|e| e.text.contains("roll back is in flight"))
     );
 }
+
+/// A rollout at wave 1 over the demo's regions, some of them paused or
+/// rolled back on their own.
+fn with_regions(own: &[(&str, Phase)]) -> AppState {
+    let mut s = state();
+    let mut status = status(Phase::Progressing, 1);
+    status.regions = s
+        .plan
+        .regions
+        .iter()
+        .map(|r| RegionRollout {
+            phase: own.iter().find(|(name, _)| name == r).map(|(_, p)| *p),
+            ..RegionRollout::following(r.clone(), 25)
+        })
+        .collect();
+    update(&mut s, polled(0, epoch(), Ok(Report::Rollout(status))));
+    s
+}
+
+fn requests(effects: &[Effect]) -> Vec<(Action, ActionScope)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Execute(r) => Some((r.action, r.scope.clone())),
+            Effect::Quit => None,
+        })
+        .collect()
+}
+
+fn pending(s: &AppState) -> Option<PendingAction> {
+    match &s.overlay {
+        Overlay::Confirm(p) => Some(p.clone()),
+        _ => None,
+    }
+}
+
+#[test]
+fn tab_narrows_a_confirmation_to_the_selected_region_and_back() {
+    let mut s = with_regions(&[]);
+    update(&mut s, ch('j'));
+    let second = s.plan.regions[1].clone();
+    update(&mut s, ch('p'));
+    assert_eq!(pending(&s).map(|p| p.scope), Some(ActionScope::Rollout));
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(
+        pending(&s).map(|p| p.scope),
+        Some(ActionScope::Region(second.clone()))
+    );
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(pending(&s).map(|p| p.scope), Some(ActionScope::Rollout));
+    update(&mut s, key(KeyCode::Tab));
+    let effects = update(&mut s, ch('p'));
+    assert_eq!(
+        requests(&effects),
+        [(Action::Pause, ActionScope::Region(second.clone()))]
+    );
+    let attempt = s
+        .timeline
+        .newest_first()
+        .next()
+        .map(|e| e.text.clone())
+        .unwrap_or_default();
+    assert!(attempt.contains(&format!("pause ({second})")), "{attempt}");
+}
+
+#[test]
+fn a_region_paused_on_its_own_is_resumed_through_tab() {
+    let first = state().plan.regions[0].clone();
+    let mut s = with_regions(&[(&first, Phase::Paused)]);
+    // The rollout itself is progressing: p offers to pause all of it.
+    update(&mut s, ch('p'));
+    assert_eq!(pending(&s).map(|p| p.action), Some(Action::Pause));
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(
+        pending(&s),
+        Some(PendingAction {
+            action: Action::Resume,
+            scope: ActionScope::Region(first.clone())
+        })
+    );
+    // Resume takes a typed y only.
+    assert!(update(&mut s, ch('p')).is_empty());
+    assert_eq!(
+        requests(&update(&mut s, ch('y'))),
+        [(Action::Resume, ActionScope::Region(first))]
+    );
+}
+
+#[test]
+fn tab_refuses_a_region_the_action_means_nothing_for() {
+    let first = state().plan.regions[0].clone();
+    let mut s = with_regions(&[(&first, Phase::RolledBack)]);
+    update(&mut s, ch('r'));
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(pending(&s).map(|p| p.scope), Some(ActionScope::Rollout));
+    assert!(notice(&s).contains("ROLLED BACK"), "{}", notice(&s));
+}
+
+#[test]
+fn one_action_in_flight_per_target() {
+    let mut s = with_regions(&[]);
+    let (first, second) = (s.plan.regions[0].clone(), s.plan.regions[1].clone());
+    update(&mut s, ch('r'));
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(
+        requests(&update(&mut s, ch('y'))),
+        [(Action::Rollback, ActionScope::Region(first.clone()))]
+    );
+    // The same region is busy: nothing opens.
+    update(&mut s, ch('p'));
+    assert_eq!(pending(&s), None);
+    assert!(notice(&s).contains("still in flight"), "{}", notice(&s));
+    // Another region is free; the whole rollout is not.
+    update(&mut s, ch('j'));
+    update(&mut s, ch('p'));
+    assert_eq!(
+        pending(&s).map(|p| p.scope),
+        Some(ActionScope::Region(second.clone()))
+    );
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(
+        pending(&s).map(|p| p.scope),
+        Some(ActionScope::Region(second.clone())),
+        "the whole rollout must stay out of reach while a region's action flies"
+    );
+    assert_eq!(
+        requests(&update(&mut s, ch('p'))),
+        [(Action::Pause, ActionScope::Region(second))]
+    );
+    assert_eq!(s.in_flight.len(), 2);
+}
