@@ -34,6 +34,7 @@ impl Replay {
         let plan = spec.plan.clone();
         let mut state = AppState::new(plan, RunMode::Demo, source_infos(), theme_names, start);
         state.operator = "demo".to_string();
+        crate::session::seed_demo_scorecard(&mut state, start);
         let history = crate::session::demo_history(&spec.plan, spec.seed, start);
         update(&mut state, Msg::History(Ok(Box::new(history))));
         Replay {

@@ -131,9 +131,45 @@ enum Command {
     /// time and rework rate, each with its 2024 performance tier and a weekly
     /// trend. Give at least one history source.
     Dora(DoraArgs),
+    /// The go / no-go scorecard of a plan: show it, or set an item that
+    /// people answer (baseline, pilot, support, communications) with a note.
+    /// Settings go to the audit log, where the dashboard finds them.
+    Scorecard {
+        #[command(subcommand)]
+        command: ScorecardCommand,
+    },
     /// Render the demo dashboard at a moment of its run, without a terminal:
     /// as SVG (for screenshots and incident notes) or as plain text.
     Snapshot(SnapshotArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum ScorecardCommand {
+    /// Print the scorecard; exit 0 for GO, 2 for NO-GO. Sources are not
+    /// polled here, so "dashboards and alerts validated" shows as unknown.
+    Show {
+        #[arg(long, value_name = "FILE")]
+        plan: PathBuf,
+        /// [default: $XDG_STATE_HOME/warroom/audit.jsonl]
+        #[arg(long, value_name = "PATH")]
+        audit_log: Option<PathBuf>,
+    },
+    /// Set an item: baseline, pilot, support or communications, to green,
+    /// amber, red or unknown, with a note saying what it rests on.
+    Set {
+        #[arg(long, value_name = "FILE")]
+        plan: PathBuf,
+        item: String,
+        status: String,
+        #[arg(long)]
+        note: String,
+        /// [default: $USER]
+        #[arg(long, value_name = "NAME")]
+        operator: Option<String>,
+        /// [default: $XDG_STATE_HOME/warroom/audit.jsonl]
+        #[arg(long, value_name = "PATH")]
+        audit_log: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -350,6 +386,95 @@ fn run(cli: Cli) -> Result<i32> {
             snapshot(&args)?;
             Ok(0)
         }
+        Some(Command::Scorecard { command }) => scorecard(command),
+    }
+}
+
+/// `warroom scorecard show | set`.
+fn scorecard(command: ScorecardCommand) -> Result<i32> {
+    use warroom::control::audit::AuditRecord;
+    use warroom::control::recall::recall_file;
+    use warroom::domain::scorecard::{self, Evidence, Item, Setting, Status};
+    let audit_path = |given: &Option<PathBuf>| match given {
+        Some(p) => Ok(p.clone()),
+        None => state_dir().map(|d| d.join("audit.jsonl")),
+    };
+    match command {
+        ScorecardCommand::Show { plan, audit_log } => {
+            let plan = PlanFile::load(&plan)?.plan;
+            let path = audit_path(&audit_log)?;
+            let recalled = recall_file(&path, &plan.service)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let evidence = Evidence {
+                stop_conditions: plan.stop_conditions.len(),
+                feeds: vec![],
+                last_rollback: recalled.last_rollback,
+                audit_readable: true,
+                now: chrono::Utc::now(),
+            };
+            let card = scorecard::evaluate(&plan.scorecard, &evidence, &recalled.settings);
+            print!("{}", report::scorecard_text(&plan.service, &card));
+            Ok(if card.is_no_go() { 2 } else { 0 })
+        }
+        ScorecardCommand::Set {
+            plan,
+            item,
+            status,
+            note,
+            operator: who,
+            audit_log,
+        } => {
+            let plan = PlanFile::load(&plan)?.plan;
+            let keys: Vec<&str> = Item::ALL
+                .iter()
+                .filter(|i| !i.is_judged())
+                .map(|i| i.key())
+                .collect();
+            let item = match Item::from_key(&item) {
+                Some(i) if i.is_judged() => bail!(
+                    "`{item}` is judged from data and cannot be set; set one of {}",
+                    keys.join(", ")
+                ),
+                Some(i) => i,
+                None => bail!(
+                    "`{item}` is not a scorecard item; set one of {}",
+                    keys.join(", ")
+                ),
+            };
+            let Some(status) = Status::from_word(&status) else {
+                bail!("`{status}` is not a status; use green, amber, red or unknown");
+            };
+            if note.trim().is_empty() {
+                bail!("--note must say what the status rests on");
+            }
+            let operator = who.unwrap_or_else(|| {
+                operator(&DashboardArgs {
+                    read_only: false,
+                    operator: None,
+                    audit_log: None,
+                    log_file: None,
+                    log_level: tracing::Level::INFO,
+                })
+            });
+            let setting = Setting {
+                item,
+                status,
+                note: note.trim().to_string(),
+                operator,
+                at: chrono::Utc::now(),
+            };
+            let path = audit_path(&audit_log)?;
+            let audit = AuditLog::open(&path)?;
+            audit.append(&AuditRecord::scorecard(&setting, &plan))?;
+            println!(
+                "{}: {} set to {} in {}",
+                plan.service,
+                item,
+                status,
+                path.display()
+            );
+            Ok(0)
+        }
     }
 }
 
@@ -442,6 +567,18 @@ async fn dashboard(
     state.operator = operator(args);
     let note = format!("actions are recorded in {}", audit.path().display());
     state.timeline.push(clock.now(), EventKind::Progress, note);
+    // The scorecard remembers through the audit log: items set and rollbacks done.
+    match warroom::control::recall::recall_file(audit.path(), &state.plan.service) {
+        Ok(recalled) => {
+            state.scorecard_settings.extend(recalled.settings);
+            state.last_rollback = state.last_rollback.max(recalled.last_rollback);
+        }
+        Err(e) => {
+            state.audit_readable = false;
+            let text = format!("scorecard: cannot read {}: {e}", audit.path().display());
+            state.timeline.push(clock.now(), EventKind::Source, text);
+        }
+    }
     let control = session
         .control
         .clone()

@@ -336,3 +336,23 @@ pub fn dora_text(s: &crate::domain::dora::Summary) -> String {
     );
     out
 }
+
+/// The scorecard as text: one line per item, then the verdict.
+pub fn scorecard_text(service: &str, card: &crate::domain::scorecard::Scorecard) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!("{service}: go / no-go scorecard\n");
+    for l in &card.lines {
+        let owner = l.owner.as_deref().unwrap_or("no owner");
+        let _ = writeln!(
+            out,
+            "  {:<8} {:<50} owner {owner}: {}",
+            l.status.word().to_uppercase(),
+            l.item.title(),
+            l.evidence
+        );
+    }
+    let not_green = card.not_green().count();
+    let verdict = if card.is_no_go() { "NO-GO" } else { "GO" };
+    let _ = writeln!(out, "{verdict}: {not_green} of 7 not green");
+    out
+}

@@ -11,7 +11,9 @@ use crate::app::state::{AppState, RunMode};
 use crate::clock::Clock;
 use crate::config::plan::PlanFile;
 use crate::control::DeploymentControl;
+use crate::domain::scorecard::{Item, Setting, Status};
 use crate::domain::timeline::EventKind;
+use crate::domain::{Span, Timestamp};
 use crate::sim::{Fleet, FleetSpec};
 use crate::sources::deploy_api::DeployApi;
 use crate::sources::prometheus::{PrometheusSource, SetupError};
@@ -67,18 +69,63 @@ pub fn demo_history(
     history
 }
 
+/// The demo's scorecard as its people left it before the rollout: four items
+/// set with notes, and a rollback drill six days ago. Communications is
+/// still amber, so the demo starts at GO with one item not green.
+pub fn seed_demo_scorecard(state: &mut AppState, now: Timestamp) {
+    let set = |item, status, note: &str, operator: &str, hours: i64| Setting {
+        item,
+        status,
+        note: note.to_string(),
+        operator: operator.to_string(),
+        at: now - Span::hours(hours),
+    };
+    state.scorecard_settings = vec![
+        set(
+            Item::Baseline,
+            Status::Green,
+            "change CR-4411 approved; config diff attached",
+            "lee",
+            20,
+        ),
+        set(
+            Item::Pilot,
+            Status::Green,
+            "beta tenants re-tested on 2.4.0-rc3",
+            "kim",
+            18,
+        ),
+        set(
+            Item::Support,
+            Status::Green,
+            "two champions per region on the rota",
+            "sam",
+            6,
+        ),
+        set(
+            Item::Communications,
+            Status::Amber,
+            "status page draft awaiting review",
+            "pat",
+            2,
+        ),
+    ];
+    state.last_rollback = Some(now - Span::days(6));
+}
+
 impl Session {
     /// The embedded simulated rollout, reporting every second.
     pub fn demo(spec: FleetSpec, clock: Arc<dyn Clock>, theme_names: Vec<String>) -> Session {
         let now = clock.now();
         let (tx, messages) = mpsc::channel(QUEUE);
-        let state = AppState::new(
+        let mut state = AppState::new(
             spec.plan.clone(),
             RunMode::Demo,
             simulator::source_infos(),
             theme_names,
             now,
         );
+        seed_demo_scorecard(&mut state, now);
         let wiring = SimWiring {
             tx: tx.clone(),
             deploy_source: 0,

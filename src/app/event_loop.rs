@@ -16,6 +16,7 @@ use tokio::time::MissedTickBehavior;
 use super::{AppState, Effect, Msg, update};
 use crate::clock::Clock;
 use crate::control::Executor;
+use crate::control::audit::AuditRecord;
 use crate::theme::Theme;
 use crate::ui;
 
@@ -92,6 +93,10 @@ where
             match effect {
                 Effect::Quit => return Ok(state),
                 Effect::Execute(request) => executor.execute(request),
+                Effect::RecordScorecard(setting) => {
+                    let record = AuditRecord::scorecard(&setting, &state.plan);
+                    executor.record(record, setting);
+                }
             }
         }
     }

@@ -32,6 +32,11 @@ pub enum Msg {
     },
     /// The delivery history for DORA has been read, or could not be.
     History(Result<Box<crate::domain::dora::History>, String>),
+    /// The audit log took a scorecard setting, or could not.
+    ScorecardRecorded {
+        setting: crate::domain::scorecard::Setting,
+        result: Result<(), String>,
+    },
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
     Terminate(&'static str),
 }
@@ -41,5 +46,7 @@ pub enum Msg {
 pub enum Effect {
     /// Send an action through the control path (audit, call, audit).
     Execute(ActionRequest),
+    /// Record a scorecard item set by a person in the audit log.
+    RecordScorecard(crate::domain::scorecard::Setting),
     Quit,
 }

@@ -2,11 +2,14 @@
 
 use std::time::Duration;
 
+use crate::domain::gate::{Gate, GateInputs, current_gate};
 use crate::domain::guardrail::Guardrails;
 use crate::domain::health::HealthMatrix;
+use crate::domain::judgment::Judgment;
 use crate::domain::plan::RolloutPlan;
 pub use crate::domain::rollout::ActionScope;
 use crate::domain::rollout::{Action, RolloutStatus};
+use crate::domain::scorecard::{self, Evidence, Feed, Scorecard, Setting, Status};
 use crate::domain::timeline::Timeline;
 use crate::domain::{Span, Timestamp};
 use crate::sources::{SourceInfo, SourceKind};
@@ -36,6 +39,17 @@ pub struct PendingAction {
     pub scope: ActionScope,
 }
 
+/// The scorecard overlay: an item selected and, while a status is being
+/// set, the status chosen and the note typed so far.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScorecardView {
+    pub selected: usize,
+    pub editing: Option<(Status, String)>,
+}
+
+/// The longest note or reason the operator may type.
+pub const MAX_TYPED: usize = 200;
+
 impl PendingAction {
     /// The keys that confirm it. Pause takes a second `p`, so pausing is two
     /// keystrokes. Resume and rollback take only a typed `y`: "p p" out of
@@ -56,6 +70,12 @@ pub enum Overlay {
     None,
     Help,
     Confirm(PendingAction),
+    Scorecard(ScorecardView),
+    /// Promote while the scorecard says NO-GO: the reason typed so far.
+    Override {
+        scope: ActionScope,
+        reason: String,
+    },
 }
 
 /// An action sent and not yet answered.
@@ -207,6 +227,15 @@ pub struct AppState {
     pub theme_names: Vec<String>,
     pub next_action_id: u64,
     pub dora: Dora,
+    /// Each region's canary judgment, from the latest metrics.
+    pub judgments: Vec<(String, Judgment)>,
+    /// Scorecard items set by people, oldest first (from the audit log, then
+    /// from this screen).
+    pub scorecard_settings: Vec<Setting>,
+    /// The latest successful rollback of this service on record.
+    pub last_rollback: Option<Timestamp>,
+    /// False when the audit log could not be read for the scorecard.
+    pub audit_readable: bool,
     /// Set when something on screen changed since the last draw.
     pub dirty: bool,
 }
@@ -253,6 +282,10 @@ impl AppState {
             theme_names,
             next_action_id: 1,
             dora: Dora::Off,
+            judgments: Vec::new(),
+            scorecard_settings: Vec::new(),
+            last_rollback: None,
+            audit_readable: true,
             dirty: true,
         }
     }
@@ -280,6 +313,53 @@ impl AppState {
             ages.iter().flatten().max().copied().map(Some)
         };
         (freshest, stalest)
+    }
+
+    /// The go / no-go scorecard as it stands now.
+    pub fn scorecard(&self) -> Scorecard {
+        let feeds = self
+            .sources
+            .iter()
+            .map(|s| {
+                let feed = match s.condition(self.now) {
+                    SourceCondition::Ok { .. } => Feed::Answering,
+                    SourceCondition::Slow { .. } => Feed::Slow,
+                    SourceCondition::Waiting => Feed::Waiting,
+                    SourceCondition::Failing { .. } => Feed::Failing,
+                };
+                (s.info.name.as_str(), feed)
+            })
+            .collect();
+        let evidence = Evidence {
+            stop_conditions: self.plan.stop_conditions.len(),
+            feeds,
+            last_rollback: self.last_rollback,
+            audit_readable: self.audit_readable,
+            now: self.now,
+        };
+        scorecard::evaluate(&self.plan.scorecard, &evidence, &self.scorecard_settings)
+    }
+
+    /// The gate of the wave in progress, or `None` before the deployment
+    /// source reports and once the rollout has finished.
+    pub fn gate(&self) -> Option<Gate> {
+        let status = self.rollout.as_ref()?;
+        current_gate(&GateInputs {
+            waves: &self.plan.waves,
+            status,
+            conditions: self.guardrails.conditions(),
+            condition_status: self.guardrails.status(),
+            judgments: &self.judgments,
+            stale: self.metrics_stale(),
+        })
+    }
+
+    /// The judgment of `region`'s canary, if it has one.
+    pub fn judgment(&self, region: &str) -> Option<&Judgment> {
+        self.judgments
+            .iter()
+            .find(|(r, _)| r == region)
+            .map(|(_, j)| j)
     }
 
     /// True when metrics arrived once but are now older than the plan allows.

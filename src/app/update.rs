@@ -4,17 +4,21 @@
 
 use std::collections::HashSet;
 
+mod scorecard;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::msg::{Effect, Msg};
 use super::state::{
     ActionScope, AppState, DORA_WINDOW_DAYS, Dora, InFlight, Notice, NoticeLevel, Overlay,
-    PendingAction,
+    PendingAction, ScorecardView,
 };
 use crate::control::ActionRequest;
 use crate::domain::Timestamp;
 use crate::domain::dora::{Event as DoraEvent, History};
 use crate::domain::guardrail::Consequence;
+use crate::domain::health::VersionRole;
+use crate::domain::judgment::judge_cells;
 use crate::domain::rollout::{Action, Phase, RolloutStatus, check_action};
 use crate::domain::timeline::EventKind;
 use crate::sources::{Report, SourceError};
@@ -58,6 +62,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::History(result) => {
             state.dirty = true;
             on_history(state, result);
+            vec![]
+        }
+        Msg::ScorecardRecorded { setting, result } => {
+            state.dirty = true;
+            scorecard::on_scorecard_recorded(state, setting, result);
             vec![]
         }
         Msg::Terminate(_) => vec![Effect::Quit],
@@ -107,6 +116,10 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             }
             vec![]
         }
+        Overlay::Scorecard(view) => scorecard::on_scorecard_key(state, view, key),
+        Overlay::Override { scope, reason } => {
+            scorecard::on_override_key(state, scope, reason, key)
+        }
         Overlay::None => on_dashboard_key(state, key),
     }
 }
@@ -115,6 +128,7 @@ fn on_dashboard_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     match key.code {
         KeyCode::Char('q') => return vec![Effect::Quit],
         KeyCode::Char('?') => state.overlay = Overlay::Help,
+        KeyCode::Char('s') => state.overlay = Overlay::Scorecard(ScorecardView::default()),
         KeyCode::Char('t') => {
             state.theme = (state.theme + 1) % state.theme_names.len().max(1);
             let name = state
@@ -210,6 +224,14 @@ fn ask(state: &mut AppState, action: Action, mut scope: ActionScope) {
             NoticeLevel::Warn,
             format!("cannot {action} ({}): {refusal}", scope.label()),
         );
+        return;
+    }
+    // Going on in spite of NO-GO takes a typed reason, which is audited.
+    if action == Action::Promote && state.scorecard().is_no_go() {
+        state.overlay = Overlay::Override {
+            scope,
+            reason: String::new(),
+        };
         return;
     }
     state.overlay = Overlay::Confirm(PendingAction { action, scope });
@@ -370,6 +392,10 @@ fn on_action_done(
     outcome: Result<String, String>,
 ) {
     state.in_flight.retain(|f| f.id != id);
+    // A rollback that worked shows the runbook works: the scorecard counts it.
+    if action == Action::Rollback && outcome.is_ok() {
+        state.last_rollback = Some(at);
+    }
     // What warroom itself did is history: a rollback marks a failed deployment.
     if action == Action::Rollback
         && outcome.is_ok()
@@ -451,9 +477,29 @@ fn on_source(
         Report::Rollout(status) => on_rollout(state, at, status),
         Report::Metrics(samples) => {
             state.health.ingest_poll(at, &samples);
+            judge_canaries(state, at);
             evaluate_guardrails(state, at)
         }
     }
+}
+
+/// Score every region's canary against its stable from the matrix as it is.
+fn judge_canaries(state: &mut AppState, at: Timestamp) {
+    let health = &state.health;
+    state.judgments = health
+        .regions()
+        .iter()
+        .enumerate()
+        .map(|(i, region)| {
+            let judgment = judge_cells(
+                health.cell(i, VersionRole::Canary),
+                health.cell(i, VersionRole::Stable),
+                &state.plan.judgment,
+                at,
+            );
+            (region.clone(), judgment)
+        })
+        .collect();
 }
 
 /// Judge the stop conditions on the matrix as it is, in every region where

@@ -14,8 +14,10 @@ use super::toml_error::{line_of, locate};
 use crate::domain::Span;
 use crate::domain::guardrail::{Consequence, Direction, StopCondition};
 use crate::domain::health::Signal;
+use crate::domain::judgment::{Bad, JudgmentPlan, MetricRule};
 use crate::domain::plan::RolloutPlan;
 use crate::domain::rollout::{Scope, Wave, WavePlan};
+use crate::domain::scorecard::{Item, ScorecardPlan};
 
 /// A plan file that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +101,40 @@ struct RawPlan {
     stop_conditions: Vec<Spanned<RawCondition>>,
     waves: Spanned<Vec<Spanned<RawWave>>>,
     sources: Spanned<RawSources>,
+    judgment: Option<Spanned<RawJudgment>>,
+    scorecard: Option<Spanned<RawScorecard>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJudgment {
+    pass: Option<Spanned<f64>>,
+    marginal: Option<Spanned<f64>>,
+    window: Option<Spanned<String>>,
+    alpha: Option<Spanned<f64>>,
+    min_samples: Option<Spanned<i64>>,
+    #[serde(default)]
+    rules: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    signal: Spanned<String>,
+    /// `higher`, `lower` or `either`: which way the signal goes bad.
+    bad: Spanned<String>,
+    tolerance: Option<Spanned<f64>>,
+    #[serde(default)]
+    critical: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScorecard {
+    approved_by: Option<Spanned<String>>,
+    rehearsal_within: Option<Spanned<String>>,
+    #[serde(default)]
+    owners: std::collections::BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -204,7 +240,175 @@ struct Checker<'a> {
     text: &'a str,
 }
 
+/// The longest a rollback rehearsal may be trusted for.
+const MAX_REHEARSAL_AGE: Duration = Duration::from_secs(365 * 86_400);
+
 impl Checker<'_> {
+    fn judgment(
+        &self,
+        raw: Option<&Spanned<RawJudgment>>,
+        queries: &[(Signal, String)],
+    ) -> Result<JudgmentPlan, PlanError> {
+        let mut plan = JudgmentPlan::default();
+        plan.rules
+            .retain(|r| queries.iter().any(|(s, _)| *s == r.signal));
+        let Some(raw) = raw else {
+            return Ok(plan);
+        };
+        let j = raw.get_ref();
+        let score = |v: &Option<Spanned<f64>>, field: &str, default: f64| match v {
+            None => Ok(default),
+            Some(v) if (0.0..=100.0).contains(v.get_ref()) => Ok(*v.get_ref()),
+            Some(v) => self.err(v.span(), field, "must be a score from 0 to 100"),
+        };
+        let t = &mut plan.thresholds;
+        t.pass = score(&j.pass, "judgment.pass", t.pass)?;
+        t.marginal = score(&j.marginal, "judgment.marginal", t.marginal)?;
+        if t.marginal > t.pass {
+            let span = j.marginal.as_ref().map_or(raw.span(), |m| m.span());
+            return self.err(
+                span,
+                "judgment.marginal",
+                format!("must not be above the pass score {}", t.pass),
+            );
+        }
+        if let Some(a) = &j.alpha {
+            let v = *a.get_ref();
+            if !(v > 0.0 && v <= 0.5) {
+                return self.err(
+                    a.span(),
+                    "judgment.alpha",
+                    "must be a significance level above 0 and at most 0.5 (e.g. 0.02)",
+                );
+            }
+            t.alpha = v;
+        }
+        if let Some(m) = &j.min_samples {
+            let v = *m.get_ref();
+            if !(3..=10_000).contains(&v) {
+                return self.err(m.span(), "judgment.min_samples", "must be from 3 to 10000");
+            }
+            t.min_samples = v as usize;
+        }
+        if let Some(w) = &j.window {
+            let d = self.duration(w, "judgment.window")?;
+            plan.window = Span::from_std(d).unwrap_or(plan.window);
+        }
+        if !j.rules.is_empty() {
+            plan.rules = j
+                .rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| self.rule(i, r, queries))
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(plan)
+    }
+
+    fn rule(
+        &self,
+        i: usize,
+        raw: &Spanned<RawRule>,
+        queries: &[(Signal, String)],
+    ) -> Result<MetricRule, PlanError> {
+        let r = raw.get_ref();
+        let field = |f: &str| format!("judgment.rules[{i}].{f}");
+        let signal = match signal_named(r.signal.get_ref()) {
+            Some(s) if queries.iter().any(|(q, _)| *q == s) => s,
+            Some(_) => {
+                return self.err(
+                    r.signal.span(),
+                    field("signal"),
+                    format!("`{}` has no query in [signals]", r.signal.get_ref()),
+                );
+            }
+            None => {
+                return self.err(
+                    r.signal.span(),
+                    field("signal"),
+                    format!(
+                        "`{}` is not a signal; use {}",
+                        r.signal.get_ref(),
+                        SIGNAL_NAMES.join(", ")
+                    ),
+                );
+            }
+        };
+        let bad = match r.bad.get_ref().as_str() {
+            "higher" => Bad::Higher,
+            "lower" => Bad::Lower,
+            "either" => Bad::Either,
+            other => {
+                return self.err(
+                    r.bad.span(),
+                    field("bad"),
+                    format!("`{other}` is not a direction; use higher, lower or either"),
+                );
+            }
+        };
+        let tolerance = match &r.tolerance {
+            None => 0.1,
+            Some(t) if t.get_ref().is_finite() && *t.get_ref() >= 0.0 => *t.get_ref(),
+            Some(t) => {
+                return self.err(
+                    t.span(),
+                    field("tolerance"),
+                    "must be a share of stable's median, 0 or more (0.1 = 10%)",
+                );
+            }
+        };
+        Ok(MetricRule {
+            signal,
+            bad,
+            tolerance,
+            critical: r.critical,
+        })
+    }
+
+    fn scorecard(&self, raw: Option<&Spanned<RawScorecard>>) -> Result<ScorecardPlan, PlanError> {
+        let mut plan = ScorecardPlan::default();
+        let Some(raw) = raw else {
+            return Ok(plan);
+        };
+        let s = raw.get_ref();
+        if let Some(a) = &s.approved_by {
+            plan.approved_by = Some(self.nonempty(a, "scorecard.approved_by")?);
+        }
+        if let Some(w) = &s.rehearsal_within {
+            let field = "scorecard.rehearsal_within";
+            match humantime::parse_duration(w.get_ref().trim()) {
+                Ok(d) if !d.is_zero() && d <= MAX_REHEARSAL_AGE => {
+                    plan.rehearsal_within = Span::from_std(d).unwrap_or(plan.rehearsal_within);
+                }
+                Ok(_) => {
+                    return self.err(w.span(), field, "must be above zero and at most 365 days");
+                }
+                Err(_) => {
+                    return self.err(
+                        w.span(),
+                        field,
+                        format!("`{}` is not a duration; write e.g. \"30days\"", w.get_ref()),
+                    );
+                }
+            }
+        }
+        for (key, owner) in &s.owners {
+            let field = format!("scorecard.owners.{key}");
+            let Some(i) = Item::ALL.iter().position(|item| item.key() == key) else {
+                let keys: Vec<&str> = Item::ALL.iter().map(|i| i.key()).collect();
+                return self.err(
+                    owner.span(),
+                    field,
+                    format!("`{key}` is not a scorecard item; use {}", keys.join(", ")),
+                );
+            };
+            if let Some(slot) = plan.owners.get_mut(i) {
+                *slot = Some(self.nonempty(owner, &field)?);
+            }
+        }
+        Ok(plan)
+    }
+
     fn err<T>(
         &self,
         span: std::ops::Range<usize>,
@@ -663,6 +867,9 @@ impl PlanFile {
             waves.push(check.wave(i, w, &regions, previous)?);
         }
 
+        let judgment = check.judgment(raw.judgment.as_ref(), &queries)?;
+        let scorecard = check.scorecard(raw.scorecard.as_ref())?;
+
         let sources = raw.sources.get_ref();
         let metrics = check.endpoint(&sources.metrics, "metrics", &["prometheus"])?;
         let deploy = match &sources.deploy {
@@ -708,6 +915,8 @@ impl PlanFile {
                 waves: WavePlan { waves },
                 stop_conditions,
                 stale_after,
+                judgment,
+                scorecard,
             },
             metrics: MetricsSource {
                 endpoint: metrics,

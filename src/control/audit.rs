@@ -14,6 +14,8 @@ use sha2::{Digest, Sha256};
 
 use super::{ActionRequest, ControlError};
 use crate::domain::Timestamp;
+use crate::domain::plan::RolloutPlan;
+use crate::domain::scorecard::Setting;
 
 /// The `prev` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -61,6 +63,11 @@ pub struct AuditRecord {
     pub result: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// For scorecard records: the item set and its new status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<&'static str>,
 }
 
 impl AuditRecord {
@@ -78,6 +85,29 @@ impl AuditRecord {
             reason: request.reason.clone(),
             result: None,
             detail: None,
+            item: None,
+            status: None,
+        }
+    }
+
+    /// A scorecard item set by a person: `record` is `scorecard`, the note
+    /// is the reason.
+    pub fn scorecard(setting: &Setting, plan: &RolloutPlan) -> Self {
+        AuditRecord {
+            time: setting.at,
+            record: "scorecard",
+            id: 0,
+            operator: setting.operator.clone(),
+            action: "set scorecard item",
+            scope: "all regions".to_string(),
+            target: plan.service.clone(),
+            from_version: plan.stable_version.clone(),
+            to_version: plan.canary_version.clone(),
+            reason: Some(setting.note.clone()),
+            result: None,
+            detail: None,
+            item: Some(setting.item.key()),
+            status: Some(setting.status.word()),
         }
     }
 

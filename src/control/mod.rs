@@ -3,6 +3,7 @@
 //! "outcome" → a message back to the app.
 
 pub mod audit;
+pub mod recall;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -100,6 +101,21 @@ impl Executor {
             let msg = this.perform(&request).await;
             // The app may have quit meanwhile; the audit log has the outcome.
             let _ = this.tx.send(msg).await;
+        });
+    }
+
+    /// Append a scorecard setting to the audit log on a blocking thread; the
+    /// result comes back as `Msg::ScorecardRecorded`.
+    pub fn record(&self, record: AuditRecord, setting: crate::domain::scorecard::Setting) {
+        let (audit, tx) = (self.audit.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let written = tokio::task::spawn_blocking(move || audit.append(&record)).await;
+            let result = match written {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(e) => Err(format!("the audit writer stopped: {e}")),
+            };
+            let _ = tx.send(Msg::ScorecardRecorded { setting, result }).await;
         });
     }
 

@@ -115,6 +115,16 @@ impl Series {
         self.points.back().map(|p| p.1).filter(|v| !v.is_nan())
     }
 
+    /// The numbers polled at or after `since`, oldest first, without the
+    /// gaps: the samples a canary judgment compares.
+    pub fn numbers_since(&self, since: Timestamp) -> Vec<f64> {
+        self.points
+            .iter()
+            .filter(|(at, v)| *at >= since && v.is_finite())
+            .map(|p| p.1)
+            .collect()
+    }
+
     /// The values, oldest first (NaN where a poll had no number).
     pub fn values(&self) -> impl DoubleEndedIterator<Item = f64> + ExactSizeIterator + '_ {
         self.points.iter().map(|p| p.1)

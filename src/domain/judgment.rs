@@ -4,8 +4,9 @@
 //! classifications into a 0–100 score. Too little data is "no data", never a
 //! pass; a critical signal failing forces the score to 0.
 
-use super::health::Signal;
+use super::health::{Cell, Signal};
 use super::stats::phi;
+use super::{Span, Timestamp};
 
 /// The outcome of a two-sided Mann-Whitney U test.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -149,6 +150,70 @@ fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
     super::dora::median(&v).unwrap_or(f64::NAN)
+}
+
+/// How a plan judges canaries: which signals, which way each goes bad, the
+/// thresholds, and how far back the samples reach.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgmentPlan {
+    pub rules: Vec<MetricRule>,
+    pub thresholds: Thresholds,
+    /// Samples older than this are left out of the comparison.
+    pub window: Span,
+}
+
+impl Default for JudgmentPlan {
+    /// Error rate (critical) and p99 must not rise, success rate must not
+    /// fall, over the last two minutes. Request rate is not judged: it
+    /// follows the traffic weight, not the version's quality.
+    fn default() -> Self {
+        let rule = |signal, bad, tolerance, critical| MetricRule {
+            signal,
+            bad,
+            tolerance,
+            critical,
+        };
+        JudgmentPlan {
+            rules: vec![
+                rule(Signal::ErrorRate, Bad::Higher, 0.5, true),
+                rule(Signal::LatencyP99, Bad::Higher, 0.2, false),
+                rule(Signal::SuccessRate, Bad::Lower, 0.005, false),
+            ],
+            thresholds: Thresholds::default(),
+            window: Span::minutes(2),
+        }
+    }
+}
+
+impl Outcome {
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Marginal => "marginal",
+            Outcome::Fail => "fail",
+            Outcome::NoData => "no data",
+        }
+    }
+}
+
+/// Judge the canary of one region against its stable, from the samples
+/// each cell holds within the plan's window before `now`.
+pub fn judge_cells(
+    canary: Option<&Cell>,
+    stable: Option<&Cell>,
+    plan: &JudgmentPlan,
+    now: Timestamp,
+) -> Judgment {
+    let since = now - plan.window;
+    let numbers = |cell: Option<&Cell>, signal| {
+        cell.map(|c| c.series(signal).numbers_since(since))
+            .unwrap_or_default()
+    };
+    judge(
+        &plan.rules,
+        |signal| (numbers(canary, signal), numbers(stable, signal)),
+        &plan.thresholds,
+    )
 }
 
 /// Classify one signal from the canary's and the stable's samples.

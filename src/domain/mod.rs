@@ -2,11 +2,13 @@
 //! the timeline. Nothing here does I/O or knows about the terminal.
 
 pub mod dora;
+pub mod gate;
 pub mod guardrail;
 pub mod health;
 pub mod judgment;
 pub mod plan;
 pub mod rollout;
+pub mod scorecard;
 pub mod stats;
 pub mod timeline;
 

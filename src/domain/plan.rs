@@ -2,7 +2,9 @@
 
 use super::Span;
 use super::guardrail::StopCondition;
+use super::judgment::JudgmentPlan;
 use super::rollout::WavePlan;
+use super::scorecard::ScorecardPlan;
 
 /// Everything the war room knows about a rollout before any source reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,4 +17,8 @@ pub struct RolloutPlan {
     pub stop_conditions: Vec<StopCondition>,
     /// Data older than this is shown as stale.
     pub stale_after: Span,
+    /// How canaries are scored against stable.
+    pub judgment: JudgmentPlan,
+    /// Owners and approver of the go / no-go scorecard.
+    pub scorecard: ScorecardPlan,
 }

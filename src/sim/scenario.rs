@@ -4,8 +4,10 @@
 use crate::domain::Span;
 use crate::domain::guardrail::{Consequence, Direction, StopCondition};
 use crate::domain::health::Signal;
+use crate::domain::judgment::JudgmentPlan;
 use crate::domain::plan::RolloutPlan;
 use crate::domain::rollout::{Scope, Wave, WavePlan};
+use crate::domain::scorecard::ScorecardPlan;
 
 /// The normal behaviour of one region.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +44,25 @@ impl Fault {
         let into = (elapsed - self.starts_after).num_milliseconds() as f64;
         let ramp = self.ramp.num_milliseconds().max(1) as f64;
         (into / ramp).min(1.0)
+    }
+}
+
+/// The demo's scorecard: an approver for the stop conditions and an owner
+/// for each item.
+fn demo_scorecard() -> ScorecardPlan {
+    let owners = [
+        "dana",
+        "lee",
+        "kim",
+        "sam",
+        "ops on call",
+        "ops on call",
+        "pat",
+    ];
+    ScorecardPlan {
+        approved_by: Some("dana (SRE lead)".to_string()),
+        owners: owners.map(|o| Some(o.to_string())),
+        ..ScorecardPlan::default()
     }
 }
 
@@ -130,6 +151,8 @@ impl FleetSpec {
                 waves: WavePlan { waves },
                 stop_conditions: default_stop_conditions(),
                 stale_after: Span::seconds(5),
+                judgment: JudgmentPlan::default(),
+                scorecard: demo_scorecard(),
             },
             profiles,
             faults: vec![Fault {

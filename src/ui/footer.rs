@@ -60,10 +60,16 @@ impl Widget for Footer<'_> {
             Overlay::Confirm(_) => {
                 vec![("y/Enter", "confirm"), ("Tab", "scope"), ("Esc", "cancel")]
             }
+            Overlay::Scorecard(view) if view.editing.is_some() => {
+                vec![("Enter", "record"), ("Esc", "cancel")]
+            }
+            Overlay::Scorecard(_) => vec![("↑↓", "item"), ("g/a/r/u", "set"), ("s/Esc", "close")],
+            Overlay::Override { .. } => vec![("Enter", "promote"), ("Esc", "cancel")],
             Overlay::None => {
                 let mut keys = action_keys(state);
                 keys.extend([
                     ("↑↓", "region"),
+                    ("s", "scorecard"),
                     ("t", "theme"),
                     ("?", "help"),
                     ("q", "quit"),

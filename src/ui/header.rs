@@ -164,10 +164,20 @@ impl Header<'_> {
 
     fn badges(&self) -> Line<'static> {
         let (state, theme) = (self.state, self.theme);
-        let mut spans = vec![Span::styled(
-            format!(" {} ", state.mode.label()),
-            theme.badge(Role::Accent),
-        )];
+        let no_go = state.scorecard().is_no_go();
+        let (glyph, word, role) = if no_go {
+            (&theme.symbols.breach, "NO-GO", Role::Breach)
+        } else {
+            (&theme.symbols.ok, "GO", Role::Ok)
+        };
+        let mut spans = vec![
+            Span::styled(format!(" {glyph} {word} "), theme.badge(role)),
+            Span::raw(" "),
+            Span::styled(
+                format!(" {} ", state.mode.label()),
+                theme.badge(Role::Accent),
+            ),
+        ];
         if state.read_only {
             spans.push(Span::raw(" "));
             spans.push(Span::styled(" READ-ONLY ", theme.badge(Role::Paused)));

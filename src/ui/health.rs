@@ -14,6 +14,7 @@ use super::panel;
 use crate::app::state::AppState;
 use crate::domain::guardrail::judge_cell;
 use crate::domain::health::{Cell as HealthCell, Signal, Verdict, VersionRole};
+use crate::domain::judgment::{Judgment, Outcome};
 use crate::domain::rollout::Phase;
 use crate::theme::{Role, Theme};
 
@@ -31,6 +32,7 @@ struct RowFacts<'a> {
     weight: Option<u8>,
     /// The region's phase when it differs from the rollout's.
     own_phase: Option<Phase>,
+    judgment: Option<&'a Judgment>,
     stable_verdict: Verdict,
     canary_verdict: Verdict,
 }
@@ -99,6 +101,7 @@ impl Matrix<'_> {
                     canary,
                     weight: weights.get(region.as_str()).copied(),
                     own_phase: own_phases.get(region.as_str()).copied(),
+                    judgment: state.judgment(region),
                     stable_verdict: judge_cell(stable, None, conditions, stale),
                     canary_verdict: judge_cell(canary, stable, conditions, stale),
                 }
@@ -121,6 +124,27 @@ impl Matrix<'_> {
                 Span::styled(glyph.clone(), self.theme.role(role)),
             ])),
         }
+    }
+
+    /// The canary's judgment score, 0–100, coloured by its outcome.
+    fn score_cell(&self, f: &RowFacts) -> Cell<'static> {
+        let theme = self.theme;
+        let stale = self.state.metrics_stale();
+        let (text, role) = match f.judgment.map(|j| (j.score, j.outcome)) {
+            _ if f.weight == Some(0) => ("—".to_string(), Role::Muted),
+            _ if stale => (theme.symbols.stale.clone(), Role::Stale),
+            Some((Some(score), outcome)) => (
+                format!("{score:.0}"),
+                match outcome {
+                    Outcome::Pass => Role::Ok,
+                    Outcome::Marginal => Role::Warn,
+                    Outcome::Fail => Role::Breach,
+                    Outcome::NoData => Role::NoData,
+                },
+            ),
+            _ => (theme.symbols.no_data.clone(), Role::NoData),
+        };
+        Cell::from(Line::styled(text, theme.role(role)).right_aligned())
     }
 
     fn verdict_cell(&self, f: &RowFacts) -> Cell<'static> {
@@ -196,6 +220,7 @@ impl Matrix<'_> {
         if trend_width > 0 {
             cells.push(self.trend(f, trend_width));
         }
+        cells.push(self.score_cell(f));
         cells.push(self.verdict_cell(f));
         Row::new(cells)
     }
@@ -213,7 +238,7 @@ impl Matrix<'_> {
         if trend_width > 0 {
             c.push(Length(trend_width));
         }
-        c.push(Length(12));
+        c.extend([Length(5), Length(12)]);
         c
     }
 
@@ -240,6 +265,7 @@ impl Matrix<'_> {
                 "trend"
             }));
         }
+        cells.push(right("score"));
         cells.push(Cell::from("Verdict"));
         Row::new(cells).style(self.theme.role(Role::Muted))
     }

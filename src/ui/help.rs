@@ -13,7 +13,7 @@ pub struct Help<'a> {
     pub theme: &'a Theme,
 }
 
-const KEYS: [(&str, &str); 11] = [
+const KEYS: [(&str, &str); 12] = [
     (
         "p",
         "pause the rollout (p again to confirm); when paused, resume (y)",
@@ -21,6 +21,10 @@ const KEYS: [(&str, &str); 11] = [
     ("P", "promote to the next wave now (y to confirm)"),
     ("r", "roll back every region to stable (y to confirm)"),
     ("Tab", "in a confirmation: selected region only / all"),
+    (
+        "s",
+        "go / no-go scorecard: read it, set an item with a note",
+    ),
     ("↑ ↓ j k", "select a region in the health matrix"),
     ("g G", "first / last region"),
     ("t", "next theme"),

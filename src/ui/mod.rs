@@ -10,6 +10,7 @@ mod guardrails;
 mod header;
 mod health;
 mod help;
+mod scorecard;
 mod sources;
 pub mod svg;
 mod timeline;
@@ -77,6 +78,15 @@ impl Widget for Dashboard<'_> {
                 pending,
             }
             .render(area, buf),
+            Overlay::Scorecard(view) => {
+                scorecard::ScorecardOverlay { state, theme, view }.render(area, buf)
+            }
+            Overlay::Override { reason, .. } => scorecard::OverrideModal {
+                state,
+                theme,
+                reason,
+            }
+            .render(area, buf),
         }
     }
 }
@@ -125,11 +135,12 @@ fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
 /// Two columns over a full-width timeline: the matrix beside the wave plan;
 /// stop conditions and DORA beside the sources and the selected region.
 fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
-    let waves = state.plan.waves.len() as u16 + 3;
+    let waves = waves::height(state.plan.waves.len());
     let matrix = (state.health.regions().len() as u16 + 4).max(waves);
     let sources_height = sources::height(state.sources.len());
     let guard_height = state.guardrails.conditions().len() as u16 + 3;
-    let lower = (guard_height + dora::HEIGHT).max(detail::height(state) + sources_height);
+    let lower = (guard_height + scorecard::HEIGHT + dora::HEIGHT)
+        .max(detail::height(state) + sources_height);
     let timeline_min = 5;
     let matrix = matrix
         .min(area.height.saturating_sub(lower + timeline_min))
@@ -143,8 +154,12 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     let columns = [Constraint::Percentage(62), Constraint::Percentage(38)];
     let [health_area, waves_area] = Layout::horizontal(columns).areas(top);
     let [left, right] = Layout::horizontal(columns).areas(middle);
-    let [guard_area, dora_area] =
-        Layout::vertical([Constraint::Length(guard_height), Constraint::Min(0)]).areas(left);
+    let [guard_area, scorecard_area, dora_area] = Layout::vertical([
+        Constraint::Length(guard_height),
+        Constraint::Length(scorecard::HEIGHT),
+        Constraint::Min(0),
+    ])
+    .areas(left);
     let [sources_area, detail_area] =
         Layout::vertical([Constraint::Length(sources_height), Constraint::Min(0)]).areas(right);
     let compact = false;
@@ -167,6 +182,7 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     }
     .render(guard_area, buf);
     sources::Sources { state, theme }.render(sources_area, buf);
+    scorecard::ScorecardPanel { state, theme }.render(scorecard_area, buf);
     dora::DoraPanel { state, theme }.render(dora_area, buf);
     detail::RegionDetail { state, theme }.render(detail_area, buf);
     timeline::TimelinePanel {

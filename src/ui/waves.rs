@@ -40,6 +40,43 @@ impl Waves<'_> {
     }
 }
 
+/// Rows the wave panel needs: its waves, the header, the gate's two lines
+/// and the frame.
+pub fn height(waves: usize) -> u16 {
+    waves as u16 + 5
+}
+
+impl Waves<'_> {
+    /// What the current wave's gate waits for, in words; `None` when there
+    /// is no gate (no report yet, or the rollout has finished).
+    fn gate_line(&self) -> Option<Line<'static>> {
+        let theme = self.theme;
+        let gate = self.state.gate()?;
+        let next = self.state.plan.waves.waves.get(gate.wave + 1);
+        let target = next.map_or_else(
+            || "completion".to_string(),
+            |w| format!("wave {} {}", gate.wave + 2, w.name),
+        );
+        if gate.is_open() {
+            return Some(Line::from(vec![
+                Span::styled(
+                    format!("{} gate open", theme.symbols.ok),
+                    theme.role(Role::Ok),
+                ),
+                Span::styled(format!(" · ready for {target}"), theme.role(Role::Muted)),
+            ]));
+        }
+        let reasons = gate.summary();
+        Some(Line::from(vec![
+            Span::styled(
+                format!("{} gate to {target} blocked: ", theme.symbols.warn),
+                theme.role(Role::Warn),
+            ),
+            Span::styled(reasons.join(" · "), theme.role(Role::Text)),
+        ]))
+    }
+}
+
 impl Widget for Waves<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let plan = &self.state.plan.waves;
@@ -67,8 +104,34 @@ impl Widget for Waves<'_> {
                     ));
                 }
             }
+            if let Some(gate) = self.state.gate() {
+                let (text, role) = if gate.is_open() {
+                    (format!("  {} gate open", self.theme.symbols.ok), Role::Ok)
+                } else {
+                    let first = gate
+                        .blockers
+                        .first()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    (
+                        format!("  {} gate: {first}", self.theme.symbols.warn),
+                        Role::Warn,
+                    )
+                };
+                spans.push(Span::styled(text, self.theme.role(role)));
+            }
             Paragraph::new(Line::from(spans)).render(inner, buf);
             return;
+        }
+        let [table_area, gate_area] = ratatui::layout::Layout::vertical([
+            Constraint::Length(plan.len() as u16 + 1),
+            Constraint::Min(0),
+        ])
+        .areas(inner);
+        if let Some(line) = self.gate_line() {
+            Paragraph::new(line)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .render(gate_area, buf);
         }
         let fixed = 3 + 7 + 4 + 13 + 4;
         let scope_width = inner.width.saturating_sub(fixed) as usize;
@@ -111,6 +174,6 @@ impl Widget for Waves<'_> {
             ],
         )
         .header(header)
-        .render(inner, buf);
+        .render(table_area, buf);
     }
 }

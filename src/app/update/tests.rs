@@ -5,6 +5,7 @@ use crate::app::state::{AppState, NoticeLevel, Overlay, RunMode};
 use crate::demo::epoch;
 use crate::domain::Span;
 use crate::domain::rollout::{Phase, RegionRollout, RolloutStatus};
+use crate::domain::scorecard::{Item, Status};
 use crate::sim::FleetSpec;
 use crate::sources::simulator::source_infos;
 
@@ -55,6 +56,8 @@ fn state() -> AppState {
     ];
     let mut s = AppState::new(plan, RunMode::Demo, source_infos(), themes, epoch());
     s.operator = "alice".into();
+    // Go, with one item amber: promote asks for no override.
+    crate::session::seed_demo_scorecard(&mut s, epoch());
     s
 }
 
@@ -64,6 +67,8 @@ fn with_rollout(phase: Phase, wave: usize) -> AppState {
         &mut s,
         polled(0, epoch(), Ok(Report::Rollout(status(phase, wave)))),
     );
+    // The metrics source answers too, so the scorecard sees every source fresh.
+    update(&mut s, polled(1, epoch(), Ok(Report::Metrics(vec![]))));
     s
 }
 
@@ -72,7 +77,7 @@ fn executed(effects: &[Effect]) -> Vec<Action> {
         .iter()
         .filter_map(|e| match e {
             Effect::Execute(r) => Some(r.action),
-            Effect::Quit => None,
+            _ => None,
         })
         .collect()
 }
@@ -95,7 +100,7 @@ fn pause_is_two_keystrokes() {
     assert_eq!(s.in_flight.first().map(|f| f.action), Some(Action::Pause));
     let request = effects.iter().find_map(|e| match e {
         Effect::Execute(r) => Some(r.clone()),
-        Effect::Quit => None,
+        _ => None,
     });
     assert_eq!(request.as_ref().map(|r| r.operator.as_str()), Some("alice"));
     assert_eq!(
@@ -604,7 +609,7 @@ fn a_breach_the_plan_says_pauses_on_goes_through_the_action_path() {
     let effects = breaching_poll(&mut s);
     let request = effects.iter().find_map(|e| match e {
         Effect::Execute(r) => Some(r.clone()),
-        Effect::Quit => None,
+        _ => None,
     });
     let request = request.unwrap_or_else(|| panic!("no automatic pause: {effects:?}"));
     assert_eq!(request.action, Action::Pause);
@@ -673,7 +678,7 @@ fn requests(effects: &[Effect]) -> Vec<(Action, ActionScope)> {
         .iter()
         .filter_map(|e| match e {
             Effect::Execute(r) => Some((r.action, r.scope.clone())),
-            Effect::Quit => None,
+            _ => None,
         })
         .collect()
 }
@@ -779,4 +784,186 @@ fn one_action_in_flight_per_target() {
         [(Action::Pause, ActionScope::Region(second))]
     );
     assert_eq!(s.in_flight.len(), 2);
+}
+
+fn typed(s: &mut AppState, text: &str) {
+    for c in text.chars() {
+        update(s, ch(c));
+    }
+}
+
+fn recorded(effects: &[Effect]) -> Vec<crate::domain::scorecard::Setting> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::RecordScorecard(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Open the scorecard, go to `item`, set `status` with `note` and let the
+/// audit log take it.
+fn set_item(s: &mut AppState, item: Item, status: char, note: &str) {
+    update(s, ch('s'));
+    update(s, key(KeyCode::Home));
+    let index = Item::ALL.iter().position(|i| *i == item).unwrap_or(0);
+    for _ in 0..Item::ALL.len() {
+        update(s, ch('k'));
+    }
+    for _ in 0..index {
+        update(s, ch('j'));
+    }
+    update(s, ch(status));
+    typed(s, note);
+    let effects = update(s, key(KeyCode::Enter));
+    for setting in recorded(&effects) {
+        update(
+            s,
+            Msg::ScorecardRecorded {
+                setting,
+                result: Ok(()),
+            },
+        );
+    }
+    update(s, key(KeyCode::Esc));
+}
+
+#[test]
+fn an_item_is_set_with_a_note_through_the_audit_log() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('s'));
+    assert!(matches!(s.overlay, Overlay::Scorecard(_)));
+    // Down to "pilot", the third item.
+    update(&mut s, ch('j'));
+    update(&mut s, ch('j'));
+    update(&mut s, ch('r'));
+    // An empty note is not enough.
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(notice(&s).contains("a note is needed"), "{}", notice(&s));
+    typed(&mut s, "regressed on tenant 7x");
+    update(&mut s, key(KeyCode::Backspace));
+    let effects = update(&mut s, key(KeyCode::Enter));
+    let settings = recorded(&effects);
+    assert_eq!(settings.len(), 1);
+    assert_eq!(settings[0].item, Item::Pilot);
+    assert_eq!(settings[0].status, Status::Red);
+    assert_eq!(settings[0].note, "regressed on tenant 7");
+    assert_eq!(settings[0].operator, "alice");
+    // Not applied until the audit log has it.
+    assert_eq!(
+        s.scorecard().line(Item::Pilot).map(|l| l.status),
+        Some(Status::Green)
+    );
+    update(
+        &mut s,
+        Msg::ScorecardRecorded {
+            setting: settings[0].clone(),
+            result: Err("audit log full".into()),
+        },
+    );
+    assert_eq!(
+        s.scorecard().line(Item::Pilot).map(|l| l.status),
+        Some(Status::Green),
+        "a setting the audit log refused is not applied"
+    );
+    assert!(notice(&s).contains("audit log full"), "{}", notice(&s));
+    update(
+        &mut s,
+        Msg::ScorecardRecorded {
+            setting: settings[0].clone(),
+            result: Ok(()),
+        },
+    );
+    assert_eq!(
+        s.scorecard().line(Item::Pilot).map(|l| l.status),
+        Some(Status::Red)
+    );
+}
+
+#[test]
+fn judged_items_and_read_only_screens_cannot_be_set() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('s'));
+    update(&mut s, ch('g'));
+    assert!(notice(&s).contains("judged from data"), "{}", notice(&s));
+    assert!(matches!(&s.overlay, Overlay::Scorecard(v) if v.editing.is_none()));
+    let mut s = with_rollout(Phase::Progressing, 1);
+    s.read_only = true;
+    update(&mut s, ch('s'));
+    update(&mut s, ch('j'));
+    update(&mut s, ch('r'));
+    assert!(notice(&s).contains("read-only"), "{}", notice(&s));
+    assert!(matches!(&s.overlay, Overlay::Scorecard(v) if v.editing.is_none()));
+}
+
+#[test]
+fn two_items_not_green_make_promote_ask_for_a_typed_reason() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    assert!(!s.scorecard().is_no_go());
+    set_item(&mut s, Item::Support, 'r', "on-call rota has a gap");
+    assert!(s.scorecard().is_no_go());
+    update(&mut s, ch('P'));
+    assert!(
+        matches!(s.overlay, Overlay::Override { .. }),
+        "{:?}",
+        s.overlay
+    );
+    // y and Enter alone do not promote: they are the start of a reason, or nothing.
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    typed(&mut s, "CEO demo at noon");
+    let effects = update(&mut s, key(KeyCode::Enter));
+    let request = effects.iter().find_map(|e| match e {
+        Effect::Execute(r) => Some(r.clone()),
+        _ => None,
+    });
+    let request = request.expect("a promote");
+    assert_eq!(request.action, Action::Promote);
+    let reason = request.reason.unwrap_or_default();
+    assert!(reason.starts_with("NO-GO override ("), "{reason}");
+    assert!(reason.contains("support red"), "{reason}");
+    assert!(reason.ends_with("CEO demo at noon"), "{reason}");
+}
+
+#[test]
+fn esc_leaves_the_override_without_promoting() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    set_item(&mut s, Item::Support, 'r', "gap");
+    update(&mut s, ch('P'));
+    typed(&mut s, "because");
+    assert!(update(&mut s, key(KeyCode::Esc)).is_empty());
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(s.in_flight.is_empty());
+}
+
+#[test]
+fn a_rollback_that_worked_counts_as_a_rehearsal() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    s.last_rollback = None;
+    assert_eq!(
+        s.scorecard().line(Item::Runbooks).map(|l| l.status),
+        Some(Status::Red)
+    );
+    update(&mut s, ch('r'));
+    let effects = update(&mut s, ch('y'));
+    let id = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Execute(r) => Some(r.id),
+            _ => None,
+        })
+        .unwrap_or_default();
+    update(
+        &mut s,
+        Msg::ActionDone {
+            id,
+            action: Action::Rollback,
+            at: epoch(),
+            outcome: Ok("rolled back".into()),
+        },
+    );
+    assert_eq!(
+        s.scorecard().line(Item::Runbooks).map(|l| l.status),
+        Some(Status::Green)
+    );
 }

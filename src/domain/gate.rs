@@ -1,0 +1,377 @@
+//! Wave gates: the current wave may give way to the next when its hold has
+//! passed, its stop conditions are ok and every canary in it passes its
+//! judgment. What still blocks it is said in words.
+
+use std::fmt;
+
+use super::Span;
+use super::guardrail::{ConditionStatus, GuardrailState, StopCondition};
+use super::judgment::{Judgment, Outcome};
+use super::rollout::{Phase, RolloutStatus, WavePlan};
+
+/// One reason the current wave may not give way yet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Blocker {
+    /// The hold has this long to run.
+    Hold(Span),
+    Paused,
+    /// A stop condition is tripping, breached or has no data.
+    Condition {
+        condition: String,
+        region: Option<String>,
+        state: &'static str,
+    },
+    /// A canary's judgment does not pass (or has no score yet).
+    Score {
+        region: String,
+        score: Option<f64>,
+        outcome: Outcome,
+    },
+    /// The metrics are stale: nothing can be judged.
+    Stale,
+}
+
+impl fmt::Display for Blocker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Blocker::Hold(left) => write!(f, "hold {}s left", left.num_seconds().max(0)),
+            Blocker::Paused => f.write_str("paused"),
+            Blocker::Condition {
+                condition,
+                region,
+                state,
+            } => match region {
+                Some(r) => write!(f, "{condition}: {state} in {r}"),
+                None => write!(f, "{condition}: {state}"),
+            },
+            Blocker::Score {
+                region,
+                score: Some(s),
+                outcome,
+            } => write!(f, "score {s:.0} {} in {region}", outcome.word()),
+            Blocker::Score { region, .. } => write!(f, "no score yet in {region}"),
+            Blocker::Stale => f.write_str("metrics stale"),
+        }
+    }
+}
+
+/// The gate of the wave in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gate {
+    pub wave: usize,
+    pub blockers: Vec<Blocker>,
+}
+
+impl Gate {
+    pub fn is_open(&self) -> bool {
+        self.blockers.is_empty()
+    }
+}
+
+impl Gate {
+    /// The blockers in few words: stop conditions in the same state and
+    /// region are named together.
+    pub fn summary(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut groups: Vec<(&'static str, Option<&str>, Vec<&str>)> = Vec::new();
+        for b in &self.blockers {
+            match b {
+                Blocker::Condition {
+                    condition,
+                    region,
+                    state,
+                } => match groups
+                    .iter_mut()
+                    .find(|(s, r, _)| s == state && *r == region.as_deref())
+                {
+                    Some((_, _, names)) => names.push(condition),
+                    None => groups.push((state, region.as_deref(), vec![condition])),
+                },
+                other => out.push(other.to_string()),
+            }
+        }
+        // Conditions go after the hold, pause and staleness, before scores.
+        let at = out
+            .iter()
+            .position(|s| s.starts_with("score") || s.starts_with("no score"))
+            .unwrap_or(out.len());
+        let conditions = groups
+            .into_iter()
+            .map(|(state, region, names)| match region {
+                Some(r) => format!("{state} in {r}: {}", names.join(", ")),
+                None => format!("{state}: {}", names.join(", ")),
+            });
+        out.splice(at..at, conditions);
+        out
+    }
+}
+
+/// What the gate is judged from.
+pub struct GateInputs<'a> {
+    pub waves: &'a WavePlan,
+    pub status: &'a RolloutStatus,
+    pub conditions: &'a [StopCondition],
+    pub condition_status: &'a [ConditionStatus],
+    /// The judgment of each region's canary, by region name.
+    pub judgments: &'a [(String, Judgment)],
+    pub stale: bool,
+}
+
+/// The gate of the current wave, or `None` once the rollout has finished.
+pub fn current_gate(i: &GateInputs) -> Option<Gate> {
+    let status = i.status;
+    if status.phase.is_terminal() {
+        return None;
+    }
+    let wave = i.waves.waves.get(status.wave)?;
+    let mut blockers = Vec::new();
+    if status.phase == Phase::Paused {
+        blockers.push(Blocker::Paused);
+    }
+    let left = wave.hold - status.held;
+    if left > Span::zero() {
+        blockers.push(Blocker::Hold(left));
+    }
+    if i.stale {
+        blockers.push(Blocker::Stale);
+    }
+    for (c, s) in i.conditions.iter().zip(i.condition_status) {
+        let state = match s.state {
+            GuardrailState::Ok | GuardrailState::Warning => continue,
+            GuardrailState::Tripping { .. } => "tripping",
+            GuardrailState::Breach { .. } => "breach",
+            GuardrailState::NoData => "no data",
+        };
+        blockers.push(Blocker::Condition {
+            condition: c.signal.label().to_string(),
+            region: s.region.clone(),
+            state,
+        });
+    }
+    // Every region where the canary takes traffic in this wave must pass.
+    for region in status
+        .regions
+        .iter()
+        .filter(|r| r.canary_weight > 0 && !r.phase_in(status.phase).is_terminal())
+    {
+        let judgment = i
+            .judgments
+            .iter()
+            .find(|(name, _)| *name == region.region)
+            .map(|(_, j)| j);
+        match judgment {
+            Some(j) if j.outcome == Outcome::Pass => {}
+            Some(j) => blockers.push(Blocker::Score {
+                region: region.region.clone(),
+                score: j.score,
+                outcome: j.outcome,
+            }),
+            None => blockers.push(Blocker::Score {
+                region: region.region.clone(),
+                score: None,
+                outcome: Outcome::NoData,
+            }),
+        }
+    }
+    Some(Gate {
+        wave: status.wave,
+        blockers,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Timestamp;
+    use crate::domain::guardrail::{Consequence, Direction};
+    use crate::domain::health::Signal;
+    use crate::domain::judgment::Judgment;
+    use crate::domain::rollout::{RegionRollout, Scope, Wave};
+
+    fn waves() -> WavePlan {
+        WavePlan {
+            waves: vec![
+                Wave {
+                    name: "canary".into(),
+                    weight: 5,
+                    scope: Scope::Regions(vec!["eu".into()]),
+                    hold: Span::seconds(30),
+                },
+                Wave {
+                    name: "full".into(),
+                    weight: 100,
+                    scope: Scope::All,
+                    hold: Span::seconds(30),
+                },
+            ],
+        }
+    }
+
+    fn status(phase: Phase, held: i64) -> RolloutStatus {
+        RolloutStatus {
+            phase,
+            wave: 0,
+            held: Span::seconds(held),
+            message: None,
+            regions: vec![
+                RegionRollout::following("eu", 5),
+                RegionRollout::following("us", 0),
+            ],
+            observed_at: Timestamp::default(),
+        }
+    }
+
+    fn judged(score: Option<f64>, outcome: Outcome) -> Judgment {
+        Judgment {
+            metrics: vec![],
+            score,
+            outcome,
+        }
+    }
+
+    fn condition() -> StopCondition {
+        StopCondition::absolute(
+            Signal::ErrorRate,
+            Direction::Above,
+            0.01,
+            0.02,
+            Span::seconds(15),
+            Consequence::Alert,
+        )
+    }
+
+    fn gate_of(
+        status: &RolloutStatus,
+        state: GuardrailState,
+        judgments: &[(String, Judgment)],
+        stale: bool,
+    ) -> Option<Gate> {
+        let conditions = [condition()];
+        let condition_status = [ConditionStatus {
+            state,
+            region: Some("eu".into()),
+            value: Some(0.03),
+        }];
+        current_gate(&GateInputs {
+            waves: &waves(),
+            status,
+            conditions: &conditions,
+            condition_status: &condition_status,
+            judgments,
+            stale,
+        })
+    }
+
+    #[test]
+    fn open_when_held_ok_and_passing() {
+        let j = [("eu".to_string(), judged(Some(100.0), Outcome::Pass))];
+        let gate = gate_of(
+            &status(Phase::Progressing, 30),
+            GuardrailState::Ok,
+            &j,
+            false,
+        );
+        assert_eq!(gate.map(|g| g.is_open()), Some(true));
+    }
+
+    #[test]
+    fn a_warning_does_not_block_but_a_breach_does() {
+        let j = [("eu".to_string(), judged(Some(100.0), Outcome::Pass))];
+        let s = status(Phase::Progressing, 30);
+        assert!(gate_of(&s, GuardrailState::Warning, &j, false).is_some_and(|g| g.is_open()));
+        let gate = gate_of(
+            &s,
+            GuardrailState::Breach {
+                since: Timestamp::default(),
+            },
+            &j,
+            false,
+        );
+        let words: Vec<String> = gate
+            .map(|g| g.blockers.iter().map(ToString::to_string).collect())
+            .unwrap_or_default();
+        assert_eq!(words, ["error rate: breach in eu"]);
+    }
+
+    #[test]
+    fn every_blocker_is_named() {
+        let j = [("eu".to_string(), judged(Some(50.0), Outcome::Marginal))];
+        let gate = gate_of(&status(Phase::Paused, 12), GuardrailState::NoData, &j, true);
+        let words: Vec<String> = gate
+            .map(|g| g.blockers.iter().map(ToString::to_string).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            words,
+            [
+                "paused",
+                "hold 18s left",
+                "metrics stale",
+                "error rate: no data in eu",
+                "score 50 marginal in eu",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_canary_with_no_judgment_blocks_and_a_region_without_canary_does_not() {
+        let gate = gate_of(
+            &status(Phase::Progressing, 30),
+            GuardrailState::Ok,
+            &[],
+            false,
+        );
+        let words: Vec<String> = gate
+            .map(|g| g.blockers.iter().map(ToString::to_string).collect())
+            .unwrap_or_default();
+        assert_eq!(words, ["no score yet in eu"]);
+    }
+
+    #[test]
+    fn the_summary_names_conditions_together_per_region() {
+        let gate = Gate {
+            wave: 0,
+            blockers: vec![
+                Blocker::Hold(Span::seconds(5)),
+                Blocker::Condition {
+                    condition: "error rate".into(),
+                    region: Some("us".into()),
+                    state: "breach",
+                },
+                Blocker::Score {
+                    region: "us".into(),
+                    score: Some(0.0),
+                    outcome: Outcome::Fail,
+                },
+                Blocker::Condition {
+                    condition: "latency p99".into(),
+                    region: Some("us".into()),
+                    state: "breach",
+                },
+                Blocker::Condition {
+                    condition: "latency p99".into(),
+                    region: Some("eu".into()),
+                    state: "no data",
+                },
+            ],
+        };
+        assert_eq!(
+            gate.summary(),
+            [
+                "hold 5s left",
+                "breach in us: error rate, latency p99",
+                "no data in eu: latency p99",
+                "score 0 fail in us",
+            ]
+        );
+    }
+
+    #[test]
+    fn no_gate_once_finished() {
+        for phase in [Phase::Complete, Phase::RolledBack, Phase::Aborted] {
+            assert_eq!(
+                gate_of(&status(phase, 30), GuardrailState::Ok, &[], false),
+                None
+            );
+        }
+    }
+}

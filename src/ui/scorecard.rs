@@ -1,0 +1,250 @@
+//! The go / no-go scorecard: a panel on wide screens, and an overlay (`s`)
+//! where items are read in full and set with a note. Also the modal that asks
+//! for a reason to promote in spite of NO-GO.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding, Paragraph, Widget, Wrap};
+
+use super::format::{clock, fit};
+use super::{centered, clear, panel};
+use crate::app::state::{AppState, ScorecardView};
+use crate::domain::scorecard::{Item, Scorecard, Status};
+use crate::theme::{Role, Theme};
+
+/// Rows the panel needs: one per item and its frame.
+pub const HEIGHT: u16 = Item::ALL.len() as u16 + 2;
+
+/// The glyph and role a status is shown with.
+pub fn status_look(status: Status, theme: &Theme) -> (&str, Role) {
+    let s = &theme.symbols;
+    match status {
+        Status::Green => (&s.ok, Role::Ok),
+        Status::Amber => (&s.warn, Role::Warn),
+        Status::Red => (&s.breach, Role::Breach),
+        Status::Unknown => (&s.no_data, Role::NoData),
+    }
+}
+
+/// "GO" or "NO-GO" with the count of items not green.
+pub fn verdict_title(card: &Scorecard) -> String {
+    let not_green = card.not_green().count();
+    match (card.is_no_go(), not_green) {
+        (true, n) => format!("Go / no-go · NO-GO, {n} of 7 not green"),
+        (false, 0) => "Go / no-go · GO".to_string(),
+        (false, _) => "Go / no-go · GO, 1 of 7 not green".to_string(),
+    }
+}
+
+/// A short title of each item, for the panel.
+fn short(item: Item) -> &'static str {
+    match item {
+        Item::SuccessMetrics => "stop conditions approved",
+        Item::Baseline => "baseline documented",
+        Item::Pilot => "pilot feedback re-tested",
+        Item::Support => "support staffed",
+        Item::Dashboards => "dashboards, alerts live",
+        Item::Runbooks => "rollback rehearsed",
+        Item::Communications => "communications ready",
+    }
+}
+
+pub struct ScorecardPanel<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+}
+
+impl Widget for ScorecardPanel<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (state, theme) = (self.state, self.theme);
+        let card = state.scorecard();
+        let title = verdict_title(&card);
+        let block = panel(&title, theme, false);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let width = inner.width as usize;
+        let lines: Vec<Line> = card
+            .lines
+            .iter()
+            .map(|l| {
+                let (glyph, role) = status_look(l.status, theme);
+                let head = format!(
+                    "{glyph} {:<7} {:<25}",
+                    l.status.word().to_uppercase(),
+                    short(l.item)
+                );
+                let rest = width.saturating_sub(head.chars().count() + 1);
+                Line::from(vec![
+                    Span::styled(head, theme.role(role)),
+                    Span::styled(
+                        format!(" {}", fit(&l.evidence, rest)),
+                        theme.role(Role::Muted),
+                    ),
+                ])
+            })
+            .collect();
+        Paragraph::new(lines).render(inner, buf);
+    }
+}
+
+/// The scorecard in full, with the selected item and the note being typed.
+pub struct ScorecardOverlay<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+    pub view: &'a ScorecardView,
+}
+
+impl Widget for ScorecardOverlay<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (state, theme, view) = (self.state, self.theme, self.view);
+        let card = state.scorecard();
+        let no_go = card.is_no_go();
+        let role = if no_go { Role::Breach } else { Role::Ok };
+        let width = area.width.saturating_sub(4).min(100);
+        let text_width = width.saturating_sub(4) as usize;
+        let mut lines = Vec::new();
+        for (i, l) in card.lines.iter().enumerate() {
+            let (glyph, status_role) = status_look(l.status, theme);
+            let selected = i == view.selected;
+            let marker = if selected { "›" } else { " " };
+            let kind = if l.item.is_judged() {
+                "judged"
+            } else {
+                "set by hand"
+            };
+            let mut title = vec![
+                Span::styled(
+                    format!("{marker} {glyph} {:<7} ", l.status.word().to_uppercase()),
+                    theme.role(status_role),
+                ),
+                Span::styled(l.item.title().to_string(), theme.role(Role::Text)),
+                Span::styled(format!("  ({kind})"), theme.role(Role::Muted)),
+            ];
+            if selected {
+                for s in &mut title {
+                    s.style = s.style.patch(theme.selection());
+                }
+            }
+            lines.push(Line::from(title));
+            let owner = l.owner.as_deref().unwrap_or("no owner");
+            let mut detail = format!("owner {owner} · {}", l.evidence);
+            if let Some((who, at)) = &l.set_by {
+                detail.push_str(&format!(" — {who}, {} UTC", clock(*at)));
+            }
+            lines.push(Line::styled(
+                format!(
+                    "            {}",
+                    fit(&detail, text_width.saturating_sub(12))
+                ),
+                theme.role(Role::Muted),
+            ));
+        }
+        lines.push(Line::raw(""));
+        match &view.editing {
+            Some((status, note)) => {
+                let item = Item::ALL
+                    .get(view.selected)
+                    .copied()
+                    .unwrap_or(Item::Baseline);
+                let (glyph, status_role) = status_look(*status, theme);
+                lines.push(Line::from(vec![
+                    Span::raw(format!("{item} → ")),
+                    Span::styled(
+                        format!("{glyph} {}", status.word()),
+                        theme.role(status_role),
+                    ),
+                    Span::raw(" · note: "),
+                    Span::styled(format!("{note}▏"), theme.role(Role::Accent)),
+                ]));
+                lines.push(keys(
+                    theme,
+                    &[("Enter", "record in the audit log"), ("Esc", "cancel")],
+                ));
+            }
+            None if state.read_only => {
+                lines.push(keys(theme, &[("↑↓", "item"), ("s/Esc", "close")]));
+            }
+            None => lines.push(keys(
+                theme,
+                &[
+                    ("↑↓", "item"),
+                    ("g a r u", "green amber red unknown"),
+                    ("s/Esc", "close"),
+                ],
+            )),
+        }
+        let rect = centered(area, width, lines.len() as u16 + 2);
+        clear(rect, buf, theme);
+        let title = format!(" {} ", verdict_title(&card));
+        let block = Block::bordered()
+            .border_style(theme.role(role))
+            .title(Line::styled(title, theme.role(role)))
+            .padding(Padding::horizontal(1));
+        Paragraph::new(lines).block(block).render(rect, buf);
+    }
+}
+
+fn keys(theme: &Theme, pairs: &[(&str, &str)]) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (k, what) in pairs {
+        spans.push(Span::styled(k.to_string(), theme.role(Role::Accent)));
+        spans.push(Span::raw(format!(" {what}    ")));
+    }
+    Line::from(spans)
+}
+
+/// Promote in spite of NO-GO: says what is not green and takes a reason.
+pub struct OverrideModal<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+    pub reason: &'a str,
+}
+
+impl Widget for OverrideModal<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (state, theme) = (self.state, self.theme);
+        let card = state.scorecard();
+        let plan = &state.plan;
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled("Promote ", theme.role(Role::Breach)),
+                Span::raw(format!(
+                    "{} {} → {} in spite of NO-GO",
+                    plan.service, plan.stable_version, plan.canary_version
+                )),
+            ]),
+            Line::raw(""),
+        ];
+        for l in card.not_green() {
+            let (glyph, role) = status_look(l.status, theme);
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("{glyph} {:<7} ", l.status.word().to_uppercase()),
+                    theme.role(role),
+                ),
+                Span::raw(l.item.title()),
+            ]));
+        }
+        lines.extend([
+            Line::raw(""),
+            Line::raw("The reason is recorded in the audit log with the promote."),
+            Line::from(vec![
+                Span::raw("Reason: "),
+                Span::styled(format!("{}▏", self.reason), theme.role(Role::Accent)),
+            ]),
+            Line::raw(""),
+            keys(theme, &[("Enter", "promote"), ("Esc", "cancel")]),
+        ]);
+        let rect = centered(area, 72, lines.len() as u16 + 4);
+        clear(rect, buf, theme);
+        let block = Block::bordered()
+            .border_style(theme.role(Role::Breach))
+            .title(Line::styled(" NO-GO: override ", theme.role(Role::Breach)))
+            .padding(Padding::horizontal(1));
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block)
+            .render(rect, buf);
+    }
+}
