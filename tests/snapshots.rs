@@ -240,3 +240,80 @@ fn the_dora_panel_colours_its_tiers() {
     assert_eq!(buf[(x, y)].fg, theme.colors.ok);
     assert!(find(buf, "DORA · 30 days", "deploys").is_some());
 }
+
+/// The demo at 85 s with two items red: NO-GO.
+fn no_go() -> AppState {
+    use warroom::domain::scorecard::{Item, Setting, Status};
+    let mut state = breaching();
+    for (item, note) in [
+        (Item::Support, "on-call rota has a gap on Sunday"),
+        (Item::Communications, "status page not drafted"),
+    ] {
+        state.scorecard_settings.push(Setting {
+            item,
+            status: Status::Red,
+            note: note.to_string(),
+            operator: "pat".to_string(),
+            at: epoch() + Span::seconds(80),
+        });
+    }
+    state
+}
+
+#[test]
+fn go_and_no_go_in_the_header_and_scorecard() {
+    for theme in themes() {
+        for (state, word, colour) in [
+            (breaching(), "✓ GO", theme.colors.ok),
+            (no_go(), "✖ NO-GO", theme.colors.breach),
+        ] {
+            let terminal = render(&state, &theme, 160, 48);
+            let buf = terminal.backend().buffer();
+            let (x, y) =
+                find(buf, word, word).unwrap_or_else(|| panic!("{}: no {word} badge", theme.name));
+            assert_eq!(y, 0, "{}: the badge is on the first line", theme.name);
+            // A badge is reverse video of its role's colour.
+            assert_eq!(buf[(x, y)].bg, colour, "{}: {word}", theme.name);
+        }
+    }
+    let terminal = render(&no_go(), &themes()[0], 160, 48);
+    insta::assert_snapshot!("no_go_160x48", terminal.backend());
+}
+
+#[test]
+fn scores_carry_the_outcome_colours() {
+    let state = breaching();
+    for theme in themes() {
+        let terminal = render(&state, &theme, 160, 48);
+        let buf = terminal.backend().buffer();
+        let (x, y) = find(buf, "us-east-1", "    0 ✖")
+            .unwrap_or_else(|| panic!("{}: no failing score for us-east-1", theme.name));
+        assert_eq!(buf[(x + 4, y)].fg, theme.colors.breach, "{}", theme.name);
+        let (x, y) = find(buf, "eu-west-1", "  100 ✓")
+            .unwrap_or_else(|| panic!("{}: no passing score for eu-west-1", theme.name));
+        assert_eq!(buf[(x + 2, y)].fg, theme.colors.ok, "{}", theme.name);
+    }
+}
+
+#[test]
+fn scorecard_overlay_and_the_override() {
+    use warroom::app::state::ScorecardView;
+    use warroom::domain::scorecard::Status;
+    let mut state = no_go();
+    state.overlay = Overlay::Scorecard(ScorecardView {
+        selected: 6,
+        editing: Some((Status::Green, "draft appro".to_string())),
+    });
+    insta::assert_snapshot!(
+        "scorecard_editing_120x32",
+        render(&state, &themes()[0], 120, 32).backend()
+    );
+    state.overlay = Overlay::Override {
+        scope: ActionScope::Rollout,
+        reason: "fix is in the next wave".to_string(),
+    };
+    insta::assert_snapshot!(
+        "override_80x24",
+        render(&state, &themes()[0], 80, 24).backend()
+    );
+}

@@ -133,18 +133,24 @@ fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
 }
 
 /// Two columns over a full-width timeline: the matrix beside the wave plan;
-/// stop conditions and DORA beside the sources and the selected region.
+/// stop conditions, the scorecard and DORA beside the sources and the
+/// selected region. Room goes first to the matrix and the stop conditions,
+/// then the scorecard, then DORA and the timeline.
 fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     let waves = waves::height(state.plan.waves.len());
     let matrix = (state.health.regions().len() as u16 + 4).max(waves);
     let sources_height = sources::height(state.sources.len());
     let guard_height = state.guardrails.conditions().len() as u16 + 3;
-    let lower = (guard_height + scorecard::HEIGHT + dora::HEIGHT)
-        .max(detail::height(state) + sources_height);
-    let timeline_min = 5;
+    let timeline_min = 3;
     let matrix = matrix
-        .min(area.height.saturating_sub(lower + timeline_min))
+        .min(area.height.saturating_sub(guard_height + timeline_min))
         .max(6);
+    let room = area.height.saturating_sub(matrix + timeline_min);
+    let with_scorecard = room >= guard_height + scorecard::HEIGHT;
+    let scorecard_height = if with_scorecard { scorecard::HEIGHT } else { 0 };
+    let wanted = (guard_height + scorecard_height + dora::HEIGHT)
+        .max(detail::height(state) + sources_height);
+    let lower = wanted.min(room);
     let [top, middle, timeline_area] = Layout::vertical([
         Constraint::Length(matrix),
         Constraint::Length(lower),
@@ -156,7 +162,7 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     let [left, right] = Layout::horizontal(columns).areas(middle);
     let [guard_area, scorecard_area, dora_area] = Layout::vertical([
         Constraint::Length(guard_height),
-        Constraint::Length(scorecard::HEIGHT),
+        Constraint::Length(scorecard_height),
         Constraint::Min(0),
     ])
     .areas(left);
@@ -182,8 +188,12 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     }
     .render(guard_area, buf);
     sources::Sources { state, theme }.render(sources_area, buf);
-    scorecard::ScorecardPanel { state, theme }.render(scorecard_area, buf);
-    dora::DoraPanel { state, theme }.render(dora_area, buf);
+    if with_scorecard {
+        scorecard::ScorecardPanel { state, theme }.render(scorecard_area, buf);
+    }
+    if dora_area.height >= 4 {
+        dora::DoraPanel { state, theme }.render(dora_area, buf);
+    }
     detail::RegionDetail { state, theme }.render(detail_area, buf);
     timeline::TimelinePanel {
         state,

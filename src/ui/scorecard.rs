@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Widget, Wrap};
 
-use super::format::{clock, fit};
+use super::format::{duration, fit};
 use super::{centered, clear, panel};
 use crate::app::state::{AppState, ScorecardView};
 use crate::domain::scorecard::{Item, Scorecard, Status};
@@ -130,7 +130,7 @@ impl Widget for ScorecardOverlay<'_> {
             let owner = l.owner.as_deref().unwrap_or("no owner");
             let mut detail = format!("owner {owner} · {}", l.evidence);
             if let Some((who, at)) = &l.set_by {
-                detail.push_str(&format!(" — {who}, {} UTC", clock(*at)));
+                detail.push_str(&format!(" — {who}, {} ago", duration(state.now - *at)));
             }
             lines.push(Line::styled(
                 format!(
@@ -236,7 +236,7 @@ impl Widget for OverrideModal<'_> {
             Line::raw(""),
             keys(theme, &[("Enter", "promote"), ("Esc", "cancel")]),
         ]);
-        let rect = centered(area, 72, lines.len() as u16 + 4);
+        let rect = centered(area, 72, lines.len() as u16 + 2);
         clear(rect, buf, theme);
         let block = Block::bordered()
             .border_style(theme.role(Role::Breach))

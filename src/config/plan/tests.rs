@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::judgment::Bad;
 
 fn example(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -254,4 +255,90 @@ fn relative_conditions_and_traffic_floors() {
         "signal = \"latency_p99\"\nabove = 0.4\nmin_request_rate = -1",
     );
     assert_eq!(e.field, "stop_conditions[1].min_request_rate");
+}
+
+#[test]
+fn judgment_and_scorecard_are_read() {
+    let sim = parse(&example("simulator.toml")).unwrap();
+    let j = &sim.plan.judgment;
+    assert_eq!(j.thresholds.pass, 75.0);
+    assert_eq!(j.window, Span::minutes(2));
+    assert_eq!(j.rules.len(), 3);
+    assert!(j.rules[0].critical);
+    assert_eq!(j.rules[2].bad, Bad::Lower);
+    let s = &sim.plan.scorecard;
+    assert_eq!(s.approved_by.as_deref(), Some("dana (SRE lead)"));
+    assert_eq!(s.rehearsal_within, Span::days(30));
+    assert_eq!(s.owner(Item::Communications), Some("pat"));
+    // Without the sections: the defaults, for the signals the plan queries.
+    let k8s = parse(&example("kubernetes.toml")).unwrap();
+    assert_eq!(k8s.plan.judgment, JudgmentPlan::default());
+    assert_eq!(k8s.plan.scorecard.approved_by, None);
+}
+
+#[test]
+fn judgment_and_scorecard_errors_name_the_field() {
+    let cases = [
+        ("pass = 75", "pass = 175", "judgment.pass", "pass = 175"),
+        (
+            "marginal = 50",
+            "marginal = 80",
+            "judgment.marginal",
+            "marginal = 80",
+        ),
+        ("alpha = 0.02", "alpha = 0", "judgment.alpha", "alpha = 0"),
+        (
+            "min_samples = 10",
+            "min_samples = 1",
+            "judgment.min_samples",
+            "min_samples = 1",
+        ),
+        (
+            "window = \"2m\"",
+            "window = \"soon\"",
+            "judgment.window",
+            "window = \"soon\"",
+        ),
+        (
+            "bad = \"higher\"",
+            "bad = \"up\"",
+            "judgment.rules[0].bad",
+            "bad = \"up\"",
+        ),
+        (
+            "tolerance = 0.5",
+            "tolerance = -1.0",
+            "judgment.rules[0].tolerance",
+            "tolerance = -1.0",
+        ),
+        (
+            "signal = \"error_rate\"\nbad",
+            "signal = \"errors\"\nbad",
+            "judgment.rules[0].signal",
+            "signal = \"errors\"",
+        ),
+        (
+            "rehearsal_within = \"30days\"",
+            "rehearsal_within = \"2years\"",
+            "scorecard.rehearsal_within",
+            "rehearsal_within = \"2years\"",
+        ),
+        (
+            "pilot = \"kim\"",
+            "pilots = \"kim\"",
+            "scorecard.owners.pilots",
+            "pilots = ",
+        ),
+        (
+            "approved_by = \"dana (SRE lead)\"",
+            "approved_by = \" \"",
+            "scorecard.approved_by",
+            "approved_by = \" \"",
+        ),
+    ];
+    for (from, to, field, needle) in cases {
+        let e = edited(from, to);
+        assert_eq!(e.field, field, "{to}: {e}");
+        assert_eq!(e.line, line_of_edit(from, to, needle), "{to}: {e}");
+    }
 }
