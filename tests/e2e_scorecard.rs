@@ -149,7 +149,7 @@ fn the_scorecard_goes_no_go_when_two_items_turn_red() {
     tmux.expect("one region", LONG, |s| s.contains("us-east-1 only"));
     tmux.keys(&["y"]);
     tmux.expect("every item green", LONG, |s| {
-        s.contains("roll back done") && s.contains("Go / no-go · GO ─")
+        s.contains("roll back done") && s.contains("Scorecard · GO ─")
     });
 
     // Prometheus dies: dashboards and alerts turn red; still GO with one.

@@ -264,7 +264,8 @@ fn no_go() -> AppState {
 fn go_and_no_go_in_the_header_and_scorecard() {
     for theme in themes() {
         for (state, word, colour) in [
-            (breaching(), "✓ GO", theme.colors.ok),
+            (state_at(FleetSpec::calm(42), 85), "✓ GO", theme.colors.ok),
+            (breaching(), "✖ NO-GO", theme.colors.breach),
             (no_go(), "✖ NO-GO", theme.colors.breach),
         ] {
             let terminal = render(&state, &theme, 160, 48);

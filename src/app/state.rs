@@ -340,6 +340,36 @@ impl AppState {
         scorecard::evaluate(&self.plan.scorecard, &evidence, &self.scorecard_settings)
     }
 
+    /// Why the war room says NO-GO for going on, in short phrases: the
+    /// scorecard's items not green once two or more are, and every stop
+    /// condition in breach. Empty means GO.
+    pub fn no_go_reasons(&self) -> Vec<String> {
+        let card = self.scorecard();
+        let mut out: Vec<String> = Vec::new();
+        if card.is_no_go() {
+            out.extend(card.not_green().map(|l| format!("{} {}", l.item, l.status)));
+        }
+        for (c, s) in self
+            .guardrails
+            .conditions()
+            .iter()
+            .zip(self.guardrails.status())
+        {
+            if matches!(
+                s.state,
+                crate::domain::guardrail::GuardrailState::Breach { .. }
+            ) {
+                let place = s
+                    .region
+                    .as_deref()
+                    .map(|r| format!(" in {r}"))
+                    .unwrap_or_default();
+                out.push(format!("{} breached{place}", c.signal.label()));
+            }
+        }
+        out
+    }
+
     /// The gate of the wave in progress, or `None` before the deployment
     /// source reports and once the rollout has finished.
     pub fn gate(&self) -> Option<Gate> {

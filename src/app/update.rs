@@ -227,7 +227,7 @@ fn ask(state: &mut AppState, action: Action, mut scope: ActionScope) {
         return;
     }
     // Going on in spite of NO-GO takes a typed reason, which is audited.
-    if action == Action::Promote && state.scorecard().is_no_go() {
+    if action == Action::Promote && !state.no_go_reasons().is_empty() {
         state.overlay = Overlay::Override {
             scope,
             reason: String::new(),

@@ -164,7 +164,7 @@ impl Header<'_> {
 
     fn badges(&self) -> Line<'static> {
         let (state, theme) = (self.state, self.theme);
-        let no_go = state.scorecard().is_no_go();
+        let no_go = !state.no_go_reasons().is_empty();
         let (glyph, word, role) = if no_go {
             (&theme.symbols.breach, "NO-GO", Role::Breach)
         } else {

@@ -31,9 +31,9 @@ pub fn status_look(status: Status, theme: &Theme) -> (&str, Role) {
 pub fn verdict_title(card: &Scorecard) -> String {
     let not_green = card.not_green().count();
     match (card.is_no_go(), not_green) {
-        (true, n) => format!("Go / no-go · NO-GO, {n} of 7 not green"),
-        (false, 0) => "Go / no-go · GO".to_string(),
-        (false, _) => "Go / no-go · GO, 1 of 7 not green".to_string(),
+        (true, n) => format!("Scorecard · NO-GO, {n} of 7 not green"),
+        (false, 0) => "Scorecard · GO".to_string(),
+        (false, _) => "Scorecard · GO, 1 of 7 not green".to_string(),
     }
 }
 
@@ -204,7 +204,6 @@ pub struct OverrideModal<'a> {
 impl Widget for OverrideModal<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (state, theme) = (self.state, self.theme);
-        let card = state.scorecard();
         let plan = &state.plan;
         let mut lines = vec![
             Line::from(vec![
@@ -216,14 +215,13 @@ impl Widget for OverrideModal<'_> {
             ]),
             Line::raw(""),
         ];
-        for l in card.not_green() {
-            let (glyph, role) = status_look(l.status, theme);
+        for reason in state.no_go_reasons() {
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!("{glyph} {:<7} ", l.status.word().to_uppercase()),
-                    theme.role(role),
+                    format!("{} ", theme.symbols.breach),
+                    theme.role(Role::Breach),
                 ),
-                Span::raw(l.item.title()),
+                Span::raw(reason),
             ]));
         }
         lines.extend([

@@ -40,10 +40,10 @@ impl Waves<'_> {
     }
 }
 
-/// Rows the wave panel needs: its waves, the header, the gate's two lines
+/// Rows the wave panel needs: its waves, the header, the gate's three lines
 /// and the frame.
 pub fn height(waves: usize) -> u16 {
-    waves as u16 + 5
+    waves as u16 + 6
 }
 
 impl Waves<'_> {

@@ -169,14 +169,9 @@ pub(super) fn on_override_key(
                 );
                 return vec![];
             }
-            let not_green: Vec<String> = state
-                .scorecard()
-                .not_green()
-                .map(|l| format!("{} {}", l.item, l.status))
-                .collect();
             let reason = format!(
                 "NO-GO override ({}): {}",
-                not_green.join(", "),
+                state.no_go_reasons().join(", "),
                 reason.trim()
             );
             let operator = state.operator.clone();

@@ -967,3 +967,23 @@ fn a_rollback_that_worked_counts_as_a_rehearsal() {
         Some(Status::Green)
     );
 }
+
+#[test]
+fn a_breach_is_no_go_too_and_promote_then_takes_a_reason() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    let mut conditions = s.plan.stop_conditions.clone();
+    for c in &mut conditions {
+        c.hold = Span::zero();
+    }
+    s.guardrails = crate::domain::guardrail::Guardrails::new(conditions);
+    assert!(s.no_go_reasons().is_empty());
+    breaching_poll(&mut s);
+    let reasons = s.no_go_reasons();
+    assert!(
+        reasons.contains(&"error rate breached in eu-west-1".to_string()),
+        "{reasons:?}"
+    );
+    assert!(!s.scorecard().is_no_go(), "the scorecard itself is still GO");
+    update(&mut s, ch('P'));
+    assert!(matches!(s.overlay, Overlay::Override { .. }), "{:?}", s.overlay);
+}
