@@ -126,6 +126,8 @@ impl Session {
             now,
         );
         seed_demo_scorecard(&mut state, now);
+        let history = demo_history(&spec.plan, spec.seed, now);
+        crate::app::update(&mut state, Msg::History(Ok(Box::new(history))));
         let wiring = SimWiring {
             tx: tx.clone(),
             deploy_source: 0,

@@ -240,8 +240,12 @@ fn resizing_to_too_small_and_back() {
         s.contains("Terminal too small") && s.contains("50×12")
     });
     tmux.resize(160, 48);
+    // The wide layout's panels, the demo's delivery history and scorecard included.
     tmux.expect("the wide dashboard", LONG, |s| {
-        s.contains("Timeline") && s.contains("┌ Waves")
+        s.contains("Timeline")
+            && s.contains("┌ Waves")
+            && s.contains("change failure rate")
+            && s.contains("Scorecard · GO")
     });
     tmux.keys(&["q"]);
     assert_restored(&tmux);
