@@ -96,9 +96,10 @@ enum Command {
         #[command(flatten)]
         dashboard: DashboardArgs,
     },
-    /// Poll once, print the health matrix and the stop conditions, and exit
-    /// with 0 healthy, 2 a stop condition past its threshold, 3 a source
-    /// unreachable, 4 no data to judge (1: the plan or the command is wrong).
+    /// Poll once, print the health matrix, the stop conditions and the
+    /// go / no-go scorecard, and exit with 0 healthy and GO, 2 a stop
+    /// condition past its threshold, 3 a source unreachable, 4 no data to
+    /// judge, 5 healthy but NO-GO (1: the plan or the command is wrong).
     Status {
         /// The rollout plan (TOML); see examples/.
         #[arg(long, value_name = "FILE")]
@@ -106,6 +107,10 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Where the scorecard's settings and rollbacks are read from
+        /// [default: $XDG_STATE_HOME/warroom/audit.jsonl]
+        #[arg(long, value_name = "PATH")]
+        audit_log: Option<PathBuf>,
     },
     /// Serve the simulated fleet over HTTP: Prometheus metrics at /metrics,
     /// the deploy API at /api/v1/rollout (docs/deploy-api.md), fault
@@ -334,9 +339,17 @@ fn run(cli: Cli) -> Result<i32> {
             })?;
             Ok(0)
         }
-        Some(Command::Status { plan, json }) => {
+        Some(Command::Status {
+            plan,
+            json,
+            audit_log,
+        }) => {
             let plan = PlanFile::load(&plan)?;
-            runtime()?.block_on(status(&plan, json))
+            let audit = match audit_log {
+                Some(p) => p,
+                None => state_dir()?.join("audit.jsonl"),
+            };
+            runtime()?.block_on(status(&plan, json, &audit))
         }
         Some(Command::Sim {
             write_history: Some(path),
@@ -478,6 +491,21 @@ fn scorecard(command: ScorecardCommand) -> Result<i32> {
     }
 }
 
+/// The scorecard remembers through the audit log: items set and rollbacks done.
+fn recall_scorecard(state: &mut app::state::AppState, audit: &Path) {
+    match warroom::control::recall::recall_file(audit, &state.plan.service) {
+        Ok(recalled) => {
+            state.scorecard_settings.extend(recalled.settings);
+            state.last_rollback = state.last_rollback.max(recalled.last_rollback);
+        }
+        Err(e) => {
+            state.audit_readable = false;
+            let text = format!("scorecard: cannot read {}: {e}", audit.display());
+            state.timeline.push(state.now, EventKind::Source, text);
+        }
+    }
+}
+
 /// `$XDG_STATE_HOME/warroom`, else `~/.local/state/warroom`.
 fn state_dir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {
@@ -567,18 +595,7 @@ async fn dashboard(
     state.operator = operator(args);
     let note = format!("actions are recorded in {}", audit.path().display());
     state.timeline.push(clock.now(), EventKind::Progress, note);
-    // The scorecard remembers through the audit log: items set and rollbacks done.
-    match warroom::control::recall::recall_file(audit.path(), &state.plan.service) {
-        Ok(recalled) => {
-            state.scorecard_settings.extend(recalled.settings);
-            state.last_rollback = state.last_rollback.max(recalled.last_rollback);
-        }
-        Err(e) => {
-            state.audit_readable = false;
-            let text = format!("scorecard: cannot read {}: {e}", audit.path().display());
-            state.timeline.push(clock.now(), EventKind::Source, text);
-        }
-    }
+    recall_scorecard(state, audit.path());
     let control = session
         .control
         .clone()
@@ -615,9 +632,10 @@ async fn dashboard(
 }
 
 /// One poll of every source, printed; the exit code says how it went.
-async fn status(plan: &PlanFile, json: bool) -> Result<i32> {
+async fn status(plan: &PlanFile, json: bool, audit: &Path) -> Result<i32> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut session = Session::from_plan(plan, clock, vec![])?;
+    recall_scorecard(&mut session.state, audit);
     let mut pending: Vec<usize> = (0..session.state.sources.len()).collect();
     // Every source answers or fails within its timeout; allow for connection set-up.
     let longest = session

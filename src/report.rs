@@ -21,6 +21,8 @@ pub enum Outcome {
     Unreachable,
     /// The sources answered, but there is nothing to judge.
     NoData,
+    /// All is well with the numbers, but the go / no-go scorecard says NO-GO.
+    NoGo,
 }
 
 impl Outcome {
@@ -30,6 +32,7 @@ impl Outcome {
             Outcome::Breach => 2,
             Outcome::Unreachable => 3,
             Outcome::NoData => 4,
+            Outcome::NoGo => 5,
         }
     }
 }
@@ -82,6 +85,22 @@ pub struct StatusReport {
     pub sources: Vec<SourceLine>,
     pub regions: Vec<RegionLine>,
     pub stop_conditions: Vec<ConditionLine>,
+    pub scorecard: ScorecardReport,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScorecardLine {
+    pub item: &'static str,
+    pub title: &'static str,
+    pub status: &'static str,
+    pub owner: Option<String>,
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScorecardReport {
+    pub no_go: bool,
+    pub items: Vec<ScorecardLine>,
 }
 
 fn cell_line(state: &AppState, region: usize, version: VersionRole) -> CellLine {
@@ -158,6 +177,7 @@ pub fn build(state: &AppState) -> StatusReport {
     let watched_blind = regions.iter().any(|r| {
         r.canary_weight.is_none_or(|w| w > 0) && r.canary.verdict == Verdict::NoData.word()
     });
+    let card = state.scorecard();
     // A breach seen is the news even when another source is down.
     let outcome = if stop_conditions.iter().any(|c| c.state == "breach") {
         Outcome::Breach
@@ -168,8 +188,24 @@ pub fn build(state: &AppState) -> StatusReport {
         || stop_conditions.iter().any(|c| c.state == "no_data")
     {
         Outcome::NoData
+    } else if card.is_no_go() {
+        Outcome::NoGo
     } else {
         Outcome::Healthy
+    };
+    let scorecard = ScorecardReport {
+        no_go: card.is_no_go(),
+        items: card
+            .lines
+            .iter()
+            .map(|l| ScorecardLine {
+                item: l.item.key(),
+                title: l.item.title(),
+                status: l.status.word(),
+                owner: l.owner.clone(),
+                evidence: l.evidence.clone(),
+            })
+            .collect(),
     };
     StatusReport {
         outcome,
@@ -181,6 +217,7 @@ pub fn build(state: &AppState) -> StatusReport {
         sources,
         regions,
         stop_conditions,
+        scorecard,
     }
 }
 
@@ -196,6 +233,7 @@ pub fn text(r: &StatusReport) -> String {
         Outcome::Breach => "BREACH",
         Outcome::Unreachable => "SOURCES UNREACHABLE",
         Outcome::NoData => "NO DATA",
+        Outcome::NoGo => "NO-GO (scorecard)",
     };
     let _ = writeln!(
         out,
@@ -265,6 +303,18 @@ pub fn text(r: &StatusReport) -> String {
             c.state.to_uppercase(),
             c.condition,
             c.on_breach
+        );
+    }
+    let verdict = if r.scorecard.no_go { "NO-GO" } else { "GO" };
+    let _ = writeln!(out, "\ngo / no-go scorecard: {verdict}");
+    for l in &r.scorecard.items {
+        let owner = l.owner.as_deref().unwrap_or("no owner");
+        let _ = writeln!(
+            out,
+            "  {:<8} {:<50} owner {owner}: {}",
+            l.status.to_uppercase(),
+            l.title,
+            l.evidence
         );
     }
     out

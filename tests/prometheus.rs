@@ -412,14 +412,34 @@ async fn status_exit_codes_gate_a_pipeline() {
     .replace("http://127.0.0.1:9464", &format!("http://{}", sim.addr))
     .replace("[30s]", "[10s]");
     std::fs::write(&path, text).unwrap();
+    let audit = dir.join("audit.jsonl");
     let status = |json: bool| {
         let mut cmd = std::process::Command::new(BIN);
         cmd.args(["status", "--plan", path.to_str().unwrap()]);
+        cmd.args(["--audit-log", audit.to_str().unwrap()]);
         if json {
             cmd.arg("--json");
         }
         cmd.output().unwrap()
     };
+    // Healthy numbers, but nobody has answered the scorecard: NO-GO.
+    let out = status(false);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(5), "{text}");
+    assert!(text.contains("NO-GO (scorecard)"), "{text}");
+    for item in ["baseline", "pilot", "support", "communications"] {
+        let set = std::process::Command::new(BIN)
+            .args(["scorecard", "set", "--plan", path.to_str().unwrap()])
+            .args(["--audit-log", audit.to_str().unwrap(), item, "green"])
+            .args(["--note", "checked"])
+            .output()
+            .unwrap();
+        assert!(
+            set.status.success(),
+            "{}",
+            String::from_utf8_lossy(&set.stderr)
+        );
+    }
     let out = status(false);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");

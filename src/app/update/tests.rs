@@ -983,7 +983,14 @@ fn a_breach_is_no_go_too_and_promote_then_takes_a_reason() {
         reasons.contains(&"error rate breached in eu-west-1".to_string()),
         "{reasons:?}"
     );
-    assert!(!s.scorecard().is_no_go(), "the scorecard itself is still GO");
+    assert!(
+        !s.scorecard().is_no_go(),
+        "the scorecard itself is still GO"
+    );
     update(&mut s, ch('P'));
-    assert!(matches!(s.overlay, Overlay::Override { .. }), "{:?}", s.overlay);
+    assert!(
+        matches!(s.overlay, Overlay::Override { .. }),
+        "{:?}",
+        s.overlay
+    );
 }
