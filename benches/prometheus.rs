@@ -132,6 +132,36 @@ fn update_state(bencher: Bencher) {
     });
 }
 
+/// A poll into a state whose every cell already holds two minutes of noisy
+/// samples: the canary judgment of 500 regions runs in full.
+#[divan::bench]
+fn update_state_full_windows(bencher: Bencher) {
+    let plan = plan("http://127.0.0.1:1");
+    let mut s = state(&plan);
+    let mut rng = fastrand::Rng::with_seed(7);
+    let polls: Vec<Vec<Sample>> = (0..16)
+        .map(|_| {
+            let mut p = samples();
+            for sample in &mut p {
+                sample.value *= 0.8 + 0.4 * rng.f64();
+            }
+            p
+        })
+        .collect();
+    for t in 0..120 {
+        update(&mut s, poll_msg(polls[t % polls.len()].clone(), t as i64));
+    }
+    assert!(
+        s.judgments.iter().all(|(_, j)| j.score.is_some()),
+        "every canary is judged"
+    );
+    let mut t = 120;
+    bencher.bench_local(|| {
+        t += 1;
+        update(&mut s, poll_msg(polls[t % polls.len()].clone(), t as i64));
+    });
+}
+
 #[divan::bench(sample_count = 30)]
 fn poll_and_update(bencher: Bencher) {
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -21,30 +21,43 @@ pub struct MannWhitney {
 /// Rank the two samples together and test whether one tends to be larger.
 /// `None` when either is empty or holds a value that is not a number.
 pub fn mann_whitney(x: &[f64], y: &[f64]) -> Option<MannWhitney> {
-    let (n1, n2) = (x.len(), y.len());
-    if n1 == 0 || n2 == 0 || x.iter().chain(y).any(|v| v.is_nan()) {
+    if x.iter().chain(y).any(|v| v.is_nan()) {
         return None;
     }
-    let mut all: Vec<(f64, bool)> = x
-        .iter()
-        .map(|&v| (v, true))
-        .chain(y.iter().map(|&v| (v, false)))
-        .collect();
-    all.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let n = all.len();
+    let (mut x, mut y) = (x.to_vec(), y.to_vec());
+    x.sort_by(f64::total_cmp);
+    y.sort_by(f64::total_cmp);
+    mann_whitney_sorted(&x, &y)
+}
+
+/// The test on two samples already sorted ascending, free of NaN: the ranks
+/// come from merging them, without sorting again.
+fn mann_whitney_sorted(x: &[f64], y: &[f64]) -> Option<MannWhitney> {
+    let (n1, n2) = (x.len(), y.len());
+    if n1 == 0 || n2 == 0 {
+        return None;
+    }
+    let n = n1 + n2;
     let (mut rank_sum_x, mut ties) = (0.0, 0.0);
-    let mut i = 0;
-    while i < n {
-        let mut j = i;
-        while j + 1 < n && all[j + 1].0 == all[i].0 {
-            j += 1;
-        }
+    let (mut i, mut j, mut placed) = (0, 0, 0);
+    while i < n1 || j < n2 {
+        // The smallest value left, and how many of each sample hold it.
+        let v = match (x.get(i), y.get(j)) {
+            (Some(a), Some(b)) => a.min(*b),
+            (Some(a), None) => *a,
+            (None, Some(b)) => *b,
+            (None, None) => break,
+        };
+        let from_x = x[i..].iter().take_while(|&&a| a == v).count();
+        let from_y = y[j..].iter().take_while(|&&b| b == v).count();
+        let t = (from_x + from_y) as f64;
         // Tied values share the mean of their ranks (1-based).
-        let rank = (i + j) as f64 / 2.0 + 1.0;
-        let t = (j - i + 1) as f64;
+        let rank = placed as f64 + (t + 1.0) / 2.0;
         ties += t * t * t - t;
-        rank_sum_x += rank * all[i..=j].iter().filter(|v| v.1).count() as f64;
-        i = j + 1;
+        rank_sum_x += rank * from_x as f64;
+        placed += from_x + from_y;
+        i += from_x;
+        j += from_y;
     }
     let (n1f, n2f, nf) = (n1 as f64, n2 as f64, n as f64);
     let u = rank_sum_x - n1f * (n1f + 1.0) / 2.0;
@@ -145,11 +158,9 @@ impl Default for Thresholds {
     }
 }
 
-/// The median of unsorted values (never empty here).
-fn median(values: &[f64]) -> f64 {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    super::dora::median(&v).unwrap_or(f64::NAN)
+/// The median of sorted values (never empty here).
+fn median(sorted: &[f64]) -> f64 {
+    super::dora::median(sorted).unwrap_or(f64::NAN)
 }
 
 /// How a plan judges canaries: which signals, which way each goes bad, the
@@ -229,13 +240,19 @@ pub fn classify(
         failed: false,
         test: None,
     };
-    if canary.len() < t.min_samples || stable.len() < t.min_samples {
+    if canary.len() < t.min_samples
+        || stable.len() < t.min_samples
+        || canary.iter().chain(stable).any(|v| v.is_nan())
+    {
         return no_data;
     }
-    let Some(test) = mann_whitney(canary, stable) else {
+    let (mut canary, mut stable) = (canary.to_vec(), stable.to_vec());
+    canary.sort_by(f64::total_cmp);
+    stable.sort_by(f64::total_cmp);
+    let Some(test) = mann_whitney_sorted(&canary, &stable) else {
         return no_data;
     };
-    let (c, s) = (median(canary), median(stable));
+    let (c, s) = (median(&canary), median(&stable));
     let beyond = (c - s).abs() > rule.tolerance * s.abs().max(f64::EPSILON);
     let classification = match (test.p_value < t.alpha && beyond, c > s) {
         (false, _) => Classification::Pass,
