@@ -71,7 +71,7 @@ pub struct ConditionLine {
     pub value: Option<f64>,
     /// The value in the condition's terms, e.g. `1.80× stable`.
     pub shown: Option<String>,
-    pub on_breach: &'static str,
+    pub on_breach: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -159,7 +159,7 @@ pub fn build(state: &AppState) -> StatusReport {
             region: s.region.clone(),
             value: s.value.filter(|v| v.is_finite()),
             shown: s.value.map(|v| c.show(v)),
-            on_breach: c.consequence.label(),
+            on_breach: c.on_breach(),
         })
         .collect();
     let regions: Vec<RegionLine> = state

@@ -527,7 +527,7 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
         let text = format!(
             "BREACH {cond} in {} ({value}) → {}",
             t.region,
-            cond.consequence.label()
+            cond.on_breach()
         );
         state.timeline.push(at, EventKind::Breach, text.clone());
         notify(state, NoticeLevel::Error, text);
@@ -537,7 +537,12 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
             Consequence::Rollback => Action::Rollback,
         };
         let reason = format!("stop condition breached: {cond} in {} ({value})", t.region);
-        effects.extend(automatic(state, action, reason, at));
+        let scope = if cond.region_only {
+            ActionScope::Region(t.region.clone())
+        } else {
+            ActionScope::Rollout
+        };
+        effects.extend(automatic(state, action, scope, reason, at));
     }
     effects
 }
@@ -548,17 +553,18 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
 fn automatic(
     state: &mut AppState,
     action: Action,
+    scope: ActionScope,
     reason: String,
     at: Timestamp,
 ) -> Option<Effect> {
     let held_back = if state.read_only {
         Some("read-only: not sent".to_string())
-    } else if let Some(f) = state.in_flight_on(&ActionScope::Rollout) {
+    } else if let Some(f) = state.in_flight_on(&scope) {
         Some(format!("{} is in flight: not sent", f.action))
     } else {
         match &state.rollout {
             None => Some("no state from the deployment source: not sent".to_string()),
-            Some(r) => check_action(action, &ActionScope::Rollout, r, &state.plan.waves)
+            Some(r) => check_action(action, &scope, r, &state.plan.waves)
                 .err()
                 .map(|e| format!("{e}: not sent")),
         }
@@ -571,7 +577,7 @@ fn automatic(
     let effect = send(
         state,
         action,
-        ActionScope::Rollout,
+        scope,
         AUTOMATIC_OPERATOR.to_string(),
         Some(reason),
     );

@@ -178,6 +178,9 @@ struct RawCondition {
     #[serde(rename = "for")]
     hold: Spanned<String>,
     on_breach: Option<Spanned<String>>,
+    /// `"rollout"` (the default) or `"region"`: what an automatic pause or
+    /// rollback acts on.
+    act_on: Option<Spanned<String>>,
     /// `"stable"`: the levels are multiples of stable's value in the region.
     relative_to: Option<Spanned<String>>,
     /// Below this canary request rate (per second) the signal is no data.
@@ -632,6 +635,26 @@ impl Checker<'_> {
                 return self.err(span, field("on_breach"), problem);
             }
         };
+        let region_only = match c.act_on.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+            None | Some(("rollout", _)) => false,
+            Some(("region", span)) => {
+                if consequence == Consequence::Alert {
+                    return self.err(
+                        span,
+                        field("act_on"),
+                        "an alert does not act; act_on goes with on_breach = \"pause\" or \"rollback\"",
+                    );
+                }
+                true
+            }
+            Some((other, span)) => {
+                return self.err(
+                    span,
+                    field("act_on"),
+                    format!("`{other}` is not a scope; use \"rollout\" or \"region\""),
+                );
+            }
+        };
         let relative = match &c.relative_to {
             None => false,
             Some(r) if r.get_ref() == "stable" => {
@@ -672,6 +695,7 @@ impl Checker<'_> {
             consequence,
             relative,
             min_request_rate,
+            region_only,
         })
     }
 

@@ -48,6 +48,9 @@ pub struct StopCondition {
     pub relative: bool,
     /// Below this canary request rate the signal is "not enough data".
     pub min_request_rate: Option<f64>,
+    /// An automatic pause or rollback acts on the breaching region only,
+    /// not on the whole rollout.
+    pub region_only: bool,
 }
 
 impl StopCondition {
@@ -69,6 +72,15 @@ impl StopCondition {
             consequence,
             relative: false,
             min_request_rate: None,
+            region_only: false,
+        }
+    }
+
+    /// What a breach does, in words: `alert`, `pause`, `rollback region`.
+    pub fn on_breach(&self) -> String {
+        match (self.consequence, self.region_only) {
+            (Consequence::Alert, _) | (_, false) => self.consequence.label().to_string(),
+            (c, true) => format!("{} region", c.label()),
         }
     }
 

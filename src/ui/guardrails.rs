@@ -60,9 +60,9 @@ impl StopConditions<'_> {
             Cell::from(Line::from(since).right_aligned()),
         ];
         if full {
-            cells.push(Cell::from(format!("→ {}", cond.consequence.label())));
+            cells.push(Cell::from(format!("→ {}", cond.on_breach())));
         } else {
-            cells.push(Cell::from(cond.consequence.label()));
+            cells.push(Cell::from(cond.on_breach()));
         }
         Row::new(cells)
     }

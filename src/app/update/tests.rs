@@ -994,3 +994,23 @@ fn a_breach_is_no_go_too_and_promote_then_takes_a_reason() {
         s.overlay
     );
 }
+
+#[test]
+fn a_condition_may_roll_back_only_the_region_in_breach() {
+    let mut s = with_rollout(Phase::Progressing, 0);
+    let mut conditions = s.plan.stop_conditions.clone();
+    conditions[0].consequence = crate::domain::guardrail::Consequence::Rollback;
+    conditions[0].region_only = true;
+    conditions[0].hold = Span::zero();
+    s.guardrails = crate::domain::guardrail::Guardrails::new(conditions);
+    let effects = breaching_poll(&mut s);
+    assert_eq!(
+        requests(&effects),
+        [(Action::Rollback, ActionScope::Region("eu-west-1".into()))]
+    );
+    let shown = s
+        .timeline
+        .newest_first()
+        .any(|e| e.text.contains("→ rollback region"));
+    assert!(shown, "the breach says what it does");
+}

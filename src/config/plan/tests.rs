@@ -342,3 +342,28 @@ fn judgment_and_scorecard_errors_name_the_field() {
         assert_eq!(e.line, line_of_edit(from, to, needle), "{to}: {e}");
     }
 }
+
+#[test]
+fn an_automatic_action_may_act_on_the_region_alone() {
+    let from = "for = \"15s\"\non_breach = \"alert\"";
+    let text = example("simulator.toml");
+    assert!(text.contains(from));
+    let plan = parse(&text.replacen(
+        from,
+        "for = \"15s\"\non_breach = \"rollback\"\nact_on = \"region\"",
+        1,
+    ))
+    .unwrap();
+    assert!(plan.plan.stop_conditions[0].region_only);
+    assert_eq!(plan.plan.stop_conditions[0].on_breach(), "rollback region");
+    let e = edited(
+        from,
+        "for = \"15s\"\non_breach = \"alert\"\nact_on = \"region\"",
+    );
+    assert_eq!(e.field, "stop_conditions[0].act_on");
+    let e = edited(
+        from,
+        "for = \"15s\"\non_breach = \"pause\"\nact_on = \"cluster\"",
+    );
+    assert!(e.problem.contains("`cluster` is not a scope"), "{e}");
+}
