@@ -103,6 +103,42 @@ pub struct ScorecardReport {
     pub items: Vec<ScorecardLine>,
 }
 
+impl From<&crate::domain::scorecard::Scorecard> for ScorecardReport {
+    fn from(card: &crate::domain::scorecard::Scorecard) -> Self {
+        ScorecardReport {
+            no_go: card.is_no_go(),
+            items: card
+                .lines
+                .iter()
+                .map(|l| ScorecardLine {
+                    item: l.item.key(),
+                    title: l.item.title(),
+                    status: l.status.word(),
+                    owner: l.owner.clone(),
+                    evidence: l.evidence.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One line per item, then the verdict.
+fn write_scorecard(out: &mut String, card: &ScorecardReport) {
+    for l in &card.items {
+        let owner = l.owner.as_deref().unwrap_or("no owner");
+        let _ = writeln!(
+            out,
+            "  {:<8} {:<50} owner {owner}: {}",
+            l.status.to_uppercase(),
+            l.title,
+            l.evidence
+        );
+    }
+    let not_green = card.items.iter().filter(|l| l.status != "green").count();
+    let verdict = if card.no_go { "NO-GO" } else { "GO" };
+    let _ = writeln!(out, "{verdict}: {not_green} of 7 not green");
+}
+
 fn cell_line(state: &AppState, region: usize, version: VersionRole) -> CellLine {
     let cell = state.health.cell(region, version);
     let baseline = match version {
@@ -193,20 +229,7 @@ pub fn build(state: &AppState) -> StatusReport {
     } else {
         Outcome::Healthy
     };
-    let scorecard = ScorecardReport {
-        no_go: card.is_no_go(),
-        items: card
-            .lines
-            .iter()
-            .map(|l| ScorecardLine {
-                item: l.item.key(),
-                title: l.item.title(),
-                status: l.status.word(),
-                owner: l.owner.clone(),
-                evidence: l.evidence.clone(),
-            })
-            .collect(),
-    };
+    let scorecard = ScorecardReport::from(&card);
     StatusReport {
         outcome,
         service: state.plan.service.clone(),
@@ -305,18 +328,8 @@ pub fn text(r: &StatusReport) -> String {
             c.on_breach
         );
     }
-    let verdict = if r.scorecard.no_go { "NO-GO" } else { "GO" };
-    let _ = writeln!(out, "\ngo / no-go scorecard: {verdict}");
-    for l in &r.scorecard.items {
-        let owner = l.owner.as_deref().unwrap_or("no owner");
-        let _ = writeln!(
-            out,
-            "  {:<8} {:<50} owner {owner}: {}",
-            l.status.to_uppercase(),
-            l.title,
-            l.evidence
-        );
-    }
+    out.push_str("\ngo / no-go scorecard\n");
+    write_scorecard(&mut out, &r.scorecard);
     out
 }
 
@@ -389,20 +402,7 @@ pub fn dora_text(s: &crate::domain::dora::Summary) -> String {
 
 /// The scorecard as text: one line per item, then the verdict.
 pub fn scorecard_text(service: &str, card: &crate::domain::scorecard::Scorecard) -> String {
-    use std::fmt::Write as _;
     let mut out = format!("{service}: go / no-go scorecard\n");
-    for l in &card.lines {
-        let owner = l.owner.as_deref().unwrap_or("no owner");
-        let _ = writeln!(
-            out,
-            "  {:<8} {:<50} owner {owner}: {}",
-            l.status.word().to_uppercase(),
-            l.item.title(),
-            l.evidence
-        );
-    }
-    let not_green = card.not_green().count();
-    let verdict = if card.is_no_go() { "NO-GO" } else { "GO" };
-    let _ = writeln!(out, "{verdict}: {not_green} of 7 not green");
+    write_scorecard(&mut out, &ScorecardReport::from(card));
     out
 }

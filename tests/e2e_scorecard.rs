@@ -116,14 +116,17 @@ fn the_scorecard_goes_no_go_when_two_items_turn_red() {
     assert_eq!(code, Some(1), "a judged item cannot be set: {out}");
     assert!(out.contains("judged from data"), "{out}");
     // Offline: no rollback on record and the sources unpolled: NO-GO.
-    let (code, out) = warroom(&[
-        "scorecard",
-        "show",
-        "--plan",
-        plan_arg,
-        "--audit-log",
-        audit_arg,
-    ]);
+    let show = || {
+        warroom(&[
+            "scorecard",
+            "show",
+            "--plan",
+            plan_arg,
+            "--audit-log",
+            audit_arg,
+        ])
+    };
+    let (code, out) = show();
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("GREEN    Communications ready"), "{out}");
     assert!(
@@ -217,14 +220,7 @@ fn the_scorecard_goes_no_go_when_two_items_turn_red() {
     });
     assert!(screen.contains("last rollback"), "{screen}");
     tmux.keys(&["q"]);
-    let (code, out) = warroom(&[
-        "scorecard",
-        "show",
-        "--plan",
-        plan_arg,
-        "--audit-log",
-        audit_arg,
-    ]);
+    let (code, out) = show();
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("RED      Communications ready"), "{out}");
 }
