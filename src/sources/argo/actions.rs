@@ -300,8 +300,20 @@ impl RegionAction<'_> {
                     .merge_status(&json!({"status": {"abort": false}}))
                     .await
                     .map(|_| "retried".to_string()),
-                Move::Resume => self.promote(&ro, false).await,
-                Move::Promote => self.promote(&ro, true).await,
+                Move::Resume | Move::Promote => {
+                    match self.promote(&ro, chosen == Move::Promote).await {
+                        Ok(Some(what)) => Ok(what),
+                        Ok(None) if chosen == Move::Resume => {
+                            return Ok(Outcome::Skipped("not paused: nothing to resume".into()));
+                        }
+                        Ok(None) => {
+                            return Ok(Outcome::Skipped(
+                                "nothing holds it: no step to promote past".into(),
+                            ));
+                        }
+                        Err(f) => Err(f),
+                    }
+                }
                 Move::Undo => return self.undo(&ro).await,
                 Move::Rollback => unreachable_move(),
             };
@@ -320,8 +332,12 @@ impl RegionAction<'_> {
         }
     }
 
-    async fn promote(&self, ro: &Rollout, advance: bool) -> Result<String, Failed> {
+    /// Argo's promote; `None` when nothing holds the Rollout.
+    async fn promote(&self, ro: &Rollout, advance: bool) -> Result<Option<String>, Failed> {
         let (mut spec, status, unified) = promote_patches(ro, advance);
+        if spec.is_none() && status.is_none() {
+            return Ok(None);
+        }
         let mut said = Vec::new();
         if let Some(patch) = &status {
             match self.merge(true, patch).await {
@@ -338,10 +354,7 @@ impl RegionAction<'_> {
             said.push("unpaused".to_string());
         }
         let verb = if advance { "promoted" } else { "resumed" };
-        Ok(match said.is_empty() {
-            true => format!("{verb}: nothing held it"),
-            false => format!("{verb} ({})", said.join(", ")),
-        })
+        Ok(Some(format!("{verb} ({})", said.join(", "))))
     }
 
     async fn undo(&self, ro: &Rollout) -> Result<Outcome, Failed> {

@@ -31,7 +31,7 @@ pub struct Clusters {
 
 /// Where kube found its configuration.
 enum Source {
-    File(Kubeconfig, String),
+    File(Box<Kubeconfig>, String),
     InCluster,
 }
 
@@ -100,7 +100,7 @@ impl Clusters {
                 }
             },
         };
-        Ok(Source::File(kubeconfig, shown))
+        Ok(Source::File(Box::new(kubeconfig), shown))
     }
 
     async fn build(&self, target: &ArgoTarget) -> Result<(Client, String, String), String> {
@@ -140,7 +140,7 @@ impl Clusters {
                     context: Some(context.clone()),
                     ..KubeConfigOptions::default()
                 };
-                let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+                let config = Config::from_custom_kubeconfig(*kubeconfig, &options)
                     .await
                     .map_err(|e| {
                         format!(

@@ -152,7 +152,9 @@ fn summarize(wanted: Move, results: &[(&str, Outcome)]) -> Result<String, Contro
             Outcome::Failed(ControlError::Refused(why)) => {
                 Err(ControlError::Refused(line(region, why)))
             }
-            Outcome::Failed(e) => Err(ControlError::Unreachable(line(region, &e.to_string()))),
+            Outcome::Failed(ControlError::Unreachable(why)) => {
+                Err(ControlError::Unreachable(line(region, why)))
+            }
         };
     }
     let mut failed = Vec::new();

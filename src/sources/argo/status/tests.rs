@@ -324,7 +324,7 @@ fn aborted_beats_paused_beats_progressing_and_held_counts_from_the_pause() {
     let progressing = at_weight("us-east-1", 20, Phase::Progressing);
     let s = aggregate(&[paused_eu.clone(), progressing.clone()], &plan(), now);
     assert_eq!(s.phase, Phase::Paused);
-    let s = aggregate(&[progressing.clone()], &plan(), now);
+    let s = aggregate(std::slice::from_ref(&progressing), &plan(), now);
     assert_eq!((s.phase, s.held), (Phase::Progressing, Span::zero()));
     let aborted = at_weight("ap-south-1", 0, Phase::Aborted);
     let s = aggregate(&[paused_eu, progressing, aborted], &plan(), now);
