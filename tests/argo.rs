@@ -360,6 +360,13 @@ fn assert_patch(r: &Recorded, path: &str, content_type: &str, body: Value) {
 
 /// The next report of the source on `rx`.
 async fn next_report(rx: &mut mpsc::Receiver<Msg>) -> Result<RolloutStatus, String> {
+    next_report_took(rx).await.0
+}
+
+/// The next report, and how long the source says it took.
+async fn next_report_took(
+    rx: &mut mpsc::Receiver<Msg>,
+) -> (Result<RolloutStatus, String>, Duration) {
     let msg = tokio::time::timeout(Duration::from_secs(15), rx.recv())
         .await
         .expect("no report within 15s")
@@ -367,9 +374,14 @@ async fn next_report(rx: &mut mpsc::Receiver<Msg>) -> Result<RolloutStatus, Stri
     match msg {
         Msg::Source {
             result: Ok(Report::Rollout(s)),
+            took,
             ..
-        } => Ok(s),
-        Msg::Source { result: Err(e), .. } => Err(e.0),
+        } => (Ok(s), took),
+        Msg::Source {
+            result: Err(e),
+            took,
+            ..
+        } => (Err(e.0), took),
         other => panic!("unexpected message {other:?}"),
     }
 }
@@ -467,15 +479,20 @@ async fn a_change_arrives_by_watch_without_waiting_for_a_resync() {
         ro["status"] = progressing_status();
         ro["status"]["canary"]["weights"]["canary"]["weight"] = json!(40);
     });
-    let status = loop {
-        let s = next_report(&mut rx).await.unwrap();
+    let (status, answered_in) = loop {
+        let (s, took) = next_report_took(&mut rx).await;
+        let s = s.unwrap();
         if s.regions[0].canary_weight == 40 {
-            break s;
+            break (s, took);
         }
     };
     let took = changed.elapsed();
     eprintln!("watch latency: {took:?}");
     assert!(took < Duration::from_secs(3), "{took:?}");
+    assert!(
+        answered_in < Duration::from_millis(250),
+        "the quiet time before an event is not time the source took: {answered_in:?}"
+    );
     assert_eq!(status.phase, Phase::Progressing);
     assert_eq!(status.wave, 1, "both regions at 40%: early");
 

@@ -59,7 +59,7 @@ impl ArgoTarget {
 
 /// The Argo source re-reads every Rollout this often unless told otherwise:
 /// the watch brings changes at once, this only catches what a watch missed.
-const ARGO_RESYNC: Duration = Duration::from_secs(30);
+const ARGO_RESYNC: Duration = Duration::from_secs(10);
 const ARGO_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Deserialize)]

@@ -230,7 +230,9 @@ impl RegionWatch<'_> {
         resync.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut listed = false;
         loop {
-            let started = Instant::now();
+            // How long the answer took: a resync's GET, a watch event's
+            // handling; never the quiet time waiting for an event.
+            let mut started = None;
             let (result, reconnect) = tokio::select! {
                 event = events.next() => match event {
                     None => return Ended::Reconnect,
@@ -262,6 +264,7 @@ impl RegionWatch<'_> {
                     }
                 },
                 _ = resync.tick() => {
+                    started = Some(Instant::now());
                     let got = tokio::time::timeout(self.source.timeout, api.get(&self.target.rollout)).await;
                     let fetched = match got {
                         Ok(Ok(ro)) => Ok(ro),
@@ -277,6 +280,7 @@ impl RegionWatch<'_> {
                     }
                 }
             };
+            let started = started.unwrap_or_else(Instant::now);
             let result = match result {
                 Ok(ro) => Ok(self.reading(ro, images).await),
                 Err(why) => Err(why),
