@@ -1182,3 +1182,44 @@ async fn a_client_certificate_and_the_clusters_ca_from_the_kubeconfig() {
     assert!(text.contains(&base64(pki.client_key_pem.as_bytes())));
     assert!(!e.contains(key_line));
 }
+
+#[tokio::test]
+async fn without_the_status_subresource_the_patch_goes_to_the_rollout() {
+    // Argo Rollouts before v0.10: `/status` is not found; the CLI then
+    // patches the Rollout itself, spec and status in one.
+    let rig = rig("no-status", paused_status(), progressing_status()).await;
+    let argo = rig.argo();
+    rig.eu.fail(
+        Method::PATCH,
+        "/status",
+        404,
+        "the server could not find the requested resource",
+        1,
+    );
+    let answer = argo.apply(&request(Action::Promote, eu())).await.unwrap();
+    assert_eq!(
+        answer,
+        "eu-west-1: promoted (pause conditions cleared, unpaused)"
+    );
+    let patches = rig.eu.patches();
+    assert_eq!(patches.len(), 2);
+    assert_patch(
+        &patches[0],
+        &format!("{PATH}/status"),
+        MERGE,
+        json!({"status": {"pauseConditions": null}}),
+    );
+    assert_patch(
+        &patches[1],
+        PATH,
+        MERGE,
+        json!({"spec": {"paused": false}, "status": {"pauseConditions": null}}),
+    );
+
+    let us = ActionScope::Region("us-east-1".into());
+    rig.us.fail(Method::PATCH, "/status", 404, "not found", 1);
+    argo.apply(&request(Action::Rollback, us)).await.unwrap();
+    let patches = rig.us.patches();
+    assert_eq!(patches.len(), 2);
+    assert_patch(&patches[1], PATH, MERGE, json!({"status": {"abort": true}}));
+}

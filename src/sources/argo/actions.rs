@@ -341,13 +341,15 @@ impl RegionAction<'_> {
         let mut said = Vec::new();
         if let Some(patch) = &status {
             match self.merge(true, patch).await {
-                Ok(_) => said.push(match patch["status"].get("currentStepIndex") {
-                    Some(i) => format!("to step index {i}"),
-                    None => "pause conditions cleared".to_string(),
-                }),
+                Ok(_) => {}
+                // No status subresource: the Rollout takes both in one patch.
                 Err(f) if f.problem.code() == Some(404) => spec = Some(unified),
                 Err(f) => return Err(f),
             }
+            said.push(match patch["status"].get("currentStepIndex") {
+                Some(i) => format!("to step index {i}"),
+                None => "pause conditions cleared".to_string(),
+            });
         }
         if let Some(patch) = &spec {
             self.merge(false, patch).await?;
