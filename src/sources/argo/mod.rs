@@ -44,15 +44,17 @@ impl ArgoRollouts {
     /// The source `config` describes for `plan`. Nothing is read yet: the
     /// kubeconfig is read and each cluster reached when the source starts.
     pub fn new(config: &ArgoSource, plan: &RolloutPlan) -> ArgoRollouts {
-        let contexts: Vec<&str> = config
+        let mut contexts: Vec<&str> = config
             .targets
             .iter()
             .filter_map(|t| t.context.as_deref())
             .collect();
-        let name = match contexts.first() {
-            Some(first) if contexts.iter().all(|c| c == first) => format!("argo {first}"),
-            Some(_) => format!("argo {} contexts", contexts.len()),
-            None => "argo".to_string(),
+        contexts.sort_unstable();
+        contexts.dedup();
+        let name = match contexts.as_slice() {
+            [] => "argo".to_string(),
+            [one] => format!("argo {one}"),
+            many => format!("argo {} contexts", many.len()),
         };
         ArgoRollouts {
             info: SourceInfo {

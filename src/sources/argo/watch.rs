@@ -110,29 +110,41 @@ fn report(
     latest: &[Option<Result<Reading, String>>],
     now: Timestamp,
 ) -> Result<Report, SourceError> {
-    let mut failures = Vec::new();
+    // Regions failing for the same reason are named together.
+    let mut failures: Vec<(Vec<&ArgoTarget>, String)> = Vec::new();
     let mut views = Vec::new();
     for (target, reading) in source.targets.iter().zip(latest) {
-        match reading {
-            None => failures.push(format!(
-                "{} ({}): no answer yet",
-                target.region,
-                target.label()
-            )),
-            Some(Err(why)) => {
-                failures.push(format!("{} ({}): {why}", target.region, target.label()))
+        let why = match reading {
+            Some(Ok(r)) => {
+                views.push(region_view(
+                    &target.region,
+                    target.label(),
+                    &r.rollout,
+                    &r.stable_images,
+                    source.versions(),
+                ));
+                continue;
             }
-            Some(Ok(r)) => views.push(region_view(
-                &target.region,
-                target.label(),
-                &r.rollout,
-                &r.stable_images,
-                source.versions(),
-            )),
+            Some(Err(why)) => why.clone(),
+            None => "no answer yet".to_string(),
+        };
+        match failures.iter_mut().find(|(_, w)| *w == why) {
+            Some((targets, _)) => targets.push(target),
+            None => failures.push((vec![target], why)),
         }
     }
     if !failures.is_empty() {
-        return Err(SourceError(failures.join("; ")));
+        let said: Vec<String> = failures
+            .iter()
+            .map(|(targets, why)| match targets.as_slice() {
+                [one] => format!("{} ({}): {why}", one.region, one.label()),
+                many => {
+                    let regions: Vec<&str> = many.iter().map(|t| t.region.as_str()).collect();
+                    format!("{}: {why}", regions.join(", "))
+                }
+            })
+            .collect();
+        return Err(SourceError(said.join("; ")));
     }
     Ok(Report::Rollout(aggregate(&views, &source.waves, now)))
 }
