@@ -188,6 +188,13 @@ fn replicaset(hash: &str, revision: u32, image: &str, owner: &str) -> Value {
 /// plugins do.
 fn exec_plugin(dir: &Path, name: &str, body: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
+    // Under target/, not /tmp: /tmp may be mounted noexec.
+    let tag = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let test = tag.rsplit_once('-').map_or(tag.as_str(), |(t, _pid)| t);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("argo-plugins")
+        .join(test);
+    std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();

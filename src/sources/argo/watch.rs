@@ -161,7 +161,7 @@ async fn region_task(source: Arc<ArgoRollouts>, region: usize, out: mpsc::Sender
     let Some(target) = source.targets.get(region).cloned() else {
         return;
     };
-    let mut failures = 0;
+    let mut failures: u32 = 0;
     let mut images = HashMap::new();
     loop {
         let started = Instant::now();
@@ -169,7 +169,6 @@ async fn region_task(source: Arc<ArgoRollouts>, region: usize, out: mpsc::Sender
             tokio::time::timeout(source.timeout, source.clusters.connect(&target)).await;
         let why = match connected {
             Ok(Ok(conn)) => {
-                failures = 0;
                 let watch = RegionWatch {
                     source: &source,
                     target: &target,
@@ -177,7 +176,7 @@ async fn region_task(source: Arc<ArgoRollouts>, region: usize, out: mpsc::Sender
                     region,
                     out: &out,
                 };
-                match watch.run(&mut images).await {
+                match watch.run(&mut images, &mut failures).await {
                     Ended::Gone => return,
                     Ended::Reconnect => {
                         source.clusters.forget(&target).await;
@@ -226,7 +225,9 @@ impl RegionWatch<'_> {
         }
     }
 
-    async fn run(&self, images: &mut HashMap<String, Vec<String>>) -> Ended {
+    /// Watch until the app is gone or the client must be built again;
+    /// `failures` starts again from zero once the Rollout is read.
+    async fn run(&self, images: &mut HashMap<String, Vec<String>>, failures: &mut u32) -> Ended {
         let api: Api<Rollout> = Api::namespaced_with(
             self.conn.client.clone(),
             &self.conn.namespace,
@@ -294,7 +295,10 @@ impl RegionWatch<'_> {
             };
             let started = started.unwrap_or_else(Instant::now);
             let result = match result {
-                Ok(ro) => Ok(self.reading(ro, images).await),
+                Ok(ro) => {
+                    *failures = 0;
+                    Ok(self.reading(ro, images).await)
+                }
                 Err(why) => Err(why),
             };
             let update = Update {
