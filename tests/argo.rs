@@ -330,7 +330,7 @@ impl Rig {
     }
 
     fn argo(&self) -> Arc<ArgoRollouts> {
-        argo(&self.plan("30s", "2s"))
+        argo(&self.plan("30s", "5s"))
     }
 }
 
@@ -475,7 +475,7 @@ async fn two_contexts_read_into_one_wave_view() {
 async fn a_change_arrives_by_watch_without_waiting_for_a_resync() {
     let rig = rig("watch", paused_status(), progressing_status()).await;
     // An hour between full reads: only the watch can bring the change.
-    let argo = argo(&rig.plan("1h", "2s"));
+    let argo = argo(&rig.plan("1h", "5s"));
     let mut rx = start(&argo);
     let first = next_report(&mut rx).await.unwrap();
     assert_eq!(first.regions[0].canary_weight, 20);
@@ -1022,7 +1022,7 @@ async fn read_errors_name_the_verb_the_service_account_lacks() {
 #[tokio::test]
 async fn the_plan_wires_argo_into_the_session() {
     let rig = rig("session", paused_status(), progressing_status()).await;
-    let plan = rig.plan("30s", "2s");
+    let plan = rig.plan("30s", "5s");
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut session = warroom::session::Session::from_plan(&plan, clock, vec![]).unwrap();
     assert!(session.control.is_some());
