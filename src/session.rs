@@ -9,12 +9,13 @@ use tokio::sync::mpsc;
 use crate::app::Msg;
 use crate::app::state::{AppState, RunMode};
 use crate::clock::Clock;
-use crate::config::plan::PlanFile;
+use crate::config::plan::{DeploySource, PlanFile};
 use crate::control::DeploymentControl;
 use crate::domain::scorecard::{Item, Setting, Status};
 use crate::domain::timeline::EventKind;
 use crate::domain::{Span, Timestamp};
 use crate::sim::{Fleet, FleetSpec};
+use crate::sources::argo::ArgoRollouts;
 use crate::sources::deploy_api::DeployApi;
 use crate::sources::prometheus::{PrometheusSource, SetupError};
 use crate::sources::secret::SecretError;
@@ -152,17 +153,26 @@ impl Session {
     ) -> Result<Session, SessionError> {
         let (tx, messages) = mpsc::channel(QUEUE);
         let metrics = PrometheusSource::new(&plan.metrics, &plan.plan)?;
-        let deploy = plan.deploy.as_ref().map(DeployApi::new).transpose()?;
         let mut infos = Vec::new();
         let mut control: Option<Arc<dyn DeploymentControl>> = None;
-        if let Some(api) = deploy {
-            infos.push(api.info.clone());
-            let poller = api.clone();
-            spawn_poller(api.info.clone(), 0, clock.clone(), tx.clone(), move || {
-                let api = poller.clone();
-                async move { api.poll().await.map(|s| (Report::Rollout(s), Vec::new())) }
-            });
-            control = Some(Arc::new(api));
+        match &plan.deploy {
+            None => {}
+            Some(DeploySource::Http { endpoint }) => {
+                let api = DeployApi::new(endpoint)?;
+                infos.push(api.info.clone());
+                let poller = api.clone();
+                spawn_poller(api.info.clone(), 0, clock.clone(), tx.clone(), move || {
+                    let api = poller.clone();
+                    async move { api.poll().await.map(|s| (Report::Rollout(s), Vec::new())) }
+                });
+                control = Some(Arc::new(api));
+            }
+            Some(DeploySource::Argo(config)) => {
+                let argo = Arc::new(ArgoRollouts::new(config, &plan.plan));
+                infos.push(argo.info.clone());
+                argo.spawn(0, clock.clone(), tx.clone());
+                control = Some(argo);
+            }
         }
         let index = infos.len();
         infos.push(metrics.info.clone());

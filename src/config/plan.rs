@@ -19,6 +19,9 @@ use crate::domain::plan::RolloutPlan;
 use crate::domain::rollout::{Scope, Wave, WavePlan};
 use crate::domain::scorecard::{Item, ScorecardPlan};
 
+mod deploy;
+pub use deploy::{ArgoSource, ArgoTarget, DeploySource};
+
 /// A plan file that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanError {
@@ -69,12 +72,6 @@ pub struct MetricsSource {
     pub version_label: String,
     /// Region label value → region name.
     pub region_values: Vec<(String, String)>,
-}
-
-/// The deployment source: a deploy API that reports state and takes actions.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeploySource {
-    pub endpoint: Endpoint,
 }
 
 /// A checked plan.
@@ -207,7 +204,7 @@ struct RawWave {
 #[serde(deny_unknown_fields)]
 struct RawSources {
     metrics: Spanned<RawEndpoint>,
-    deploy: Option<Spanned<RawEndpoint>>,
+    deploy: Option<Spanned<deploy::RawDeploy>>,
     history: Option<Spanned<RawHistory>>,
 }
 
@@ -228,7 +225,7 @@ struct RawEndpoint {
     auth: Option<Spanned<RawAuth>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 struct RawAuth {
     bearer_token_file: Option<Spanned<String>>,
@@ -897,9 +894,7 @@ impl PlanFile {
         let sources = raw.sources.get_ref();
         let metrics = check.endpoint(&sources.metrics, "metrics", &["prometheus"])?;
         let deploy = match &sources.deploy {
-            Some(d) => Some(DeploySource {
-                endpoint: check.endpoint(d, "deploy", &["http"])?,
-            }),
+            Some(d) => Some(check.deploy(d, &regions, path)?),
             None => None,
         };
         let history = match &sources.history {

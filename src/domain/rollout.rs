@@ -121,9 +121,16 @@ impl RegionRollout {
         }
     }
 
+    /// Whether the region has a deployment target of its own (one Argo
+    /// Rollout per region): its phase is then its own, whatever the others'.
+    pub fn keeps_own_state(&self) -> bool {
+        self.target.is_some()
+    }
+
     /// The region's phase, given the rollout's.
     pub fn phase_in(&self, rollout: Phase) -> Phase {
         match (rollout, self.phase) {
+            (_, Some(own)) if self.keeps_own_state() => own,
             // A rollout rolled back or aborted as a whole takes every region with it.
             (Phase::RolledBack | Phase::Aborted, _) => rollout,
             (_, Some(own)) => own,
@@ -273,7 +280,22 @@ pub fn check_action(
     plan: &WavePlan,
 ) -> Result<(), Refusal> {
     if status.phase.is_terminal() {
-        return Err(Refusal::Finished(status.phase.label(), action));
+        // Regions with targets of their own may still be live when one is
+        // aborted: they can still be paused or rolled back.
+        let live = |r: &RegionRollout| !r.phase_in(status.phase).is_terminal();
+        let carry_on = match scope {
+            ActionScope::Rollout => {
+                matches!(action, Action::Pause | Action::Rollback)
+                    && status.regions.iter().any(live)
+            }
+            ActionScope::Region(name) => status
+                .regions
+                .iter()
+                .any(|r| &r.region == name && r.keeps_own_state() && live(r)),
+        };
+        if !carry_on {
+            return Err(Refusal::Finished(status.phase.label(), action));
+        }
     }
     let ActionScope::Region(name) = scope else {
         let any_paused = status
@@ -437,6 +459,45 @@ mod tests {
                 &p
             ),
             Ok(())
+        );
+    }
+
+    #[test]
+    fn regions_with_their_own_targets_stay_live_when_another_aborts() {
+        let p = plan();
+        let own = |region: &str, phase| RegionRollout {
+            region: region.into(),
+            canary_weight: 0,
+            phase: Some(phase),
+            target: Some(TargetDetail::default()),
+        };
+        let mut s = status(Phase::Aborted, 0);
+        s.regions = vec![own("eu", Phase::Aborted), own("us", Phase::Progressing)];
+        let rollout = ActionScope::Rollout;
+        assert_eq!(check_action(Action::Rollback, &rollout, &s, &p), Ok(()));
+        assert_eq!(check_action(Action::Pause, &rollout, &s, &p), Ok(()));
+        assert_eq!(
+            check_action(Action::Promote, &rollout, &s, &p),
+            Err(Refusal::Finished("ABORTED", Action::Promote))
+        );
+        let us = ActionScope::Region("us".into());
+        assert_eq!(check_action(Action::Pause, &us, &s, &p), Ok(()));
+        let eu = ActionScope::Region("eu".into());
+        assert_eq!(
+            check_action(Action::Rollback, &eu, &s, &p),
+            Err(Refusal::Finished("ABORTED", Action::Rollback))
+        );
+        // Without targets of their own, an aborted rollout takes every region with it.
+        for r in &mut s.regions {
+            r.target = None;
+        }
+        assert_eq!(
+            check_action(Action::Rollback, &rollout, &s, &p),
+            Err(Refusal::Finished("ABORTED", Action::Rollback))
+        );
+        assert_eq!(
+            check_action(Action::Pause, &us, &s, &p),
+            Err(Refusal::Finished("ABORTED", Action::Pause))
         );
     }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::secret::{Secret, SecretError, bearer_token};
 use super::{SourceError, SourceInfo, SourceKind};
-use crate::config::plan::DeploySource;
+use crate::config::plan::Endpoint;
 use crate::control::{ActionRequest, ControlError, ControlFuture, DeploymentControl};
 use crate::domain::rollout::{Action, Phase, RegionRollout, RolloutStatus};
 use crate::domain::{Span, Timestamp};
@@ -141,8 +141,7 @@ pub struct DeployApi {
 }
 
 impl DeployApi {
-    pub fn new(config: &DeploySource) -> Result<Self, SecretError> {
-        let e = &config.endpoint;
+    pub fn new(e: &Endpoint) -> Result<Self, SecretError> {
         let token = bearer_token(&e.auth)?;
         let client = reqwest::Client::builder()
             .timeout(e.timeout)

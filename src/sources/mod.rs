@@ -1,6 +1,7 @@
-//! Sources: tasks that poll something (a simulator, Prometheus, a deploy API)
-//! and only send messages. A slow or dead source never blocks input or drawing.
+//! Sources: tasks that poll or watch something (a simulator, Prometheus, a
+//! deploy API, Argo Rollouts) and only send messages. A slow or dead source never blocks input or drawing.
 
+pub mod argo;
 pub mod deploy_api;
 pub mod history;
 pub mod prometheus;

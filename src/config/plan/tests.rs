@@ -54,7 +54,7 @@ fn both_examples_load() {
         k8s.metrics.endpoint.auth,
         Auth::BearerFile("/var/run/secrets/monitoring/token".into())
     );
-    assert!(k8s.deploy.is_none());
+    assert!(matches!(k8s.deploy, Some(DeploySource::Argo(_))));
     assert_eq!(
         k8s.plan.stop_conditions[2].warn,
         k8s.plan.stop_conditions[2].breach
