@@ -56,7 +56,7 @@ impl PendingAction {
     /// habit must never resume a rollout somebody else just paused.
     pub fn confirm_keys(&self) -> &'static [char] {
         match self.action {
-            Action::Rollback | Action::Resume => &['y'],
+            Action::Rollback | Action::Resume | Action::Retry => &['y'],
             Action::Pause => &['p', 'y', '\n'],
             Action::Promote => &['y', '\n'],
         }

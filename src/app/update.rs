@@ -145,6 +145,7 @@ fn on_dashboard_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Char('P') => ask(state, Action::Promote, ActionScope::Rollout),
         KeyCode::Char('r') => ask(state, Action::Rollback, ActionScope::Rollout),
+        KeyCode::Char('R') => ask(state, Action::Retry, ActionScope::Rollout),
         KeyCode::Down | KeyCode::Char('j') => {
             let last = state.health.regions().len().saturating_sub(1);
             state.selected = (state.selected + 1).min(last);

@@ -228,6 +228,8 @@ pub enum Action {
     Resume,
     Promote,
     Rollback,
+    /// Start an aborted rollout again (Argo Rollouts' retry).
+    Retry,
 }
 
 impl Action {
@@ -237,6 +239,7 @@ impl Action {
             Action::Resume => "resume",
             Action::Promote => "promote",
             Action::Rollback => "roll back",
+            Action::Retry => "retry",
         }
     }
 }
@@ -268,6 +271,8 @@ pub enum Refusal {
     UnknownRegion(String),
     #[error("{0} moves the whole rollout to its next wave: choose all regions")]
     WholeRolloutOnly(Action),
+    #[error("{0}: not aborted, there is nothing to retry")]
+    NotAborted(String),
 }
 
 /// Whether `action` on `scope` means something for a rollout in `status`
@@ -279,7 +284,35 @@ pub fn check_action(
     status: &RolloutStatus,
     plan: &WavePlan,
 ) -> Result<(), Refusal> {
-    if status.phase.is_terminal() {
+    let find = |name: &String| {
+        status
+            .regions
+            .iter()
+            .find(|r| &r.region == name)
+            .ok_or_else(|| Refusal::UnknownRegion(name.clone()))
+    };
+    // Retry is the one action for an aborted rollout, and only for one.
+    if action == Action::Retry {
+        let aborted = match scope {
+            ActionScope::Rollout => {
+                status.phase == Phase::Aborted
+                    || status
+                        .regions
+                        .iter()
+                        .any(|r| r.phase_in(status.phase) == Phase::Aborted)
+            }
+            ActionScope::Region(name) => find(name)?.phase_in(status.phase) == Phase::Aborted,
+        };
+        return if aborted {
+            Ok(())
+        } else {
+            Err(Refusal::NotAborted(scope.label()))
+        };
+    }
+    // A release that went all the way can still be rolled back to the
+    // version before it (Argo: undo to the previous revision).
+    let undo = action == Action::Rollback && status.phase == Phase::Complete;
+    if status.phase.is_terminal() && !undo {
         // Regions with targets of their own may still be live when one is
         // aborted: they can still be paused or rolled back.
         let live = |r: &RegionRollout| !r.phase_in(status.phase).is_terminal();
@@ -311,13 +344,8 @@ pub fn check_action(
             _ => Ok(()),
         };
     };
-    let region = status
-        .regions
-        .iter()
-        .find(|r| &r.region == name)
-        .ok_or_else(|| Refusal::UnknownRegion(name.clone()))?;
-    let phase = region.phase_in(status.phase);
-    if phase.is_terminal() {
+    let phase = find(name)?.phase_in(status.phase);
+    if phase.is_terminal() && !(action == Action::Rollback && phase == Phase::Complete) {
         return Err(Refusal::RegionFinished(name.clone(), phase.label(), action));
     }
     match action {
@@ -459,6 +487,58 @@ mod tests {
                 &p
             ),
             Ok(())
+        );
+    }
+
+    #[test]
+    fn retry_only_for_what_is_aborted_and_rollback_also_after_completion() {
+        let p = plan();
+        let all = ActionScope::Rollout;
+        for phase in [
+            Phase::Progressing,
+            Phase::Paused,
+            Phase::Complete,
+            Phase::RolledBack,
+        ] {
+            assert_eq!(
+                check_action(Action::Retry, &all, &status(phase, 1), &p),
+                Err(Refusal::NotAborted("all regions".into())),
+                "{phase:?}"
+            );
+        }
+        assert_eq!(
+            check_action(Action::Retry, &all, &status(Phase::Aborted, 1), &p),
+            Ok(())
+        );
+        assert_eq!(
+            check_action(Action::Rollback, &all, &status(Phase::Complete, 2), &p),
+            Ok(())
+        );
+        assert_eq!(
+            check_action(Action::Pause, &all, &status(Phase::Complete, 2), &p),
+            Err(Refusal::Finished("COMPLETE", Action::Pause))
+        );
+        // One region aborted on its own target, the others going on.
+        let mut s = status(Phase::Progressing, 1);
+        s.regions = vec![
+            RegionRollout {
+                phase: Some(Phase::Aborted),
+                target: Some(TargetDetail::default()),
+                ..RegionRollout::following("eu", 5)
+            },
+            RegionRollout {
+                phase: Some(Phase::Progressing),
+                target: Some(TargetDetail::default()),
+                ..RegionRollout::following("us", 5)
+            },
+        ];
+        assert_eq!(check_action(Action::Retry, &all, &s, &p), Ok(()));
+        let eu = ActionScope::Region("eu".into());
+        assert_eq!(check_action(Action::Retry, &eu, &s, &p), Ok(()));
+        let us = ActionScope::Region("us".into());
+        assert_eq!(
+            check_action(Action::Retry, &us, &s, &p),
+            Err(Refusal::NotAborted("us".into()))
         );
     }
 

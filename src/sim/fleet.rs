@@ -157,6 +157,8 @@ impl Fleet {
                     self.spec.plan.stable_version
                 ));
             }
+            // The simulator never aborts, so `check_action` refuses a retry first.
+            Action::Retry => return Err(Refusal::NotAborted(scope.label())),
         }
         Ok(())
     }
@@ -175,6 +177,7 @@ impl Fleet {
             Action::Resume => RegionHold::Following,
             Action::Rollback => RegionHold::RolledBack,
             Action::Promote => return Err(Refusal::WholeRolloutOnly(action)),
+            Action::Retry => return Err(Refusal::NotAborted(name.to_string())),
         };
         if let Some(h) = self.held_regions.get_mut(i) {
             *h = hold;
@@ -409,6 +412,25 @@ mod tests {
             f.apply(Action::Pause, &ActionScope::Rollout, at(42)),
             Err(Refusal::Finished(..))
         ));
+    }
+
+    #[test]
+    fn a_completed_rollout_can_still_be_rolled_back() {
+        let mut f = Fleet::new(FleetSpec::calm(1), t0());
+        f.advance(at(1000));
+        assert_eq!(f.status().phase, Phase::Complete);
+        let all = ActionScope::Rollout;
+        assert_eq!(f.apply(Action::Rollback, &all, at(1001)), Ok(()));
+        assert_eq!(f.status().phase, Phase::RolledBack);
+        assert!(
+            f.sample(at(1002))
+                .iter()
+                .all(|s| s.version == VersionRole::Stable)
+        );
+        assert_eq!(
+            f.apply(Action::Retry, &all, at(1003)),
+            Err(Refusal::NotAborted("all regions".into()))
+        );
     }
 
     #[test]

@@ -141,10 +141,11 @@ async fn act(
         "resume" => Action::Resume,
         "promote" => Action::Promote,
         "rollback" => Action::Rollback,
+        "retry" => Action::Retry,
         other => {
             return error(
                 StatusCode::NOT_FOUND,
-                format!("no action `{other}`; use pause, resume, promote or rollback"),
+                format!("no action `{other}`; use pause, resume, promote, rollback or retry"),
             );
         }
     };

@@ -128,6 +128,7 @@ pub fn action_path(action: Action) -> &'static str {
         Action::Resume => "resume",
         Action::Promote => "promote",
         Action::Rollback => "rollback",
+        Action::Retry => "retry",
     }
 }
 

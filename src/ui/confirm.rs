@@ -37,6 +37,7 @@ impl Confirm<'_> {
                     "All traffic in {region} goes back to {}; the other regions are untouched.",
                     plan.stable_version
                 ),
+                Action::Retry => format!("{region}'s aborted rollout starts again."),
             };
         }
         let wave = self.state.rollout.as_ref().map_or(0, |r| r.wave);
@@ -68,6 +69,10 @@ impl Confirm<'_> {
                 "All traffic in {} regions goes back to {}; {} leaves every region.",
                 plan.regions.len(),
                 plan.stable_version,
+                plan.canary_version
+            ),
+            Action::Retry => format!(
+                "The aborted rollout of {} starts again from its first step.",
                 plan.canary_version
             ),
         }
@@ -114,9 +119,9 @@ impl Widget for Confirm<'_> {
                 Span::styled("Esc", theme.role(Role::Accent)),
                 Span::raw(" cancel"),
             ],
-            Action::Resume => vec![
+            Action::Resume | Action::Retry => vec![
                 Span::styled(" y ", theme.badge(Role::Accent)),
-                Span::raw(" resume    "),
+                Span::raw(format!(" {verb}    ")),
                 Span::styled("Esc", theme.role(Role::Accent)),
                 Span::raw(" cancel"),
             ],

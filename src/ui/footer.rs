@@ -36,6 +36,9 @@ pub fn action_keys(state: &AppState) -> Vec<(&'static str, &'static str)> {
     if possible(Action::Rollback) {
         keys.push(("r", "roll back"));
     }
+    if possible(Action::Retry) {
+        keys.push(("R", "retry"));
+    }
     keys
 }
 
@@ -49,6 +52,9 @@ impl Widget for Footer<'_> {
             }
             Overlay::Confirm(p) if p.action == Action::Resume => {
                 vec![("y", "resume"), ("Tab", "scope"), ("Esc", "cancel")]
+            }
+            Overlay::Confirm(p) if p.action == Action::Retry => {
+                vec![("y", "retry"), ("Tab", "scope"), ("Esc", "cancel")]
             }
             Overlay::Confirm(p) if p.action == Action::Pause => {
                 vec![

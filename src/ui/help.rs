@@ -13,13 +13,14 @@ pub struct Help<'a> {
     pub theme: &'a Theme,
 }
 
-const KEYS: [(&str, &str); 12] = [
+const KEYS: [(&str, &str); 13] = [
     (
         "p",
         "pause the rollout (p again to confirm); when paused, resume (y)",
     ),
     ("P", "promote to the next wave now (y to confirm)"),
     ("r", "roll back every region to stable (y to confirm)"),
+    ("R", "retry an aborted rollout (y to confirm)"),
     ("Tab", "in a confirmation: selected region only / all"),
     (
         "s",

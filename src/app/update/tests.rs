@@ -282,15 +282,39 @@ fn nothing_is_sent_before_the_deployment_source_reports() {
 }
 
 #[test]
-fn a_finished_rollout_takes_no_action() {
+fn a_finished_rollout_takes_no_action_but_the_ones_that_undo_it() {
     for phase in [Phase::RolledBack, Phase::Complete, Phase::Aborted] {
         let mut s = with_rollout(phase, 2);
-        for k in ['p', 'P', 'r'] {
+        for k in ['p', 'P', 'r', 'R'] {
+            // A completed release may be rolled back; an aborted one retried.
+            let allowed = matches!((phase, k), (Phase::Complete, 'r') | (Phase::Aborted, 'R'));
             update(&mut s, ch(k));
+            if allowed {
+                assert!(matches!(s.overlay, Overlay::Confirm(_)), "{phase:?} {k}");
+                update(&mut s, key(KeyCode::Esc));
+                continue;
+            }
             assert_eq!(s.overlay, Overlay::None, "{phase:?} {k}");
-            assert!(notice(&s).contains(phase.label()), "{}", notice(&s));
+            let expected = if k == 'R' {
+                "not aborted"
+            } else {
+                phase.label()
+            };
+            assert!(
+                notice(&s).contains(expected),
+                "{phase:?} {k}: {}",
+                notice(&s)
+            );
         }
     }
+}
+
+#[test]
+fn retry_takes_a_typed_y() {
+    let mut s = with_rollout(Phase::Aborted, 1);
+    update(&mut s, ch('R'));
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert_eq!(executed(&update(&mut s, ch('y'))), [Action::Retry]);
 }
 
 #[test]

@@ -213,6 +213,7 @@ impl DeploymentControl for ArgoRollouts {
             Action::Resume => Move::Resume,
             Action::Promote => Move::Promote,
             Action::Rollback => Move::Rollback,
+            Action::Retry => Move::Retry,
         };
         Box::pin(self.run(&request.scope, wanted))
     }
