@@ -318,3 +318,41 @@ fn scorecard_overlay_and_the_override() {
         render(&state, &themes()[0], 80, 24).backend()
     );
 }
+
+/// Regions that each report their own target, as Argo Rollouts does: the
+/// region detail shows the target's step, weights, revisions and pause.
+#[test]
+fn a_target_per_region_shows_its_own_account() {
+    use warroom::domain::rollout::{Phase, Replicas, TargetDetail};
+    let mut state = breaching();
+    if let Some(rollout) = state.rollout.as_mut() {
+        for r in &mut rollout.regions {
+            r.phase = Some(Phase::Progressing);
+            r.target = Some(TargetDetail {
+                name: format!("prod-{}/checkout/checkout-api", r.region),
+                status: Some("Paused".into()),
+                step: Some((3, 8)),
+                desired_weight: Some(50),
+                stable_revision: Some("4".into()),
+                canary_revision: Some("5".into()),
+                stable_images: vec!["registry/checkout:v2.3.1".into()],
+                canary_images: vec!["registry/checkout:v2.4.0".into()],
+                replicas: Some(Replicas {
+                    desired: 10,
+                    ready: 10,
+                    updated: 5,
+                    available: 10,
+                }),
+                pause_reasons: vec!["CanaryPauseStep".into()],
+                analysis: Some("Running".into()),
+                message: None,
+            });
+        }
+        rollout.regions[1].phase = Some(Phase::Paused);
+    }
+    state.selected = 1;
+    insta::assert_snapshot!(
+        "target_detail_160x48",
+        render(&state, &themes()[0], 160, 48).backend()
+    );
+}

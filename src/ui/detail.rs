@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::format::sparkline_between;
+use super::format::{fit, sparkline_between};
 use super::panel;
 use crate::app::state::AppState;
 use crate::domain::health::{Signal, VersionRole};
@@ -27,14 +27,10 @@ pub fn height(state: &AppState) -> u16 {
     HEIGHT + if detailed { TARGET_LINES } else { 0 }
 }
 
-/// The target's step, weights, revisions, replicas, pause reasons, analysis
-/// and message, in at most three lines.
-fn target_lines(t: &TargetDetail, theme: &Theme) -> Vec<Line<'static>> {
-    let muted = theme.role(Role::Muted);
-    let mut first = vec![format!(" {}", t.name)];
-    if let Some(status) = &t.status {
-        first.push(status.clone());
-    }
+/// The target's step, weights and replicas; its revisions, images and
+/// analysis; then its message, its pause reasons, or where it lives.
+fn target_lines(t: &TargetDetail, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let mut first: Vec<String> = t.status.iter().cloned().collect();
     if let Some((i, n)) = t.step {
         first.push(format!("step {i}/{n}"));
     }
@@ -47,32 +43,36 @@ fn target_lines(t: &TargetDetail, theme: &Theme) -> Vec<Line<'static>> {
             r.ready, r.desired, r.updated
         ));
     }
+    // An image's last path segment says enough: `checkout:v2.4.0`.
+    let short = |image: &String| image.rsplit('/').next().unwrap_or(image).to_string();
     let rev = |label: &str, rev: &Option<String>, images: &[String]| {
         let mut s = format!("{label} {}", rev.as_deref().unwrap_or("?"));
         if let Some(image) = images.first() {
-            s.push_str(&format!(" ({image})"));
+            s.push_str(&format!(" {}", short(image)));
         }
         s
     };
     let mut second = vec![
-        format!(" {}", rev("stable", &t.stable_revision, &t.stable_images)),
+        rev("stable", &t.stable_revision, &t.stable_images),
         rev("canary", &t.canary_revision, &t.canary_images),
     ];
     if let Some(a) = &t.analysis {
         second.push(format!("analysis {a}"));
     }
-    let third = match (&t.message, t.pause_reasons.is_empty()) {
-        (Some(m), _) => Line::styled(format!(" {m}"), theme.role(Role::Warn)),
-        (None, false) => Line::styled(
-            format!(" paused: {}", t.pause_reasons.join(", ")),
-            theme.role(Role::Warn),
+    let (third, role) = match (&t.message, t.pause_reasons.is_empty()) {
+        (Some(m), _) => (m.clone(), Role::Warn),
+        (None, false) => (
+            format!("paused: {}", t.pause_reasons.join(", ")),
+            Role::Warn,
         ),
-        (None, true) => Line::raw(""),
+        (None, true) => (t.name.clone(), Role::Muted),
     };
+    let line =
+        |text: String, role| Line::styled(format!(" {}", fit(&text, width)), theme.role(role));
     vec![
-        Line::styled(first.join(" · "), theme.role(Role::Text)),
-        Line::styled(second.join(" · "), muted),
-        third,
+        line(first.join(" · "), Role::Text),
+        line(second.join(" · "), Role::Muted),
+        line(third, role),
     ]
 }
 
@@ -122,7 +122,11 @@ impl Widget for RegionDetail<'_> {
         let mut lines = Vec::new();
         if height(state) > HEIGHT {
             match reported.and_then(|(_, g)| g.target.as_ref()) {
-                Some(t) => lines.extend(target_lines(t, theme)),
+                Some(t) => lines.extend(target_lines(
+                    t,
+                    theme,
+                    inner.width.saturating_sub(2) as usize,
+                )),
                 None => lines.extend((0..TARGET_LINES).map(|_| Line::raw(""))),
             }
         }
