@@ -345,11 +345,10 @@ fn run(cli: Cli) -> Result<i32> {
             audit_log,
         }) => {
             let plan = PlanFile::load(&plan)?;
-            let audit = match audit_log {
-                Some(p) => p,
-                None => state_dir()?.join("audit.jsonl"),
-            };
-            runtime()?.block_on(status(&plan, json, &audit))
+            // Without a state directory there is no audit log to read: the
+            // scorecard's items set by people are then unknown.
+            let audit = audit_log.or_else(|| state_dir().ok().map(|d| d.join("audit.jsonl")));
+            runtime()?.block_on(status(&plan, json, audit.as_deref()))
         }
         Some(Command::Sim {
             write_history: Some(path),
@@ -457,9 +456,10 @@ fn scorecard(command: ScorecardCommand) -> Result<i32> {
             let Some(status) = Status::from_word(&status) else {
                 bail!("`{status}` is not a status; use green, amber, red or unknown");
             };
-            if note.trim().is_empty() {
-                bail!("--note must say what the status rests on");
-            }
+            let note = match scorecard::check_note(&note) {
+                Ok(n) => n,
+                Err(problem) => bail!("--note: {problem}"),
+            };
             let operator = who.unwrap_or_else(|| {
                 operator(&DashboardArgs {
                     read_only: false,
@@ -469,10 +469,13 @@ fn scorecard(command: ScorecardCommand) -> Result<i32> {
                     log_level: tracing::Level::INFO,
                 })
             });
+            if operator.chars().any(char::is_control) || operator.chars().count() > 100 {
+                bail!("--operator must be a plain name of at most 100 characters");
+            }
             let setting = Setting {
                 item,
                 status,
-                note: note.trim().to_string(),
+                note,
                 operator,
                 at: chrono::Utc::now(),
             };
@@ -593,9 +596,19 @@ async fn dashboard(
     state.theme = start;
     state.read_only |= args.read_only;
     state.operator = operator(args);
+    if state.operator.chars().any(char::is_control) || state.operator.chars().count() > 100 {
+        bail!("--operator must be a plain name of at most 100 characters");
+    }
     let note = format!("actions are recorded in {}", audit.path().display());
     state.timeline.push(clock.now(), EventKind::Progress, note);
     recall_scorecard(state, audit.path());
+    // Settings and rollbacks other processes record from now on.
+    warroom::sources::audit_tail::spawn(
+        audit.path().to_path_buf(),
+        state.plan.service.clone(),
+        Duration::from_secs(2),
+        session.tx.clone(),
+    );
     let control = session
         .control
         .clone()
@@ -632,10 +645,13 @@ async fn dashboard(
 }
 
 /// One poll of every source, printed; the exit code says how it went.
-async fn status(plan: &PlanFile, json: bool, audit: &Path) -> Result<i32> {
+async fn status(plan: &PlanFile, json: bool, audit: Option<&Path>) -> Result<i32> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut session = Session::from_plan(plan, clock, vec![])?;
-    recall_scorecard(&mut session.state, audit);
+    match audit {
+        Some(path) => recall_scorecard(&mut session.state, path),
+        None => session.state.audit_readable = false,
+    }
     let mut pending: Vec<usize> = (0..session.state.sources.len()).collect();
     // Every source answers or fails within its timeout; allow for connection set-up.
     let longest = session

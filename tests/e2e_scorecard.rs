@@ -178,6 +178,27 @@ fn the_scorecard_goes_no_go_when_two_items_turn_red() {
     assert!(screen.contains("NO-GO, 2 of 7 not green"), "{screen}");
     tmux.keys(&["Escape"]);
 
+    // A colleague answers an item from another terminal, into the same log,
+    // while the dashboard runs: it shows up here.
+    let (code, out) = warroom(&[
+        "scorecard",
+        "set",
+        "--plan",
+        plan_arg,
+        "--audit-log",
+        audit_arg,
+        "--operator",
+        "sam",
+        "support",
+        "amber",
+        "--note",
+        "one champion short in apac",
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    tmux.expect("the colleague's setting", LONG, |s| {
+        s.contains("one champion short in apac") && s.contains("NO-GO, 3 of 7 not green")
+    });
+
     // Promote takes a typed reason now; Enter alone does not promote.
     tmux.keys(&["P"]);
     tmux.expect("the override", LONG, |s| s.contains("NO-GO: override"));
@@ -194,7 +215,7 @@ fn the_scorecard_goes_no_go_when_two_items_turn_red() {
     let all = records(&audit);
     let scorecard: Vec<&serde_json::Value> =
         all.iter().filter(|r| r["record"] == "scorecard").collect();
-    assert_eq!(scorecard.len(), 5, "{all:?}");
+    assert_eq!(scorecard.len(), 6, "{all:?}");
     let last = scorecard[4];
     assert_eq!(last["item"], "communications");
     assert_eq!(last["status"], "red");
@@ -206,7 +227,7 @@ fn the_scorecard_goes_no_go_when_two_items_turn_red() {
         .expect("a promote attempt");
     let reason = promote["reason"].as_str().unwrap_or_default();
     assert!(
-        reason.starts_with("NO-GO override (dashboards red, communications red)"),
+        reason.starts_with("NO-GO override (support amber, dashboards red, communications red)"),
         "{reason}"
     );
     assert!(reason.ends_with("legal cleared the fix"), "{reason}");

@@ -37,6 +37,8 @@ pub enum Msg {
         setting: crate::domain::scorecard::Setting,
         result: Result<(), String>,
     },
+    /// What another process recorded in the audit log since the last look.
+    Recalled(crate::control::recall::Recalled),
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
     Terminate(&'static str),
 }

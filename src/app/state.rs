@@ -317,11 +317,14 @@ impl AppState {
 
     /// The go / no-go scorecard as it stands now.
     pub fn scorecard(&self) -> Scorecard {
+        let stale = self.metrics_stale();
         let feeds = self
             .sources
             .iter()
             .map(|s| {
                 let feed = match s.condition(self.now) {
+                    // Older than the plan allows: not validated, however it answers.
+                    _ if stale && s.info.kind == SourceKind::Metrics => Feed::Failing,
                     SourceCondition::Ok { .. } => Feed::Answering,
                     SourceCondition::Slow { .. } => Feed::Slow,
                     SourceCondition::Waiting => Feed::Waiting,

@@ -64,6 +64,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             on_history(state, result);
             vec![]
         }
+        Msg::Recalled(recalled) => {
+            state.dirty = true;
+            scorecard::on_recalled(state, recalled);
+            vec![]
+        }
         Msg::ScorecardRecorded { setting, result } => {
             state.dirty = true;
             scorecard::on_scorecard_recorded(state, setting, result);
@@ -183,7 +188,7 @@ fn pause_or_resume(state: &AppState, scope: &ActionScope) -> Action {
 
 /// Open the confirmation for `action` on `scope`, or say why it cannot be
 /// taken now.
-fn ask(state: &mut AppState, action: Action, mut scope: ActionScope) {
+fn ask(state: &mut AppState, action: Action, scope: ActionScope) {
     if state.read_only {
         notify(
             state,
@@ -192,17 +197,26 @@ fn ask(state: &mut AppState, action: Action, mut scope: ActionScope) {
         );
         return;
     }
-    // With an action in flight on one region, another region may still be acted on.
-    if let Some(region) = state.selected_region()
+    // With an action in flight on one region, another region may still be
+    // acted on: the confirmation opens, and says that only Tab to that
+    // region can be confirmed. Nothing is narrowed behind the operator's back.
+    let busy = state.in_flight_on(&scope).cloned();
+    if let (Some(f), Some(region)) = (&busy, state.selected_region())
         && scope == ActionScope::Rollout
-        && state.in_flight_on(&scope).is_some()
+        && state
+            .in_flight_on(&ActionScope::Region(region.to_string()))
+            .is_none()
     {
-        let other = ActionScope::Region(region.to_string());
-        if state.in_flight_on(&other).is_none() {
-            scope = other;
-        }
+        let text = format!(
+            "all regions are busy: {} ({}) is in flight; Tab to {action} {region} alone",
+            f.action,
+            f.scope.label()
+        );
+        state.overlay = Overlay::Confirm(PendingAction { action, scope });
+        notify(state, NoticeLevel::Warn, text);
+        return;
     }
-    if let Some(f) = state.in_flight_on(&scope) {
+    if let Some(f) = busy {
         let text = format!(
             "refused: {} ({}) is still in flight; wait for its outcome",
             f.action,
@@ -353,6 +367,19 @@ fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
             f.scope.label()
         );
         notify(state, NoticeLevel::Warn, text);
+        return vec![];
+    }
+    // NO-GO may have come while the modal was open: then a reason is needed.
+    if pending.action == Action::Promote && !state.no_go_reasons().is_empty() {
+        state.overlay = Overlay::Override {
+            scope: pending.scope,
+            reason: String::new(),
+        };
+        notify(
+            state,
+            NoticeLevel::Warn,
+            "NO-GO now: type why the rollout goes on",
+        );
         return vec![];
     }
     let operator = state.operator.clone();

@@ -244,7 +244,51 @@ struct Checker<'a> {
 const MAX_REHEARSAL_AGE: Duration = Duration::from_secs(365 * 86_400);
 
 impl Checker<'_> {
+    /// The judgment settings, checked against the metrics `interval`: the
+    /// window must hold at least `min_samples` polls and at most the 120 a
+    /// series keeps. Without a window the default grows to fit slow polls.
     fn judgment(
+        &self,
+        raw: Option<&Spanned<RawJudgment>>,
+        queries: &[(Signal, String)],
+        interval: Duration,
+    ) -> Result<JudgmentPlan, PlanError> {
+        let mut plan = self.judgment_settings(raw, queries)?;
+        let poll = Span::from_std(interval).unwrap_or(Span::MAX);
+        let wanted = plan.thresholds.min_samples as i32;
+        let kept = crate::domain::health::Series::CAPACITY as i32;
+        let window = raw.and_then(|r| r.get_ref().window.as_ref());
+        let Some(window) = window else {
+            // Room for a couple more than the minimum, within what is kept.
+            plan.window = plan.window.max(poll * (wanted + 2)).min(poll * kept);
+            return Ok(plan);
+        };
+        let holds = plan.window.num_milliseconds() / poll.num_milliseconds().max(1);
+        let at_least = humantime::format_duration((poll * wanted).to_std().unwrap_or_default());
+        let at_most = humantime::format_duration((poll * kept).to_std().unwrap_or_default());
+        let every = humantime::format_duration(interval);
+        if holds < i64::from(wanted) {
+            return self.err(
+                window.span(),
+                "judgment.window",
+                format!(
+                    "with metrics every {every} it holds {holds} samples, fewer than min_samples = {wanted}: make it at least {at_least}"
+                ),
+            );
+        }
+        if holds > i64::from(kept) {
+            return self.err(
+                window.span(),
+                "judgment.window",
+                format!(
+                    "with metrics every {every} it needs {holds} samples, but {kept} are kept per signal: make it at most {at_most}"
+                ),
+            );
+        }
+        Ok(plan)
+    }
+
+    fn judgment_settings(
         &self,
         raw: Option<&Spanned<RawJudgment>>,
         queries: &[(Signal, String)],
@@ -830,6 +874,14 @@ impl PlanFile {
                     format!("`{name}` is listed twice"),
                 );
             }
+            // `all` is how actions say "every region": a region cannot be called so.
+            if name == "all" {
+                return check.err(
+                    r.name.span(),
+                    format!("regions[{i}].name"),
+                    "`all` stands for every region in actions; name the region otherwise",
+                );
+            }
             let label = match &r.label {
                 Some(l) => check.nonempty(l, &format!("regions[{i}].label"))?,
                 None => name.clone(),
@@ -888,11 +940,11 @@ impl PlanFile {
             waves.push(check.wave(i, w, &regions, previous)?);
         }
 
-        let judgment = check.judgment(raw.judgment.as_ref(), &queries)?;
         let scorecard = check.scorecard(raw.scorecard.as_ref())?;
 
         let sources = raw.sources.get_ref();
         let metrics = check.endpoint(&sources.metrics, "metrics", &["prometheus"])?;
+        let judgment = check.judgment(raw.judgment.as_ref(), &queries, metrics.interval)?;
         let deploy = match &sources.deploy {
             Some(d) => Some(check.deploy(d, &regions, path)?),
             None => None,

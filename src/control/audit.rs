@@ -201,13 +201,47 @@ pub fn verify(text: &str) -> Verdict {
     Verdict::Intact { records }
 }
 
-/// An append-only, hash-chained audit log file.
+/// An append-only, hash-chained audit log file. Several processes may share
+/// one (a dashboard and `warroom scorecard set`, two dashboards): each append
+/// takes an exclusive lock on the file and chains onto the last record on
+/// disk, not onto the last one this process wrote.
 #[derive(Debug)]
 pub struct AuditLog {
     path: PathBuf,
-    /// The file, the hash of its last record, and whether a write failed
-    /// part-way (after which nothing more is appended).
-    file: Mutex<(File, String, bool)>,
+    /// The file, and whether a write failed part-way (after which nothing
+    /// more is appended).
+    file: Mutex<(File, bool)>,
+}
+
+/// How much of the log's end is read to find its last record; records are
+/// far shorter.
+const TAIL: u64 = 64 * 1024;
+
+/// The hash of the last record of the log `file` holds: the genesis for an
+/// empty log. The file is locked by the caller.
+fn last_hash(file: &mut File) -> Result<String, String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata().map_err(|e| e.to_string())?.len();
+    let start = len.saturating_sub(TAIL);
+    let mut tail = String::new();
+    file.seek(SeekFrom::Start(start))
+        .and_then(|_| file.read_to_string(&mut tail))
+        .map_err(|e| e.to_string())?;
+    if tail.is_empty() {
+        return Ok(GENESIS.to_string());
+    }
+    if !tail.ends_with('\n') {
+        return Err("its last record is cut short".to_string());
+    }
+    let line = tail
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    match split_line(line) {
+        Some((body, hash)) if sha256_hex(body.as_bytes()) == hash => Ok(hash.to_string()),
+        _ => Err("its last record does not match its hash".to_string()),
+    }
 }
 
 impl AuditLog {
@@ -247,27 +281,24 @@ impl AuditLog {
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
             .last();
-        let prev = match last {
-            None => GENESIS.to_string(),
-            Some((i, line)) => match split_line(line) {
-                Some((body, hash)) if sha256_hex(body.as_bytes()) == hash => hash.to_string(),
-                _ => {
-                    return Err(AuditError::Damaged {
-                        path: path.to_path_buf(),
-                        line: i + 1,
-                        problem: "its last record does not match its hash".to_string(),
-                    });
-                }
-            },
-        };
+        if let Some((i, line)) = last
+            && split_line(line).is_none_or(|(body, hash)| sha256_hex(body.as_bytes()) != hash)
+        {
+            return Err(AuditError::Damaged {
+                path: path.to_path_buf(),
+                line: i + 1,
+                problem: "its last record does not match its hash".to_string(),
+            });
+        }
         let file = OpenOptions::new()
             .create(true)
+            .read(true)
             .append(true)
             .open(path)
             .map_err(open_err)?;
         Ok(AuditLog {
             path: path.to_path_buf(),
-            file: Mutex::new((file, prev, false)),
+            file: Mutex::new((file, false)),
         })
     }
 
@@ -289,27 +320,39 @@ impl AuditLog {
             prev: &'a str,
         }
         let mut guard = self.file.lock().unwrap_or_else(PoisonError::into_inner);
-        let (file, prev, broken) = &mut *guard;
+        let (file, broken) = &mut *guard;
         if *broken {
             return Err(write_err(std::io::Error::other(
                 "an earlier write failed part-way; restart warroom to recover the log",
             )));
         }
-        let body =
-            serde_json::to_string(&Chained { record, prev }).map_err(|e| write_err(e.into()))?;
-        let hash = sha256_hex(body.as_bytes());
-        let mut line = body;
-        line.pop();
-        line.push_str(&format!(",\"hash\":\"{hash}\"}}\n"));
-        if let Err(e) = file
-            .write_all(line.as_bytes())
-            .and_then(|()| file.sync_data())
-        {
-            *broken = true;
-            return Err(write_err(e));
-        }
-        *prev = hash;
-        Ok(())
+        // Other processes may have appended since: lock, then chain onto
+        // whatever is last on disk now.
+        file.lock().map_err(write_err)?;
+        let result = (|| {
+            let prev = last_hash(file).map_err(|problem| {
+                write_err(std::io::Error::other(format!(
+                    "the log on disk: {problem}; check it with `warroom audit verify`"
+                )))
+            })?;
+            let chained = Chained {
+                record,
+                prev: &prev,
+            };
+            let body = serde_json::to_string(&chained).map_err(|e| write_err(e.into()))?;
+            let hash = sha256_hex(body.as_bytes());
+            let mut line = body;
+            line.pop();
+            line.push_str(&format!(",\"hash\":\"{hash}\"}}\n"));
+            file.write_all(line.as_bytes())
+                .and_then(|()| file.sync_data())
+                .map_err(|e| {
+                    *broken = true;
+                    write_err(e)
+                })
+        })();
+        let _ = file.unlock();
+        result
     }
 }
 
@@ -377,6 +420,33 @@ mod tests {
         assert_eq!(lines[1]["prev"], lines[0]["hash"]);
         assert_eq!(lines[2]["prev"], lines[1]["hash"]);
         assert_eq!(verify(&text), Verdict::Intact { records: 3 });
+        Ok(())
+    }
+
+    #[test]
+    fn two_writers_on_one_log_keep_one_chain() -> Result<(), Box<dyn std::error::Error>> {
+        let path = temp("two-writers");
+        let dashboard = AuditLog::open(&path)?;
+        let other = AuditLog::open(&path)?;
+        let attempt = AuditRecord::attempt(&request(), Timestamp::default());
+        for i in 0..10 {
+            let log = if i % 3 == 0 { &other } else { &dashboard };
+            log.append(&attempt)?;
+        }
+        // And from threads at once.
+        let shared = std::sync::Arc::new(AuditLog::open(&path)?);
+        let writers: Vec<_> = (0..4)
+            .map(|_| {
+                let log = shared.clone();
+                let record = attempt.clone();
+                std::thread::spawn(move || (0..25).try_for_each(|_| log.append(&record)))
+            })
+            .collect();
+        for w in writers {
+            w.join().map_err(|_| "a writer panicked")??;
+        }
+        let text = std::fs::read_to_string(&path)?;
+        assert_eq!(verify(&text), Verdict::Intact { records: 110 });
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::domain::Timestamp;
-use crate::domain::scorecard::{Item, Setting, Status};
+use crate::domain::scorecard::{Item, Setting, Status, printable};
 
 /// The scorecard's memory of a service, read back from the audit log.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,8 +43,8 @@ pub fn recall(text: &str, service: &str) -> Recalled {
                     out.settings.push(Setting {
                         item,
                         status,
-                        note: field("reason").unwrap_or_default().to_string(),
-                        operator: field("operator").unwrap_or_default().to_string(),
+                        note: printable(field("reason").unwrap_or_default()),
+                        operator: printable(field("operator").unwrap_or_default()),
                         at: time,
                     });
                 }

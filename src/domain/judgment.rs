@@ -216,8 +216,11 @@ pub fn judge_cells(
     now: Timestamp,
 ) -> Judgment {
     let since = now - plan.window;
+    // A signal whose latest poll had no number is judged on nothing: old
+    // samples must not keep a canary passing after its data stopped.
     let numbers = |cell: Option<&Cell>, signal| {
-        cell.map(|c| c.series(signal).numbers_since(since))
+        cell.filter(|c| c.latest(signal).is_some())
+            .map(|c| c.series(signal).numbers_since(since))
             .unwrap_or_default()
     };
     judge(
@@ -318,6 +321,44 @@ pub fn judge(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_canary_whose_data_stopped_is_not_judged_on_old_samples() {
+        use crate::domain::health::{HealthMatrix, Sample, VersionRole};
+        let mut m = HealthMatrix::new(["eu".to_string()]);
+        let t0 = Timestamp::default();
+        let sample = |version, value| Sample {
+            region: "eu".into(),
+            version,
+            signal: Signal::ErrorRate,
+            value,
+        };
+        for i in 0..30 {
+            let v = 0.01 + f64::from(i % 5) * 0.001;
+            let poll = [
+                sample(VersionRole::Stable, v),
+                sample(VersionRole::Canary, v),
+            ];
+            m.ingest_poll(t0 + Span::seconds(i64::from(i)), &poll);
+        }
+        let plan = JudgmentPlan::default();
+        let now = t0 + Span::seconds(29);
+        let judged = |m: &HealthMatrix, now| {
+            judge_cells(
+                m.cell(0, VersionRole::Canary),
+                m.cell(0, VersionRole::Stable),
+                &plan,
+                now,
+            )
+        };
+        assert_eq!(judged(&m, now).outcome, Outcome::Pass);
+        // The canary's samples stop; the stable's go on.
+        for i in 30..35 {
+            m.ingest_poll(t0 + Span::seconds(i), &[sample(VersionRole::Stable, 0.01)]);
+        }
+        let j = judged(&m, t0 + Span::seconds(34));
+        assert_eq!((j.score, j.outcome), (None, Outcome::NoData));
+    }
 
     /// Reference values from SciPy 1.17:
     /// `mannwhitneyu(x, y, alternative="two-sided", method="asymptotic")`.

@@ -273,6 +273,8 @@ pub enum Refusal {
     WholeRolloutOnly(Action),
     #[error("{0}: not aborted, there is nothing to retry")]
     NotAborted(String),
+    #[error("{0} is paused with the whole rollout: resume all regions")]
+    PausedWithTheRollout(String),
 }
 
 /// Whether `action` on `scope` means something for a rollout in `status`
@@ -344,13 +346,18 @@ pub fn check_action(
             _ => Ok(()),
         };
     };
-    let phase = find(name)?.phase_in(status.phase);
+    let region = find(name)?;
+    let phase = region.phase_in(status.phase);
     if phase.is_terminal() && !(action == Action::Rollback && phase == Phase::Complete) {
         return Err(Refusal::RegionFinished(name.clone(), phase.label(), action));
     }
     match action {
         Action::Pause if phase == Phase::Paused => Err(Refusal::RegionAlreadyPaused(name.clone())),
         Action::Resume if phase != Phase::Paused => Err(Refusal::RegionNotPaused(name.clone())),
+        // Paused with the whole rollout, not on its own: only the rollout resumes it.
+        Action::Resume if region.phase != Some(Phase::Paused) && !region.keeps_own_state() => {
+            Err(Refusal::PausedWithTheRollout(name.clone()))
+        }
         _ => Ok(()),
     }
 }

@@ -108,6 +108,32 @@ impl fmt::Display for Status {
     }
 }
 
+/// The longest note a person may give an item.
+pub const MAX_NOTE: usize = 200;
+
+/// A note as it may be recorded: trimmed, plain text, not empty, not long.
+pub fn check_note(note: &str) -> Result<String, &'static str> {
+    let note = note.trim();
+    if note.is_empty() {
+        Err("the note must say what the status rests on")
+    } else if note.chars().any(char::is_control) {
+        Err("the note must be plain text, without control characters")
+    } else if note.chars().count() > MAX_NOTE {
+        Err("the note is too long: at most 200 characters")
+    } else {
+        Ok(note.to_string())
+    }
+}
+
+/// Text read back from a file, made safe to print: no control characters
+/// (an escape sequence must never reach the terminal), at most `MAX_NOTE`.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_NOTE)
+        .collect()
+}
+
 /// A person's answer to an item, as recorded in the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setting {
@@ -299,7 +325,12 @@ pub fn evaluate(plan: &ScorecardPlan, evidence: &Evidence, settings: &[Setting])
                     set_by: None,
                 };
             }
-            match settings.iter().rev().find(|s| s.item == item) {
+            // The latest by time wins; of two at the same time, the later listed.
+            match settings
+                .iter()
+                .filter(|s| s.item == item)
+                .max_by_key(|s| s.at)
+            {
                 Some(s) => Line {
                     item,
                     status: s.status,
@@ -491,6 +522,15 @@ mod tests {
                 .map(|l| l.status),
             Some(Status::Unknown)
         );
+    }
+
+    #[test]
+    fn notes_are_plain_short_text() {
+        assert_eq!(check_note("  fine  "), Ok("fine".to_string()));
+        assert!(check_note(" ").is_err());
+        assert!(check_note("fine\u{1b}[2J").is_err());
+        assert!(check_note(&"x".repeat(201)).is_err());
+        assert_eq!(printable("a\u{1b}]0;owned\u{7}b"), "a]0;ownedb");
     }
 
     fn any_status() -> impl Strategy<Value = Status> {

@@ -2,6 +2,7 @@
 //! deploy API, Argo Rollouts) and only send messages. A slow or dead source never blocks input or drawing.
 
 pub mod argo;
+pub mod audit_tail;
 pub mod deploy_api;
 pub mod history;
 pub mod prometheus;

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::{notify, send};
 use crate::app::msg::Effect;
 use crate::app::state::{AppState, MAX_TYPED, NoticeLevel, Overlay, ScorecardView};
+use crate::control::recall::Recalled;
 use crate::domain::rollout::{Action, ActionScope, check_action};
 use crate::domain::scorecard::{Item, Setting, Status};
 use crate::domain::timeline::EventKind;
@@ -104,6 +105,23 @@ pub(super) fn on_scorecard_key(
     vec![]
 }
 
+/// New records in the audit log: settings made elsewhere (or this screen's
+/// own, read back, which are already here) and rollbacks.
+pub(super) fn on_recalled(state: &mut AppState, recalled: Recalled) {
+    for setting in recalled.settings {
+        if state.scorecard_settings.contains(&setting) {
+            continue;
+        }
+        let text = format!(
+            "{} set {} {} (from the audit log): {}",
+            setting.operator, setting.item, setting.status, setting.note
+        );
+        state.timeline.push(setting.at, EventKind::Progress, text);
+        state.scorecard_settings.push(setting);
+    }
+    state.last_rollback = state.last_rollback.max(recalled.last_rollback);
+}
+
 /// The audit log took (or refused) a scorecard setting.
 pub(super) fn on_scorecard_recorded(
     state: &mut AppState,
@@ -167,6 +185,16 @@ pub(super) fn on_override_key(
                     NoticeLevel::Warn,
                     format!("cannot promote: {refusal}"),
                 );
+                return vec![];
+            }
+            // Something may have been sent while the reason was typed.
+            if let Some(f) = state.in_flight_on(&scope) {
+                let text = format!(
+                    "refused: {} ({}) is still in flight; wait for its outcome",
+                    f.action,
+                    f.scope.label()
+                );
+                notify(state, NoticeLevel::Warn, text);
                 return vec![];
             }
             let reason = format!(

@@ -1,6 +1,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::*;
+use crate::app::state::InFlight;
 use crate::app::state::{AppState, NoticeLevel, Overlay, RunMode};
 use crate::demo::epoch;
 use crate::domain::Span;
@@ -790,9 +791,21 @@ fn one_action_in_flight_per_target() {
     update(&mut s, ch('p'));
     assert_eq!(pending(&s), None);
     assert!(notice(&s).contains("still in flight"), "{}", notice(&s));
-    // Another region is free; the whole rollout is not.
+    // Another region is free; the whole rollout is not. The confirmation
+    // opens for all regions and says so: `p p` pauses nothing behind the
+    // operator's back.
     update(&mut s, ch('j'));
     update(&mut s, ch('p'));
+    assert_eq!(pending(&s).map(|p| p.scope), Some(ActionScope::Rollout));
+    assert!(
+        notice(&s).contains("all regions are busy"),
+        "{}",
+        notice(&s)
+    );
+    assert!(update(&mut s, ch('p')).is_empty());
+    assert!(notice(&s).contains("still in flight"), "{}", notice(&s));
+    update(&mut s, ch('p'));
+    update(&mut s, key(KeyCode::Tab));
     assert_eq!(
         pending(&s).map(|p| p.scope),
         Some(ActionScope::Region(second.clone()))
@@ -808,6 +821,106 @@ fn one_action_in_flight_per_target() {
         [(Action::Pause, ActionScope::Region(second))]
     );
     assert_eq!(s.in_flight.len(), 2);
+}
+
+#[test]
+fn the_override_refuses_while_an_action_flies_and_no_go_catches_a_confirmation() {
+    // NO-GO arrives while a promote confirmation is open: a reason is asked for.
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('P'));
+    assert!(matches!(s.overlay, Overlay::Confirm(_)));
+    for (item, note) in [(Item::Support, "gap"), (Item::Pilot, "regressed")] {
+        let setting = crate::domain::scorecard::Setting {
+            item,
+            status: Status::Red,
+            note: note.into(),
+            operator: "pat".into(),
+            at: epoch(),
+        };
+        update(
+            &mut s,
+            Msg::ScorecardRecorded {
+                setting,
+                result: Ok(()),
+            },
+        );
+    }
+    assert!(update(&mut s, ch('y')).is_empty());
+    assert!(
+        matches!(s.overlay, Overlay::Override { .. }),
+        "{:?}",
+        s.overlay
+    );
+    // A pause goes out while the reason is typed: Enter then sends nothing.
+    typed(&mut s, "because");
+    s.in_flight.push(InFlight {
+        id: 99,
+        action: Action::Pause,
+        scope: ActionScope::Rollout,
+        since: epoch(),
+    });
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(notice(&s).contains("still in flight"), "{}", notice(&s));
+}
+
+#[test]
+fn a_region_paused_with_the_rollout_is_resumed_with_it() {
+    let mut s = with_regions(&[]);
+    if let Some(r) = s.rollout.as_mut() {
+        r.phase = Phase::Paused;
+    }
+    let first = s.plan.regions[0].clone();
+    let status = s.rollout.clone().unwrap();
+    assert_eq!(
+        check_action(
+            Action::Resume,
+            &ActionScope::Region(first.clone()),
+            &status,
+            &s.plan.waves
+        ),
+        Err(crate::domain::rollout::Refusal::PausedWithTheRollout(first))
+    );
+}
+
+#[test]
+fn settings_read_back_from_the_audit_log_are_taken_once() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    let before = s.scorecard_settings.len();
+    let setting = crate::domain::scorecard::Setting {
+        item: Item::Communications,
+        status: Status::Red,
+        note: "from another terminal".into(),
+        operator: "sam".into(),
+        at: epoch(),
+    };
+    let recalled = || crate::control::recall::Recalled {
+        settings: vec![setting.clone()],
+        last_rollback: Some(epoch()),
+    };
+    update(&mut s, Msg::Recalled(recalled()));
+    update(&mut s, Msg::Recalled(recalled()));
+    assert_eq!(s.scorecard_settings.len(), before + 1);
+    assert_eq!(
+        s.scorecard().line(Item::Communications).map(|l| l.status),
+        Some(Status::Red)
+    );
+    assert_eq!(s.last_rollback, Some(epoch()));
+}
+
+#[test]
+fn stale_metrics_are_not_validated_dashboards() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    assert_eq!(
+        s.scorecard().line(Item::Dashboards).map(|l| l.status),
+        Some(Status::Green)
+    );
+    // The metrics source's last answer is older than the plan allows.
+    s.now = epoch() + s.plan.stale_after + Span::seconds(1);
+    assert!(s.metrics_stale());
+    assert_eq!(
+        s.scorecard().line(Item::Dashboards).map(|l| l.status),
+        Some(Status::Red)
+    );
 }
 
 fn typed(s: &mut AppState, text: &str) {

@@ -272,7 +272,9 @@ fn judgment_and_scorecard_are_read() {
     assert_eq!(s.owner(Item::Communications), Some("pat"));
     // Without the sections: the defaults, for the signals the plan queries.
     let k8s = parse(&example("kubernetes.toml")).unwrap();
-    assert_eq!(k8s.plan.judgment, JudgmentPlan::default());
+    // Metrics every 15s: the default window grows to hold 12 samples.
+    assert_eq!(k8s.plan.judgment.rules, JudgmentPlan::default().rules);
+    assert_eq!(k8s.plan.judgment.window, Span::minutes(3));
     assert_eq!(k8s.plan.scorecard.approved_by, None);
 }
 
@@ -366,4 +368,27 @@ fn an_automatic_action_may_act_on_the_region_alone() {
         "for = \"15s\"\non_breach = \"pause\"\nact_on = \"cluster\"",
     );
     assert!(e.problem.contains("`cluster` is not a scope"), "{e}");
+}
+
+#[test]
+fn the_judgment_window_must_fit_the_metrics_interval() {
+    // Metrics every 2s in the example: 10s holds 5 samples, 10m needs 300.
+    let e = edited("window = \"2m\"", "window = \"10s\"");
+    assert_eq!(e.field, "judgment.window");
+    assert!(
+        e.problem
+            .contains("holds 5 samples, fewer than min_samples = 10"),
+        "{e}"
+    );
+    assert!(e.problem.contains("at least 20s"), "{e}");
+    let e = edited("window = \"2m\"", "window = \"10m\"");
+    assert!(e.problem.contains("120 are kept per signal"), "{e}");
+    assert!(e.problem.contains("at most 4m"), "{e}");
+}
+
+#[test]
+fn a_region_cannot_be_called_all() {
+    let e = edited("name = \"eu-west-1\"", "name = \"all\"");
+    assert_eq!(e.field, "regions[0].name");
+    assert!(e.problem.contains("`all` stands for every region"), "{e}");
 }
