@@ -26,17 +26,22 @@ fn phase_role(phase: Phase) -> Role {
 }
 
 impl Header<'_> {
-    fn rollout_line(&self, compact: bool) -> Line<'static> {
+    /// The first line. `compact` below 110 columns; below 90 the versions
+    /// give way to the hold (the matrix names them).
+    fn rollout_line(&self, compact: bool, tiny: bool) -> Line<'static> {
         let (state, theme) = (self.state, self.theme);
         let plan = &state.plan;
         let gap = if compact { " " } else { "  " };
-        let mut spans = vec![
-            Span::styled(format!(" {} ", plan.service), theme.role(Role::Accent)),
-            Span::raw(format!(
+        let mut spans = vec![Span::styled(
+            format!(" {} ", plan.service),
+            theme.role(Role::Accent),
+        )];
+        if !tiny {
+            spans.push(Span::raw(format!(
                 "{} → {}{gap}",
                 plan.stable_version, plan.canary_version
-            )),
-        ];
+            )));
+        }
         let Some(rollout) = &state.rollout else {
             spans.push(Span::styled(" WAITING ", theme.badge(Role::NoData)));
             let waiting = if compact {
@@ -197,7 +202,7 @@ impl Widget for Header<'_> {
             Constraint::Length(badges.width() as u16 + 1),
         ])
         .areas(top);
-        Paragraph::new(self.rollout_line(area.width < 110)).render(left, buf);
+        Paragraph::new(self.rollout_line(area.width < 110, area.width < 90)).render(left, buf);
         Paragraph::new(badges).render(right, buf);
         let [left, right] = Layout::horizontal([
             Constraint::Min(0),
