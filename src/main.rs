@@ -86,7 +86,8 @@ struct DashboardArgs {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// The dashboard on a real rollout described by a plan file: its
-    /// Prometheus for the numbers, its deploy API for state and actions.
+    /// Prometheus for the numbers, its Argo Rollouts or deploy API for state
+    /// and actions.
     Watch {
         /// The rollout plan (TOML); see examples/.
         #[arg(long, value_name = "FILE")]
@@ -153,6 +154,7 @@ enum ScorecardCommand {
     /// Print the scorecard; exit 0 for GO, 2 for NO-GO. Sources are not
     /// polled here, so "dashboards and alerts validated" shows as unknown.
     Show {
+        /// The rollout plan (TOML): its service, approver and owners.
         #[arg(long, value_name = "FILE")]
         plan: PathBuf,
         /// [default: $XDG_STATE_HOME/warroom/audit.jsonl]
@@ -162,10 +164,15 @@ enum ScorecardCommand {
     /// Set an item: baseline, pilot, support or communications, to green,
     /// amber, red or unknown, with a note saying what it rests on.
     Set {
+        /// The rollout plan (TOML): the setting is recorded for its service.
         #[arg(long, value_name = "FILE")]
         plan: PathBuf,
+        /// baseline, pilot, support or communications (the other three are
+        /// judged from data).
         item: String,
+        /// green, amber, red or unknown.
         status: String,
+        /// What the status rests on: plain text, at most 200 characters.
         #[arg(long)]
         note: String,
         /// [default: $USER]
