@@ -157,6 +157,7 @@ enum ScorecardCommand {
         /// The rollout plan (TOML): its service, approver and owners.
         #[arg(long, value_name = "FILE")]
         plan: PathBuf,
+        /// The audit log the settings and rollbacks are read from
         /// [default: $XDG_STATE_HOME/warroom/audit.jsonl]
         #[arg(long, value_name = "PATH")]
         audit_log: Option<PathBuf>,
@@ -175,9 +176,10 @@ enum ScorecardCommand {
         /// What the status rests on: plain text, at most 200 characters.
         #[arg(long)]
         note: String,
-        /// [default: $USER]
+        /// Who is recorded as having set it [default: $USER]
         #[arg(long, value_name = "NAME")]
         operator: Option<String>,
+        /// The audit log the setting goes to, where dashboards read it
         /// [default: $XDG_STATE_HOME/warroom/audit.jsonl]
         #[arg(long, value_name = "PATH")]
         audit_log: Option<PathBuf>,
