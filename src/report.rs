@@ -125,10 +125,13 @@ impl From<&crate::domain::scorecard::Scorecard> for ScorecardReport {
 /// One line per item, then the verdict.
 fn write_scorecard(out: &mut String, card: &ScorecardReport) {
     for l in &card.items {
-        let owner = l.owner.as_deref().unwrap_or("no owner");
+        let owner = l
+            .owner
+            .as_deref()
+            .map_or_else(|| "no owner".to_string(), |o| format!("owner {o}"));
         let _ = writeln!(
             out,
-            "  {:<8} {:<50} owner {owner}: {}",
+            "  {:<8} {:<50} {owner}: {}",
             l.status.to_uppercase(),
             l.title,
             l.evidence

@@ -127,8 +127,11 @@ impl Widget for ScorecardOverlay<'_> {
                 }
             }
             lines.push(Line::from(title));
-            let owner = l.owner.as_deref().unwrap_or("no owner");
-            let mut detail = format!("owner {owner} · {}", l.evidence);
+            let owner = l
+                .owner
+                .as_deref()
+                .map_or_else(|| "no owner".to_string(), |o| format!("owner {o}"));
+            let mut detail = format!("{owner} · {}", l.evidence);
             if let Some((who, at)) = &l.set_by {
                 detail.push_str(&format!(" — {who}, {} ago", duration(state.now - *at)));
             }

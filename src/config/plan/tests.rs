@@ -275,7 +275,10 @@ fn judgment_and_scorecard_are_read() {
     // Metrics every 15s: the default window grows to hold 12 samples.
     assert_eq!(k8s.plan.judgment.rules, JudgmentPlan::default().rules);
     assert_eq!(k8s.plan.judgment.window, Span::minutes(3));
-    assert_eq!(k8s.plan.scorecard.approved_by, None);
+    assert_eq!(
+        k8s.plan.scorecard.approved_by.as_deref(),
+        Some("SRE review 2026-11-02")
+    );
 }
 
 #[test]
