@@ -629,6 +629,10 @@ async fn dashboard(
         session.tx.clone(),
         Duration::from_secs(10),
     );
+    let executor = match state.mode {
+        app::state::RunMode::Demo => executor.demo(),
+        app::state::RunMode::Live => executor,
+    };
 
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     // ratatui's hook restores the terminal and prints the panic; a panic on

@@ -107,6 +107,10 @@ fn pause_over_the_deploy_api_is_audited_and_the_chain_verifies() {
     assert_eq!(records[1]["record"], "outcome");
     assert_eq!(records[1]["result"], "ok");
     assert!(
+        records.iter().all(|r| r.get("mode").is_none()),
+        "a live action is not marked as the demo's"
+    );
+    assert!(
         !text.to_lowercase().contains("bearer"),
         "no credential in the audit log"
     );

@@ -150,6 +150,8 @@ fn pause_from_the_keyboard_pauses_the_simulator_and_quit_restores_the_terminal()
     assert_eq!(records[0]["operator"], "e2e");
     assert_eq!(records[1]["record"], "outcome");
     assert_eq!(records[1]["result"], "ok");
+    // The demo touches only the simulator, and its records say so.
+    assert!(records.iter().all(|r| r["mode"] == "demo"), "{audit}");
 
     tmux.keys(&["q"]);
     assert_restored(&tmux);

@@ -68,6 +68,9 @@ pub struct AuditRecord {
     pub item: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<&'static str>,
+    /// `demo` for actions on the embedded simulator; absent for real ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<&'static str>,
 }
 
 impl AuditRecord {
@@ -87,6 +90,7 @@ impl AuditRecord {
             detail: None,
             item: None,
             status: None,
+            mode: None,
         }
     }
 
@@ -108,6 +112,7 @@ impl AuditRecord {
             detail: None,
             item: Some(setting.item.key()),
             status: Some(setting.status.word()),
+            mode: None,
         }
     }
 

@@ -75,9 +75,18 @@ pub struct Executor {
     clock: Arc<dyn Clock>,
     tx: mpsc::Sender<Msg>,
     timeout: Duration,
+    /// `Some("demo")` when the actions reach only the embedded simulator:
+    /// recorded on every record, so that no history takes them for real.
+    mode: Option<&'static str>,
 }
 
 impl Executor {
+    /// Mark every record this executor writes as the demo's.
+    pub fn demo(mut self) -> Self {
+        self.mode = Some("demo");
+        self
+    }
+
     pub fn new(
         control: Arc<dyn DeploymentControl>,
         audit: Arc<AuditLog>,
@@ -91,6 +100,7 @@ impl Executor {
             clock,
             tx,
             timeout,
+            mode: None,
         }
     }
 
@@ -128,7 +138,8 @@ impl Executor {
             at: self.clock.now(),
             outcome,
         };
-        let attempt = AuditRecord::attempt(request, self.clock.now());
+        let mut attempt = AuditRecord::attempt(request, self.clock.now());
+        attempt.mode = self.mode;
         if let Err(e) = self.audit.append(&attempt) {
             tracing::error!(error = %e, "audit log write failed; action not sent");
             return done(Err(format!("not sent: {e}")));
@@ -138,7 +149,8 @@ impl Executor {
             Ok(result) => result,
             Err(_) => Err(ControlError::Timeout(self.timeout)),
         };
-        let outcome = AuditRecord::outcome(request, self.clock.now(), &result);
+        let mut outcome = AuditRecord::outcome(request, self.clock.now(), &result);
+        outcome.mode = self.mode;
         let audit_failed = self.audit.append(&outcome).err();
         tracing::info!(action = %request.action, id = request.id, ok = result.is_ok(), "action done");
         let result = result.map_err(|e| e.to_string());

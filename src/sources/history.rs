@@ -83,9 +83,11 @@ pub fn read_audit_rollbacks(path: &Path, history: &mut History) -> Result<usize,
             });
         };
         let field = |k: &str| record.get(k).and_then(|v| v.as_str());
+        // The demo's rollbacks touched only the simulator: not history.
         if field("record") != Some("outcome")
             || field("action") != Some("roll back")
             || field("result") != Some("ok")
+            || field("mode") == Some("demo")
         {
             continue;
         }
@@ -160,6 +162,8 @@ mod tests {
                 r#"{"time":"2026-03-02T13:00:01Z","record":"outcome","action":"roll back","result":"ok","to_version":"v2"}"#,
                 "\n",
                 r#"{"time":"2026-03-02T13:00:01Z","record":"outcome","action":"pause","result":"ok","to_version":"v2"}"#,
+                "\n",
+                r#"{"time":"2026-03-02T13:00:02Z","record":"outcome","action":"roll back","result":"ok","to_version":"v2","mode":"demo"}"#,
                 "\n",
             ),
         );
