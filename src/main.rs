@@ -137,6 +137,27 @@ enum Command {
     /// time and rework rate, each with its 2024 performance tier and a weekly
     /// trend. Give at least one history source.
     Dora(DoraArgs),
+    /// A tabletop drill: the rollout of a plan (or the demo's) rehearsed on
+    /// the embedded simulator at drill pace, with the canary failing in the
+    /// region the second wave adds. Same screen and keys as live; nothing
+    /// real is reached. On quit, a debrief (time to detect, time to mitigate,
+    /// the actions) is printed and recorded in the audit log, where the
+    /// scorecard counts it as a rehearsal.
+    Drill {
+        /// The rollout plan to rehearse (TOML); without it, the demo's.
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
+        /// Seconds into the drill when the fault begins.
+        #[arg(long, value_name = "SECONDS", default_value_t = 50)]
+        fault_at: u32,
+        /// Seed of the simulator's noise; the same seed gives the same run.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[command(flatten)]
+        look: Look,
+        #[command(flatten)]
+        dashboard: DashboardArgs,
+    },
     /// The go / no-go scorecard of a plan: show it, or set an item that
     /// people answer (baseline, pilot, support, communications) with a note.
     /// Settings go to the audit log, where the dashboard finds them.
@@ -329,6 +350,7 @@ fn run(cli: Cli) -> Result<i32> {
                     "the embedded simulator",
                 )
                 .await
+                .map(drop)
             })?;
             Ok(0)
         }
@@ -344,7 +366,9 @@ fn run(cli: Cli) -> Result<i32> {
                 let names = themes.iter().map(|t| t.name.clone()).collect();
                 let session = Session::from_plan(&plan, clock.clone(), names)?;
                 let origin = plan.path.display().to_string();
-                dashboard(&args, session, clock, themes, start, &origin).await
+                dashboard(&args, session, clock, themes, start, &origin)
+                    .await
+                    .map(drop)
             })?;
             Ok(0)
         }
@@ -408,7 +432,76 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Some(Command::Scorecard { command }) => scorecard(command),
+        Some(Command::Drill {
+            plan,
+            fault_at,
+            seed,
+            look,
+            dashboard: args,
+        }) => drill(plan.as_deref(), fault_at, seed, &look, &args),
     }
+}
+
+/// `warroom drill`: the dashboard on a rehearsal, then the debrief.
+fn drill(
+    plan: Option<&Path>,
+    fault_at: u32,
+    seed: u64,
+    look: &Look,
+    args: &DashboardArgs,
+) -> Result<i32> {
+    use warroom::control::audit::AuditRecord;
+    let (themes, start) = themes(look)?;
+    let fault_at = chrono::TimeDelta::seconds(i64::from(fault_at));
+    let (spec, origin) = match plan {
+        Some(path) => {
+            let plan = PlanFile::load(path)?;
+            let origin = format!("a drill of {}", path.display());
+            (FleetSpec::rehearsal(&plan.plan, seed, fault_at), origin)
+        }
+        None => {
+            let mut spec = FleetSpec::demo(seed);
+            for f in &mut spec.faults {
+                f.starts_after = fault_at;
+            }
+            (spec, "a drill of the demo rollout".to_string())
+        }
+    };
+    let rollout = spec.plan.clone();
+    let (state, began) = runtime()?.block_on(async {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let began = clock.now();
+        let names = themes.iter().map(|t| t.name.clone()).collect();
+        let session = Session::drill(spec, clock.clone(), names);
+        dashboard(args, session, clock, themes, start, &origin)
+            .await
+            .map(|state| (state, began))
+    })?;
+    let ended = chrono::Utc::now();
+    let debrief = warroom::domain::drill::debrief(&state.timeline, began + fault_at, ended);
+    print!("{debrief}");
+    let summary = format!(
+        "time to detect {}, time to mitigate {}",
+        debrief
+            .time_to_detect()
+            .map_or("—".to_string(), |d| format!("{}s", d.num_seconds())),
+        debrief
+            .time_to_mitigate()
+            .map_or("—".to_string(), |d| format!("{}s", d.num_seconds())),
+    );
+    let path = match &args.audit_log {
+        Some(p) => p.clone(),
+        None => state_dir()?.join("audit.jsonl"),
+    };
+    let audit = AuditLog::open(&path)?;
+    audit.append(&AuditRecord::drill(
+        &rollout,
+        &state.operator,
+        ended,
+        summary,
+    ))?;
+    println!("recorded in {}", path.display());
+    Ok(0)
 }
 
 /// `warroom scorecard show | set`.
@@ -583,7 +676,7 @@ async fn dashboard(
     themes: Vec<Theme>,
     start: usize,
     origin: &str,
-) -> Result<()> {
+) -> Result<app::state::AppState> {
     if !std::io::stdout().is_terminal() {
         bail!(
             "the dashboard needs a terminal; for plain output use `warroom status` or `warroom snapshot --format text`"
@@ -631,6 +724,7 @@ async fn dashboard(
     );
     let executor = match state.mode {
         app::state::RunMode::Demo => executor.demo(),
+        app::state::RunMode::Drill => executor.drill(),
         app::state::RunMode::Live => executor,
     };
 
@@ -653,8 +747,7 @@ async fn dashboard(
     let result = event_loop::run(&mut terminal, session.state, wiring).await;
     ratatui::try_restore().context("cannot restore the terminal")?;
     tracing::info!(ok = result.is_ok(), "dashboard closed");
-    result?;
-    Ok(())
+    Ok(result?)
 }
 
 /// One poll of every source, printed; the exit code says how it went.

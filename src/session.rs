@@ -118,7 +118,6 @@ impl Session {
     /// The embedded simulated rollout, reporting every second.
     pub fn demo(spec: FleetSpec, clock: Arc<dyn Clock>, theme_names: Vec<String>) -> Session {
         let now = clock.now();
-        let (tx, messages) = mpsc::channel(QUEUE);
         let mut state = AppState::new(
             spec.plan.clone(),
             RunMode::Demo,
@@ -129,6 +128,27 @@ impl Session {
         seed_demo_scorecard(&mut state, now);
         let history = demo_history(&spec.plan, spec.seed, now);
         crate::app::update(&mut state, Msg::History(Ok(Box::new(history))));
+        Session::simulated(state, spec, clock)
+    }
+
+    /// A tabletop drill: `spec` (a plan rehearsed, or the demo) on the
+    /// embedded simulator, marked DRILL. Nothing real is reached.
+    pub fn drill(spec: FleetSpec, clock: Arc<dyn Clock>, theme_names: Vec<String>) -> Session {
+        let now = clock.now();
+        let state = AppState::new(
+            spec.plan.clone(),
+            RunMode::Drill,
+            simulator::source_infos(),
+            theme_names,
+            now,
+        );
+        Session::simulated(state, spec, clock)
+    }
+
+    /// `state` fed by the simulator running `spec`, which also obeys actions.
+    fn simulated(state: AppState, spec: FleetSpec, clock: Arc<dyn Clock>) -> Session {
+        let now = clock.now();
+        let (tx, messages) = mpsc::channel(QUEUE);
         let wiring = SimWiring {
             tx: tx.clone(),
             deploy_source: 0,

@@ -21,6 +21,8 @@ pub enum RunMode {
     Demo,
     /// A real rollout.
     Live,
+    /// A tabletop drill: a plan rehearsed on the embedded simulator.
+    Drill,
 }
 
 impl RunMode {
@@ -28,6 +30,7 @@ impl RunMode {
         match self {
             RunMode::Demo => "DEMO",
             RunMode::Live => "LIVE",
+            RunMode::Drill => "DRILL",
         }
     }
 }

@@ -94,6 +94,28 @@ impl AuditRecord {
         }
     }
 
+    /// The end of a tabletop drill of `plan`, with its debrief in a line:
+    /// the rehearsal the scorecard's runbooks item looks for.
+    pub fn drill(plan: &RolloutPlan, operator: &str, time: Timestamp, debrief: String) -> Self {
+        AuditRecord {
+            time,
+            record: "drill",
+            id: 0,
+            operator: operator.to_string(),
+            action: "drill",
+            scope: "all regions".to_string(),
+            target: plan.service.clone(),
+            from_version: plan.stable_version.clone(),
+            to_version: plan.canary_version.clone(),
+            reason: None,
+            result: Some("done"),
+            detail: Some(debrief),
+            item: None,
+            status: None,
+            mode: Some("drill"),
+        }
+    }
+
     /// A scorecard item set by a person: `record` is `scorecard`, the note
     /// is the reason.
     pub fn scorecard(setting: &Setting, plan: &RolloutPlan) -> Self {

@@ -87,6 +87,12 @@ impl Executor {
         self
     }
 
+    /// Mark every record this executor writes as a drill's.
+    pub fn drill(mut self) -> Self {
+        self.mode = Some("drill");
+        self
+    }
+
     pub fn new(
         control: Arc<dyn DeploymentControl>,
         audit: Arc<AuditLog>,

@@ -31,11 +31,13 @@ pub fn recall(text: &str, service: &str) -> Recalled {
             continue;
         };
         match field("record") {
+            // A rollback that worked, or a drill run to its debrief: rehearsals.
             Some("outcome")
                 if field("action") == Some("roll back") && field("result") == Some("ok") =>
             {
                 out.last_rollback = out.last_rollback.max(Some(time));
             }
+            Some("drill") => out.last_rollback = out.last_rollback.max(Some(time)),
             Some("scorecard") => {
                 let item = field("item").and_then(Item::from_key);
                 let status = field("status").and_then(Status::from_word);

@@ -2,6 +2,7 @@
 //! the timeline. Nothing here does I/O or knows about the terminal.
 
 pub mod dora;
+pub mod drill;
 pub mod gate;
 pub mod guardrail;
 pub mod health;

@@ -290,7 +290,7 @@ fn judge(item: Item, plan: &ScorecardPlan, evidence: &Evidence) -> (Status, Stri
                 ),
                 (Some(t), true) => {
                     let ago = (evidence.now - t).max(Span::zero());
-                    let text = format!("last rollback {} ago", human_days(ago));
+                    let text = format!("last rollback or drill {} ago", human_days(ago));
                     if ago <= within {
                         (Status::Green, text)
                     } else if ago <= within * 2 {

@@ -166,6 +166,61 @@ impl FleetSpec {
         }
     }
 
+    /// A rehearsal of `plan` for a tabletop drill: its service, versions,
+    /// regions, waves and stop conditions at drill pace (holds of 30 s,
+    /// conditions holding at most 15 s), regions of a typical service, and
+    /// the canary failing from `fault_at` in the region the second wave adds
+    /// (the first region when there is no such wave).
+    pub fn rehearsal(plan: &RolloutPlan, seed: u64, fault_at: Span) -> FleetSpec {
+        let profiles = plan
+            .regions
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let k = (i % 5) as f64;
+                profile(
+                    name,
+                    600.0 + 250.0 * k,
+                    0.0025 + 0.0004 * k,
+                    180.0 + 20.0 * k,
+                )
+            })
+            .collect();
+        let mut plan = plan.clone();
+        for w in &mut plan.waves.waves {
+            w.hold = Span::seconds(30);
+        }
+        for c in &mut plan.stop_conditions {
+            c.hold = c.hold.min(Span::seconds(15));
+        }
+        plan.stale_after = Span::seconds(5);
+        let first: Vec<&String> = plan
+            .regions
+            .iter()
+            .filter(|r| plan.waves.weight_in(0, r) > 0)
+            .collect();
+        let region = plan
+            .regions
+            .iter()
+            .find(|r| plan.waves.weight_in(1, r) > 0 && !first.contains(r))
+            .or_else(|| first.first().copied())
+            .or_else(|| plan.regions.first())
+            .cloned()
+            .unwrap_or_default();
+        FleetSpec {
+            plan,
+            profiles,
+            faults: vec![Fault {
+                region,
+                starts_after: fault_at,
+                ramp: Span::seconds(20),
+                error_rate: 0.06,
+                latency_factor: 2.2,
+            }],
+            seed,
+        }
+    }
+
     /// The demo without its fault: a rollout that goes well.
     pub fn calm(seed: u64) -> FleetSpec {
         FleetSpec {
@@ -231,6 +286,27 @@ mod tests {
         assert!(spec.plan.regions.len() >= 4);
         let weights: Vec<u8> = spec.plan.waves.waves.iter().map(|w| w.weight).collect();
         assert_eq!(weights, [5, 25, 50, 100]);
+    }
+
+    #[test]
+    fn a_rehearsal_keeps_the_plan_at_drill_pace_and_fails_the_second_wave() {
+        let mut plan = FleetSpec::demo(1).plan;
+        plan.stop_conditions[0].hold = Span::minutes(5);
+        plan.waves.waves[0].hold = Span::hours(1);
+        let spec = FleetSpec::rehearsal(&plan, 1, Span::seconds(5));
+        assert_eq!(spec.plan.service, plan.service);
+        assert!(
+            spec.plan
+                .waves
+                .waves
+                .iter()
+                .all(|w| w.hold == Span::seconds(30))
+        );
+        assert_eq!(spec.plan.stop_conditions[0].hold, Span::seconds(15));
+        assert_eq!(spec.profiles.len(), plan.regions.len());
+        // eu-west-1 opens the rollout; us-east-1 joins in the second wave.
+        assert_eq!(spec.faults[0].region, "us-east-1");
+        assert_eq!(spec.faults[0].starts_after, Span::seconds(5));
     }
 
     #[test]

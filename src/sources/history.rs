@@ -83,11 +83,11 @@ pub fn read_audit_rollbacks(path: &Path, history: &mut History) -> Result<usize,
             });
         };
         let field = |k: &str| record.get(k).and_then(|v| v.as_str());
-        // The demo's rollbacks touched only the simulator: not history.
+        // The demo's and drills' rollbacks touched only the simulator: not history.
         if field("record") != Some("outcome")
             || field("action") != Some("roll back")
             || field("result") != Some("ok")
-            || field("mode") == Some("demo")
+            || matches!(field("mode"), Some("demo" | "drill"))
         {
             continue;
         }
