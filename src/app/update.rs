@@ -166,6 +166,21 @@ fn on_dashboard_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     vec![]
 }
 
+/// Say so and return true when an action on `scope` would collide with one
+/// still in flight: one action per target.
+fn refused_in_flight(state: &mut AppState, scope: &ActionScope) -> bool {
+    let Some(f) = state.in_flight_on(scope) else {
+        return false;
+    };
+    let text = format!(
+        "refused: {} ({}) is still in flight; wait for its outcome",
+        f.action,
+        f.scope.label()
+    );
+    notify(state, NoticeLevel::Warn, text);
+    true
+}
+
 /// What `p` means for `scope`: resume when it is paused, else pause.
 fn pause_or_resume(state: &AppState, scope: &ActionScope) -> Action {
     let Some(rollout) = &state.rollout else {
@@ -216,13 +231,7 @@ fn ask(state: &mut AppState, action: Action, scope: ActionScope) {
         notify(state, NoticeLevel::Warn, text);
         return;
     }
-    if let Some(f) = busy {
-        let text = format!(
-            "refused: {} ({}) is still in flight; wait for its outcome",
-            f.action,
-            f.scope.label()
-        );
-        notify(state, NoticeLevel::Warn, text);
+    if refused_in_flight(state, &scope) {
         return;
     }
     let Some(rollout) = &state.rollout else {
@@ -360,13 +369,7 @@ fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
         );
         return vec![];
     }
-    if let Some(f) = state.in_flight_on(&pending.scope) {
-        let text = format!(
-            "refused: {} ({}) is still in flight; wait for its outcome",
-            f.action,
-            f.scope.label()
-        );
-        notify(state, NoticeLevel::Warn, text);
+    if refused_in_flight(state, &pending.scope) {
         return vec![];
     }
     // NO-GO may have come while the modal was open: then a reason is needed.

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::{notify, send};
+use super::{notify, refused_in_flight, send};
 use crate::app::msg::Effect;
 use crate::app::state::{AppState, MAX_TYPED, NoticeLevel, Overlay, ScorecardView};
 use crate::control::recall::Recalled;
@@ -188,13 +188,7 @@ pub(super) fn on_override_key(
                 return vec![];
             }
             // Something may have been sent while the reason was typed.
-            if let Some(f) = state.in_flight_on(&scope) {
-                let text = format!(
-                    "refused: {} ({}) is still in flight; wait for its outcome",
-                    f.action,
-                    f.scope.label()
-                );
-                notify(state, NoticeLevel::Warn, text);
+            if refused_in_flight(state, &scope) {
                 return vec![];
             }
             let reason = format!(
