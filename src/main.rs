@@ -225,6 +225,9 @@ struct DoraArgs {
     /// warroom's audit log: each rollback it carried out marks a failed deployment.
     #[arg(long, value_name = "FILE")]
     audit_log: Option<PathBuf>,
+    /// With --audit-log: only this service's rollbacks (the plan's `service`).
+    #[arg(long, value_name = "NAME", requires = "audit_log")]
+    service: Option<String>,
     /// Read deployments from the GitHub Deployments API of this repository.
     #[arg(long, value_name = "OWNER/REPO")]
     github: Option<String>,
@@ -819,7 +822,7 @@ async fn dora(args: &DoraArgs) -> Result<i32> {
     }
     // Last, so its rollbacks find the deployments the other sources gave.
     if let Some(path) = &args.audit_log {
-        history::read_audit_rollbacks(path, &mut h)?;
+        history::read_audit_rollbacks(path, args.service.as_deref(), &mut h)?;
     }
     let summary = h.summary(now, args.window);
     if args.json {

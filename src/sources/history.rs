@@ -56,8 +56,13 @@ pub fn read_events(path: &Path, history: &mut History) -> Result<usize, HistoryF
 }
 
 /// The rollbacks warroom itself carried out, from its audit log: each marks
-/// the canary version it rolled back as a failed deployment.
-pub fn read_audit_rollbacks(path: &Path, history: &mut History) -> Result<usize, HistoryFileError> {
+/// the canary version it rolled back as a failed deployment. With `service`,
+/// only that service's rollbacks (a log may be shared by several).
+pub fn read_audit_rollbacks(
+    path: &Path,
+    service: Option<&str>,
+    history: &mut History,
+) -> Result<usize, HistoryFileError> {
     let file_name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| HistoryFileError {
         file: file_name.clone(),
@@ -88,6 +93,7 @@ pub fn read_audit_rollbacks(path: &Path, history: &mut History) -> Result<usize,
             || field("action") != Some("roll back")
             || field("result") != Some("ok")
             || matches!(field("mode"), Some("demo" | "drill"))
+            || service.is_some_and(|s| field("target") != Some(s))
         {
             continue;
         }
@@ -165,11 +171,16 @@ mod tests {
                 "\n",
                 r#"{"time":"2026-03-02T13:00:02Z","record":"outcome","action":"roll back","result":"ok","to_version":"v2","mode":"demo"}"#,
                 "\n",
+                r#"{"time":"2026-03-03T09:00:00Z","record":"outcome","action":"roll back","result":"ok","to_version":"v7","target":"payments"}"#,
+                "\n",
             ),
         );
         let mut h = History::default();
-        let taken = read_audit_rollbacks(&path, &mut h).unwrap_or_default();
-        assert_eq!(taken, 1);
+        let taken = read_audit_rollbacks(&path, None, &mut h).unwrap_or_default();
+        assert_eq!(taken, 2, "every service's rollbacks, but not the demo's");
+        let mut h = History::default();
+        let payments = read_audit_rollbacks(&path, Some("payments"), &mut h).unwrap_or_default();
+        assert_eq!(payments, 1, "only the records that name the service");
         std::fs::remove_file(path).unwrap_or_default();
     }
 }
