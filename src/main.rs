@@ -482,6 +482,10 @@ fn drill(
     })?;
     let ended = chrono::Utc::now();
     let debrief = warroom::domain::drill::debrief(&state.timeline, began + fault_at, ended);
+    if !debrief.fault_began() {
+        println!("the drill ended before its fault began: nothing was rehearsed or recorded");
+        return Ok(0);
+    }
     print!("{debrief}");
     let summary = format!(
         "time to detect {}, time to mitigate {}",

@@ -21,6 +21,12 @@ pub struct Debrief {
 }
 
 impl Debrief {
+    /// Whether the drill lasted until its fault began: only then was
+    /// anything rehearsed.
+    pub fn fault_began(&self) -> bool {
+        self.ended > self.fault_at
+    }
+
     pub fn time_to_detect(&self) -> Option<Span> {
         self.detected.map(|t| t - self.fault_at)
     }
@@ -154,7 +160,9 @@ mod tests {
 
     #[test]
     fn a_drill_with_no_response_says_so() {
+        assert!(!debrief(&Timeline::default(), t(50), t(40)).fault_began());
         let d = debrief(&Timeline::default(), t(50), t(60));
+        assert!(d.fault_began());
         let text = d.to_string();
         assert!(text.contains("no breach was shown"), "{text}");
         assert!(text.contains("nothing was paused or rolled back"), "{text}");
