@@ -578,9 +578,7 @@ fn scorecard(command: ScorecardCommand) -> Result<i32> {
                     log_level: tracing::Level::INFO,
                 })
             });
-            if operator.chars().any(char::is_control) || operator.chars().count() > 100 {
-                bail!("--operator must be a plain name of at most 100 characters");
-            }
+            check_operator(&operator)?;
             let setting = Setting {
                 item,
                 status,
@@ -616,6 +614,14 @@ fn recall_scorecard(state: &mut app::state::AppState, audit: &Path) {
             state.timeline.push(state.now, EventKind::Source, text);
         }
     }
+}
+
+/// An operator's name goes to the screen and the audit log: plain and short.
+fn check_operator(name: &str) -> Result<()> {
+    if name.chars().any(char::is_control) || name.chars().count() > 100 {
+        bail!("--operator must be a plain name of at most 100 characters");
+    }
+    Ok(())
 }
 
 /// `$XDG_STATE_HOME/warroom`, else `~/.local/state/warroom`.
@@ -705,9 +711,7 @@ async fn dashboard(
     state.theme = start;
     state.read_only |= args.read_only;
     state.operator = operator(args);
-    if state.operator.chars().any(char::is_control) || state.operator.chars().count() > 100 {
-        bail!("--operator must be a plain name of at most 100 characters");
-    }
+    check_operator(&state.operator)?;
     let note = format!("actions are recorded in {}", audit.path().display());
     state.timeline.push(clock.now(), EventKind::Progress, note);
     recall_scorecard(state, audit.path());

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::domain::gate::{Gate, GateInputs, current_gate};
+use crate::domain::gate::{Gate, GateInputs, Judgments, current_gate};
 use crate::domain::guardrail::Guardrails;
 use crate::domain::health::HealthMatrix;
 use crate::domain::judgment::Judgment;
@@ -51,7 +51,7 @@ pub struct ScorecardView {
 }
 
 /// The longest note or reason the operator may type.
-pub const MAX_TYPED: usize = 200;
+pub const MAX_TYPED: usize = crate::domain::scorecard::MAX_NOTE;
 
 impl PendingAction {
     /// The keys that confirm it. Pause takes a second `p`, so pausing is two
@@ -231,7 +231,7 @@ pub struct AppState {
     pub next_action_id: u64,
     pub dora: Dora,
     /// Each region's canary judgment, from the latest metrics.
-    pub judgments: Vec<(String, Judgment)>,
+    pub judgments: Judgments,
     /// Scorecard items set by people, oldest first (from the audit log, then
     /// from this screen).
     pub scorecard_settings: Vec<Setting>,
@@ -285,7 +285,7 @@ impl AppState {
             theme_names,
             next_action_id: 1,
             dora: Dora::Off,
-            judgments: Vec::new(),
+            judgments: Judgments::new(),
             scorecard_settings: Vec::new(),
             last_rollback: None,
             audit_readable: true,
@@ -392,10 +392,7 @@ impl AppState {
 
     /// The judgment of `region`'s canary, if it has one.
     pub fn judgment(&self, region: &str) -> Option<&Judgment> {
-        self.judgments
-            .iter()
-            .find(|(r, _)| r == region)
-            .map(|(_, j)| j)
+        self.judgments.get(region)
     }
 
     /// True when metrics arrived once but are now older than the plan allows.

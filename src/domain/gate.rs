@@ -2,6 +2,7 @@
 //! passed, its stop conditions are ok and every canary in it passes its
 //! judgment. What still blocks it is said in words.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use super::Span;
@@ -106,6 +107,10 @@ impl Gate {
     }
 }
 
+/// Each region's canary judgment, by region name: looked up once per region
+/// on every frame, so a lookup must not grow with the number of regions.
+pub type Judgments = HashMap<String, Judgment>;
+
 /// What the gate is judged from.
 pub struct GateInputs<'a> {
     pub waves: &'a WavePlan,
@@ -113,7 +118,7 @@ pub struct GateInputs<'a> {
     pub conditions: &'a [StopCondition],
     pub condition_status: &'a [ConditionStatus],
     /// The judgment of each region's canary, by region name.
-    pub judgments: &'a [(String, Judgment)],
+    pub judgments: &'a Judgments,
     pub stale: bool,
 }
 
@@ -154,11 +159,7 @@ pub fn current_gate(i: &GateInputs) -> Option<Gate> {
         .iter()
         .filter(|r| r.canary_weight > 0 && !r.phase_in(status.phase).is_terminal())
     {
-        let judgment = i
-            .judgments
-            .iter()
-            .find(|(name, _)| *name == region.region)
-            .map(|(_, j)| j);
+        let judgment = i.judgments.get(&region.region);
         match judgment {
             Some(j) if j.outcome == Outcome::Pass => {}
             Some(j) => blockers.push(Blocker::Score {
@@ -243,7 +244,7 @@ mod tests {
     fn gate_of(
         status: &RolloutStatus,
         state: GuardrailState,
-        judgments: &[(String, Judgment)],
+        judgments: &[(&str, Judgment)],
         stale: bool,
     ) -> Option<Gate> {
         let conditions = [condition()];
@@ -257,14 +258,17 @@ mod tests {
             status,
             conditions: &conditions,
             condition_status: &condition_status,
-            judgments,
+            judgments: &judgments
+                .iter()
+                .map(|(r, j)| (r.to_string(), j.clone()))
+                .collect(),
             stale,
         })
     }
 
     #[test]
     fn open_when_held_ok_and_passing() {
-        let j = [("eu".to_string(), judged(Some(100.0), Outcome::Pass))];
+        let j = [("eu", judged(Some(100.0), Outcome::Pass))];
         let gate = gate_of(
             &status(Phase::Progressing, 30),
             GuardrailState::Ok,
@@ -276,7 +280,7 @@ mod tests {
 
     #[test]
     fn a_warning_does_not_block_but_a_breach_does() {
-        let j = [("eu".to_string(), judged(Some(100.0), Outcome::Pass))];
+        let j = [("eu", judged(Some(100.0), Outcome::Pass))];
         let s = status(Phase::Progressing, 30);
         assert!(gate_of(&s, GuardrailState::Warning, &j, false).is_some_and(|g| g.is_open()));
         let gate = gate_of(
@@ -295,7 +299,7 @@ mod tests {
 
     #[test]
     fn every_blocker_is_named() {
-        let j = [("eu".to_string(), judged(Some(50.0), Outcome::Marginal))];
+        let j = [("eu", judged(Some(50.0), Outcome::Marginal))];
         let gate = gate_of(&status(Phase::Paused, 12), GuardrailState::NoData, &j, true);
         let words: Vec<String> = gate
             .map(|g| g.blockers.iter().map(ToString::to_string).collect())

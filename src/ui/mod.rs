@@ -105,7 +105,14 @@ fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
         Constraint::Min(0),
     ])
     .areas(area);
-    let compact = true;
+    let areas = [waves_area, health_area, guard_area, timeline_area];
+    core_panels(areas, buf, state, theme, true);
+}
+
+/// The panels every layout has — waves, health matrix, stop conditions,
+/// timeline — in the areas given, in that order.
+fn core_panels(areas: [Rect; 4], buf: &mut Buffer, state: &AppState, theme: &Theme, compact: bool) {
+    let [waves_area, health_area, guard_area, timeline_area] = areas;
     waves::Waves {
         state,
         theme,
@@ -168,25 +175,8 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     .areas(left);
     let [sources_area, detail_area] =
         Layout::vertical([Constraint::Length(sources_height), Constraint::Min(0)]).areas(right);
-    let compact = false;
-    health::Matrix {
-        state,
-        theme,
-        compact,
-    }
-    .render(health_area, buf);
-    waves::Waves {
-        state,
-        theme,
-        compact,
-    }
-    .render(waves_area, buf);
-    guardrails::StopConditions {
-        state,
-        theme,
-        compact,
-    }
-    .render(guard_area, buf);
+    let areas = [waves_area, health_area, guard_area, timeline_area];
+    core_panels(areas, buf, state, theme, false);
     sources::Sources { state, theme }.render(sources_area, buf);
     if with_scorecard {
         scorecard::ScorecardPanel { state, theme }.render(scorecard_area, buf);
@@ -195,12 +185,6 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
         dora::DoraPanel { state, theme }.render(dora_area, buf);
     }
     detail::RegionDetail { state, theme }.render(detail_area, buf);
-    timeline::TimelinePanel {
-        state,
-        theme,
-        compact,
-    }
-    .render(timeline_area, buf);
 }
 
 /// A panel's frame: a titled block, with only a top rule when space is short.

@@ -8,7 +8,7 @@ use crate::app::msg::Effect;
 use crate::app::state::{AppState, MAX_TYPED, NoticeLevel, Overlay, ScorecardView};
 use crate::control::recall::Recalled;
 use crate::domain::rollout::{Action, ActionScope, check_action};
-use crate::domain::scorecard::{Item, Setting, Status};
+use crate::domain::scorecard::{Item, Setting, Status, check_note};
 use crate::domain::timeline::EventKind;
 
 /// Add a typed character to `text`, or take one away; true if it changed.
@@ -43,18 +43,25 @@ pub(super) fn on_scorecard_key(
                 );
                 view.editing = Some((status, note));
             }
-            KeyCode::Enter => {
-                state.overlay = Overlay::Scorecard(view);
-                let setting = Setting {
-                    item,
-                    status,
-                    note: note.trim().to_string(),
-                    operator: state.operator.clone(),
-                    at: state.now,
-                };
-                notify(state, NoticeLevel::Info, format!("{item}: recording…"));
-                return vec![Effect::RecordScorecard(setting)];
-            }
+            // The same rule as `warroom scorecard set`.
+            KeyCode::Enter => match check_note(&note) {
+                Ok(checked) => {
+                    state.overlay = Overlay::Scorecard(view);
+                    let setting = Setting {
+                        item,
+                        status,
+                        note: checked,
+                        operator: state.operator.clone(),
+                        at: state.now,
+                    };
+                    notify(state, NoticeLevel::Info, format!("{item}: recording…"));
+                    return vec![Effect::RecordScorecard(setting)];
+                }
+                Err(problem) => {
+                    notify(state, NoticeLevel::Warn, problem);
+                    view.editing = Some((status, note));
+                }
+            },
             code => {
                 type_into(&mut note, code);
                 view.editing = Some((status, note));
