@@ -732,12 +732,8 @@ async fn dashboard(
         clock.clone(),
         session.tx.clone(),
         Duration::from_secs(10),
-    );
-    let executor = match state.mode {
-        app::state::RunMode::Demo => executor.demo(),
-        app::state::RunMode::Drill => executor.drill(),
-        app::state::RunMode::Live => executor,
-    };
+    )
+    .marked(state.mode.audit_mode());
 
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     // ratatui's hook restores the terminal and prints the panic; a panic on

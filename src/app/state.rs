@@ -33,6 +33,16 @@ impl RunMode {
             RunMode::Drill => "DRILL",
         }
     }
+
+    /// How the audit log marks this mode's actions: absent for real ones,
+    /// so that no history takes the simulator's for real.
+    pub fn audit_mode(self) -> Option<&'static str> {
+        match self {
+            RunMode::Demo => Some("demo"),
+            RunMode::Drill => Some("drill"),
+            RunMode::Live => None,
+        }
+    }
 }
 
 /// An action waiting for the operator's confirmation.

@@ -81,15 +81,10 @@ pub struct Executor {
 }
 
 impl Executor {
-    /// Mark every record this executor writes as the demo's.
-    pub fn demo(mut self) -> Self {
-        self.mode = Some("demo");
-        self
-    }
-
-    /// Mark every record this executor writes as a drill's.
-    pub fn drill(mut self) -> Self {
-        self.mode = Some("drill");
+    /// Mark every record this executor writes with `mode` (`demo`, `drill`):
+    /// actions that reached only the simulator.
+    pub fn marked(mut self, mode: Option<&'static str>) -> Self {
+        self.mode = mode;
         self
     }
 
