@@ -16,11 +16,11 @@ use axum::middleware::{self, Next};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc;
 use warroom::app::{Effect, Msg, update};
-use warroom::clock::{Clock, SystemClock};
+use warroom::audit::AuditLog;
 use warroom::config::plan::PlanFile;
-use warroom::control::Executor;
-use warroom::control::audit::AuditLog;
-use warroom::session::Session;
+use warroom::domain::clock::{Clock, SystemClock};
+use warroom::runtime::executor::Executor;
+use warroom::runtime::session::Session;
 use warroom::sim::FleetSpec;
 
 fn key(c: char) -> Msg {
@@ -60,12 +60,11 @@ fn main() {
             // Poll the deployment often, so each action sees the last one's result soon.
             .replace("interval = \"1s\"", "interval = \"100ms\"");
         let plan = PlanFile::parse(&text, &example).unwrap();
-        let mut session = Session::from_plan(&plan, clock.clone(), vec!["dark".into()]).unwrap();
+        let mut session = Session::from_plan(&plan, clock.clone(), warroom::app::state::Seat::new("bench", vec!["dark".into()])).unwrap();
         let dir = std::env::temp_dir().join(format!("warroom-latency-{}", std::process::id()));
         let audit = Arc::new(AuditLog::open(&dir.join("audit.jsonl")).unwrap());
         let executor = Executor::new(session.control.clone().unwrap(), audit, clock, session.tx.clone(), Duration::from_secs(5));
         let state = &mut session.state;
-        state.operator = "bench".into();
 
         // Wait for the deployment source's first report.
         while state.rollout.is_none() {

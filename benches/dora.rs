@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use warroom::domain::dora::{Event, History};
 use warroom::domain::{Span, Timestamp};
-use warroom::sources::history::read_events;
+use warroom::integrations::events::read_events;
 
 fn rss_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")

@@ -15,12 +15,12 @@ use divan::Bencher;
 use warroom::app::state::{AppState, RunMode};
 use warroom::app::{Msg, update};
 use warroom::config::plan::PlanFile;
-use warroom::demo::epoch;
 use warroom::domain::Span;
 use warroom::domain::health::{Sample, Signal, VersionRole};
 use warroom::domain::rollout::{Phase, RegionRollout, RolloutStatus};
-use warroom::sources::Report;
-use warroom::sources::prometheus::{PrometheusSource, response};
+use warroom::domain::source::Report;
+use warroom::integrations::prometheus::{PrometheusSource, response};
+use warroom::runtime::demo::epoch;
 
 const REGIONS: usize = 500;
 
@@ -64,13 +64,19 @@ fn plan(url: &str) -> PlanFile {
 }
 
 fn state(plan: &PlanFile) -> AppState {
-    let infos = vec![warroom::sources::SourceInfo {
+    let infos = vec![warroom::domain::source::SourceInfo {
         name: "prometheus".into(),
-        kind: warroom::sources::SourceKind::Metrics,
+        kind: warroom::domain::source::SourceKind::Metrics,
         interval: std::time::Duration::from_secs(5),
         timeout: std::time::Duration::from_secs(3),
     }];
-    let mut s = AppState::new(plan.plan.clone(), RunMode::Live, infos, vec![], epoch());
+    let mut s = AppState::new(
+        plan.plan.clone(),
+        RunMode::Live,
+        infos,
+        Default::default(),
+        epoch(),
+    );
     s.rollout = Some(RolloutStatus {
         phase: Phase::Progressing,
         wave: 0,
@@ -106,11 +112,11 @@ fn samples() -> Vec<Sample> {
 
 fn poll_msg(samples: Vec<Sample>, at: i64) -> Msg {
     Msg::Source {
-        source: 0,
-        at: epoch() + Span::seconds(at),
-        took: std::time::Duration::ZERO,
-        result: Ok(Report::Metrics(samples)),
-        notes: vec![],
+        source: warroom::domain::source::SourceId(0),
+        polled: warroom::domain::source::Polled::instant(
+            epoch() + Span::seconds(at),
+            Report::Metrics(samples),
+        ),
     }
 }
 

@@ -16,10 +16,10 @@ use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 
 use warroom::app::state::AppState;
-use warroom::demo::{Replay, built_in_theme_names, state_at};
+use warroom::runtime::demo::{Replay, built_in_theme_names, state_at};
 use warroom::sim::FleetSpec;
-use warroom::theme::{self, Theme};
 use warroom::ui;
+use warroom::ui::theme::{self, Theme};
 
 fn main() {
     divan::main();

@@ -1,21 +1,21 @@
 //! warroom: a terminal war room for progressive rollouts.
 //!
-//! Data flows one way: sources and input produce [`app::Msg`]s, [`app::update`]
-//! is the only place state changes, [`ui::draw`] is a pure function of state
-//! and theme, and actions leave `update` as [`app::Effect`]s that the
-//! [`control`] path carries out and reports back as messages.
+//! Layers, with arrows one way: `domain` ← `app` ← `ui` on one side;
+//! `integrations`, `audit` and `sim` (adapters, which never name the app's
+//! messages) on the other; `runtime` joins them and `cli` starts it. Sources
+//! and input become [`app::Msg`]s, [`app::update`] is the only place state
+//! changes, [`ui::draw`] is a pure function of state and theme, and actions
+//! leave `update` as [`app::Effect`]s that the runtime's executor carries out
+//! and reports back as messages.
 
 #![forbid(unsafe_code)]
 
 pub mod app;
-pub mod clock;
+pub mod audit;
+pub mod cli;
 pub mod config;
-pub mod control;
-pub mod demo;
 pub mod domain;
-pub mod report;
-pub mod session;
+pub mod integrations;
+pub mod runtime;
 pub mod sim;
-pub mod sources;
-pub mod theme;
 pub mod ui;

@@ -22,12 +22,12 @@ use fake_kube::{FakeKube, Recorded};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use warroom::app::Msg;
-use warroom::clock::{Clock, SystemClock};
 use warroom::config::plan::{DeploySource, PlanFile};
-use warroom::control::{ActionRequest, ControlError, DeploymentControl};
+use warroom::domain::action::{ActionRequest, ControlError, DeploymentControl};
+use warroom::domain::clock::{Clock, SystemClock};
 use warroom::domain::rollout::{Action, ActionScope, Phase, RolloutStatus};
-use warroom::sources::Report;
-use warroom::sources::argo::ArgoRollouts;
+use warroom::domain::source::{Polled, Report};
+use warroom::integrations::argo::ArgoRollouts;
 
 const NS: &str = "checkout";
 const NAME: &str = "checkout-api";
@@ -366,25 +366,25 @@ fn assert_patch(r: &Recorded, path: &str, content_type: &str, body: Value) {
 }
 
 /// The next report of the source on `rx`.
-async fn next_report(rx: &mut mpsc::Receiver<Msg>) -> Result<RolloutStatus, String> {
+async fn next_report(rx: &mut mpsc::Receiver<Polled>) -> Result<RolloutStatus, String> {
     next_report_took(rx).await.0
 }
 
 /// The next report, and how long the source says it took.
 async fn next_report_took(
-    rx: &mut mpsc::Receiver<Msg>,
+    rx: &mut mpsc::Receiver<Polled>,
 ) -> (Result<RolloutStatus, String>, Duration) {
     let msg = tokio::time::timeout(Duration::from_secs(15), rx.recv())
         .await
         .expect("no report within 15s")
         .expect("the source ended");
     match msg {
-        Msg::Source {
+        Polled {
             result: Ok(Report::Rollout(s)),
             took,
             ..
         } => (Ok(s), took),
-        Msg::Source {
+        Polled {
             result: Err(e),
             took,
             ..
@@ -393,10 +393,10 @@ async fn next_report_took(
     }
 }
 
-fn start(argo: &Arc<ArgoRollouts>) -> mpsc::Receiver<Msg> {
+fn start(argo: &Arc<ArgoRollouts>) -> mpsc::Receiver<Polled> {
     let (tx, rx) = mpsc::channel(64);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    argo.spawn(0, clock, tx);
+    argo.spawn(clock, tx);
     rx
 }
 
@@ -1024,7 +1024,8 @@ async fn the_plan_wires_argo_into_the_session() {
     let rig = rig("session", paused_status(), progressing_status()).await;
     let plan = rig.plan("30s", "5s");
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let mut session = warroom::session::Session::from_plan(&plan, clock, vec![]).unwrap();
+    let mut session =
+        warroom::runtime::session::Session::from_plan(&plan, clock, Default::default()).unwrap();
     assert!(session.control.is_some());
     assert!(!session.state.read_only);
     assert_eq!(session.state.sources[0].info.name, "argo 2 contexts");
@@ -1034,10 +1035,11 @@ async fn the_plan_wires_argo_into_the_session() {
             .unwrap()
             .unwrap();
         if let Msg::Source {
-            source: 0, result, ..
+            source: warroom::domain::source::SourceId(0),
+            polled,
         } = msg
         {
-            break result.unwrap();
+            break polled.result.unwrap();
         }
     };
     let Report::Rollout(status) = status else {

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use warroom::config::plan::Auth;
 use warroom::domain::dora::{Event, History, Measure};
-use warroom::sources::history::github::GitHub;
+use warroom::integrations::github::GitHub;
 
 #[derive(Clone)]
 struct Fake {

@@ -14,13 +14,13 @@ use std::time::{Duration, Instant};
 use common::{Prometheus, SimProcess, require};
 use warroom::app::state::AppState;
 use warroom::app::{Msg, update};
-use warroom::clock::{Clock, SystemClock};
 use warroom::config::plan::PlanFile;
+use warroom::domain::clock::{Clock, SystemClock};
 use warroom::domain::guardrail::{GuardrailState, judge_cell};
 use warroom::domain::health::{Signal, Verdict, VersionRole};
-use warroom::session::Session;
+use warroom::integrations::prometheus::PrometheusSource;
+use warroom::runtime::session::Session;
 use warroom::sim::http::WireTruth;
-use warroom::sources::prometheus::PrometheusSource;
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
@@ -233,7 +233,12 @@ async fn an_injected_fault_trips_its_stop_condition_in_bounded_time() {
         plan,
     } = rig("fault").await;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let mut session = Session::from_plan(&plan, clock.clone(), vec!["dark".into()]).unwrap();
+    let mut session = Session::from_plan(
+        &plan,
+        clock.clone(),
+        warroom::app::state::Seat::new("someone", vec!["dark".into()]),
+    )
+    .unwrap();
     drive(
         &mut session,
         &clock,
@@ -292,7 +297,12 @@ async fn a_dead_prometheus_turns_the_cells_stale_and_a_restart_recovers() {
         plan,
     } = rig("restart").await;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let mut session = Session::from_plan(&plan, clock.clone(), vec!["dark".into()]).unwrap();
+    let mut session = Session::from_plan(
+        &plan,
+        clock.clone(),
+        warroom::app::state::Seat::new("someone", vec!["dark".into()]),
+    )
+    .unwrap();
     let metrics = session.state.sources.len() - 1;
     let fresh_and_ok = |s: &AppState| {
         !s.metrics_stale()
@@ -499,18 +509,22 @@ async fn a_breach_set_to_pause_pauses_the_rollout_and_is_audited() {
     } = rig("autopause").await;
     plan.plan.stop_conditions[0].consequence = warroom::domain::guardrail::Consequence::Pause;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let mut session = Session::from_plan(&plan, clock.clone(), vec!["dark".into()]).unwrap();
+    let mut session = Session::from_plan(
+        &plan,
+        clock.clone(),
+        warroom::app::state::Seat::new("someone", vec!["dark".into()]),
+    )
+    .unwrap();
     let dir = common::temp_dir("autopause-audit");
     let audit_path = dir.join("audit.jsonl");
-    let audit = Arc::new(warroom::control::audit::AuditLog::open(&audit_path).unwrap());
-    let executor = warroom::control::Executor::new(
+    let audit = Arc::new(warroom::audit::AuditLog::open(&audit_path).unwrap());
+    let executor = warroom::runtime::executor::Executor::new(
         session.control.clone().unwrap(),
         audit,
         clock.clone(),
         session.tx.clone(),
         Duration::from_secs(5),
     );
-    session.state.operator = "someone".into();
     let injected = reqwest::Client::new()
         .post(format!("http://{}/sim/faults", sim.addr))
         .json_body(r#"{"region":"eu-west-1","error_rate":0.2,"ramp_seconds":0}"#)
@@ -564,7 +578,7 @@ async fn a_breach_set_to_pause_pauses_the_rollout_and_is_audited() {
     );
     assert_eq!(records[1]["result"], "ok");
     assert_eq!(
-        warroom::control::audit::verify(&text),
-        warroom::control::audit::Verdict::Intact { records: 2 }
+        warroom::audit::verify(&text),
+        warroom::audit::Verdict::Intact { records: 2 }
     );
 }

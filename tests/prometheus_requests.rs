@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::any;
 use warroom::config::plan::PlanFile;
-use warroom::sources::prometheus::PrometheusSource;
+use warroom::integrations::prometheus::PrometheusSource;
 
 /// What the stand-in answers with.
 #[derive(Clone)]

@@ -11,12 +11,12 @@ use ratatui::style::{Color, Modifier};
 
 use warroom::app::state::{ActionScope, AppState, Overlay, PendingAction};
 use warroom::app::{Msg, update};
-use warroom::demo::{Replay, built_in_theme_names, epoch, state_at};
 use warroom::domain::Span;
 use warroom::domain::rollout::Action;
+use warroom::runtime::demo::{Replay, built_in_theme_names, epoch, state_at};
 use warroom::sim::FleetSpec;
-use warroom::theme::{self, Theme};
 use warroom::ui;
+use warroom::ui::theme::{self, Theme};
 
 fn themes() -> Vec<Theme> {
     theme::resolve(None, false)
@@ -191,8 +191,8 @@ fn before_any_report_the_screen_says_it_is_waiting() {
     let state = AppState::new(
         FleetSpec::demo(1).plan,
         warroom::app::state::RunMode::Demo,
-        warroom::sources::simulator::source_infos(),
-        built_in_theme_names(),
+        warroom::sim::adapter::source_infos(),
+        warroom::app::state::Seat::new("demo", built_in_theme_names()),
         epoch(),
     );
     insta::assert_snapshot!(

@@ -1,7 +1,6 @@
 //! The application: its state, the messages that change it, `update` (the only
 //! place state changes) and the event loop that feeds it.
 
-pub mod event_loop;
 pub mod msg;
 pub mod state;
 pub mod update;

@@ -2,10 +2,11 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::control::ActionRequest;
 use crate::domain::Timestamp;
+use crate::domain::action::ActionRequest;
 use crate::domain::rollout::Action;
-use crate::sources::{Report, SourceError};
+use crate::domain::source::{Polled, SourceId};
+use crate::domain::timeline::EventKind;
 
 /// One event for `update`: input, time, a source's report, an action's outcome.
 #[derive(Debug, Clone)]
@@ -13,16 +14,20 @@ pub enum Msg {
     Key(KeyEvent),
     Resize,
     Tick(Timestamp),
-    /// A poll of source number `source` (an index into `AppState::sources`):
-    /// when it answered, how long it took, what it brought, and any notes
-    /// (warnings from the source, series it could not place).
+    /// A poll or watched change of source `source` (its place in
+    /// `AppState::sources`, handed out by the runtime's registry).
     Source {
-        source: usize,
-        at: Timestamp,
-        took: std::time::Duration,
-        result: Result<Report, SourceError>,
-        notes: Vec<String>,
+        source: SourceId,
+        polled: Polled,
     },
+    /// A line for the timeline from the war room itself (where actions are
+    /// recorded, what the plan lacks).
+    Note {
+        kind: EventKind,
+        text: String,
+    },
+    /// The audit log could not be read: what counts from it is unknown.
+    AuditUnreadable(String),
     /// The outcome of action `id`: what the target said, or why it failed.
     ActionDone {
         id: u64,
@@ -38,7 +43,7 @@ pub enum Msg {
         result: Result<(), String>,
     },
     /// What another process recorded in the audit log since the last look.
-    Recalled(crate::control::recall::Recalled),
+    Recalled(crate::domain::scorecard::Recalled),
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
     Terminate(&'static str),
 }

@@ -9,10 +9,10 @@ use crate::domain::judgment::Judgment;
 use crate::domain::plan::RolloutPlan;
 pub use crate::domain::rollout::ActionScope;
 use crate::domain::rollout::{Action, RolloutStatus};
-use crate::domain::scorecard::{self, Evidence, Feed, Scorecard, Setting, Status};
+use crate::domain::scorecard::{self, Evidence, Feed, Recalled, Scorecard, Setting, Status};
+use crate::domain::source::{SourceInfo, SourceKind};
 use crate::domain::timeline::Timeline;
 use crate::domain::{Span, Timestamp};
-use crate::sources::{SourceInfo, SourceKind};
 
 /// What the war room is connected to, shown as the mode badge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,6 +216,34 @@ pub enum Dora {
 /// The window the DORA panel shows, in days.
 pub const DORA_WINDOW_DAYS: i64 = 30;
 
+/// Who sits at this screen and how they see it, chosen at start-up.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Seat {
+    /// The name recorded in the audit log for actions.
+    pub operator: String,
+    /// Show everything, allow no action.
+    pub read_only: bool,
+    /// The themes `t` cycles through, and the one in use.
+    pub theme_names: Vec<String>,
+    pub theme: usize,
+    /// A delivery history is being read for the DORA panel.
+    pub history_loading: bool,
+    /// What the scorecard remembers at start: settings and the last rollback
+    /// read back from the audit log (or the demo's own).
+    pub remembered: Recalled,
+}
+
+impl Seat {
+    /// An operator's seat with these themes, the first in use.
+    pub fn new(operator: &str, theme_names: Vec<String>) -> Seat {
+        Seat {
+            operator: operator.to_string(),
+            theme_names,
+            ..Seat::default()
+        }
+    }
+}
+
 /// Everything the screen shows and the keys act on.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -269,20 +297,29 @@ impl AppState {
         self.health.regions().get(self.selected).map(String::as_str)
     }
 
+    /// The state a war room starts from; everything after arrives as messages.
     pub fn new(
         plan: RolloutPlan,
         mode: RunMode,
         sources: Vec<SourceInfo>,
-        theme_names: Vec<String>,
+        seat: Seat,
         now: Timestamp,
     ) -> Self {
+        let Seat {
+            operator,
+            read_only,
+            theme_names,
+            theme,
+            history_loading,
+            remembered,
+        } = seat;
         AppState {
             health: HealthMatrix::new(plan.regions.iter().cloned()),
             guardrails: Guardrails::new(plan.stop_conditions.clone()),
             plan,
             mode,
-            read_only: false,
-            operator: String::new(),
+            read_only,
+            operator,
             now,
             rollout: None,
             sources: sources.into_iter().map(SourceHealth::new).collect(),
@@ -291,13 +328,17 @@ impl AppState {
             in_flight: Vec::new(),
             notice: None,
             selected: 0,
-            theme: 0,
+            theme: theme.min(theme_names.len().saturating_sub(1)),
             theme_names,
             next_action_id: 1,
-            dora: Dora::Off,
+            dora: if history_loading {
+                Dora::Loading
+            } else {
+                Dora::Off
+            },
             judgments: Judgments::new(),
-            scorecard_settings: Vec::new(),
-            last_rollback: None,
+            scorecard_settings: remembered.settings,
+            last_rollback: remembered.last_rollback,
             audit_readable: true,
             dirty: true,
         }

@@ -13,15 +13,15 @@ use super::state::{
     ActionScope, AppState, DORA_WINDOW_DAYS, Dora, InFlight, Notice, NoticeLevel, Overlay,
     PendingAction, ScorecardView,
 };
-use crate::control::ActionRequest;
 use crate::domain::Timestamp;
+use crate::domain::action::ActionRequest;
 use crate::domain::dora::{Event as DoraEvent, History};
 use crate::domain::guardrail::Consequence;
 use crate::domain::health::VersionRole;
 use crate::domain::judgment::judge_cells;
 use crate::domain::rollout::{Action, Phase, RolloutStatus, check_action};
+use crate::domain::source::{Polled, Report, SourceId};
 use crate::domain::timeline::EventKind;
-use crate::sources::{Report, SourceError};
 
 /// Apply one message to the state and return what the world should do.
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
@@ -39,15 +39,20 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             on_tick(state, now);
             vec![]
         }
-        Msg::Source {
-            source,
-            at,
-            took,
-            result,
-            notes,
-        } => {
+        Msg::Source { source, polled } => {
             state.dirty = true;
-            on_source(state, source, at, took, result, notes)
+            on_source(state, source, polled)
+        }
+        Msg::Note { kind, text } => {
+            state.dirty = true;
+            state.timeline.push(state.now, kind, text);
+            vec![]
+        }
+        Msg::AuditUnreadable(why) => {
+            state.dirty = true;
+            state.audit_readable = false;
+            state.timeline.push(state.now, EventKind::Source, why);
+            vec![]
         }
         Msg::ActionDone {
             id,
@@ -459,16 +464,15 @@ fn on_action_done(
     }
 }
 
-fn on_source(
-    state: &mut AppState,
-    index: usize,
-    at: Timestamp,
-    took: std::time::Duration,
-    result: Result<Report, SourceError>,
-    notes: Vec<String>,
-) -> Vec<Effect> {
-    let Some(source) = state.sources.get_mut(index) else {
-        tracing::warn!(index, "report from an unknown source");
+fn on_source(state: &mut AppState, id: SourceId, polled: Polled) -> Vec<Effect> {
+    let Polled {
+        at,
+        took,
+        result,
+        notes,
+    } = polled;
+    let Some(source) = state.sources.get_mut(id.0) else {
+        tracing::warn!(index = id.0, "report from an unknown source");
         return vec![];
     };
     let name = source.info.name.clone();

@@ -1,6 +1,8 @@
 //! Pure data and pure functions of a rollout: waves, health, stop conditions,
 //! the timeline. Nothing here does I/O or knows about the terminal.
 
+pub mod action;
+pub mod clock;
 pub mod dora;
 pub mod drill;
 pub mod gate;
@@ -10,6 +12,7 @@ pub mod judgment;
 pub mod plan;
 pub mod rollout;
 pub mod scorecard;
+pub mod source;
 pub mod stats;
 pub mod timeline;
 

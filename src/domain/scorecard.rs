@@ -351,6 +351,15 @@ pub fn evaluate(plan: &ScorecardPlan, evidence: &Evidence, settings: &[Setting])
     Scorecard { lines }
 }
 
+/// The scorecard's memory of a service, read back from the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recalled {
+    /// Items set by people, oldest first.
+    pub settings: Vec<Setting>,
+    /// The latest successful rollback (of any scope).
+    pub last_rollback: Option<Timestamp>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

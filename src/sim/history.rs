@@ -71,7 +71,7 @@ mod tests {
 
     #[test]
     fn ninety_days_rate_as_a_plausible_service() {
-        let end = crate::demo::epoch();
+        let end = crate::runtime::demo::epoch();
         let mut h = History::default();
         for e in history(7, end, 90, 2.0) {
             h.add(e).unwrap_or_default();

@@ -14,11 +14,11 @@ use serde::{Deserialize, Serialize};
 
 use super::exposition::Exposition;
 use super::{Fault, Fleet, FleetSpec};
-use crate::clock::Clock;
+use crate::domain::clock::Clock;
 use crate::domain::health::VersionRole;
 use crate::domain::rollout::{Action, ActionScope, Refusal};
 use crate::domain::{Span, Timestamp};
-use crate::sources::deploy_api::{WireAction, WireDone, WireError, WireRegion, WireRollout};
+use crate::integrations::deploy_api::{WireAction, WireDone, WireError, WireRegion, WireRollout};
 
 /// The fleet, its counters and the clock they run on.
 struct Sim {

@@ -3,6 +3,7 @@
 //! same actions a real deployment obeys. Deterministic for a seed and the
 //! times it is advanced to.
 
+pub mod adapter;
 pub mod exposition;
 mod fleet;
 pub mod history;

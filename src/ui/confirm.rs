@@ -11,7 +11,7 @@ use ratatui::style::Modifier;
 
 use crate::app::state::{AppState, PendingAction};
 use crate::domain::rollout::{Action, ActionScope, Phase};
-use crate::theme::{Role, Theme};
+use crate::ui::theme::{Role, Theme};
 
 pub struct Confirm<'a> {
     pub state: &'a AppState,

@@ -10,7 +10,7 @@ use super::panel;
 use crate::app::state::AppState;
 use crate::domain::health::{Signal, VersionRole};
 use crate::domain::rollout::TargetDetail;
-use crate::theme::{Role, Theme};
+use crate::ui::theme::{Role, Theme};
 
 /// Rows the panel needs: two per signal and its frame.
 pub const HEIGHT: u16 = 2 * Signal::ALL.len() as u16 + 2;

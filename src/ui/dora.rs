@@ -10,8 +10,8 @@ use super::format::sparkline;
 use super::panel;
 use crate::app::state::{AppState, DORA_WINDOW_DAYS, Dora};
 use crate::domain::dora::{Measure, Summary, Tier, WeekPoint};
-use crate::report::human_seconds;
-use crate::theme::{Role, Theme};
+use crate::ui::format::human_seconds;
+use crate::ui::theme::{Role, Theme};
 
 /// Rows the panel takes: five keys, the trend and the frame.
 pub const HEIGHT: u16 = 8;

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::format::duration;
 use crate::app::state::{AppState, NoticeLevel, Overlay};
 use crate::domain::rollout::{Action, ActionScope, Phase, check_action};
-use crate::theme::{Role, Theme};
+use crate::ui::theme::{Role, Theme};
 
 pub struct Footer<'a> {
     pub state: &'a AppState,

@@ -88,6 +88,15 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// A duration in seconds, as people say it: `45m`, `5.5h`, `3.2d`.
+pub fn human_seconds(s: f64) -> String {
+    match s {
+        s if s < 3600.0 => format!("{:.0}m", s / 60.0),
+        s if s < 86_400.0 => format!("{:.1}h", s / 3600.0),
+        s => format!("{:.1}d", s / 86_400.0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

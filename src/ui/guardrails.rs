@@ -11,7 +11,7 @@ use super::panel;
 use crate::app::state::AppState;
 use crate::domain::guardrail::{ConditionStatus, GuardrailState, StopCondition};
 use crate::domain::health::Verdict;
-use crate::theme::{Role, Theme};
+use crate::ui::theme::{Role, Theme};
 
 pub struct StopConditions<'a> {
     pub state: &'a AppState,

@@ -9,7 +9,7 @@ use super::format::{clock, duration};
 use crate::app::state::{AppState, SourceCondition};
 use crate::domain::guardrail::GuardrailState;
 use crate::domain::rollout::Phase;
-use crate::theme::{Role, Theme};
+use crate::ui::theme::{Role, Theme};
 
 pub struct Header<'a> {
     pub state: &'a AppState,

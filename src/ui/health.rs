@@ -16,7 +16,7 @@ use crate::domain::guardrail::judge_cell;
 use crate::domain::health::{Cell as HealthCell, Signal, Verdict, VersionRole};
 use crate::domain::judgment::{Judgment, Outcome};
 use crate::domain::rollout::Phase;
-use crate::theme::{Role, Theme};
+use crate::ui::theme::{Role, Theme};
 
 pub struct Matrix<'a> {
     pub state: &'a AppState,

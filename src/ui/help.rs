@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{centered, clear};
 use crate::domain::health::Verdict;
-use crate::theme::{Role, Theme};
+use crate::ui::theme::{Role, Theme};
 
 pub struct Help<'a> {
     pub theme: &'a Theme,

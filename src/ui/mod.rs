@@ -13,6 +13,7 @@ mod help;
 mod scorecard;
 mod sources;
 pub mod svg;
+pub mod theme;
 mod timeline;
 mod waves;
 
@@ -23,7 +24,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::state::{AppState, Overlay};
-use crate::theme::{Role, Theme};
+use crate::ui::theme::{Role, Theme};
 
 /// The smallest terminal the dashboard is drawn in.
 pub const MIN_WIDTH: u16 = 60;

@@ -11,7 +11,7 @@ use super::format::{duration, fit};
 use super::{centered, clear, panel};
 use crate::app::state::{AppState, ScorecardView};
 use crate::domain::scorecard::{Item, Scorecard, Status};
-use crate::theme::{Role, Theme};
+use crate::ui::theme::{Role, Theme};
 
 /// Rows the panel needs: one per item and its frame.
 pub const HEIGHT: u16 = Item::ALL.len() as u16 + 2;

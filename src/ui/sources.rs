@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::format::{duration, fit};
 use super::panel;
 use crate::app::state::{AppState, SourceCondition};
-use crate::theme::{Role, Theme};
+use crate::ui::theme::{Role, Theme};
 
 pub struct Sources<'a> {
     pub state: &'a AppState,

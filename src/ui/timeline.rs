@@ -9,7 +9,7 @@ use super::format::clock;
 use super::panel;
 use crate::app::state::AppState;
 use crate::domain::timeline::EventKind;
-use crate::theme::{Role, Theme};
+use crate::ui::theme::{Role, Theme};
 
 pub struct TimelinePanel<'a> {
     pub state: &'a AppState,

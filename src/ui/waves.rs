@@ -9,7 +9,7 @@ use super::format::duration;
 use super::panel;
 use crate::app::state::AppState;
 use crate::domain::rollout::{Scope, WaveState, wave_state};
-use crate::theme::{Role, Theme};
+use crate::ui::theme::{Role, Theme};
 
 pub struct Waves<'a> {
     pub state: &'a AppState,

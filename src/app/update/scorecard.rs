@@ -6,8 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::{notify, refused_in_flight, send};
 use crate::app::msg::Effect;
 use crate::app::state::{AppState, MAX_TYPED, NoticeLevel, Overlay, ScorecardView};
-use crate::control::recall::Recalled;
 use crate::domain::rollout::{Action, ActionScope, check_action};
+use crate::domain::scorecard::Recalled;
 use crate::domain::scorecard::{Item, Setting, Status, check_note};
 use crate::domain::timeline::EventKind;
 

@@ -3,12 +3,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::*;
 use crate::app::state::InFlight;
 use crate::app::state::{AppState, NoticeLevel, Overlay, RunMode};
-use crate::demo::epoch;
 use crate::domain::Span;
 use crate::domain::rollout::{Phase, RegionRollout, RolloutStatus};
 use crate::domain::scorecard::{Item, Status};
+use crate::runtime::demo::epoch;
 use crate::sim::FleetSpec;
-use crate::sources::simulator::source_infos;
+use crate::sim::adapter::source_infos;
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -26,14 +26,16 @@ fn ctrl_c() -> Msg {
 fn polled(
     source: usize,
     at: crate::domain::Timestamp,
-    result: Result<Report, crate::sources::SourceError>,
+    result: Result<Report, crate::domain::source::SourceError>,
 ) -> Msg {
     Msg::Source {
-        source,
-        at,
-        took: std::time::Duration::ZERO,
-        result,
-        notes: vec![],
+        source: crate::domain::source::SourceId(source),
+        polled: crate::domain::source::Polled {
+            at,
+            took: std::time::Duration::ZERO,
+            result,
+            notes: vec![],
+        },
     }
 }
 
@@ -55,11 +57,12 @@ fn state() -> AppState {
         "light".to_string(),
         "high-contrast".to_string(),
     ];
-    let mut s = AppState::new(plan, RunMode::Demo, source_infos(), themes, epoch());
-    s.operator = "alice".into();
     // Go, with one item amber: promote asks for no override.
-    crate::session::seed_demo_scorecard(&mut s, epoch());
-    s
+    let seat = crate::app::state::Seat {
+        remembered: crate::runtime::session::demo_scorecard(epoch()),
+        ..crate::app::state::Seat::new("alice", themes)
+    };
+    AppState::new(plan, RunMode::Demo, source_infos(), seat, epoch())
 }
 
 fn with_rollout(phase: Phase, wave: usize) -> AppState {
@@ -459,7 +462,9 @@ fn a_failing_source_is_noted_once_and_its_recovery_too() {
             polled(
                 1,
                 epoch(),
-                Err(crate::sources::SourceError("connection refused".into())),
+                Err(crate::domain::source::SourceError(
+                    "connection refused".into(),
+                )),
             ),
         )
     };
@@ -532,7 +537,7 @@ fn wave_and_phase_changes_reach_the_timeline() {
 
 #[test]
 fn a_rollback_done_from_the_keys_counts_as_a_failed_deployment() {
-    let mut replay = crate::demo::Replay::new(FleetSpec::demo(42), vec!["dark".into()]);
+    let mut replay = crate::runtime::demo::Replay::new(FleetSpec::demo(42), vec!["dark".into()]);
     replay.run_to(40);
     let failed = |s: &AppState| match &s.dora {
         crate::app::state::Dora::Ready { summary, .. } => summary.failed_deployments,
@@ -554,15 +559,17 @@ fn sources_read_as_waiting_ok_slow_and_failing() {
         update(
             s,
             Msg::Source {
-                source: 1,
-                at: epoch() + Span::seconds(at),
-                took: std::time::Duration::from_millis(took_ms),
-                result: if ok {
-                    Ok(Report::Metrics(vec![]))
-                } else {
-                    Err(crate::sources::SourceError("timed out".into()))
+                source: crate::domain::source::SourceId(1),
+                polled: crate::domain::source::Polled {
+                    at: epoch() + Span::seconds(at),
+                    took: std::time::Duration::from_millis(took_ms),
+                    result: if ok {
+                        Ok(Report::Metrics(vec![]))
+                    } else {
+                        Err(crate::domain::source::SourceError("timed out".into()))
+                    },
+                    notes: vec![],
                 },
-                notes: vec![],
             },
         )
     };
@@ -893,7 +900,7 @@ fn settings_read_back_from_the_audit_log_are_taken_once() {
         operator: "sam".into(),
         at: epoch(),
     };
-    let recalled = || crate::control::recall::Recalled {
+    let recalled = || crate::domain::scorecard::Recalled {
         settings: vec![setting.clone()],
         last_rollback: Some(epoch()),
     };

@@ -46,3 +46,13 @@ pub enum Event {
         fix_deployment: Option<String>,
     },
 }
+
+/// A history file that cannot be read, with where and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {problem}")]
+pub struct HistoryFileError {
+    pub file: String,
+    /// 1-based; 0 for the file as a whole.
+    pub line: usize,
+    pub problem: String,
+}

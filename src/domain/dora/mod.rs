@@ -11,7 +11,7 @@ mod event;
 mod stats;
 mod tier;
 
-pub use event::Event;
+pub use event::{Event, HistoryFileError};
 pub use stats::{median, percentile};
 pub use tier::Tier;
 

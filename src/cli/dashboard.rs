@@ -1,0 +1,161 @@
+//! The dashboard in a terminal: the seat (themes, operator, read-only), the
+//! audit log, logging, the terminal itself, and the event loop on a session.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use super::args::{DashboardArgs, Look};
+use super::{identity, logging, paths};
+use crate::app::Msg;
+use crate::app::state::{AppState, Seat};
+use crate::audit::AuditLog;
+use crate::audit::recall::recall_file;
+use crate::domain::action::NoControl;
+use crate::domain::clock::Clock;
+use crate::domain::scorecard::Recalled;
+use crate::domain::timeline::EventKind;
+use crate::runtime::event_loop::{self, Wiring};
+use crate::runtime::executor::Executor;
+use crate::runtime::session::Session;
+use crate::runtime::sources::forward_recalled;
+use crate::ui::theme::{self, Theme};
+
+/// A two-thread runtime: the machine this runs on may have two cores, and
+/// the dashboard needs little.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// The themes `t` cycles through, and the one to start with.
+pub fn themes(look: &Look) -> Result<(Vec<Theme>, usize)> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Ok(theme::resolve(look.theme.as_deref(), no_color)?)
+}
+
+/// What the scorecard remembers of `service` from the audit log at `path`,
+/// or why it cannot be read.
+pub fn remembered(path: &Path, service: &str) -> Result<Recalled, String> {
+    recall_file(path, service)
+        .map_err(|e| format!("scorecard: cannot read {}: {e}", path.display()))
+}
+
+/// Everything a dashboard needs before its session starts.
+pub struct Screen {
+    pub themes: Vec<Theme>,
+    pub seat: Seat,
+    pub audit: Arc<AuditLog>,
+    /// Why the audit log could not be read back, if it could not.
+    pub unreadable: Option<String>,
+}
+
+impl Screen {
+    /// Check for a terminal, start logging, open the audit log and read
+    /// back what it remembers of `service`.
+    pub fn prepare(args: &DashboardArgs, look: &Look, service: &str) -> Result<Screen> {
+        if !std::io::stdout().is_terminal() {
+            bail!(
+                "the dashboard needs a terminal; for plain output use `warroom status` or `warroom snapshot --format text`"
+            );
+        }
+        let (themes, start) = themes(look)?;
+        let operator = identity::operator(args.operator.as_deref())?;
+        logging::init(&paths::log_file(args.log_file.as_deref())?, args.log_level)?;
+        let audit = Arc::new(AuditLog::open(&paths::audit_log(
+            args.audit_log.as_deref(),
+        )?)?);
+        let (remembered, unreadable) = match remembered(audit.path(), service) {
+            Ok(r) => (r, None),
+            Err(why) => (Recalled::default(), Some(why)),
+        };
+        let seat = Seat {
+            operator,
+            read_only: args.read_only,
+            theme_names: themes.iter().map(|t| t.name.clone()).collect(),
+            theme: start,
+            history_loading: false,
+            remembered,
+        };
+        Ok(Screen {
+            themes,
+            seat,
+            audit,
+            unreadable,
+        })
+    }
+}
+
+/// Run the dashboard on `session` until the operator quits; the final state.
+pub async fn run(
+    session: Session,
+    screen: Screen,
+    clock: Arc<dyn Clock>,
+    origin: &str,
+) -> Result<AppState> {
+    let Screen {
+        themes,
+        audit,
+        unreadable,
+        ..
+    } = screen;
+    tracing::info!(audit = %audit.path().display(), origin, "starting the dashboard");
+    let note = format!("actions are recorded in {}", audit.path().display());
+    let mut start = vec![Msg::Note {
+        kind: EventKind::Progress,
+        text: note,
+    }];
+    start.extend(unreadable.map(Msg::AuditUnreadable));
+    for msg in start {
+        // The queue is empty this early; a full one would only lose a note.
+        let _ = session.tx.try_send(msg);
+    }
+    // Settings and rollbacks other processes record from now on.
+    let (recalled_tx, recalled_rx) = tokio::sync::mpsc::channel(16);
+    crate::audit::tail::spawn(
+        audit.path().to_path_buf(),
+        session.state.plan.service.clone(),
+        Duration::from_secs(2),
+        recalled_tx,
+    );
+    forward_recalled(recalled_rx, session.tx.clone());
+    let control = session
+        .control
+        .clone()
+        .unwrap_or_else(|| Arc::new(NoControl));
+    let executor = Executor::new(
+        control,
+        audit,
+        clock.clone(),
+        session.tx.clone(),
+        Duration::from_secs(10),
+    )
+    .marked(session.state.mode.audit_mode());
+
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    // ratatui's hook restores the terminal and prints the panic; a panic on
+    // any task must also end the program rather than leave it drawing on a
+    // restored terminal.
+    let restore_and_report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_and_report(info);
+        std::process::exit(101);
+    }));
+    let wiring = Wiring {
+        input: crossterm::event::EventStream::new(),
+        messages: session.messages,
+        executor,
+        clock,
+        themes,
+    };
+    let result = event_loop::run(&mut terminal, session.state, wiring).await;
+    ratatui::try_restore().context("cannot restore the terminal")?;
+    tracing::info!(ok = result.is_ok(), "dashboard closed");
+    Ok(result?)
+}

@@ -1,0 +1,75 @@
+//! `warroom drill`: a tabletop drill on the embedded simulator, then its
+//! debrief, printed and recorded.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use super::args::{DashboardArgs, Look};
+use super::dashboard::{self, Screen, runtime};
+use crate::audit::AuditRecord;
+use crate::config::plan::PlanFile;
+use crate::domain::clock::{Clock, SystemClock};
+use crate::runtime::session::Session;
+use crate::sim::FleetSpec;
+
+/// `warroom drill`: the dashboard on a rehearsal, then the debrief.
+pub fn run(
+    plan: Option<&Path>,
+    fault_at: u32,
+    seed: u64,
+    look: &Look,
+    args: &DashboardArgs,
+) -> Result<i32> {
+    let fault_at = chrono::TimeDelta::seconds(i64::from(fault_at));
+    let (spec, origin) = match plan {
+        Some(path) => {
+            let plan = PlanFile::load(path)?;
+            let origin = format!("a drill of {}", path.display());
+            (FleetSpec::rehearsal(&plan.plan, seed, fault_at), origin)
+        }
+        None => {
+            let mut spec = FleetSpec::demo(seed);
+            for f in &mut spec.faults {
+                f.starts_after = fault_at;
+            }
+            (spec, "a drill of the demo rollout".to_string())
+        }
+    };
+    let rollout = spec.plan.clone();
+    let screen = Screen::prepare(args, look, &rollout.service)?;
+    let audit = screen.audit.clone();
+    let (state, began) = runtime()?.block_on(async {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let began = clock.now();
+        let session = Session::drill(spec, clock.clone(), screen.seat.clone());
+        dashboard::run(session, screen, clock, &origin)
+            .await
+            .map(|state| (state, began))
+    })?;
+    let ended = chrono::Utc::now();
+    let debrief = crate::domain::drill::debrief(&state.timeline, began + fault_at, ended);
+    if !debrief.fault_began() {
+        println!("the drill ended before its fault began: nothing was rehearsed or recorded");
+        return Ok(0);
+    }
+    print!("{debrief}");
+    let summary = format!(
+        "time to detect {}, time to mitigate {}",
+        debrief
+            .time_to_detect()
+            .map_or("—".to_string(), |d| format!("{}s", d.num_seconds())),
+        debrief
+            .time_to_mitigate()
+            .map_or("—".to_string(), |d| format!("{}s", d.num_seconds())),
+    );
+    audit.append(&AuditRecord::drill(
+        &rollout,
+        &state.operator,
+        ended,
+        summary,
+    ))?;
+    println!("recorded in {}", audit.path().display());
+    Ok(0)
+}

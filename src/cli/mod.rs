@@ -1,0 +1,68 @@
+//! The `warroom` command: arguments, default paths, and one file per command.
+
+pub mod args;
+mod audit;
+mod dashboard;
+mod dora;
+mod drill;
+mod identity;
+mod logging;
+pub mod paths;
+pub mod report;
+mod scorecard;
+mod sim;
+mod snapshot;
+mod status;
+mod watch;
+
+use anyhow::Result;
+use clap::Parser;
+
+use args::{Cli, Command};
+
+/// Parse the command line, run the command and exit with its code: 1 for
+/// a usage or plan error, the command's own code otherwise.
+pub fn main() -> ! {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("warroom: {e:#}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Run a command; the result is the exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        None => watch::demo(&cli.look, &cli.sim, &cli.dashboard),
+        Some(Command::Watch {
+            plan,
+            look,
+            dashboard,
+        }) => watch::plan(&plan, &look, &dashboard),
+        Some(Command::Status {
+            plan,
+            json,
+            audit_log,
+        }) => status::run(&plan, json, audit_log.as_deref()),
+        Some(Command::Sim {
+            write_history: Some(path),
+            sim,
+            ..
+        }) => sim::write_history(&path, &sim),
+        Some(Command::Sim { listen, sim, .. }) => sim::serve(&listen, &sim),
+        Some(Command::Dora(args)) => dora::run(&args),
+        Some(Command::Audit { command }) => audit::run(command),
+        Some(Command::Snapshot(args)) => snapshot::run(&args),
+        Some(Command::Scorecard { command }) => scorecard::run(command),
+        Some(Command::Drill {
+            plan,
+            fault_at,
+            seed,
+            look,
+            dashboard,
+        }) => drill::run(plan.as_deref(), fault_at, seed, &look, &dashboard),
+    }
+}

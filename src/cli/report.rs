@@ -1,0 +1,402 @@
+//! `warroom status`: one poll's worth of state as text or JSON, and the exit
+//! code pipelines gate on. A pure function of the state.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::app::state::AppState;
+use crate::domain::guardrail::{GuardrailState, judge_cell};
+use crate::domain::health::{Signal, Verdict, VersionRole};
+
+/// The overall answer, which is also the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every watched canary cell has data and no stop condition is past its threshold.
+    Healthy,
+    /// A stop condition is past its threshold in some region.
+    Breach,
+    /// A source could not be polled.
+    Unreachable,
+    /// The sources answered, but there is nothing to judge.
+    NoData,
+    /// All is well with the numbers, but the go / no-go scorecard says NO-GO.
+    NoGo,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Healthy => 0,
+            Outcome::Breach => 2,
+            Outcome::Unreachable => 3,
+            Outcome::NoData => 4,
+            Outcome::NoGo => 5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceLine {
+    pub name: String,
+    pub ok: bool,
+    pub error: Option<String>,
+    pub notes: Vec<String>,
+    pub took_ms: Option<u128>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CellLine {
+    pub verdict: &'static str,
+    pub request_rate: Option<f64>,
+    pub error_rate: Option<f64>,
+    pub latency_p99: Option<f64>,
+    pub success_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionLine {
+    pub region: String,
+    pub canary_weight: Option<u8>,
+    pub stable: CellLine,
+    pub canary: CellLine,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConditionLine {
+    pub condition: String,
+    pub state: &'static str,
+    pub region: Option<String>,
+    pub value: Option<f64>,
+    /// The value in the condition's terms, e.g. `1.80× stable`.
+    pub shown: Option<String>,
+    pub on_breach: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusReport {
+    pub outcome: Outcome,
+    pub service: String,
+    pub stable_version: String,
+    pub canary_version: String,
+    pub phase: Option<&'static str>,
+    pub wave: Option<usize>,
+    pub sources: Vec<SourceLine>,
+    pub regions: Vec<RegionLine>,
+    pub stop_conditions: Vec<ConditionLine>,
+    pub scorecard: ScorecardReport,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScorecardLine {
+    pub item: &'static str,
+    pub title: &'static str,
+    pub status: &'static str,
+    pub owner: Option<String>,
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScorecardReport {
+    pub no_go: bool,
+    pub items: Vec<ScorecardLine>,
+}
+
+impl From<&crate::domain::scorecard::Scorecard> for ScorecardReport {
+    fn from(card: &crate::domain::scorecard::Scorecard) -> Self {
+        ScorecardReport {
+            no_go: card.is_no_go(),
+            items: card
+                .lines
+                .iter()
+                .map(|l| ScorecardLine {
+                    item: l.item.key(),
+                    title: l.item.title(),
+                    status: l.status.word(),
+                    owner: l.owner.clone(),
+                    evidence: l.evidence.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One line per item, then the verdict.
+fn write_scorecard(out: &mut String, card: &ScorecardReport) {
+    for l in &card.items {
+        let owner = l
+            .owner
+            .as_deref()
+            .map_or_else(|| "no owner".to_string(), |o| format!("owner {o}"));
+        let _ = writeln!(
+            out,
+            "  {:<8} {:<50} {owner}: {}",
+            l.status.to_uppercase(),
+            l.title,
+            l.evidence
+        );
+    }
+    let not_green = card.items.iter().filter(|l| l.status != "green").count();
+    let verdict = if card.no_go { "NO-GO" } else { "GO" };
+    let _ = writeln!(out, "{verdict}: {not_green} of 7 not green");
+}
+
+fn cell_line(state: &AppState, region: usize, version: VersionRole) -> CellLine {
+    let cell = state.health.cell(region, version);
+    let baseline = match version {
+        VersionRole::Canary => state.health.cell(region, VersionRole::Stable),
+        VersionRole::Stable => None,
+    };
+    let value = |s| cell.and_then(|c| c.latest(s));
+    CellLine {
+        verdict: judge_cell(
+            cell,
+            baseline,
+            state.guardrails.conditions(),
+            state.metrics_stale(),
+        )
+        .word(),
+        request_rate: value(Signal::RequestRate),
+        error_rate: value(Signal::ErrorRate),
+        latency_p99: value(Signal::LatencyP99),
+        success_rate: value(Signal::SuccessRate),
+    }
+}
+
+fn state_word(state: GuardrailState) -> &'static str {
+    match state {
+        GuardrailState::Ok => "ok",
+        GuardrailState::Warning => "warning",
+        // One poll cannot tell how long: past the threshold counts.
+        GuardrailState::Tripping { .. } | GuardrailState::Breach { .. } => "breach",
+        GuardrailState::NoData => "no_data",
+    }
+}
+
+/// What one poll says.
+pub fn build(state: &AppState) -> StatusReport {
+    let sources: Vec<SourceLine> = state
+        .sources
+        .iter()
+        .map(|s| SourceLine {
+            name: s.info.name.clone(),
+            ok: s.last_ok.is_some() && s.error.is_none(),
+            error: s.error.clone(),
+            notes: s.notes.clone(),
+            took_ms: s.last_took.map(|d| d.as_millis()),
+        })
+        .collect();
+    let stop_conditions: Vec<ConditionLine> = state
+        .guardrails
+        .conditions()
+        .iter()
+        .zip(state.guardrails.status())
+        .map(|(c, s)| ConditionLine {
+            condition: c.to_string(),
+            state: state_word(s.state),
+            region: s.region.clone(),
+            value: s.value.filter(|v| v.is_finite()),
+            shown: s.value.map(|v| c.show(v)),
+            on_breach: c.on_breach(),
+        })
+        .collect();
+    let regions: Vec<RegionLine> = state
+        .health
+        .regions()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| RegionLine {
+            region: r.clone(),
+            canary_weight: state.canary_weight(r),
+            stable: cell_line(state, i, VersionRole::Stable),
+            canary: cell_line(state, i, VersionRole::Canary),
+        })
+        .collect();
+    let watched_blind = regions.iter().any(|r| {
+        r.canary_weight.is_none_or(|w| w > 0) && r.canary.verdict == Verdict::NoData.word()
+    });
+    let card = state.scorecard();
+    // A breach seen is the news even when another source is down.
+    let outcome = if stop_conditions.iter().any(|c| c.state == "breach") {
+        Outcome::Breach
+    } else if sources.iter().any(|s| !s.ok) {
+        Outcome::Unreachable
+    } else if state.health.last_poll.is_none()
+        || watched_blind
+        || stop_conditions.iter().any(|c| c.state == "no_data")
+    {
+        Outcome::NoData
+    } else if card.is_no_go() {
+        Outcome::NoGo
+    } else {
+        Outcome::Healthy
+    };
+    let scorecard = ScorecardReport::from(&card);
+    StatusReport {
+        outcome,
+        service: state.plan.service.clone(),
+        stable_version: state.plan.stable_version.clone(),
+        canary_version: state.plan.canary_version.clone(),
+        phase: state.rollout.as_ref().map(|r| r.phase.label()),
+        wave: state.rollout.as_ref().map(|r| r.wave + 1),
+        sources,
+        regions,
+        stop_conditions,
+        scorecard,
+    }
+}
+
+fn shown(signal: Signal, v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| signal.format(v))
+}
+
+/// The report as plain text for a terminal or a CI log.
+pub fn text(r: &StatusReport) -> String {
+    let mut out = String::new();
+    let outcome = match r.outcome {
+        Outcome::Healthy => "HEALTHY",
+        Outcome::Breach => "BREACH",
+        Outcome::Unreachable => "SOURCES UNREACHABLE",
+        Outcome::NoData => "NO DATA",
+        Outcome::NoGo => "NO-GO (scorecard)",
+    };
+    let _ = writeln!(
+        out,
+        "{} {} → {}: {outcome}",
+        r.service, r.stable_version, r.canary_version
+    );
+    match (r.phase, r.wave) {
+        (Some(p), Some(w)) => {
+            let _ = writeln!(out, "rollout {p}, wave {w}");
+        }
+        _ => out.push_str("rollout state unknown (no deployment source answered)\n"),
+    }
+    out.push_str("\nsources\n");
+    for s in &r.sources {
+        let took = s.took_ms.map(|t| format!(" in {t} ms")).unwrap_or_default();
+        match &s.error {
+            None if s.ok => {
+                let _ = writeln!(out, "  ok       {}{took}", s.name);
+            }
+            None => {
+                let _ = writeln!(out, "  no answer {}", s.name);
+            }
+            Some(e) => {
+                let _ = writeln!(out, "  FAILING  {}: {e}", s.name);
+            }
+        }
+        for n in &s.notes {
+            let _ = writeln!(out, "           note: {n}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<16} {:>8} {:>8} {:>9}  {:>5} {:>8} {:>8} {:>9}  canary",
+        "region", "st.err", "st.p99", "st", "wt", "err", "p99", "succ"
+    );
+    for row in &r.regions {
+        let weight = row
+            .canary_weight
+            .map_or_else(|| "?".to_string(), |w| format!("{w}%"));
+        let _ = writeln!(
+            out,
+            "{:<16} {:>8} {:>8} {:>9}  {:>5} {:>8} {:>8} {:>9}  {}",
+            row.region,
+            shown(Signal::ErrorRate, row.stable.error_rate),
+            shown(Signal::LatencyP99, row.stable.latency_p99),
+            row.stable.verdict,
+            weight,
+            shown(Signal::ErrorRate, row.canary.error_rate),
+            shown(Signal::LatencyP99, row.canary.latency_p99),
+            shown(Signal::SuccessRate, row.canary.success_rate),
+            row.canary.verdict,
+        );
+    }
+    out.push_str("\nstop conditions (canary; one poll cannot see durations: past the threshold is a breach)\n");
+    if r.stop_conditions.is_empty() {
+        out.push_str("  none in the plan\n");
+    }
+    for c in &r.stop_conditions {
+        let at = match (&c.region, &c.shown) {
+            (Some(region), Some(v)) => format!(" — {region} at {v}"),
+            (Some(region), None) => format!(" — {region}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<8} {}{at} → {}",
+            c.state.to_uppercase(),
+            c.condition,
+            c.on_breach
+        );
+    }
+    out.push_str("\ngo / no-go scorecard\n");
+    write_scorecard(&mut out, &r.scorecard);
+    out
+}
+
+/// DORA's keys as text.
+pub fn dora_text(s: &crate::domain::dora::Summary) -> String {
+    use crate::domain::dora::Measure;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "DORA · last {} days · {} deployments, {} failed",
+        s.window_days, s.deployments, s.failed_deployments
+    );
+    let line = |out: &mut String, name: &str, m: &Measure, shown: &dyn Fn(f64) -> String| {
+        let (value, tier) = match m {
+            Measure::Value { value, tier } => (shown(*value), tier.map_or("—", |t| t.label())),
+            Measure::NotEnough { why } => (why.clone(), "—"),
+        };
+        let _ = writeln!(out, "  {name:<36} {value:<44} {tier}");
+    };
+    line(
+        &mut out,
+        "deployment frequency",
+        &s.deployment_frequency,
+        &|v| format!("{v:.2} a day"),
+    );
+    line(
+        &mut out,
+        "lead time for changes (median)",
+        &s.lead_time_median,
+        &crate::ui::format::human_seconds,
+    );
+    line(
+        &mut out,
+        "lead time for changes (p90)",
+        &s.lead_time_p90,
+        &crate::ui::format::human_seconds,
+    );
+    line(
+        &mut out,
+        "change failure rate",
+        &s.change_failure_rate,
+        &|v| format!("{:.1}%", v * 100.0),
+    );
+    line(
+        &mut out,
+        "failed deployment recovery (median)",
+        &s.recovery_time_median,
+        &crate::ui::format::human_seconds,
+    );
+    line(&mut out, "deployment rework rate", &s.rework_rate, &|v| {
+        format!("{:.1}%", v * 100.0)
+    });
+    let weeks: Vec<String> = s.weekly.iter().map(|w| w.deployments.to_string()).collect();
+    let _ = writeln!(
+        out,
+        "  deployments per week, oldest first: {}",
+        weeks.join(" ")
+    );
+    out
+}
+
+/// The scorecard as text: one line per item, then the verdict.
+pub fn scorecard_text(service: &str, card: &crate::domain::scorecard::Scorecard) -> String {
+    let mut out = format!("{service}: go / no-go scorecard\n");
+    write_scorecard(&mut out, &ScorecardReport::from(card));
+    out
+}

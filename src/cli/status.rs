@@ -1,0 +1,81 @@
+//! `warroom status`: one poll of every source, printed; the exit code says
+//! how it went.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use super::dashboard::{remembered, runtime};
+use super::{paths, report};
+use crate::app::state::Seat;
+use crate::app::{self, Msg};
+use crate::config::plan::PlanFile;
+use crate::domain::clock::{Clock, SystemClock};
+use crate::domain::source::{Polled, SourceError, SourceId};
+use crate::runtime::session::Session;
+
+pub fn run(plan: &Path, json: bool, audit_log: Option<&Path>) -> Result<i32> {
+    let plan = PlanFile::load(plan)?;
+    // Without a state directory there is no audit log to read: the
+    // scorecard's items set by people are then unknown.
+    let audit = paths::audit_log(audit_log).ok();
+    runtime()?.block_on(poll_once(&plan, json, audit.as_deref()))
+}
+
+async fn poll_once(plan: &PlanFile, json: bool, audit: Option<&Path>) -> Result<i32> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let (recalled, unreadable) = match audit.map(|p| remembered(p, &plan.plan.service)) {
+        Some(Ok(r)) => (r, None),
+        Some(Err(why)) => (Default::default(), Some(why)),
+        None => (Default::default(), Some("no audit log to read".to_string())),
+    };
+    let seat = Seat {
+        remembered: recalled,
+        ..Seat::default()
+    };
+    let mut session = Session::from_plan(plan, clock, seat)?;
+    if let Some(why) = unreadable {
+        app::update(&mut session.state, Msg::AuditUnreadable(why));
+    }
+    let mut pending: Vec<usize> = (0..session.state.sources.len()).collect();
+    // Every source answers or fails within its timeout; allow for connection set-up.
+    let longest = session
+        .state
+        .sources
+        .iter()
+        .map(|s| s.info.timeout)
+        .max()
+        .unwrap_or_default();
+    let deadline = tokio::time::Instant::now() + longest + Duration::from_secs(2);
+    while !pending.is_empty() {
+        let Ok(Some(msg)) = tokio::time::timeout_at(deadline, session.messages.recv()).await else {
+            break;
+        };
+        if let Msg::Source { source, .. } = &msg {
+            pending.retain(|s| *s != source.0);
+        }
+        app::update(&mut session.state, msg);
+    }
+    for i in pending {
+        let polled = Polled {
+            at: session.state.now,
+            took: longest,
+            result: Err(SourceError("no answer in time".to_string())),
+            notes: Vec::new(),
+        };
+        let msg = Msg::Source {
+            source: SourceId(i),
+            polled,
+        };
+        app::update(&mut session.state, msg);
+    }
+    let report = report::build(&session.state);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report::text(&report));
+    }
+    Ok(report.outcome.exit_code())
+}

@@ -1,0 +1,37 @@
+//! `warroom` (the demo) and `warroom watch --plan FILE`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use super::args::{DashboardArgs, Look, SimChoice};
+use super::dashboard::{self, Screen, runtime};
+use crate::config::plan::PlanFile;
+use crate::domain::clock::{Clock, SystemClock};
+use crate::runtime::session::Session;
+
+/// The dashboard on the embedded simulated rollout.
+pub fn demo(look: &Look, sim: &SimChoice, args: &DashboardArgs) -> Result<i32> {
+    let spec = sim.spec(None);
+    let screen = Screen::prepare(args, look, &spec.plan.service)?;
+    runtime()?.block_on(async {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let session = Session::demo(spec, clock.clone(), screen.seat.clone());
+        dashboard::run(session, screen, clock, "the embedded simulator").await
+    })?;
+    Ok(0)
+}
+
+/// The dashboard on the real rollout `plan` describes.
+pub fn plan(plan: &Path, look: &Look, args: &DashboardArgs) -> Result<i32> {
+    let plan = PlanFile::load(plan)?;
+    let screen = Screen::prepare(args, look, &plan.plan.service)?;
+    runtime()?.block_on(async {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let session = Session::from_plan(&plan, clock.clone(), screen.seat.clone())?;
+        let origin = plan.path.display().to_string();
+        dashboard::run(session, screen, clock, &origin).await
+    })?;
+    Ok(0)
+}

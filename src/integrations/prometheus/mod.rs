@@ -1,0 +1,216 @@
+//! The Prometheus source: one instant query per signal per poll, grouped by
+//! region and version, so a poll costs the same for 3 regions or 300. Works
+//! with anything that speaks the Prometheus HTTP API (Thanos, Mimir,
+//! VictoriaMetrics, Cortex).
+
+pub mod response;
+
+use std::collections::HashMap;
+
+use futures_util::future::join_all;
+
+use super::secret::{Secret, SecretError, bearer_token};
+use crate::config::plan::MetricsSource;
+use crate::domain::health::{Sample, Signal, VersionRole};
+use crate::domain::plan::RolloutPlan;
+use crate::domain::source::{SourceError, SourceInfo, SourceKind};
+use response::{InstantVector, parse};
+
+/// A Prometheus API endpoint and the queries to run against it.
+#[derive(Debug, Clone)]
+pub struct PrometheusSource {
+    client: reqwest::Client,
+    query_url: String,
+    pub info: SourceInfo,
+    token: Option<Secret>,
+    queries: Vec<(Signal, String)>,
+    region_label: String,
+    version_label: String,
+    regions: HashMap<String, String>,
+    versions: HashMap<String, VersionRole>,
+}
+
+/// What one poll brought: samples, and what could not be used.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MetricsPoll {
+    pub samples: Vec<Sample>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Token(#[from] SecretError),
+    #[error("cannot build the HTTP client: {0}")]
+    Client(String),
+}
+
+/// Series a poll could not place, counted by reason, for one note.
+#[derive(Default)]
+struct Skipped {
+    no_region: usize,
+    no_version: usize,
+    other_region: usize,
+    other_version: usize,
+}
+
+impl PrometheusSource {
+    pub fn new(config: &MetricsSource, plan: &RolloutPlan) -> Result<Self, SetupError> {
+        let token = bearer_token(&config.endpoint.auth)?;
+        let client = reqwest::Client::builder()
+            .timeout(config.endpoint.timeout)
+            .user_agent(concat!("warroom/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| SetupError::Client(e.to_string()))?;
+        let host = reqwest::Url::parse(&config.endpoint.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| config.endpoint.url.clone());
+        Ok(PrometheusSource {
+            client,
+            query_url: format!("{}/api/v1/query", config.endpoint.url),
+            info: SourceInfo {
+                name: format!("prometheus {host}"),
+                kind: SourceKind::Metrics,
+                interval: config.endpoint.interval,
+                timeout: config.endpoint.timeout,
+            },
+            token,
+            queries: config.queries.clone(),
+            region_label: config.region_label.clone(),
+            version_label: config.version_label.clone(),
+            regions: config.region_values.iter().cloned().collect(),
+            versions: HashMap::from([
+                (plan.stable_version.clone(), VersionRole::Stable),
+                (plan.canary_version.clone(), VersionRole::Canary),
+            ]),
+        })
+    }
+
+    /// Run one instant query.
+    async fn query(&self, promql: &str) -> Result<InstantVector, String> {
+        let mut request = self
+            .client
+            .post(&self.query_url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&[("query", promql)]);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token.expose());
+        }
+        let response = request.send().await.map_err(describe)?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(describe)?;
+        parse(status, &body).map_err(|e| match status {
+            401 | 403 => format!("{e} (check the bearer token)"),
+            _ => e.to_string(),
+        })
+    }
+
+    /// One poll: every signal's query at once. Any query failing fails the
+    /// poll, naming the signal; answers that cannot be placed become notes.
+    pub async fn poll(&self) -> Result<MetricsPoll, SourceError> {
+        let answers = join_all(self.queries.iter().map(|(_, q)| self.query(q))).await;
+        let mut poll = MetricsPoll::default();
+        let mut skipped = Skipped::default();
+        for ((signal, _), answer) in self.queries.iter().zip(answers) {
+            let vector = answer.map_err(|e| SourceError(format!("{}: {e}", signal.label())))?;
+            for w in vector.warnings {
+                poll.notes.push(format!("{}: {w}", signal.label()));
+            }
+            for point in vector.points {
+                let Some(region_value) = point.labels.get(&self.region_label) else {
+                    skipped.no_region += 1;
+                    continue;
+                };
+                let Some(version_value) = point.labels.get(&self.version_label) else {
+                    skipped.no_version += 1;
+                    continue;
+                };
+                let Some(region) = self.regions.get(region_value) else {
+                    skipped.other_region += 1;
+                    continue;
+                };
+                let Some(&version) = self.versions.get(version_value) else {
+                    skipped.other_version += 1;
+                    continue;
+                };
+                poll.samples.push(Sample {
+                    region: region.clone(),
+                    version,
+                    signal: *signal,
+                    value: point.value,
+                });
+            }
+        }
+        // Two series for one region × version × signal: the query is not
+        // aggregated. Which is right cannot be told, so neither is shown.
+        let mut seen = std::collections::HashSet::new();
+        let duplicated: std::collections::HashSet<(String, VersionRole, Signal)> = poll
+            .samples
+            .iter()
+            .map(|s| (s.region.clone(), s.version, s.signal))
+            .filter(|k| !seen.insert(k.clone()))
+            .collect();
+        if !duplicated.is_empty() {
+            for s in &mut poll.samples {
+                if duplicated.contains(&(s.region.clone(), s.version, s.signal)) {
+                    s.value = f64::NAN;
+                }
+            }
+            poll.notes.push(format!(
+                "{} region × version × signal with more than one series, shown as no data: aggregate the query by ({}, {})",
+                duplicated.len(),
+                self.region_label,
+                self.version_label
+            ));
+        }
+        let (r, v) = (&self.region_label, &self.version_label);
+        for (count, what) in [
+            (
+                skipped.no_region,
+                format!("without a `{r}` label: group the query by ({r}, {v})"),
+            ),
+            (
+                skipped.no_version,
+                format!("without a `{v}` label: group the query by ({r}, {v})"),
+            ),
+            (
+                skipped.other_region,
+                "for regions not in the plan, ignored".to_string(),
+            ),
+            (
+                skipped.other_version,
+                "for versions other than stable and canary, ignored".to_string(),
+            ),
+        ] {
+            if count > 0 {
+                poll.notes.push(format!("{count} series {what}"));
+            }
+        }
+        Ok(poll)
+    }
+}
+
+/// A transport error in words, without the URL's query (it holds PromQL).
+fn describe(e: reqwest::Error) -> String {
+    let what = if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connect() {
+        "cannot connect".to_string()
+    } else if e.is_body() || e.is_decode() {
+        "the answer broke off".to_string()
+    } else {
+        "request failed".to_string()
+    };
+    let mut cause = std::error::Error::source(&e);
+    let mut detail = String::new();
+    while let Some(c) = cause {
+        detail = c.to_string();
+        cause = c.source();
+    }
+    if detail.is_empty() {
+        what
+    } else {
+        format!("{what}: {detail}")
+    }
+}

@@ -1,0 +1,118 @@
+//! Carries out confirmed actions. Every action takes one path: admitted and
+//! confirmed in `update` → audit "attempt" → call the target → audit
+//! "outcome" → a message back to the app.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::app::Msg;
+use crate::audit::{AuditLog, AuditRecord};
+use crate::domain::action::{ActionRequest, ControlError, DeploymentControl};
+use crate::domain::clock::Clock;
+
+/// Runs confirmed actions in the background and reports back by message.
+#[derive(Clone)]
+pub struct Executor {
+    control: Arc<dyn DeploymentControl>,
+    audit: Arc<AuditLog>,
+    clock: Arc<dyn Clock>,
+    tx: mpsc::Sender<Msg>,
+    timeout: Duration,
+    /// `Some("demo")` when the actions reach only the embedded simulator:
+    /// recorded on every record, so that no history takes them for real.
+    mode: Option<&'static str>,
+}
+
+impl Executor {
+    /// Mark every record this executor writes with `mode` (`demo`, `drill`):
+    /// actions that reached only the simulator.
+    pub fn marked(mut self, mode: Option<&'static str>) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    pub fn new(
+        control: Arc<dyn DeploymentControl>,
+        audit: Arc<AuditLog>,
+        clock: Arc<dyn Clock>,
+        tx: mpsc::Sender<Msg>,
+        timeout: Duration,
+    ) -> Self {
+        Executor {
+            control,
+            audit,
+            clock,
+            tx,
+            timeout,
+            mode: None,
+        }
+    }
+
+    /// Start `request` on its own task; its outcome arrives as `Msg::ActionDone`.
+    pub fn execute(&self, request: ActionRequest) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let msg = this.perform(&request).await;
+            // The app may have quit meanwhile; the audit log has the outcome.
+            let _ = this.tx.send(msg).await;
+        });
+    }
+
+    /// Append a scorecard setting to the audit log on a blocking thread; the
+    /// result comes back as `Msg::ScorecardRecorded`.
+    pub fn record(&self, record: AuditRecord, setting: crate::domain::scorecard::Setting) {
+        let (audit, tx) = (self.audit.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let written = tokio::task::spawn_blocking(move || audit.append(&record)).await;
+            let result = match written {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(e) => Err(format!("the audit writer stopped: {e}")),
+            };
+            let _ = tx.send(Msg::ScorecardRecorded { setting, result }).await;
+        });
+    }
+
+    /// Audit the attempt, call the target, audit the outcome. An action whose
+    /// attempt cannot be recorded is not sent.
+    pub async fn perform(&self, request: &ActionRequest) -> Msg {
+        let done = |outcome| Msg::ActionDone {
+            id: request.id,
+            action: request.action,
+            at: self.clock.now(),
+            outcome,
+        };
+        let mut attempt = AuditRecord::attempt(request, self.clock.now());
+        attempt.mode = self.mode;
+        if let Err(e) = self.audit.append(&attempt) {
+            tracing::error!(error = %e, "audit log write failed; action not sent");
+            return done(Err(format!("not sent: {e}")));
+        }
+        tracing::info!(action = %request.action, id = request.id, "action sent");
+        let result = match tokio::time::timeout(self.timeout, self.control.apply(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(ControlError::Timeout(self.timeout)),
+        };
+        let mut outcome = AuditRecord::outcome(request, self.clock.now(), &result);
+        outcome.mode = self.mode;
+        let audit_failed = self.audit.append(&outcome).err();
+        tracing::info!(action = %request.action, id = request.id, ok = result.is_ok(), "action done");
+        let result = result.map_err(|e| e.to_string());
+        match audit_failed {
+            None => done(result),
+            Some(e) => {
+                tracing::error!(error = %e, "audit log write failed for an outcome");
+                // The call's own result stands: a done action reported as failed
+                // would invite a second one.
+                done(match result {
+                    Ok(what) => Ok(format!(
+                        "{what} (but the outcome is not in the audit log: {e})"
+                    )),
+                    Err(why) => Err(format!("{why}; the outcome is not in the audit log: {e}")),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Starting a war room: the state, the sources' tasks and the channel they
+//! report on, for the embedded demo or for a rollout plan file.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::sources::Registry;
+use crate::app::state::{AppState, RunMode, Seat};
+use crate::app::{Msg, update};
+use crate::config::plan::{DeploySource, PlanFile};
+use crate::domain::action::DeploymentControl;
+use crate::domain::clock::Clock;
+use crate::domain::dora::{Event, History};
+use crate::domain::plan::RolloutPlan;
+use crate::domain::scorecard::{Item, Recalled, Setting, Status};
+use crate::domain::source::Report;
+use crate::domain::timeline::EventKind;
+use crate::domain::{Span, Timestamp};
+use crate::integrations::argo::ArgoRollouts;
+use crate::integrations::deploy_api::DeployApi;
+use crate::integrations::events::read_events;
+use crate::integrations::prometheus::{PrometheusSource, SetupError};
+use crate::integrations::secret::SecretError;
+use crate::sim::adapter::{self, SimWiring};
+use crate::sim::{Fleet, FleetSpec};
+
+/// A running set of sources and the state they feed.
+pub struct Session {
+    pub state: AppState,
+    pub messages: mpsc::Receiver<Msg>,
+    /// For the action path to report outcomes on.
+    pub tx: mpsc::Sender<Msg>,
+    /// Where actions go; `None` when the plan has no deployment source.
+    pub control: Option<Arc<dyn DeploymentControl>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    // The cause follows in the error chain; naming it here too would repeat it.
+    #[error("metrics source")]
+    Metrics(#[from] SetupError),
+    #[error("deploy source")]
+    Deploy(#[from] SecretError),
+}
+
+/// How many messages may wait before sources pause for the app to catch up.
+const QUEUE: usize = 256;
+
+/// Ninety days of simulated delivery history for the demo's DORA panel, the
+/// rollout on screen included: rolling it back counts as a failed deployment.
+pub fn demo_history(
+    plan: &crate::domain::plan::RolloutPlan,
+    seed: u64,
+    now: crate::domain::Timestamp,
+) -> crate::domain::dora::History {
+    use crate::domain::dora::{Event, History};
+    let mut history = History::default();
+    let current = Event::Deployment {
+        id: format!("{} {}", plan.service, plan.canary_version),
+        time: now,
+        version: Some(plan.canary_version.clone()),
+        commits: vec![],
+        hotfix: false,
+    };
+    for event in crate::sim::history::history(seed, now, 91, 2.0)
+        .into_iter()
+        .chain([current])
+    {
+        // Generated ids are unique; a duplicate would only drop that event.
+        let _ = history.add(event);
+    }
+    history
+}
+
+/// The demo's scorecard as its people left it before the rollout: four items
+/// set with notes, and a rollback drill six days ago. Communications is
+/// still amber, so the demo starts at GO with one item not green.
+pub fn demo_scorecard(now: Timestamp) -> Recalled {
+    let set = |item, status, note: &str, operator: &str, hours: i64| Setting {
+        item,
+        status,
+        note: note.to_string(),
+        operator: operator.to_string(),
+        at: now - Span::hours(hours),
+    };
+    Recalled {
+        settings: vec![
+            set(
+                Item::Baseline,
+                Status::Green,
+                "change CR-4411 approved; config diff attached",
+                "lee",
+                20,
+            ),
+            set(
+                Item::Pilot,
+                Status::Green,
+                "beta tenants re-tested on 2.4.0-rc3",
+                "kim",
+                18,
+            ),
+            set(
+                Item::Support,
+                Status::Green,
+                "two champions per region on the rota",
+                "sam",
+                6,
+            ),
+            set(
+                Item::Communications,
+                Status::Amber,
+                "status page draft awaiting review",
+                "pat",
+                2,
+            ),
+        ],
+        last_rollback: Some(now - Span::days(6)),
+    }
+}
+
+impl Session {
+    /// The embedded simulated rollout, reporting every second. The demo's
+    /// scorecard is its own, whatever `seat` remembers.
+    pub fn demo(spec: FleetSpec, clock: Arc<dyn Clock>, mut seat: Seat) -> Session {
+        let now = clock.now();
+        seat.remembered = demo_scorecard(now);
+        let (tx, messages) = mpsc::channel(QUEUE);
+        let mut registry = Registry::new(tx.clone());
+        let control = simulated(&mut registry, &spec, &clock);
+        let mut state = AppState::new(
+            spec.plan.clone(),
+            RunMode::Demo,
+            registry.infos(),
+            seat,
+            now,
+        );
+        let history = demo_history(&spec.plan, spec.seed, now);
+        crate::app::update(&mut state, Msg::History(Ok(Box::new(history))));
+        Session {
+            state,
+            messages,
+            tx,
+            control: Some(control),
+        }
+    }
+
+    /// A tabletop drill: `spec` (a plan rehearsed, or the demo) on the
+    /// embedded simulator, marked DRILL. Nothing real is reached.
+    pub fn drill(spec: FleetSpec, clock: Arc<dyn Clock>, seat: Seat) -> Session {
+        let now = clock.now();
+        let (tx, messages) = mpsc::channel(QUEUE);
+        let mut registry = Registry::new(tx.clone());
+        let control = simulated(&mut registry, &spec, &clock);
+        let state = AppState::new(
+            spec.plan.clone(),
+            RunMode::Drill,
+            registry.infos(),
+            seat,
+            now,
+        );
+        Session {
+            state,
+            messages,
+            tx,
+            control: Some(control),
+        }
+    }
+    /// A real rollout as `plan` describes it: its deploy source (if any) and
+    /// its metrics source, each polled on its own task. Without a deploy
+    /// source the seat is read-only.
+    pub fn from_plan(
+        plan: &PlanFile,
+        clock: Arc<dyn Clock>,
+        mut seat: Seat,
+    ) -> Result<Session, SessionError> {
+        let (tx, messages) = mpsc::channel(QUEUE);
+        let mut registry = Registry::new(tx.clone());
+        let metrics = PrometheusSource::new(&plan.metrics, &plan.plan)?;
+        let mut control: Option<Arc<dyn DeploymentControl>> = None;
+        match &plan.deploy {
+            None => {}
+            Some(DeploySource::Http { endpoint }) => {
+                let api = DeployApi::new(endpoint)?;
+                let poller = api.clone();
+                registry.spawn_poller(api.info.clone(), clock.clone(), move || {
+                    let api = poller.clone();
+                    async move { api.poll().await.map(|s| (Report::Rollout(s), Vec::new())) }
+                });
+                control = Some(Arc::new(api));
+            }
+            Some(DeploySource::Argo(config)) => {
+                let argo = Arc::new(ArgoRollouts::new(config, &plan.plan));
+                let (_, sink) = registry.register(argo.info.clone());
+                argo.spawn(clock.clone(), sink);
+                control = Some(argo);
+            }
+        }
+        registry.spawn_poller(metrics.info.clone(), clock.clone(), move || {
+            let source = metrics.clone();
+            async move {
+                source
+                    .poll()
+                    .await
+                    .map(|p| (Report::Metrics(p.samples), p.notes))
+            }
+        });
+        let now = clock.now();
+        seat.history_loading = plan.history.is_some();
+        seat.read_only |= control.is_none();
+        let mut state = AppState::new(
+            plan.plan.clone(),
+            RunMode::Live,
+            registry.infos(),
+            seat,
+            now,
+        );
+        if let Some(path) = plan.history.clone() {
+            // A long history takes a moment to read: off the loop, shown as loading.
+            spawn_history(path, &plan.plan, now, tx.clone());
+        }
+        let intro = format!(
+            "watching {} from {}",
+            plan.plan.service,
+            plan.path.display()
+        );
+        update(
+            &mut state,
+            Msg::Note {
+                kind: EventKind::Progress,
+                text: intro,
+            },
+        );
+        if control.is_none() {
+            let text = "the plan has no deployment source: actions are off, the phase is unknown";
+            update(
+                &mut state,
+                Msg::Note {
+                    kind: EventKind::Source,
+                    text: text.to_string(),
+                },
+            );
+        }
+        Ok(Session {
+            state,
+            messages,
+            tx,
+            control,
+        })
+    }
+}
+
+/// The simulator running `spec` as two sources (deploy, metrics), which also
+/// obeys actions.
+fn simulated(
+    registry: &mut Registry,
+    spec: &FleetSpec,
+    clock: &Arc<dyn Clock>,
+) -> Arc<dyn DeploymentControl> {
+    let (_, deploy) = registry.register(adapter::deploy_info());
+    let (_, metrics) = registry.register(adapter::metrics_info());
+    let fleet = Fleet::new(spec.clone(), clock.now());
+    let wiring = SimWiring { deploy, metrics };
+    Arc::new(adapter::spawn(
+        fleet,
+        clock.clone(),
+        Duration::from_secs(1),
+        wiring,
+    ))
+}
+
+/// Read the history file at `path` off the loop; the rollout on screen is a
+/// deployment too, so rolling it back from the keys counts against it.
+fn spawn_history(path: PathBuf, plan: &RolloutPlan, now: Timestamp, tx: mpsc::Sender<Msg>) {
+    let (service, canary) = (plan.service.clone(), plan.canary_version.clone());
+    tokio::task::spawn_blocking(move || {
+        let mut history = History::default();
+        let result = read_events(&path, &mut history)
+            .map(|_| {
+                if !history.has_version(&canary) {
+                    let _ = history.add(Event::Deployment {
+                        id: format!("{service} {canary}"),
+                        time: now,
+                        version: Some(canary),
+                        commits: vec![],
+                        hotfix: false,
+                    });
+                }
+                Box::new(history)
+            })
+            .map_err(|e| e.to_string());
+        let _ = tx.blocking_send(Msg::History(result));
+    });
+}

@@ -1,0 +1,122 @@
+//! The embedded simulator as a source: a task that owns the fleet, reports
+//! its rollout state and metrics on an interval, and obeys actions sent to it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::MissedTickBehavior;
+
+use super::Fleet;
+use crate::domain::action::{ActionRequest, ControlError, ControlFuture, DeploymentControl};
+use crate::domain::clock::Clock;
+use crate::domain::rollout::{Action, ActionScope, Refusal};
+use crate::domain::source::{Polled, Report, SourceInfo, SourceKind};
+
+/// The simulator's deployment source.
+pub fn deploy_info() -> SourceInfo {
+    SourceInfo {
+        name: "sim-deploy".to_string(),
+        kind: SourceKind::Deployment,
+        interval: Duration::from_secs(1),
+        timeout: Duration::from_secs(1),
+    }
+}
+
+/// The simulator's metrics source.
+pub fn metrics_info() -> SourceInfo {
+    SourceInfo {
+        name: "sim-metrics".to_string(),
+        kind: SourceKind::Metrics,
+        interval: Duration::from_secs(1),
+        timeout: Duration::from_secs(1),
+    }
+}
+
+/// The two sources the simulator stands for, in the order they are registered.
+pub fn source_infos() -> Vec<SourceInfo> {
+    vec![deploy_info(), metrics_info()]
+}
+
+struct Command {
+    action: Action,
+    scope: ActionScope,
+    reply: oneshot::Sender<Result<(), Refusal>>,
+}
+
+/// Sends actions to the simulator task.
+#[derive(Clone)]
+pub struct SimControl {
+    tx: mpsc::Sender<Command>,
+}
+
+impl DeploymentControl for SimControl {
+    fn apply<'a>(&'a self, request: &'a ActionRequest) -> ControlFuture<'a> {
+        Box::pin(async move {
+            let (reply, answer) = oneshot::channel();
+            let gone = || ControlError::Unreachable("the simulator has stopped".to_string());
+            self.tx
+                .send(Command {
+                    action: request.action,
+                    scope: request.scope.clone(),
+                    reply,
+                })
+                .await
+                .map_err(|_| gone())?;
+            match answer.await.map_err(|_| gone())? {
+                Ok(()) => Ok(format!("simulator: {} applied", request.action)),
+                Err(refusal) => Err(ControlError::Refused(refusal.to_string())),
+            }
+        })
+    }
+}
+
+/// Where the simulator's reports go: one channel for each of its two sources.
+pub struct SimWiring {
+    pub deploy: mpsc::Sender<Polled>,
+    pub metrics: mpsc::Sender<Polled>,
+}
+
+/// Run `fleet` on its own task, reporting every `interval`.
+pub fn spawn(
+    fleet: Fleet,
+    clock: Arc<dyn Clock>,
+    interval: Duration,
+    wiring: SimWiring,
+) -> SimControl {
+    let (tx, rx) = mpsc::channel(8);
+    tokio::spawn(run(fleet, clock, interval, wiring, rx));
+    SimControl { tx }
+}
+
+async fn run(
+    mut fleet: Fleet,
+    clock: Arc<dyn Clock>,
+    interval: Duration,
+    wiring: SimWiring,
+    mut commands: mpsc::Receiver<Command>,
+) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let rollout = |fleet: &Fleet, at| Polled::instant(at, Report::Rollout(fleet.status()));
+    loop {
+        let sent = tokio::select! {
+            _ = ticker.tick() => {
+                let now = clock.now();
+                fleet.advance(now);
+                let metrics = Polled::instant(now, Report::Metrics(fleet.sample(now)));
+                wiring.deploy.send(rollout(&fleet, now)).await.is_ok() && wiring.metrics.send(metrics).await.is_ok()
+            }
+            command = commands.recv() => {
+                let Some(command) = command else { break };
+                let now = clock.now();
+                let result = fleet.apply(command.action, &command.scope, now);
+                let _ = command.reply.send(result);
+                wiring.deploy.send(rollout(&fleet, now)).await.is_ok()
+            }
+        };
+        if !sent {
+            break;
+        }
+    }
+}
