@@ -91,7 +91,10 @@ async fn a_gigabyte_answer_is_refused_with_bounded_memory() {
         before >> 20,
         sent >> 20
     );
-    assert!(err.contains("16 MiB") && err.contains("max_answer"), "{err}");
+    assert!(
+        err.contains("16 MiB") && err.contains("max_answer"),
+        "{err}"
+    );
     assert!(err.contains("refused"), "{err}");
     assert!(peak < 200 << 20, "peak RSS {} MiB", peak >> 20);
     // Four queries, each cut off soon after its cap: nothing like 4 GB.

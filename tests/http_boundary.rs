@@ -92,9 +92,7 @@ fn plan_text(metrics: &str, deploy: Option<&str>, extra_metrics: &str) -> String
     );
     text.push_str("[signals]\nrequest_rate = 'q_rate'\nerror_rate = 'q_err'\nlatency_p99 = 'q_lat'\nsuccess_rate = 'q_ok'\n");
     text.push_str("[[stop_conditions]]\nsignal = \"error_rate\"\nabove = 0.02\nfor = \"1m\"\n");
-    text.push_str(
-        "[[waves]]\nname = \"all\"\nweight = 100\nregions = \"all\"\nhold = \"1m\"\n",
-    );
+    text.push_str("[[waves]]\nname = \"all\"\nweight = 100\nregions = \"all\"\nhold = \"1m\"\n");
     text.push_str(&format!(
         "[sources.metrics]\nkind = \"prometheus\"\nurl = \"{metrics}\"\ntimeout = \"2s\"\n{extra_metrics}"
     ));
@@ -168,7 +166,10 @@ async fn a_pause_answered_with_a_redirect_is_outcome_unknown_and_not_followed() 
     let Err(ControlError::Unknown(why)) = &direct else {
         panic!("a 302 is not done: {direct:?}");
     };
-    assert!(why.contains("302") && why.contains("/api/v1/rollout"), "{why}");
+    assert!(
+        why.contains("302") && why.contains("/api/v1/rollout"),
+        "{why}"
+    );
     assert_eq!(
         *seen.lock().unwrap(),
         ["POST /api/v1/rollout/pause"],
@@ -177,7 +178,11 @@ async fn a_pause_answered_with_a_redirect_is_outcome_unknown_and_not_followed() 
 
     let dir = temp("redirect");
     let (msg, records) = execute(deploy_api(&plan), &dir).await;
-    assert_eq!(seen.lock().unwrap().len(), 2, "one POST per pause, nothing else");
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        2,
+        "one POST per pause, nothing else"
+    );
     let outcome = records.last().unwrap();
     assert_eq!(outcome["record"], "outcome");
     assert_eq!(outcome["result"], "unknown", "{outcome}");
@@ -225,8 +230,12 @@ async fn a_2xx_without_the_documented_body_is_outcome_unknown() {
         }
     }
     // The documented answer is done, and what it says is made safe.
-    let answer: Answer =
-        Arc::new(|_, _| json(200, r#"{"result":"pause applied\u001b]52;c;cGF5bG9hZA==\u0007"}"#));
+    let answer: Answer = Arc::new(|_, _| {
+        json(
+            200,
+            r#"{"result":"pause applied\u001b]52;c;cGF5bG9hZA==\u0007"}"#,
+        )
+    });
     let (url, _) = serve(answer).await;
     let plan = plan("http://127.0.0.1:1", Some(&url), "");
     let dir = temp("done");
@@ -265,7 +274,12 @@ async fn reads_follow_redirects_only_within_their_origin() {
     let source = PrometheusSource::new(&within.metrics, &within.plan).unwrap();
     let poll = source.poll().await.unwrap();
     assert_eq!(poll.samples.len(), 4);
-    assert!(seen.lock().unwrap().iter().any(|r| r == "POST /moved/api/v1/query"));
+    assert!(
+        seen.lock()
+            .unwrap()
+            .iter()
+            .any(|r| r == "POST /moved/api/v1/query")
+    );
 
     // The deploy API's state is a read too.
     let to = format!("{elsewhere}/api/v1/rollout");
@@ -287,7 +301,10 @@ async fn an_answer_over_the_cap_is_refused_naming_source_and_cap() {
     let source = PrometheusSource::new(&capped.metrics, &capped.plan).unwrap();
     let err = source.poll().await.unwrap_err().0;
     assert!(err.contains("prometheus 127.0.0.1"), "{err}");
-    assert!(err.contains("64 KiB") && err.contains("max_answer"), "{err}");
+    assert!(
+        err.contains("64 KiB") && err.contains("max_answer"),
+        "{err}"
+    );
 
     // Under the cap, the same answer is read.
     let plan = plan_text(&url, None, "max_answer = \"1MiB\"\n");
@@ -301,6 +318,20 @@ async fn an_answer_over_the_cap_is_refused_naming_source_and_cap() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("sources.metrics.max_answer"), "{err}");
+    let huge = plan_text(&url, None, "max_answer = \"2GiB\"\n");
+    let err = PlanFile::parse(&huge, Path::new("test.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("at most") || err.contains("between"), "{err}");
+    // Kubernetes' client reads an argo source: the option is not for it.
+    let argo = plan_text(&url, None, "").replace(
+        "[sources.metrics]",
+        "[sources.deploy]\nkind = \"argo\"\nmax_answer = \"1MiB\"\n[[sources.deploy.targets]]\nregion = \"r0\"\nrollout = \"svc\"\n[sources.metrics]",
+    );
+    let err = PlanFile::parse(&argo, Path::new("test.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("sources.deploy.max_answer"), "{err}");
 }
 
 /// A TLS stand-in Prometheus on loopback whose certificate only the CA in
@@ -334,9 +365,7 @@ async fn https_redirecting_to(to: String, dir: &Path) -> String {
         let to = to.clone();
         async move { redirect(307, &to) }
     }));
-    tokio::spawn(async move {
-        axum::serve(Tls { tcp, acceptor }, app).await
-    });
+    tokio::spawn(async move { axum::serve(Tls { tcp, acceptor }, app).await });
     format!("https://127.0.0.1:{}", addr.port())
 }
 

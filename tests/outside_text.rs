@@ -31,7 +31,14 @@ const TOKEN: &str = "s3cr3t-b3ar3r-t0k3n-4242";
 const PAYLOAD: &str = "osc52 \u{1b}]52;c;cGF5bG9hZA==\u{7} osc0 \u{1b}]0;owned\u{7} clear \u{1b}[2J c1 \u{9b}31m bidi \u{202e}txet\n2026-01-01T00:00:00Z  INFO forged line";
 
 /// What each sequence looks like once neutralised.
-const NEUTRALISED: [&str; 6] = ["�]52;c;", "�]0;owned�", "�[2J", "�31m", "�txet", "⏎ 2026-01-01"];
+const NEUTRALISED: [&str; 6] = [
+    "�]52;c;",
+    "�]0;owned�",
+    "�[2J",
+    "�31m",
+    "�txet",
+    "⏎ 2026-01-01",
+];
 
 /// How the stand-ins answer.
 #[derive(Clone, Copy, PartialEq)]
@@ -162,7 +169,10 @@ fn status(dir: &Path, plan: &Path, json: bool) -> Output {
 
 /// `text` holds the payload neutralised, and no sequence or token raw.
 fn assert_clean(what: &str, text: &str, expect_payload: bool) {
-    let bad: Vec<char> = text.chars().filter(|c| *c != '\n' && is_unsafe(*c)).collect();
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|c| *c != '\n' && is_unsafe(*c))
+        .collect();
     assert!(bad.is_empty(), "{what} holds {bad:?}:\n{text}");
     assert!(!text.contains(TOKEN), "{what} shows the token:\n{text}");
     for line in text.lines() {
@@ -187,13 +197,19 @@ fn status_text_and_json_show_warnings_defanged() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("note: "), "{stdout}");
     assert_clean("status", &stdout, true);
-    assert!(stdout.contains("Authorization: Bearer [redacted]"), "{stdout}");
+    assert!(
+        stdout.contains("Authorization: Bearer [redacted]"),
+        "{stdout}"
+    );
     assert_clean("stderr", &String::from_utf8(out.stderr).unwrap(), false);
 
     let out = status(&dir, &plan, true);
     let stdout = String::from_utf8(out.stdout).unwrap();
     // JSON escapes C0 characters itself: look at the values too.
-    assert!(!stdout.contains("\\u001b") && !stdout.contains("\\n2026"), "{stdout}");
+    assert!(
+        !stdout.contains("\\u001b") && !stdout.contains("\\n2026"),
+        "{stdout}"
+    );
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let notes: Vec<&str> = report["sources"]
         .as_array()
@@ -260,9 +276,11 @@ fn the_dashboard_and_its_log_show_outside_text_defanged() {
         dir.join("audit.jsonl").display(),
         log.display()
     ));
-    let screen = tmux.expect("the aborted rollout's message", Duration::from_secs(20), |s| {
-        s.contains("ABORTED") && s.contains("�]52;c;")
-    });
+    let screen = tmux.expect(
+        "the aborted rollout's message",
+        Duration::from_secs(20),
+        |s| s.contains("ABORTED") && s.contains("�]52;c;"),
+    );
     assert!(!screen.contains(TOKEN), "{screen}");
     // The window title is still the one tmux gave it.
     assert_ne!(tmux.pane("#{pane_title}"), "owned");
@@ -271,7 +289,8 @@ fn the_dashboard_and_its_log_show_outside_text_defanged() {
     let text = loop {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         let failed = text.lines().filter(|l| l.contains("poll failed")).count();
-        if text.contains("deploy 127.0.0.1") && text.contains("prometheus 127.0.0.1") && failed >= 2 {
+        if text.contains("deploy 127.0.0.1") && text.contains("prometheus 127.0.0.1") && failed >= 2
+        {
             break text;
         }
         assert!(std::time::Instant::now() < deadline, "log:\n{text}");

@@ -607,7 +607,9 @@ impl Checker<'_> {
             None => self.err(
                 raw.span(),
                 field,
-                format!("`{text}` is not a size; write e.g. \"16MiB\", \"512KiB\" or a number of bytes"),
+                format!(
+                    "`{text}` is not a size; write e.g. \"16MiB\", \"512KiB\" or a number of bytes"
+                ),
             ),
         }
     }

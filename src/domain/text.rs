@@ -122,7 +122,10 @@ mod tests {
         for c in (0u32..0x20).chain(0x7f..0xa0).filter_map(char::from_u32) {
             let out = clean(&format!("a{c}b"));
             assert!(!out.chars().any(is_unsafe), "{c:?} → {out:?}");
-            assert!(out.starts_with('a') && out.ends_with('b'), "{c:?} → {out:?}");
+            assert!(
+                out.starts_with('a') && out.ends_with('b'),
+                "{c:?} → {out:?}"
+            );
         }
     }
 

@@ -308,14 +308,9 @@ impl DeployApi {
 
     /// A 2xx is done only with the documented `{"result": "…"}`; any other
     /// body leaves the outcome unknown, with what came back.
-    fn done(
-        &self,
-        status: u16,
-        bytes: Result<Vec<u8>, HttpError>,
-    ) -> Result<String, ControlError> {
-        let bytes = bytes.map_err(|e| {
-            ControlError::Unknown(format!("the target answered {status} but {e}"))
-        })?;
+    fn done(&self, status: u16, bytes: Result<Vec<u8>, HttpError>) -> Result<String, ControlError> {
+        let bytes = bytes
+            .map_err(|e| ControlError::Unknown(format!("the target answered {status} but {e}")))?;
         match serde_json::from_slice::<WireDone>(&bytes) {
             Ok(d) if !d.result.trim().is_empty() => Ok(self.http.message(&d.result)),
             _ => Err(ControlError::Unknown(format!(

@@ -162,7 +162,11 @@ impl GitHub {
         }
     }
 
-    fn parse<T: for<'de> Deserialize<'de>>(&self, url: &str, body: &[u8]) -> Result<T, GitHubError> {
+    fn parse<T: for<'de> Deserialize<'de>>(
+        &self,
+        url: &str,
+        body: &[u8],
+    ) -> Result<T, GitHubError> {
         serde_json::from_slice(body).map_err(|e| GitHubError::Request {
             url: self.http.clean(url, 300),
             problem: self.http.message(&format!("unexpected answer: {e}")),
@@ -228,8 +232,8 @@ impl GitHub {
             events.push(Event::Deployment {
                 id: id.clone(),
                 time: status.created_at,
-                version: Some(d.git_ref.clone()),
-                commits: vec![d.sha.clone()],
+                version: Some(self.http.clean(&d.git_ref, 100)),
+                commits: vec![self.http.clean(&d.sha, 100)],
                 hotfix: false,
             });
             if status.state != "success" {
@@ -247,7 +251,7 @@ impl GitHub {
             let (body, _) = self.get(&url).await?;
             let commit: Commit = self.parse(&url, &body)?;
             events.push(Event::Change {
-                commit: d.sha.clone(),
+                commit: self.http.clean(&d.sha, 100),
                 time: commit.commit.committer.date,
             });
         }

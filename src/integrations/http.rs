@@ -19,9 +19,7 @@ const MAX_HOPS: usize = 5;
 pub enum HttpError {
     #[error("cannot build the HTTP client for {name}: {why}")]
     Client { name: String, why: String },
-    #[error(
-        "{name}: the answer is larger than {cap} (max_answer); refused, the rest was not read"
-    )]
+    #[error("{name}: the answer is larger than {cap} (max_answer); refused, the rest was not read")]
     TooLarge { name: String, cap: String },
     #[error("{name}: {why}")]
     Broken { name: String, why: String },
@@ -65,7 +63,9 @@ fn read_redirects(attempt: Attempt) -> reqwest::redirect::Action {
     };
     let to = attempt.url().clone();
     if first.scheme() == "https" && to.scheme() == "http" {
-        let why = format!("redirected from https to plain http ({to}); not followed");
+        // Origin and path only: a query may hold what a message should not.
+        let shown = format!("{}{}", to.origin().ascii_serialization(), to.path());
+        let why = format!("redirected from https to plain http ({shown}); not followed");
         return attempt.error(why);
     }
     if !same_origin(&first, &to) {
