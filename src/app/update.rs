@@ -453,6 +453,14 @@ fn on_action_done(
                 .push(at, EventKind::ActionOk, format!("{action} done: {what}"));
             notify(state, NoticeLevel::Info, format!("{action} done: {what}"));
         }
+        // The target may have acted: neither done nor failed.
+        Err(why) if crate::domain::action::says_outcome_unknown(&why) => {
+            let text = format!("{action}: {why}");
+            state
+                .timeline
+                .push(at, EventKind::ActionFailed, text.clone());
+            notify(state, NoticeLevel::Warn, text);
+        }
         Err(why) => {
             state.timeline.push(
                 at,

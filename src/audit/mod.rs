@@ -62,7 +62,7 @@ pub struct AuditRecord {
     pub to_version: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// For outcomes: `ok` or `failed`.
+    /// For outcomes: `ok`, `failed` or `unknown`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -153,6 +153,8 @@ impl AuditRecord {
     ) -> Self {
         let (result, detail) = match result {
             Ok(what) => ("ok", what.clone()),
+            // The target may have acted: never recorded as failed (or ok).
+            Err(e) if e.outcome_unknown() => ("unknown", e.to_string()),
             Err(e) => ("failed", e.to_string()),
         };
         AuditRecord {

@@ -31,6 +31,27 @@ pub enum ControlError {
         "no answer within {0:?}: the outcome is unknown, check the rollout before acting again"
     )]
     Timeout(Duration),
+    /// The request may have reached the target, but its answer does not say
+    /// the action was carried out: a redirect, an answer that is not the
+    /// documented one. Holds what came back, made safe to show.
+    #[error("outcome unknown: {0}; check the rollout before acting again")]
+    Unknown(String),
+}
+
+/// How the words of an unknown outcome begin, once the error is text.
+pub const OUTCOME_UNKNOWN: &str = "outcome unknown";
+
+impl ControlError {
+    /// Whether the action may have been carried out although the target
+    /// did not say so.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, ControlError::Unknown(_) | ControlError::Timeout(_))
+    }
+}
+
+/// Whether `words` (a [`ControlError`] as text) say the outcome is unknown.
+pub fn says_outcome_unknown(words: &str) -> bool {
+    words.starts_with(OUTCOME_UNKNOWN)
 }
 
 /// The future a control call returns.

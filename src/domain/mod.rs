@@ -14,6 +14,7 @@ pub mod rollout;
 pub mod scorecard;
 pub mod source;
 pub mod stats;
+pub mod text;
 pub mod timeline;
 
 /// A point in time. Every timestamp comes from the clock the app is given.

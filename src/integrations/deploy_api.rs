@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::secret::{Secret, SecretError, bearer_token};
+use super::http::{Http, HttpError};
+use super::secret::{SecretError, bearer_token};
 use crate::config::plan::Endpoint;
 use crate::domain::action::{ActionRequest, ControlError, ControlFuture, DeploymentControl};
 use crate::domain::rollout::{Action, Phase, RegionRollout, RolloutStatus};
@@ -63,7 +64,7 @@ fn all() -> String {
     "all".to_string()
 }
 
-/// A successful answer to an action.
+/// A successful answer to an action: the only answer that says it was done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireDone {
     pub result: String,
@@ -132,23 +133,26 @@ pub fn action_path(action: Action) -> &'static str {
     }
 }
 
+/// Why a deploy API client could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Token(#[from] SecretError),
+    #[error(transparent)]
+    Client(#[from] HttpError),
+}
+
 /// A deploy API endpoint: read state, send actions.
 #[derive(Debug, Clone)]
 pub struct DeployApi {
-    client: reqwest::Client,
+    http: Http,
     base: String,
-    token: Option<Secret>,
     pub info: SourceInfo,
 }
 
 impl DeployApi {
-    pub fn new(e: &Endpoint) -> Result<Self, SecretError> {
+    pub fn new(e: &Endpoint) -> Result<Self, SetupError> {
         let token = bearer_token(&e.auth)?;
-        let client = reqwest::Client::builder()
-            .timeout(e.timeout)
-            .user_agent(concat!("warroom/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
         let host = reqwest::Url::parse(&e.url)
             .ok()
             .and_then(|u| {
@@ -156,12 +160,12 @@ impl DeployApi {
                     .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
             })
             .unwrap_or_else(|| e.url.clone());
+        let name = format!("deploy {host}");
         Ok(DeployApi {
-            client,
+            http: Http::new(&name, e.timeout, e.max_answer, token)?,
             base: e.url.clone(),
-            token,
             info: SourceInfo {
-                name: format!("deploy {host}"),
+                name,
                 kind: SourceKind::Deployment,
                 interval: e.interval,
                 timeout: e.timeout,
@@ -169,32 +173,49 @@ impl DeployApi {
         })
     }
 
-    fn authorised(&self, r: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.token {
-            Some(t) => r.bearer_auth(t.expose()),
-            None => r,
-        }
-    }
-
     /// Read the rollout's state.
     pub async fn poll(&self) -> Result<RolloutStatus, SourceError> {
         let url = format!("{}/api/v1/rollout", self.base);
         let response = self
-            .authorised(self.client.get(&url))
+            .http
+            .read(reqwest::Method::GET, &url)
             .send()
             .await
-            .map_err(|e| SourceError(transport(&e)))?;
+            .map_err(|e| SourceError(self.http.transport(&e)))?;
         let status = response.status();
-        let body = response
-            .bytes()
+        let body = self
+            .http
+            .body(response)
             .await
-            .map_err(|e| SourceError(transport(&e)))?;
+            .map_err(|e| SourceError(e.to_string()))?;
         if !status.is_success() {
-            return Err(SourceError(http_problem(status.as_u16(), &body)));
+            return Err(SourceError(self.problem(status.as_u16(), &body)));
         }
-        serde_json::from_slice::<WireRollout>(&body)
-            .map(WireRollout::into_status)
-            .map_err(|e| SourceError(format!("the answer is not a deploy API rollout: {e}")))
+        let rollout = serde_json::from_slice::<WireRollout>(&body).map_err(|e| {
+            SourceError(
+                self.http
+                    .message(&format!("the answer is not a deploy API rollout: {e}")),
+            )
+        })?;
+        Ok(self.safe(rollout).into_status())
+    }
+
+    /// The rollout with every word the server wrote made safe: the message
+    /// and the region names (names the plan does not know are shown too).
+    fn safe(&self, mut rollout: WireRollout) -> WireRollout {
+        rollout.message = rollout.message.as_deref().map(|m| self.http.message(m));
+        for r in &mut rollout.regions {
+            r.region = self.http.clean(&r.region, 100);
+        }
+        rollout
+    }
+
+    /// What the server said in an error body: its `error`, else an excerpt.
+    fn said(&self, body: &[u8]) -> String {
+        match serde_json::from_slice::<WireError>(body) {
+            Ok(e) => self.http.message(&e.error),
+            Err(_) => self.http.excerpt(body),
+        }
     }
 
     async fn send(&self, request: &ActionRequest) -> Result<String, ControlError> {
@@ -213,32 +234,39 @@ impl DeployApi {
         let mut conflicts = 0;
         loop {
             let response = self
-                .authorised(
-                    self.client
-                        .post(&url)
-                        .header(reqwest::header::CONTENT_TYPE, "application/json")
-                        .body(json.clone()),
-                )
+                .http
+                .act(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(json.clone())
                 .send()
                 .await
                 .map_err(|e| {
                     if e.is_timeout() {
                         ControlError::Timeout(self.info.timeout)
                     } else {
-                        ControlError::Unreachable(transport(&e))
+                        ControlError::Unreachable(self.http.transport(&e))
                     }
                 })?;
             let status = response.status().as_u16();
-            let bytes = response.bytes().await.unwrap_or_default();
-            let said = || {
-                serde_json::from_slice::<WireError>(&bytes)
-                    .map(|e| e.error)
-                    .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).chars().take(200).collect())
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|l| self.http.clean(&String::from_utf8_lossy(l.as_bytes()), 120));
+            let bytes = self.http.body(response).await;
+            if (200..300).contains(&status) {
+                return self.done(status, bytes);
+            }
+            let said = || match &bytes {
+                Ok(b) => self.said(b),
+                Err(e) => e.to_string(),
             };
             return match status {
-                200..=299 => Ok(serde_json::from_slice::<WireDone>(&bytes)
-                    .map(|d| d.result)
-                    .unwrap_or_else(|_| format!("{} accepted", request.action))),
+                // A redirect is not the target saying it acted; it is not
+                // followed (a POST would come back as a GET elsewhere).
+                300..=399 => Err(ControlError::Unknown(format!(
+                    "the target answered {status} (a redirect{}), not followed; it did not say the action was carried out",
+                    location.map(|l| format!(" to {l}")).unwrap_or_default()
+                ))),
                 // Only actions that mean the same on a second send are retried:
                 // a promote resent after the rollout moved would skip a wave.
                 409 if conflicts < 2
@@ -266,11 +294,39 @@ impl DeployApi {
                     "refused ({status}): {}",
                     said()
                 ))),
-                _ => Err(ControlError::Unreachable(format!(
+                500..=599 => Err(ControlError::Unreachable(format!(
                     "server error ({status}): {}",
                     said()
                 ))),
+                _ => Err(ControlError::Unknown(format!(
+                    "the target answered {status}, which the deploy API does not use: {}",
+                    said()
+                ))),
             };
+        }
+    }
+
+    /// A 2xx is done only with the documented `{"result": "…"}`; any other
+    /// body leaves the outcome unknown, with what came back.
+    fn done(&self, status: u16, bytes: Result<Vec<u8>, HttpError>) -> Result<String, ControlError> {
+        let bytes = bytes
+            .map_err(|e| ControlError::Unknown(format!("the target answered {status} but {e}")))?;
+        match serde_json::from_slice::<WireDone>(&bytes) {
+            Ok(d) if !d.result.trim().is_empty() => Ok(self.http.message(&d.result)),
+            _ => Err(ControlError::Unknown(format!(
+                "the target answered {status} without the documented {{\"result\": …}}: {}",
+                self.http.excerpt(&bytes)
+            ))),
+        }
+    }
+
+    /// A failed read in words.
+    fn problem(&self, status: u16, body: &[u8]) -> String {
+        let said = self.said(body);
+        match status {
+            401 => format!("not authenticated (401): check the token; {said}"),
+            403 => format!("permission denied (403): {said}"),
+            _ => format!("HTTP {status}: {said}"),
         }
     }
 }
@@ -278,33 +334,5 @@ impl DeployApi {
 impl DeploymentControl for DeployApi {
     fn apply<'a>(&'a self, request: &'a ActionRequest) -> ControlFuture<'a> {
         Box::pin(self.send(request))
-    }
-}
-
-fn transport(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        return "timed out".to_string();
-    }
-    let mut detail = e.to_string();
-    let mut cause = std::error::Error::source(e);
-    while let Some(c) = cause {
-        detail = c.to_string();
-        cause = c.source();
-    }
-    if e.is_connect() {
-        format!("cannot connect: {detail}")
-    } else {
-        detail
-    }
-}
-
-fn http_problem(status: u16, body: &[u8]) -> String {
-    let said = serde_json::from_slice::<WireError>(body)
-        .map(|e| e.error)
-        .unwrap_or_else(|_| String::from_utf8_lossy(body).chars().take(120).collect());
-    match status {
-        401 => format!("not authenticated (401): check the token; {said}"),
-        403 => format!("permission denied (403): {said}"),
-        _ => format!("HTTP {status}: {said}"),
     }
 }

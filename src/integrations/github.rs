@@ -7,10 +7,14 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::config::plan::Auth;
+use crate::config::plan::{Auth, DEFAULT_MAX_ANSWER};
 use crate::domain::Timestamp;
 use crate::domain::dora::Event;
-use crate::integrations::secret::{Secret, SecretError, bearer_token};
+use crate::integrations::http::{Http, HttpError};
+use crate::integrations::secret::{SecretError, bearer_token};
+
+/// How long one request to GitHub may take.
+const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// The longest wait for a rate limit to reset before giving up.
 pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
@@ -19,6 +23,8 @@ pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
 pub enum GitHubError {
     #[error(transparent)]
     Token(#[from] SecretError),
+    #[error(transparent)]
+    Client(#[from] HttpError),
     #[error("GitHub {url}: {problem}")]
     Request { url: String, problem: String },
     #[error("GitHub rate limit reached; it resets in {0} s, more than the {max} s warroom waits", max = MAX_RATE_LIMIT_WAIT.as_secs())]
@@ -57,11 +63,10 @@ struct Commit {
 
 /// One repository's deployments to one environment.
 pub struct GitHub {
-    client: reqwest::Client,
+    http: Http,
     api: String,
     repo: String,
     environment: String,
-    token: Option<Secret>,
     /// Requests made, for tests and logs.
     pub requests: std::sync::atomic::AtomicUsize,
 }
@@ -87,16 +92,12 @@ impl GitHub {
         environment: &str,
         auth: &Auth,
     ) -> Result<GitHub, GitHubError> {
+        let token = bearer_token(auth)?;
         Ok(GitHub {
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(20))
-                .user_agent(concat!("warroom/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .unwrap_or_default(),
+            http: Http::new("GitHub", TIMEOUT, DEFAULT_MAX_ANSWER, token)?,
             api: api.trim_end_matches('/').to_string(),
             repo: repo.to_string(),
             environment: environment.to_string(),
-            token: bearer_token(auth)?,
             requests: Default::default(),
         })
     }
@@ -104,21 +105,21 @@ impl GitHub {
     /// GET `url`, waiting out a rate limit; the body and the next page's URL.
     async fn get(&self, url: &str) -> Result<(Vec<u8>, Option<String>), GitHubError> {
         let failed = |problem: String| GitHubError::Request {
-            url: url.to_string(),
+            url: self.http.clean(url, 300),
             problem,
         };
         loop {
-            let mut request = self
-                .client
-                .get(url)
+            let request = self
+                .http
+                .read(reqwest::Method::GET, url)
                 .header("accept", "application/vnd.github+json")
                 .header("x-github-api-version", "2022-11-28");
-            if let Some(t) = &self.token {
-                request = request.bearer_auth(t.expose());
-            }
             self.requests
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let response = request.send().await.map_err(|e| failed(e.to_string()))?;
+            let response = request
+                .send()
+                .await
+                .map_err(|e| failed(self.http.transport(&e)))?;
             let status = response.status().as_u16();
             let header = |name: &str| {
                 response
@@ -143,9 +144,13 @@ impl GitHub {
                 tokio::time::sleep(Duration::from_secs(wait)).await;
                 continue;
             }
-            let body = response.bytes().await.map_err(|e| failed(e.to_string()))?;
+            let body = self
+                .http
+                .body(response)
+                .await
+                .map_err(|e| failed(e.to_string()))?;
             if !(200..300).contains(&status) {
-                let text: String = String::from_utf8_lossy(&body).chars().take(200).collect();
+                let text = self.http.clean(&String::from_utf8_lossy(&body), 200);
                 let hint = match status {
                     401 => " (check the token)",
                     404 => " (check the repository name, and that the token can read it)",
@@ -153,14 +158,18 @@ impl GitHub {
                 };
                 return Err(failed(format!("HTTP {status}{hint}: {text}")));
             }
-            return Ok((body.to_vec(), next));
+            return Ok((body, next));
         }
     }
 
-    fn parse<T: for<'de> Deserialize<'de>>(url: &str, body: &[u8]) -> Result<T, GitHubError> {
+    fn parse<T: for<'de> Deserialize<'de>>(
+        &self,
+        url: &str,
+        body: &[u8],
+    ) -> Result<T, GitHubError> {
         serde_json::from_slice(body).map_err(|e| GitHubError::Request {
-            url: url.to_string(),
-            problem: format!("unexpected answer: {e}"),
+            url: self.http.clean(url, 300),
+            problem: self.http.message(&format!("unexpected answer: {e}")),
         })
     }
 
@@ -181,7 +190,7 @@ impl GitHub {
         let mut deployments = Vec::new();
         'pages: while let Some(page) = url.take() {
             let (body, next) = self.get(&page).await?;
-            let list: Vec<Deployment> = Self::parse(&page, &body)?;
+            let list: Vec<Deployment> = self.parse(&page, &body)?;
             for d in list {
                 // Newest first: older than the window ends the walk.
                 if d.created_at < since {
@@ -200,7 +209,7 @@ impl GitHub {
                 self.api, self.repo, d.id
             );
             let (body, _) = self.get(&url).await?;
-            let statuses: Vec<Status> = Self::parse(&url, &body)?;
+            let statuses: Vec<Status> = self.parse(&url, &body)?;
             let Some(latest) = statuses.into_iter().next() else {
                 continue;
             };
@@ -223,8 +232,8 @@ impl GitHub {
             events.push(Event::Deployment {
                 id: id.clone(),
                 time: status.created_at,
-                version: Some(d.git_ref.clone()),
-                commits: vec![d.sha.clone()],
+                version: Some(self.http.clean(&d.git_ref, 100)),
+                commits: vec![self.http.clean(&d.sha, 100)],
                 hotfix: false,
             });
             if status.state != "success" {
@@ -240,9 +249,9 @@ impl GitHub {
             }
             let url = format!("{}/repos/{}/commits/{}", self.api, self.repo, d.sha);
             let (body, _) = self.get(&url).await?;
-            let commit: Commit = Self::parse(&url, &body)?;
+            let commit: Commit = self.parse(&url, &body)?;
             events.push(Event::Change {
-                commit: d.sha.clone(),
+                commit: self.http.clean(&d.sha, 100),
                 time: commit.commit.committer.date,
             });
         }

@@ -23,7 +23,6 @@ use crate::integrations::argo::ArgoRollouts;
 use crate::integrations::deploy_api::DeployApi;
 use crate::integrations::events::read_events;
 use crate::integrations::prometheus::{PrometheusSource, SetupError};
-use crate::integrations::secret::SecretError;
 use crate::sim::adapter::{self, SimWiring};
 use crate::sim::{Fleet, FleetSpec};
 
@@ -43,7 +42,7 @@ pub enum SessionError {
     #[error("metrics source")]
     Metrics(#[from] SetupError),
     #[error("deploy source")]
-    Deploy(#[from] SecretError),
+    Deploy(#[from] crate::integrations::deploy_api::SetupError),
 }
 
 /// How many messages may wait before sources pause for the app to catch up.

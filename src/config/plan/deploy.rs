@@ -70,6 +70,7 @@ pub(super) struct RawDeploy {
     interval: Option<Spanned<String>>,
     timeout: Option<Spanned<String>>,
     auth: Option<Spanned<RawAuth>>,
+    max_answer: Option<Spanned<String>>,
     kubeconfig: Option<Spanned<String>>,
     targets: Option<Spanned<Vec<Spanned<RawTarget>>>>,
 }
@@ -134,6 +135,7 @@ impl Checker<'_> {
                 interval: d.interval.clone(),
                 timeout: d.timeout.clone(),
                 auth: d.auth.clone(),
+                max_answer: d.max_answer.clone(),
             },
         );
         Ok(DeploySource::Http {
@@ -153,6 +155,13 @@ impl Checker<'_> {
                 url.span(),
                 "sources.deploy.url",
                 "an argo source finds each cluster in the kubeconfig; remove url (or use kind = \"http\")",
+            );
+        }
+        if let Some(cap) = &d.max_answer {
+            return self.err(
+                cap.span(),
+                "sources.deploy.max_answer",
+                "belongs to kind = \"http\"; the Kubernetes client reads an argo source's answers",
             );
         }
         if let Some(auth) = &d.auth {

@@ -156,11 +156,15 @@ fn summarize(wanted: Move, results: &[(&str, Outcome)]) -> Result<String, Contro
             Outcome::Failed(ControlError::Unreachable(why)) => {
                 Err(ControlError::Unreachable(line(region, why)))
             }
+            Outcome::Failed(ControlError::Unknown(why)) => {
+                Err(ControlError::Unknown(line(region, why)))
+            }
         };
     }
     let mut failed = Vec::new();
     let mut others = Vec::new();
     let mut unreachable = false;
+    let mut unknown = false;
     let mut done = 0;
     for (region, outcome) in results {
         match outcome {
@@ -171,8 +175,11 @@ fn summarize(wanted: Move, results: &[(&str, Outcome)]) -> Result<String, Contro
             Outcome::Skipped(why) => others.push(line(region, &format!("skipped, {why}"))),
             Outcome::Failed(e) => {
                 unreachable |= !matches!(e, ControlError::Refused(_));
+                unknown |= matches!(e, ControlError::Unknown(_));
                 let why = match e {
-                    ControlError::Refused(w) | ControlError::Unreachable(w) => w.clone(),
+                    ControlError::Refused(w)
+                    | ControlError::Unreachable(w)
+                    | ControlError::Unknown(w) => w.clone(),
                     ControlError::Timeout(_) => e.to_string(),
                 };
                 failed.push(line(region, &why));
@@ -198,7 +205,10 @@ fn summarize(wanted: Move, results: &[(&str, Outcome)]) -> Result<String, Contro
     if !others.is_empty() {
         text = format!("{text}; elsewhere — {}", others.join("; "));
     }
-    Err(if unreachable {
+    // One region that may have acted makes the whole outcome unknown.
+    Err(if unknown {
+        ControlError::Unknown(text)
+    } else if unreachable {
         ControlError::Unreachable(text)
     } else {
         ControlError::Refused(text)

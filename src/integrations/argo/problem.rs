@@ -6,6 +6,7 @@ use std::time::Duration;
 use kube::client::AuthError;
 
 use crate::domain::action::ControlError;
+use crate::domain::text;
 
 /// One request, as messages name it.
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +30,10 @@ pub enum Problem {
     Timeout(Duration),
     /// The cluster could not be reached (connection, TLS, credentials).
     Unreachable(String),
-    /// Anything else (an answer that is not a Rollout, …).
+    /// An answer that is not the object asked for: after a patch, the
+    /// cluster may have applied it.
+    Unreadable(String),
+    /// Anything else.
     Other(String),
 }
 
@@ -38,18 +42,19 @@ impl Problem {
         match e {
             kube::Error::Api(status) => Problem::Status {
                 code: status.code,
-                message: status.message.clone(),
+                message: text::message(&status.message, &[]),
             },
             kube::Error::Auth(a) => Problem::Unreachable(auth_problem(a, None)),
             kube::Error::Service(inner) => match inner.downcast_ref::<AuthError>() {
                 Some(a) => Problem::Unreachable(auth_problem(a, None)),
-                None => Problem::Unreachable(innermost(inner.as_ref())),
+                None => Problem::Unreachable(text::message(&innermost(inner.as_ref()), &[])),
             },
-            kube::Error::HyperError(h) => Problem::Unreachable(innermost(h)),
-            kube::Error::SerdeError(s) => {
-                Problem::Other(format!("the answer is not the object asked for: {s}"))
-            }
-            other => Problem::Other(innermost(other)),
+            kube::Error::HyperError(h) => Problem::Unreachable(text::message(&innermost(h), &[])),
+            kube::Error::SerdeError(s) => Problem::Unreadable(text::message(
+                &format!("the answer is not the object asked for: {s}"),
+                &[],
+            )),
+            other => Problem::Other(text::message(&innermost(other), &[])),
         }
     }
 
@@ -61,7 +66,7 @@ impl Problem {
             }
             W::WatchError(status) => Problem::Status {
                 code: status.code,
-                message: status.message.clone(),
+                message: text::message(&status.message, &[]),
             },
             W::NoResourceVersion => {
                 Problem::Other("the watch has no resourceVersion to resume from".to_string())
@@ -133,7 +138,7 @@ impl Problem {
                     request.context
                 )
             }
-            Problem::Other(why) => why.clone(),
+            Problem::Unreadable(why) | Problem::Other(why) => why.clone(),
         }
     }
 
@@ -145,6 +150,10 @@ impl Problem {
             Problem::Unreachable(_) => ControlError::Unreachable(self.words(request)),
             Problem::Status { code, .. } if *code >= 500 => {
                 ControlError::Unreachable(self.words(request))
+            }
+            // A patch was sent and the answer cannot say whether it took.
+            Problem::Unreadable(_) if request.verb == "patch" => {
+                ControlError::Unknown(self.words(request))
             }
             _ => ControlError::Refused(self.words(request)),
         }

@@ -5,6 +5,7 @@ use super::wire::{self, Rollout};
 use crate::domain::rollout::{
     Phase, RegionRollout, Replicas, RolloutStatus, TargetDetail, WavePlan,
 };
+use crate::domain::text;
 use crate::domain::{Span, Timestamp};
 
 /// Where one Rollout stands, as warroom's actions see it.
@@ -220,6 +221,9 @@ fn timestamp(text: &str) -> Option<Timestamp> {
         .map(|t| t.to_utc())
 }
 
+/// The longest phase word, revision, image or reason shown from a Rollout.
+const WORD_CHARS: usize = 200;
+
 /// One region's Rollout in warroom's words. `target` names where it lives;
 /// `stable_images` are the stable ReplicaSet's, when a canary is in flight
 /// and they could be read.
@@ -275,24 +279,27 @@ pub fn region_view(
         Stage::Complete => Phase::Complete,
         Stage::Progressing | Stage::NotStarted => Phase::Progressing,
     };
+    // Every word the cluster wrote is made safe here, where it arrives.
+    let said = |t: &str| text::outside(t, WORD_CHARS, &[]);
+    let all_said = |list: Vec<String>| list.iter().map(|t| said(t)).collect();
     let detail = TargetDetail {
         name: target,
-        status: Some(word),
-        message: message(&s, stage),
+        status: Some(said(&word)),
+        message: message(&s, stage).map(|m| text::message(&m, &[])),
         step: step(ro),
         desired_weight: Some(desired_weight(ro)),
-        stable_revision: (!s.stable_rs.is_empty()).then(|| s.stable_rs.clone()),
-        canary_revision,
-        stable_images,
-        canary_images,
+        stable_revision: (!s.stable_rs.is_empty()).then(|| said(&s.stable_rs)),
+        canary_revision: canary_revision.as_deref().map(said),
+        stable_images: all_said(stable_images),
+        canary_images: all_said(canary_images),
         replicas: Some(Replicas {
             desired: ro.spec.replicas.unwrap_or(1).max(0) as u32,
             ready: s.ready_replicas.max(0) as u32,
             updated: s.updated_replicas.max(0) as u32,
             available: s.available_replicas.max(0) as u32,
         }),
-        pause_reasons,
-        analysis: analysis(&s),
+        pause_reasons: all_said(pause_reasons),
+        analysis: analysis(&s).as_deref().map(said),
     };
     RegionView {
         rollout: RegionRollout {

@@ -9,20 +9,20 @@ use std::collections::HashMap;
 
 use futures_util::future::join_all;
 
-use super::secret::{Secret, SecretError, bearer_token};
+use super::http::{Http, HttpError};
+use super::secret::{SecretError, bearer_token};
 use crate::config::plan::MetricsSource;
 use crate::domain::health::{Sample, Signal, VersionRole};
 use crate::domain::plan::RolloutPlan;
 use crate::domain::source::{SourceError, SourceInfo, SourceKind};
-use response::{InstantVector, parse};
+use response::{InstantVector, parse_masked};
 
 /// A Prometheus API endpoint and the queries to run against it.
 #[derive(Debug, Clone)]
 pub struct PrometheusSource {
-    client: reqwest::Client,
+    http: Http,
     query_url: String,
     pub info: SourceInfo,
-    token: Option<Secret>,
     queries: Vec<(Signal, String)>,
     region_label: String,
     version_label: String,
@@ -41,8 +41,8 @@ pub struct MetricsPoll {
 pub enum SetupError {
     #[error(transparent)]
     Token(#[from] SecretError),
-    #[error("cannot build the HTTP client: {0}")]
-    Client(String),
+    #[error(transparent)]
+    Client(#[from] HttpError),
 }
 
 /// Series a poll could not place, counted by reason, for one note.
@@ -57,25 +57,26 @@ struct Skipped {
 impl PrometheusSource {
     pub fn new(config: &MetricsSource, plan: &RolloutPlan) -> Result<Self, SetupError> {
         let token = bearer_token(&config.endpoint.auth)?;
-        let client = reqwest::Client::builder()
-            .timeout(config.endpoint.timeout)
-            .user_agent(concat!("warroom/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| SetupError::Client(e.to_string()))?;
         let host = reqwest::Url::parse(&config.endpoint.url)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_else(|| config.endpoint.url.clone());
+        let name = format!("prometheus {host}");
+        let http = Http::new(
+            &name,
+            config.endpoint.timeout,
+            config.endpoint.max_answer,
+            token,
+        )?;
         Ok(PrometheusSource {
-            client,
+            http,
             query_url: format!("{}/api/v1/query", config.endpoint.url),
             info: SourceInfo {
-                name: format!("prometheus {host}"),
+                name,
                 kind: SourceKind::Metrics,
                 interval: config.endpoint.interval,
                 timeout: config.endpoint.timeout,
             },
-            token,
             queries: config.queries.clone(),
             region_label: config.region_label.clone(),
             version_label: config.version_label.clone(),
@@ -89,18 +90,15 @@ impl PrometheusSource {
 
     /// Run one instant query.
     async fn query(&self, promql: &str) -> Result<InstantVector, String> {
-        let mut request = self
-            .client
-            .post(&self.query_url)
+        let request = self
+            .http
+            .read(reqwest::Method::POST, &self.query_url)
             .header(reqwest::header::ACCEPT, "application/json")
             .form(&[("query", promql)]);
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token.expose());
-        }
-        let response = request.send().await.map_err(describe)?;
+        let response = request.send().await.map_err(|e| self.http.transport(&e))?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(describe)?;
-        parse(status, &body).map_err(|e| match status {
+        let body = self.http.body(response).await.map_err(|e| e.to_string())?;
+        parse_masked(status, &body, &self.http.secrets()).map_err(|e| match status {
             401 | 403 => format!("{e} (check the bearer token)"),
             _ => e.to_string(),
         })
@@ -188,29 +186,5 @@ impl PrometheusSource {
             }
         }
         Ok(poll)
-    }
-}
-
-/// A transport error in words, without the URL's query (it holds PromQL).
-fn describe(e: reqwest::Error) -> String {
-    let what = if e.is_timeout() {
-        "timed out".to_string()
-    } else if e.is_connect() {
-        "cannot connect".to_string()
-    } else if e.is_body() || e.is_decode() {
-        "the answer broke off".to_string()
-    } else {
-        "request failed".to_string()
-    };
-    let mut cause = std::error::Error::source(&e);
-    let mut detail = String::new();
-    while let Some(c) = cause {
-        detail = c.to_string();
-        cause = c.source();
-    }
-    if detail.is_empty() {
-        what
-    } else {
-        format!("{what}: {detail}")
     }
 }

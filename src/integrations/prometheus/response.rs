@@ -1,9 +1,12 @@
 //! The Prometheus HTTP API's answer to an instant query, parsed from bytes.
 //! Every shape it can take has its own outcome; nothing here can panic.
+//! Every word Prometheus sends (errors, warnings) is made safe here.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
+
+use crate::domain::text;
 
 /// One series of an instant vector.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,22 +43,16 @@ pub enum ResponseError {
     NotVector(String),
 }
 
-/// A short, printable excerpt of a body for error messages.
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let one_line: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let trimmed = one_line.trim();
-    if trimmed.is_empty() {
+/// The longest excerpt of a body in an error message, in characters.
+const EXCERPT_CHARS: usize = 121;
+
+/// A short, safe excerpt of a body for error messages.
+fn excerpt(body: &[u8], secrets: &[&str]) -> String {
+    let shown = text::outside(&String::from_utf8_lossy(body), EXCERPT_CHARS, secrets);
+    if shown.is_empty() {
         return "(empty body)".to_string();
     }
-    let mut out: String = trimmed.chars().take(120).collect();
-    if trimmed.chars().count() > 120 {
-        out.push('…');
-    }
-    out
+    shown
 }
 
 /// A sample value: a JSON string holding a float, `NaN` or `±Inf`.
@@ -90,17 +87,31 @@ fn point(entry: &Value) -> Result<Point, ResponseError> {
 
 /// Parse the answer to `GET/POST /api/v1/query`.
 pub fn parse(status: u16, body: &[u8]) -> Result<InstantVector, ResponseError> {
+    parse_masked(status, body, &[])
+}
+
+/// Parse the answer to `GET/POST /api/v1/query`, with `secrets` (the
+/// tokens sent) masked in every word of it that is kept.
+pub fn parse_masked(
+    status: u16,
+    body: &[u8],
+    secrets: &[&str],
+) -> Result<InstantVector, ResponseError> {
     let json: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(_) if !(200..300).contains(&status) => {
             return Err(ResponseError::Http {
                 status,
-                body: excerpt(body),
+                body: excerpt(body, secrets),
             });
         }
-        Err(_) => return Err(ResponseError::NotJson(excerpt(body))),
+        Err(_) => return Err(ResponseError::NotJson(excerpt(body, secrets))),
     };
-    let field = |k: &str| json.get(k).and_then(Value::as_str).map(str::to_string);
+    let field = |k: &str| {
+        json.get(k)
+            .and_then(Value::as_str)
+            .map(|t| text::message(t, secrets))
+    };
     match field("status").as_deref() {
         Some("success") if (200..300).contains(&status) => {}
         Some("error") => {
@@ -112,7 +123,7 @@ pub fn parse(status: u16, body: &[u8]) -> Result<InstantVector, ResponseError> {
         _ if !(200..300).contains(&status) => {
             return Err(ResponseError::Http {
                 status,
-                body: excerpt(body),
+                body: excerpt(body, secrets),
             });
         }
         _ => return Err(ResponseError::Shape("no `status: success`".to_string())),
@@ -123,7 +134,7 @@ pub fn parse(status: u16, body: &[u8]) -> Result<InstantVector, ResponseError> {
         .map(|w| {
             w.iter()
                 .filter_map(Value::as_str)
-                .map(str::to_string)
+                .map(|t| text::message(t, secrets))
                 .collect()
         })
         .unwrap_or_default();
@@ -132,7 +143,7 @@ pub fn parse(status: u16, body: &[u8]) -> Result<InstantVector, ResponseError> {
         .ok_or_else(|| ResponseError::Shape("no `data`".to_string()))?;
     match data.get("resultType").and_then(Value::as_str) {
         Some("vector") => {}
-        Some(other) => return Err(ResponseError::NotVector(other.to_string())),
+        Some(other) => return Err(ResponseError::NotVector(text::outside(other, 40, secrets))),
         None => return Err(ResponseError::Shape("no `data.resultType`".to_string())),
     }
     let result = data
