@@ -215,7 +215,9 @@ pub struct DoraArgs {
     /// Read deployments from the GitHub Deployments API of this repository.
     #[arg(long, value_name = "OWNER/REPO")]
     pub github: Option<String>,
-    /// The GitHub API to use (GitHub Enterprise: https://HOST/api/v3).
+    /// The GitHub API to use (GitHub Enterprise: https://HOST/api/v3). Checked
+    /// as a plan's sources are: no credentials in it, and a token goes over
+    /// plain http only to this machine.
     #[arg(long, value_name = "URL", default_value = "https://api.github.com")]
     pub github_api: String,
     /// The deployment environment to read from GitHub.

@@ -14,10 +14,14 @@ use crate::app::{self, Msg};
 use crate::config::plan::PlanFile;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::source::{Polled, SourceError, SourceId};
+use crate::integrations::secret;
 use crate::runtime::session::Session;
 
 pub fn run(plan: &Path, json: bool, audit_log: Option<&Path>) -> Result<i32> {
     let plan = PlanFile::load(plan)?;
+    for warning in secret::exposed_tokens(&plan) {
+        eprintln!("warroom: warning: {warning}");
+    }
     // Without a state directory there is no audit log to read: the
     // scorecard's items set by people are then unknown.
     let audit = paths::audit_log(audit_log).ok();

@@ -9,6 +9,7 @@ use super::args::{DashboardArgs, Look, SimChoice};
 use super::dashboard::{self, Screen, runtime};
 use crate::config::plan::PlanFile;
 use crate::domain::clock::{Clock, SystemClock};
+use crate::integrations::secret;
 use crate::runtime::session::Session;
 
 /// The dashboard on the embedded simulated rollout.
@@ -26,6 +27,10 @@ pub fn demo(look: &Look, sim: &SimChoice, args: &DashboardArgs) -> Result<i32> {
 /// The dashboard on the real rollout `plan` describes.
 pub fn plan(plan: &Path, look: &Look, args: &DashboardArgs) -> Result<i32> {
     let plan = PlanFile::load(plan)?;
+    // Before the screen is taken: still there to read when the dashboard ends.
+    for warning in secret::exposed_tokens(&plan) {
+        eprintln!("warroom: warning: {warning}");
+    }
     let screen = Screen::prepare(args, look, &plan.plan.service)?;
     runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);

@@ -10,7 +10,10 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::file::{PLAN_MAX_BYTES, ReadProblem, read_capped};
+use super::text::{self, LABEL, Limit, NAME, PATH, QUERY, URL, shown};
 use super::toml_error::{line_of, locate};
+use super::url::{UrlProblem, check_url};
 use crate::domain::Span;
 use crate::domain::guardrail::{Consequence, Direction, StopCondition};
 use crate::domain::health::Signal;
@@ -34,9 +37,11 @@ pub struct PlanError {
 
 impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // What a file said may be repeated in the problem: shown escaped.
+        let (file, field, problem) = (shown(&self.file), shown(&self.field), shown(&self.problem));
         match self.line {
-            0 => write!(f, "{}: {}: {}", self.file, self.field, self.problem),
-            n => write!(f, "{}:{n}: {}: {}", self.file, self.field, self.problem),
+            0 => write!(f, "{file}: {field}: {problem}"),
+            n => write!(f, "{file}:{n}: {field}: {problem}"),
         }
     }
 }
@@ -428,7 +433,7 @@ impl Checker<'_> {
         };
         let s = raw.get_ref();
         if let Some(a) = &s.approved_by {
-            plan.approved_by = Some(self.nonempty(a, "scorecard.approved_by")?);
+            plan.approved_by = Some(self.text(a, "scorecard.approved_by", NAME)?);
         }
         if let Some(w) = &s.rehearsal_within {
             let field = "scorecard.rehearsal_within";
@@ -459,7 +464,7 @@ impl Checker<'_> {
                 );
             };
             if let Some(slot) = plan.owners.get_mut(i) {
-                *slot = Some(self.nonempty(owner, &field)?);
+                *slot = Some(self.text(owner, &field, NAME)?);
             }
         }
         Ok(plan)
@@ -495,10 +500,20 @@ impl Checker<'_> {
         }
     }
 
-    fn nonempty(&self, value: &Spanned<String>, field: &str) -> Result<String, PlanError> {
+    /// A free-text value, trimmed: not empty, and within `limit` (no
+    /// control or bidi character, not too long).
+    fn text(
+        &self,
+        value: &Spanned<String>,
+        field: &str,
+        limit: Limit,
+    ) -> Result<String, PlanError> {
         let v = value.get_ref().trim();
         if v.is_empty() {
             return self.err(value.span(), field, "must not be empty");
+        }
+        if let Err(problem) = text::check(v, limit) {
+            return self.err(value.span(), field, problem.to_string());
         }
         Ok(v.to_string())
     }
@@ -522,23 +537,22 @@ impl Checker<'_> {
             );
         }
         let url_field = format!("sources.{name}.url");
-        let url = self.nonempty(&e.url, &url_field)?;
-        let parsed = match reqwest::Url::parse(&url) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") => u,
-            _ => {
-                return self.err(
-                    e.url.span(),
-                    url_field,
-                    format!("`{url}` is not an http:// or https:// URL"),
-                );
+        let url = self.text(&e.url, &url_field, URL)?;
+        match check_url(&url, e.auth.is_some()) {
+            Ok(_) => {}
+            Err(UrlProblem::ClearTextToken) => {
+                let span = e.auth.as_ref().map_or(e.url.span(), |a| a.span());
+                let problem = UrlProblem::ClearTextToken.to_string();
+                return self.err(span, format!("sources.{name}.auth"), problem);
             }
-        };
-        if !parsed.username().is_empty() || parsed.password().is_some() {
-            return self.err(
-                e.url.span(),
-                url_field,
-                "credentials in the URL would be shown and logged; use [sources.*.auth] with a token file or variable",
-            );
+            Err(UrlProblem::Credentials) => {
+                let problem = format!(
+                    "{}; use [sources.{name}.auth] with a token file or variable",
+                    UrlProblem::Credentials
+                );
+                return self.err(e.url.span(), url_field, problem);
+            }
+            Err(problem) => return self.err(e.url.span(), url_field, problem.to_string()),
         }
         let interval = match &e.interval {
             Some(v) => self.duration(v, &format!("sources.{name}.interval"))?,
@@ -561,19 +575,7 @@ impl Checker<'_> {
         }
         let auth = match &e.auth {
             None => Auth::None,
-            Some(a) => {
-                let loopback = parsed
-                    .host_str()
-                    .is_some_and(|h| h == "localhost" || h == "127.0.0.1" || h == "[::1]");
-                if parsed.scheme() == "http" && !loopback {
-                    return self.err(
-                        a.span(),
-                        format!("sources.{name}.auth"),
-                        "a token would cross the network in clear text over http://; use https://",
-                    );
-                }
-                self.auth(a, name)?
-            }
+            Some(a) => self.auth(a, name)?,
         };
         let max_answer = match &e.max_answer {
             None => DEFAULT_MAX_ANSWER,
@@ -624,12 +626,16 @@ impl Checker<'_> {
             );
         }
         match (&a.bearer_token_file, &a.bearer_token_env) {
-            (Some(file), None) => Ok(Auth::BearerFile(PathBuf::from(
-                self.nonempty(file, &format!("sources.{name}.auth.bearer_token_file"))?,
-            ))),
-            (None, Some(var)) => Ok(Auth::BearerEnv(
-                self.nonempty(var, &format!("sources.{name}.auth.bearer_token_env"))?,
-            )),
+            (Some(file), None) => Ok(Auth::BearerFile(PathBuf::from(self.text(
+                file,
+                &format!("sources.{name}.auth.bearer_token_file"),
+                PATH,
+            )?))),
+            (None, Some(var)) => Ok(Auth::BearerEnv(self.text(
+                var,
+                &format!("sources.{name}.auth.bearer_token_env"),
+                NAME,
+            )?)),
             _ => self.err(
                 raw.span(),
                 format!("sources.{name}.auth"),
@@ -792,7 +798,7 @@ impl Checker<'_> {
     ) -> Result<Wave, PlanError> {
         let w = raw.get_ref();
         let field = |f: &str| format!("waves[{i}].{f}");
-        let name = self.nonempty(&w.name, &field("name"))?;
+        let name = self.text(&w.name, &field("name"), NAME)?;
         let weight = *w.weight.get_ref();
         if !(1..=100).contains(&weight) {
             return self.err(
@@ -862,13 +868,14 @@ fn signal_named(name: &str) -> Option<Signal> {
 }
 
 impl PlanFile {
-    /// Read and check the plan at `path`.
+    /// Read and check the plan at `path`; a file over 1 MiB is refused
+    /// before it is read whole.
     pub fn load(path: &Path) -> Result<PlanFile, PlanError> {
-        let text = std::fs::read_to_string(path).map_err(|e| PlanError {
+        let text = read_capped(path, PLAN_MAX_BYTES, "a plan").map_err(|e| PlanError {
             file: path.display().to_string(),
             line: 0,
             field: "(file)".to_string(),
-            problem: format!("cannot read: {e}"),
+            problem: e.to_string(),
         })?;
         PlanFile::parse(&text, path)
     }
@@ -876,6 +883,18 @@ impl PlanFile {
     /// Check the plan `text`, read from `path`.
     pub fn parse(text: &str, path: &Path) -> Result<PlanFile, PlanError> {
         let file = path.display().to_string();
+        if text.len() > PLAN_MAX_BYTES {
+            return Err(PlanError {
+                file,
+                line: 0,
+                field: "(file)".to_string(),
+                problem: ReadProblem::TooLarge {
+                    max: PLAN_MAX_BYTES,
+                    what: "a plan",
+                }
+                .to_string(),
+            });
+        }
         let raw: RawPlan = toml::from_str(text).map_err(|e| {
             let (line, field, problem) = locate(text, &e);
             PlanError {
@@ -886,10 +905,10 @@ impl PlanFile {
             }
         })?;
         let check = Checker { file: &file, text };
-        let service = check.nonempty(&raw.service, "service")?;
+        let service = check.text(&raw.service, "service", NAME)?;
         let versions = raw.versions.get_ref();
-        let stable = check.nonempty(&versions.stable, "versions.stable")?;
-        let canary = check.nonempty(&versions.canary, "versions.canary")?;
+        let stable = check.text(&versions.stable, "versions.stable", NAME)?;
+        let canary = check.text(&versions.canary, "versions.canary", NAME)?;
         if stable == canary {
             return check.err(
                 versions.canary.span(),
@@ -909,7 +928,7 @@ impl PlanFile {
         }
         for (i, r) in raw.regions.get_ref().iter().enumerate() {
             let r = r.get_ref();
-            let name = check.nonempty(&r.name, &format!("regions[{i}].name"))?;
+            let name = check.text(&r.name, &format!("regions[{i}].name"), NAME)?;
             if regions.contains(&name) {
                 return check.err(
                     r.name.span(),
@@ -926,7 +945,7 @@ impl PlanFile {
                 );
             }
             let label = match &r.label {
-                Some(l) => check.nonempty(l, &format!("regions[{i}].label"))?,
+                Some(l) => check.text(l, &format!("regions[{i}].label"), LABEL)?,
                 None => name.clone(),
             };
             regions.push(name.clone());
@@ -942,7 +961,7 @@ impl PlanFile {
             (Signal::SuccessRate, &s.success_rate, "success_rate"),
         ] {
             if let Some(q) = query {
-                queries.push((signal, check.nonempty(q, &format!("signals.{name}"))?));
+                queries.push((signal, check.text(q, &format!("signals.{name}"), QUERY)?));
             }
         }
         if queries.is_empty() {
@@ -994,7 +1013,7 @@ impl PlanFile {
         };
         let history = match &sources.history {
             Some(h) => {
-                let events = check.nonempty(&h.get_ref().events, "sources.history.events")?;
+                let events = check.text(&h.get_ref().events, "sources.history.events", PATH)?;
                 let dir = path.parent().unwrap_or(Path::new("."));
                 Some(dir.join(events))
             }
@@ -1002,7 +1021,7 @@ impl PlanFile {
         };
         let labels = raw.labels.as_ref();
         let label = |l: Option<&Spanned<String>>, default: &str, field: &str| match l {
-            Some(v) => check.nonempty(v, field),
+            Some(v) => check.text(v, field, NAME),
             None => Ok(default.to_string()),
         };
         let region_label = label(

@@ -50,13 +50,34 @@ fn key_at(text: &str, offset: usize) -> String {
     }
 }
 
+/// The table a missing key belongs in. A missing key's error spans the
+/// table that lacks it: a `[symbols]` header (not the `[colors]` before it)
+/// or an inline `symbols = { … }`; at the top level it spans nothing.
+fn missing_from(text: &str, span: std::ops::Range<usize>, key: &str) -> String {
+    if span.is_empty() {
+        return key.to_string();
+    }
+    let offset = span.start;
+    let rest = text.get(offset..).unwrap_or("");
+    let line = rest.lines().next().unwrap_or("").trim();
+    if line.starts_with('[') && line.ends_with(']') {
+        let table = line.trim_matches(['[', ']']).trim();
+        return format!("{table}.{key}");
+    }
+    if rest.starts_with('{') {
+        return format!("{}.{key}", key_at(text, offset));
+    }
+    qualify(text, offset, key)
+}
+
 /// Line, field and problem of a TOML parse or shape error in `text`.
 pub fn locate(text: &str, error: &toml::de::Error) -> (usize, String, String) {
-    let start = error.span().map(|s| s.start).unwrap_or(0);
+    let span = error.span().unwrap_or(0..0);
+    let start = span.start;
     let message = error.message().trim().to_string();
     let field = unknown_field(&message)
-        .or_else(|| missing_field(&message))
         .map(|k| qualify(text, start, &k))
+        .or_else(|| missing_field(&message).map(|k| missing_from(text, span, &k)))
         .unwrap_or_else(|| key_at(text, start));
     (line_of(text, start), field, message)
 }
@@ -70,6 +91,41 @@ mod tests {
         assert_eq!(line_of("a\nb\nc", 0), 1);
         assert_eq!(line_of("a\nb\nc", 2), 2);
         assert_eq!(line_of("a\nb\nc", 99), 3);
+    }
+
+    fn located(text: &str) -> (usize, String, String) {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Shape {
+            name: String,
+            colors: Table,
+            symbols: Table,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Table {
+            ok: String,
+            warn: String,
+        }
+        match toml::from_str::<Shape>(text) {
+            Ok(shape) => panic!("{shape:?} was accepted"),
+            Err(e) => locate(text, &e),
+        }
+    }
+
+    #[test]
+    fn a_missing_key_is_named_in_the_table_that_lacks_it() {
+        let text = "name = \"x\"\n[colors]\nok = \"1\"\nwarn = \"2\"\n[symbols]\nwarn = \"w\"\n";
+        let (line, field, problem) = located(text);
+        assert_eq!(field, "symbols.ok");
+        assert_eq!(line, 5);
+        assert!(problem.contains("missing field `ok`"), "{problem}");
+        let text = "name = \"x\"\n[colors]\nok = \"1\"\n[symbols]\nok = \"o\"\nwarn = \"w\"\n";
+        assert_eq!(located(text).1, "colors.warn");
+        let text = "name = \"x\"\nsymbols = { warn = \"w\" }\n[colors]\nok = \"1\"\nwarn = \"2\"\n";
+        assert_eq!(located(text).1, "symbols.ok");
+        let text = "[colors]\nok = \"1\"\nwarn = \"2\"\n[symbols]\nok = \"o\"\nwarn = \"w\"\n";
+        assert_eq!(located(text).1, "name");
     }
 
     #[test]

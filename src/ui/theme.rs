@@ -9,6 +9,8 @@ use ratatui::text::Span;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::config::file::{THEME_MAX_BYTES, read_capped};
+use crate::config::text::{self, shown};
 use crate::config::toml_error::{line_of, locate};
 use crate::domain::health::Verdict;
 
@@ -36,9 +38,11 @@ pub struct ThemeError {
 
 impl std::fmt::Display for ThemeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The problem may repeat what the file said: shown escaped.
+        let (origin, key, problem) = (shown(&self.origin), shown(&self.key), shown(&self.problem));
         match self.line {
-            0 => write!(f, "{}: {}: {}", self.origin, self.key, self.problem),
-            line => write!(f, "{}:{line}: {}: {}", self.origin, self.key, self.problem),
+            0 => write!(f, "{origin}: {key}: {problem}"),
+            line => write!(f, "{origin}:{line}: {key}: {problem}"),
         }
     }
 }
@@ -77,9 +81,12 @@ pub struct Colors {
     pub paused: Color,
 }
 
-/// One-column glyphs that carry meaning without colour.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Glyphs that carry meaning without colour. Panels draw each in one cell,
+/// beside a word or in a column of fixed width, so each is one visible
+/// glyph exactly one column wide (as ratatui measures it) with no control,
+/// bidi or invisible character: a terminal acts on an ESC or a TAB instead
+/// of showing it, and the glyph beside it is lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Symbols {
     pub ok: String,
     pub warn: String,
@@ -218,14 +225,14 @@ impl Theme {
         raw.into_theme(text, origin)
     }
 
-    /// Load a theme file.
+    /// Load a theme file; one over 64 KiB is refused before it is read whole.
     pub fn load(path: &Path) -> Result<Theme, ThemeError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ThemeError {
+        let text = read_capped(path, THEME_MAX_BYTES, "a theme").map_err(|e| ThemeError {
             origin: origin.clone(),
             line: 0,
             key: "(file)".to_string(),
-            problem: format!("cannot read: {e}"),
+            problem: e.to_string(),
         })?;
         Theme::parse(&text, &origin)
     }
@@ -266,9 +273,24 @@ pub fn resolve(choice: Option<&str>, no_color: bool) -> Result<(Vec<Theme>, usiz
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTheme {
-    name: String,
+    name: Spanned<String>,
     colors: RawColors,
-    symbols: Spanned<Symbols>,
+    symbols: RawSymbols,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSymbols {
+    ok: Spanned<String>,
+    warn: Spanned<String>,
+    breach: Spanned<String>,
+    stale: Spanned<String>,
+    no_data: Spanned<String>,
+    done: Spanned<String>,
+    current: Spanned<String>,
+    pending: Spanned<String>,
+    cancelled: Spanned<String>,
+    paused: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -318,42 +340,60 @@ impl RawTheme {
             no_data: color("no_data", &c.no_data)?,
             paused: color("paused", &c.paused)?,
         };
-        let symbols_at = self.symbols.span().start;
-        let line = line_of(text, symbols_at);
-        let symbols = self.symbols.into_inner();
-        let s = &symbols;
-        for (key, glyph) in [
-            ("ok", &s.ok),
-            ("warn", &s.warn),
-            ("breach", &s.breach),
-            ("stale", &s.stale),
-            ("no_data", &s.no_data),
-            ("done", &s.done),
-            ("current", &s.current),
-            ("pending", &s.pending),
-            ("cancelled", &s.cancelled),
-            ("paused", &s.paused),
-        ] {
-            if Span::raw(glyph.as_str()).width() != 1 {
-                let at = text
-                    .get(symbols_at..)
-                    .and_then(|t| t.find(&format!("\n{key} =")))
-                    .map_or(line, |i| line_of(text, symbols_at + i + 1));
-                return Err(ThemeError {
-                    origin: origin.to_string(),
-                    line: at,
-                    key: format!("symbols.{key}"),
-                    problem: format!("`{glyph}` must be exactly one column wide"),
-                });
-            }
+        let at = |value: &Spanned<String>, key: &str, problem: String| ThemeError {
+            origin: origin.to_string(),
+            line: line_of(text, value.span().start),
+            key: key.to_string(),
+            problem,
+        };
+        let name = self.name.get_ref().trim().to_string();
+        if let Err(problem) = text::check(&name, text::NAME) {
+            return Err(at(&self.name, "name", problem.to_string()));
         }
+        let symbol = |key: &str, value: &Spanned<String>| match symbol_problem(value.get_ref()) {
+            None => Ok(value.get_ref().clone()),
+            Some(problem) => Err(at(value, &format!("symbols.{key}"), problem)),
+        };
+        let s = &self.symbols;
+        let symbols = Symbols {
+            ok: symbol("ok", &s.ok)?,
+            warn: symbol("warn", &s.warn)?,
+            breach: symbol("breach", &s.breach)?,
+            stale: symbol("stale", &s.stale)?,
+            no_data: symbol("no_data", &s.no_data)?,
+            done: symbol("done", &s.done)?,
+            current: symbol("current", &s.current)?,
+            pending: symbol("pending", &s.pending)?,
+            cancelled: symbol("cancelled", &s.cancelled)?,
+            paused: symbol("paused", &s.paused)?,
+        };
         Ok(Theme {
-            name: self.name,
+            name,
             colors,
             symbols,
             monochrome: false,
         })
     }
+}
+
+/// Why `glyph` cannot be a symbol (see [`Symbols`]), or `None`.
+fn symbol_problem(glyph: &str) -> Option<String> {
+    if let Err(problem) = text::check(glyph, text::NAME) {
+        return Some(format!("{}; a symbol is one visible glyph", problem.what()));
+    }
+    if glyph.trim().is_empty() {
+        return Some(
+            "is blank; a symbol is one visible glyph that carries meaning without colour"
+                .to_string(),
+        );
+    }
+    let width = Span::raw(glyph).width();
+    if width != 1 {
+        return Some(format!(
+            "`{glyph}` is {width} columns wide; a symbol must be exactly one column wide"
+        ));
+    }
+    None
 }
 
 #[cfg(test)]

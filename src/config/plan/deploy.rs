@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Checker, Endpoint, MAX_POLL, PlanError, RawAuth, RawEndpoint};
+use crate::config::text::{LABEL, NAME, OBJECT, PATH};
 
 /// The deployment source: where the rollout's state comes from and where
 /// actions go.
@@ -187,7 +188,7 @@ impl Checker<'_> {
         let kubeconfig = match &d.kubeconfig {
             None => None,
             Some(k) => {
-                let given = self.nonempty(k, "sources.deploy.kubeconfig")?;
+                let given = self.text(k, "sources.deploy.kubeconfig", PATH)?;
                 Some(resolve(&given, path))
             }
         };
@@ -245,7 +246,7 @@ impl Checker<'_> {
     ) -> Result<ArgoTarget, PlanError> {
         let t = raw.get_ref();
         let field = |f: &str| format!("sources.deploy.targets[{i}].{f}");
-        let region = self.nonempty(&t.region, &field("region"))?;
+        let region = self.text(&t.region, &field("region"), NAME)?;
         if !regions.contains(&region) {
             return self.err(
                 t.region.span(),
@@ -256,7 +257,7 @@ impl Checker<'_> {
                 ),
             );
         }
-        let rollout = self.nonempty(&t.rollout, &field("rollout"))?;
+        let rollout = self.text(&t.rollout, &field("rollout"), OBJECT)?;
         if !is_object_name(&rollout, 253, true) {
             return self.err(
                 t.rollout.span(),
@@ -269,7 +270,7 @@ impl Checker<'_> {
         let namespace = match &t.namespace {
             None => None,
             Some(n) => {
-                let ns = self.nonempty(n, &field("namespace"))?;
+                let ns = self.text(n, &field("namespace"), OBJECT)?;
                 if !is_object_name(&ns, 63, false) {
                     return self.err(
                         n.span(),
@@ -284,7 +285,7 @@ impl Checker<'_> {
         };
         let context = match &t.context {
             None => None,
-            Some(c) => Some(self.nonempty(c, &field("context"))?),
+            Some(c) => Some(self.text(c, &field("context"), LABEL)?),
         };
         Ok(ArgoTarget {
             region,

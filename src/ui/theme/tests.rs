@@ -69,6 +69,114 @@ fn a_wide_symbol_is_refused() {
     assert_eq!(err.map(|e| e.line), line);
 }
 
+/// The dark theme with `symbols.ok` written as `written` (TOML source).
+fn ok_symbol(written: &str) -> (String, Option<ThemeError>) {
+    let text = dark_text().replace("ok = \"✓\"", &format!("ok = {written}"));
+    assert_ne!(text, dark_text());
+    let err = Theme::parse(&text, "mine.toml").err();
+    (text, err)
+}
+
+#[test]
+fn control_characters_are_refused_as_symbols() {
+    // ESC and TAB measure one column, yet a terminal acts on them.
+    for written in [
+        "\"\\u001b\"",
+        "\"\t\"",
+        "'\t'",
+        "\"\\u009b\"",
+        "\"\\u0007\"",
+        "\"✓\\n\"",
+    ] {
+        let (text, err) = ok_symbol(written);
+        assert_eq!(
+            err.as_ref().map(|e| e.key.as_str()),
+            Some("symbols.ok"),
+            "{written}"
+        );
+        let line = text
+            .lines()
+            .position(|l| l.starts_with(&format!("ok = {written}")))
+            .map(|i| i + 1);
+        assert_eq!(err.as_ref().map(|e| e.line), line, "{written}");
+        let msg = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.contains("control character"), "{written}: {msg}");
+        assert!(!msg.chars().any(char::is_control), "{written}: {msg:?}");
+    }
+}
+
+#[test]
+fn bidi_invisible_and_blank_symbols_are_refused() {
+    for (written, says) in [
+        ("\"\\u202e✓\"", "bidirectional"),
+        ("\"✓\\u200b\"", "invisible"),
+        ("\"\\u2066\"", "bidirectional"),
+        ("\" \"", "blank"),
+        ("\"\"", "blank"),
+    ] {
+        let (_, err) = ok_symbol(written);
+        assert_eq!(
+            err.as_ref().map(|e| e.key.as_str()),
+            Some("symbols.ok"),
+            "{written}"
+        );
+        let msg = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.contains(says), "{written}: {msg}");
+    }
+}
+
+#[test]
+fn one_glyph_with_a_combining_mark_is_one_column() {
+    let (_, err) = ok_symbol("\"e\\u0301\"");
+    assert_eq!(err, None);
+}
+
+#[test]
+fn a_missing_symbol_is_named_in_its_own_table() {
+    let text = dark_text().replace("ok = \"✓\"\n", "");
+    let err = Theme::parse(&text, "mine.toml").err();
+    assert_eq!(err.as_ref().map(|e| e.key.as_str()), Some("symbols.ok"));
+    let line = text.lines().position(|l| l == "[symbols]").map(|i| i + 1);
+    assert_eq!(err.as_ref().map(|e| e.line), line);
+    let msg = err.map(|e| e.to_string()).unwrap_or_default();
+    assert!(msg.starts_with("mine.toml:"), "{msg}");
+    assert!(!msg.contains("colors.ok"), "{msg}");
+    // A missing colour is still named as one.
+    let text = dark_text().replace("ok = \"#3fb950\"\n", "");
+    let err = Theme::parse(&text, "mine.toml").err();
+    assert_eq!(err.map(|e| e.key), Some("colors.ok".to_string()));
+}
+
+#[test]
+fn a_theme_name_is_plain_text_and_errors_never_echo_controls() {
+    let text = dark_text().replace("name = \"dark\"", "name = \"dark\\u001b]0;pwned\\u0007\"");
+    let err = Theme::parse(&text, "mine.toml").err();
+    assert_eq!(err.as_ref().map(|e| e.key.as_str()), Some("name"));
+    let text = dark_text().replace("ok = \"#3fb950\"", "ok = \"\\u001b[2J\"");
+    let msg = Theme::parse(&text, "mine.toml")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        msg.contains("colors.ok") && msg.contains("\\u{1b}[2J"),
+        "{msg}"
+    );
+    assert!(!msg.contains('\u{1b}'), "{msg:?}");
+}
+
+#[test]
+fn a_huge_theme_file_is_refused_before_it_is_read() {
+    let path = std::env::temp_dir().join(format!("warroom-huge-theme-{}.toml", std::process::id()));
+    let written = std::fs::write(&path, format!("{}\n#{}", dark_text(), "x".repeat(70 << 10)));
+    assert!(written.is_ok());
+    let err = Theme::load(&path)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    let _ = std::fs::remove_file(&path);
+    assert!(err.contains("(file)") && err.contains("64 KiB"), "{err}");
+}
+
 #[test]
 fn resolve_by_name_path_and_unknown() {
     let (themes, start) = resolve(Some("light"), false).unwrap_or_default();
