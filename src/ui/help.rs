@@ -24,14 +24,14 @@ fn packed<'a>(theme: &Theme, title: String, rows: &[&'a Binding], width: usize) 
     let mut lines = Vec::new();
     let mut used = title.chars().count();
     let mut spans = vec![Span::styled(title, theme.role(Role::Muted))];
-    for b in rows {
+    for (i, b) in rows.iter().enumerate() {
         let what = format!(" {}", b.help);
         let wide = b.shown.chars().count() + what.chars().count();
-        if used > indent && used + 2 + wide > width {
+        if i > 0 && used + 2 + wide > width {
             lines.push(Line::from(std::mem::take(&mut spans)));
             spans.push(Span::raw(" ".repeat(indent)));
             used = indent;
-        } else if used > indent {
+        } else if i > 0 {
             spans.push(Span::raw("  "));
             used += 2;
         }
@@ -49,6 +49,8 @@ impl Widget for Help<'_> {
         let inner = usize::from(WIDTH.min(area.width).saturating_sub(2)).max(1);
         let mut lines: Vec<Line> = Vec::new();
         let mut title = vec![Span::styled(" Keys ", theme.role(Role::Accent))];
+        // One blank line between the dashboard's keys and the overlays'.
+        let mut apart = false;
         for (context, rows) in keymap::by_context() {
             match context {
                 // The dashboard's keys one a line, this help's own in the
@@ -72,8 +74,9 @@ impl Widget for Help<'_> {
                     }
                 }
                 other => {
-                    if !lines.last().is_some_and(|l| l.width() == 0) {
+                    if !apart {
                         lines.push(Line::raw(""));
+                        apart = true;
                     }
                     lines.extend(packed(
                         theme,
