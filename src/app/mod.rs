@@ -1,8 +1,11 @@
 //! The application: its state, the messages that change it, `update` (the only
-//! place state changes) and the event loop that feeds it.
+//! place state changes), the key map and the admission rule for actions.
 
+pub mod admit;
+pub mod keymap;
 pub mod msg;
 pub mod state;
+pub mod typing;
 pub mod update;
 
 pub use msg::{Effect, Msg};

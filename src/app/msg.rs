@@ -11,7 +11,14 @@ use crate::domain::timeline::EventKind;
 /// One event for `update`: input, time, a source's report, an action's outcome.
 #[derive(Debug, Clone)]
 pub enum Msg {
+    /// A key typed on its own.
     Key(KeyEvent),
+    /// Keys that arrived together, in one read of the terminal: a paste on a
+    /// terminal without bracketed paste, or keys queued while the screen was
+    /// busy. None of them commits what another of them opened.
+    Keys(Vec<KeyEvent>),
+    /// Text pasted (bracketed paste): text for a field, never keys.
+    Paste(String),
     Resize,
     Tick(Timestamp),
     /// A poll or watched change of source `source` (its place in

@@ -63,19 +63,6 @@ pub struct ScorecardView {
 /// The longest note or reason the operator may type.
 pub const MAX_TYPED: usize = crate::domain::scorecard::MAX_NOTE;
 
-impl PendingAction {
-    /// The keys that confirm it. Pause takes a second `p`, so pausing is two
-    /// keystrokes. Resume and rollback take only a typed `y`: "p p" out of
-    /// habit must never resume a rollout somebody else just paused.
-    pub fn confirm_keys(&self) -> &'static [char] {
-        match self.action {
-            Action::Rollback | Action::Resume | Action::Retry => &['y'],
-            Action::Pause => &['p', 'y', '\n'],
-            Action::Promote => &['y', '\n'],
-        }
-    }
-}
-
 /// What is drawn over the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Overlay {

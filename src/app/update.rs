@@ -4,22 +4,21 @@
 
 use std::collections::HashSet;
 
+mod keys;
 mod scorecard;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyEventKind;
 
+use super::admit::admit;
 use super::msg::{Effect, Msg};
-use super::state::{
-    ActionScope, AppState, DORA_WINDOW_DAYS, Dora, InFlight, Notice, NoticeLevel, Overlay,
-    PendingAction, ScorecardView,
-};
+use super::state::{ActionScope, AppState, DORA_WINDOW_DAYS, Dora, InFlight, Notice, NoticeLevel};
 use crate::domain::Timestamp;
 use crate::domain::action::ActionRequest;
 use crate::domain::dora::{Event as DoraEvent, History};
 use crate::domain::guardrail::Consequence;
 use crate::domain::health::VersionRole;
 use crate::domain::judgment::judge_cells;
-use crate::domain::rollout::{Action, Phase, RolloutStatus, check_action};
+use crate::domain::rollout::{Action, Phase, RolloutStatus};
 use crate::domain::source::{Polled, Report, SourceId};
 use crate::domain::timeline::EventKind;
 
@@ -28,9 +27,18 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => {
             state.dirty = true;
-            on_key(state, key)
+            keys::on_keys(state, vec![key])
         }
         Msg::Key(_) => vec![],
+        Msg::Keys(burst) => {
+            state.dirty = true;
+            keys::on_keys(state, burst)
+        }
+        Msg::Paste(text) => {
+            state.dirty = true;
+            keys::on_paste(state, &text);
+            vec![]
+        }
         Msg::Resize => {
             state.dirty = true;
             vec![]
@@ -108,221 +116,6 @@ fn notify(state: &mut AppState, level: NoticeLevel, text: impl Into<String>) {
     });
 }
 
-fn is_ctrl_c(key: &KeyEvent) -> bool {
-    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c')
-}
-
-fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    if is_ctrl_c(&key) {
-        return vec![Effect::Quit];
-    }
-    match state.overlay.clone() {
-        Overlay::Confirm(pending) => on_confirm_key(state, pending, key),
-        Overlay::Help => {
-            match key.code {
-                KeyCode::Char('q') => return vec![Effect::Quit],
-                KeyCode::Char('?') | KeyCode::Esc | KeyCode::Enter => state.overlay = Overlay::None,
-                _ => {}
-            }
-            vec![]
-        }
-        Overlay::Scorecard(view) => scorecard::on_scorecard_key(state, view, key),
-        Overlay::Override { scope, reason } => {
-            scorecard::on_override_key(state, scope, reason, key)
-        }
-        Overlay::None => on_dashboard_key(state, key),
-    }
-}
-
-fn on_dashboard_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Char('q') => return vec![Effect::Quit],
-        KeyCode::Char('?') => state.overlay = Overlay::Help,
-        KeyCode::Char('s') => state.overlay = Overlay::Scorecard(ScorecardView::default()),
-        KeyCode::Char('t') => {
-            state.theme = (state.theme + 1) % state.theme_names.len().max(1);
-            let name = state
-                .theme_names
-                .get(state.theme)
-                .cloned()
-                .unwrap_or_default();
-            notify(state, NoticeLevel::Info, format!("theme: {name}"));
-        }
-        KeyCode::Char('p') => {
-            let scope = ActionScope::Rollout;
-            let action = pause_or_resume(state, &scope);
-            ask(state, action, scope);
-        }
-        KeyCode::Char('P') => ask(state, Action::Promote, ActionScope::Rollout),
-        KeyCode::Char('r') => ask(state, Action::Rollback, ActionScope::Rollout),
-        KeyCode::Char('R') => ask(state, Action::Retry, ActionScope::Rollout),
-        KeyCode::Down | KeyCode::Char('j') => {
-            let last = state.health.regions().len().saturating_sub(1);
-            state.selected = (state.selected + 1).min(last);
-        }
-        KeyCode::Up | KeyCode::Char('k') => state.selected = state.selected.saturating_sub(1),
-        KeyCode::Home | KeyCode::Char('g') => state.selected = 0,
-        KeyCode::End | KeyCode::Char('G') => {
-            state.selected = state.health.regions().len().saturating_sub(1);
-        }
-        KeyCode::Esc => state.notice = None,
-        _ => {}
-    }
-    vec![]
-}
-
-/// Say so and return true when an action on `scope` would collide with one
-/// still in flight: one action per target.
-fn refused_in_flight(state: &mut AppState, scope: &ActionScope) -> bool {
-    let Some(f) = state.in_flight_on(scope) else {
-        return false;
-    };
-    let text = format!(
-        "refused: {} ({}) is still in flight; wait for its outcome",
-        f.action,
-        f.scope.label()
-    );
-    notify(state, NoticeLevel::Warn, text);
-    true
-}
-
-/// What `p` means for `scope`: resume when it is paused, else pause.
-fn pause_or_resume(state: &AppState, scope: &ActionScope) -> Action {
-    let Some(rollout) = &state.rollout else {
-        return Action::Pause;
-    };
-    let paused = match scope {
-        ActionScope::Rollout => rollout.phase == Phase::Paused,
-        ActionScope::Region(name) => rollout
-            .regions
-            .iter()
-            .find(|r| &r.region == name)
-            .is_some_and(|r| r.phase_in(rollout.phase) == Phase::Paused),
-    };
-    if paused {
-        Action::Resume
-    } else {
-        Action::Pause
-    }
-}
-
-/// Open the confirmation for `action` on `scope`, or say why it cannot be
-/// taken now.
-fn ask(state: &mut AppState, action: Action, scope: ActionScope) {
-    if state.read_only {
-        notify(
-            state,
-            NoticeLevel::Warn,
-            "read-only: actions are disabled on this screen",
-        );
-        return;
-    }
-    // With an action in flight on one region, another region may still be
-    // acted on: the confirmation opens, and says that only Tab to that
-    // region can be confirmed. Nothing is narrowed behind the operator's back.
-    let busy = state.in_flight_on(&scope).cloned();
-    if let (Some(f), Some(region)) = (&busy, state.selected_region())
-        && scope == ActionScope::Rollout
-        && state
-            .in_flight_on(&ActionScope::Region(region.to_string()))
-            .is_none()
-    {
-        let text = format!(
-            "all regions are busy: {} ({}) is in flight; Tab to {action} {region} alone",
-            f.action,
-            f.scope.label()
-        );
-        state.overlay = Overlay::Confirm(PendingAction { action, scope });
-        notify(state, NoticeLevel::Warn, text);
-        return;
-    }
-    if refused_in_flight(state, &scope) {
-        return;
-    }
-    let Some(rollout) = &state.rollout else {
-        notify(
-            state,
-            NoticeLevel::Warn,
-            "refused: no state from the deployment source yet",
-        );
-        return;
-    };
-    if let Err(refusal) = check_action(action, &scope, rollout, &state.plan.waves) {
-        notify(
-            state,
-            NoticeLevel::Warn,
-            format!("cannot {action} ({}): {refusal}", scope.label()),
-        );
-        return;
-    }
-    // Going on in spite of NO-GO takes a typed reason, which is audited.
-    if action == Action::Promote && !state.no_go_reasons().is_empty() {
-        state.overlay = Overlay::Override {
-            scope,
-            reason: String::new(),
-        };
-        return;
-    }
-    state.overlay = Overlay::Confirm(PendingAction { action, scope });
-}
-
-/// Tab in the confirmation: switch between the whole rollout and the
-/// selected region. `p` follows the new target (resume a paused region).
-fn rescope(state: &mut AppState, pending: PendingAction) {
-    let scope = match (&pending.scope, state.selected_region()) {
-        (ActionScope::Rollout, Some(region)) => ActionScope::Region(region.to_string()),
-        _ => ActionScope::Rollout,
-    };
-    let action = match pending.action {
-        Action::Pause | Action::Resume => pause_or_resume(state, &scope),
-        other => other,
-    };
-    let refusal = match &state.rollout {
-        Some(r) => check_action(action, &scope, r, &state.plan.waves).err(),
-        None => None,
-    };
-    if let Some(refusal) = refusal {
-        notify(
-            state,
-            NoticeLevel::Warn,
-            format!("cannot {action} ({}): {refusal}", scope.label()),
-        );
-        return;
-    }
-    if let Some(f) = state.in_flight_on(&scope) {
-        let text = format!("{} ({}) is still in flight", f.action, f.scope.label());
-        notify(state, NoticeLevel::Warn, text);
-        return;
-    }
-    state.notice = None;
-    state.overlay = Overlay::Confirm(PendingAction { action, scope });
-}
-
-fn on_confirm_key(state: &mut AppState, pending: PendingAction, key: KeyEvent) -> Vec<Effect> {
-    let typed = match key.code {
-        KeyCode::Char(c) => Some(c),
-        KeyCode::Enter => Some('\n'),
-        _ => None,
-    };
-    if typed.is_some_and(|c| pending.confirm_keys().contains(&c)) {
-        state.overlay = Overlay::None;
-        return confirm(state, pending);
-    }
-    match key.code {
-        KeyCode::Tab | KeyCode::BackTab => rescope(state, pending),
-        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
-            state.overlay = Overlay::None;
-            notify(
-                state,
-                NoticeLevel::Info,
-                format!("{} cancelled", pending.action),
-            );
-        }
-        _ => {}
-    }
-    vec![]
-}
-
 /// Hand an action to the control path (which audits it before the call): the
 /// one way out for a confirmed key and for an automatic consequence alike.
 fn send(
@@ -358,40 +151,6 @@ fn send(
         operator,
         reason,
     })
-}
-
-/// The operator confirmed: record the request and hand it to the control path.
-fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
-    // The rollout may have moved on while the modal was open: check again.
-    if let Some(rollout) = &state.rollout
-        && let Err(refusal) =
-            check_action(pending.action, &pending.scope, rollout, &state.plan.waves)
-    {
-        notify(
-            state,
-            NoticeLevel::Warn,
-            format!("cannot {}: {refusal}", pending.action),
-        );
-        return vec![];
-    }
-    if refused_in_flight(state, &pending.scope) {
-        return vec![];
-    }
-    // NO-GO may have come while the modal was open: then a reason is needed.
-    if pending.action == Action::Promote && !state.no_go_reasons().is_empty() {
-        state.overlay = Overlay::Override {
-            scope: pending.scope,
-            reason: String::new(),
-        };
-        notify(
-            state,
-            NoticeLevel::Warn,
-            "NO-GO now: type why the rollout goes on",
-        );
-        return vec![];
-    }
-    let operator = state.operator.clone();
-    vec![send(state, pending.action, pending.scope, operator, None)]
 }
 
 fn on_history(state: &mut AppState, result: Result<Box<History>, String>) {
@@ -591,8 +350,9 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
 }
 
 /// A consequence the plan asks for: sent through the same path as a key, as
-/// operator `warroom`, unless the screen is read-only, an action is in flight
-/// or the rollout's state makes it pointless.
+/// operator `warroom`, when `admit` lets it (never on a read-only screen,
+/// never onto an action in flight, never when the rollout's state makes it
+/// pointless).
 fn automatic(
     state: &mut AppState,
     action: Action,
@@ -600,20 +360,9 @@ fn automatic(
     reason: String,
     at: Timestamp,
 ) -> Option<Effect> {
-    let held_back = if state.read_only {
-        Some("read-only: not sent".to_string())
-    } else if let Some(f) = state.in_flight_on(&scope) {
-        Some(format!("{} is in flight: not sent", f.action))
-    } else {
-        match &state.rollout {
-            None => Some("no state from the deployment source: not sent".to_string()),
-            Some(r) => check_action(action, &scope, r, &state.plan.waves)
-                .err()
-                .map(|e| format!("{e}: not sent")),
-        }
-    };
+    let held_back = admit(state, action, &scope).err();
     if let Some(why) = held_back {
-        let text = format!("automatic {action} held back ({why}); {reason}");
+        let text = format!("automatic {action} held back ({why}: not sent); {reason}");
         state.timeline.push(at, EventKind::ActionFailed, text);
         return None;
     }

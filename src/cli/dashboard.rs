@@ -139,11 +139,17 @@ pub async fn run(
     .marked(session.state.mode.audit_mode());
 
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
-    // ratatui's hook restores the terminal and prints the panic; a panic on
-    // any task must also end the program rather than leave it drawing on a
-    // restored terminal.
+    // A paste arrives as one event, never as keys (see `update`): without
+    // it, pasting `ready` would be `r` then `y`.
+    if let Err(e) = paste_mode(true) {
+        tracing::warn!(error = %e, "bracketed paste not enabled; bursts of keys are held back instead");
+    }
+    // ratatui's hook restores the terminal and prints the panic; ours turns
+    // bracketed paste off first, and ends the program rather than leave a
+    // task drawing on a restored terminal.
     let restore_and_report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        let _ = paste_mode(false);
         restore_and_report(info);
         std::process::exit(101);
     }));
@@ -155,7 +161,21 @@ pub async fn run(
         themes,
     };
     let result = event_loop::run(&mut terminal, session.state, wiring).await;
+    // Left on, the shell after us would see pastes wrapped in markers.
+    let unpasted = paste_mode(false);
     ratatui::try_restore().context("cannot restore the terminal")?;
+    unpasted.context("cannot turn bracketed paste off")?;
     tracing::info!(ok = result.is_ok(), "dashboard closed");
     Ok(result?)
+}
+
+/// Ask the terminal to mark pastes (`true`), or to stop (`false`).
+fn paste_mode(on: bool) -> std::io::Result<()> {
+    use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+    let mut out = std::io::stdout();
+    if on {
+        crossterm::execute!(out, EnableBracketedPaste)
+    } else {
+        crossterm::execute!(out, DisableBracketedPaste)
+    }
 }

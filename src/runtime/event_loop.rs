@@ -1,12 +1,16 @@
 //! The event loop: `tokio::select!` over terminal input, a clock tick and the
 //! sources' messages. It drains whatever is queued, then draws once, and only
-//! when something changed.
+//! when something changed. Terminal input is read a burst at a time: what
+//! one read handed over goes to `update` together, so that keys which came
+//! together (a paste on a terminal without bracketed paste) can be told from
+//! keys typed one by one.
 
 use std::io;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyEventKind};
+use crossterm::event::{Event, KeyCode, KeyEventKind};
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -72,19 +76,24 @@ where
                 .map_err(|e| LoopError::Draw(e.to_string()))?;
             state.dirty = false;
         }
-        let msg = tokio::select! {
-            event = input.next() => match event {
-                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Msg::Key(key),
-                Some(Ok(Event::Resize(..))) => Msg::Resize,
-                Some(Ok(_)) => continue,
+        let mut ended = false;
+        let batch = tokio::select! {
+            burst = next_burst(&mut input) => match burst {
+                Some(Ok((events, more))) => {
+                    ended = !more;
+                    input_messages(events)
+                }
                 Some(Err(e)) => return Err(LoopError::Input(e)),
                 None => return Ok(state),
             },
-            _ = tick.tick() => Msg::Tick(clock.now()),
-            Some(msg) = messages.recv() => msg,
-            name = stop.recv() => Msg::Terminate(name),
+            _ = tick.tick() => vec![Msg::Tick(clock.now())],
+            Some(msg) = messages.recv() => vec![msg],
+            name = stop.recv() => vec![Msg::Terminate(name)],
         };
-        let mut effects = update(&mut state, msg);
+        let mut effects = Vec::new();
+        for msg in batch {
+            effects.extend(update(&mut state, msg));
+        }
         // Drain what the sources queued meanwhile, so one draw covers it all.
         while let Ok(msg) = messages.try_recv() {
             effects.extend(update(&mut state, msg));
@@ -99,7 +108,83 @@ where
                 }
             }
         }
+        if ended {
+            return Ok(state);
+        }
     }
+}
+
+/// The most events taken as one burst; a flood past it is read in parts.
+const MAX_BURST: usize = 10_000;
+
+/// The next input event and every one that is ready with it (what the
+/// terminal handed over in the same read), and whether the input goes on.
+/// `None` once the input has ended.
+async fn next_burst<S>(input: &mut S) -> Option<io::Result<(Vec<Event>, bool)>>
+where
+    S: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let first = match input.next().await? {
+        Ok(event) => event,
+        Err(e) => return Some(Err(e)),
+    };
+    let mut events = vec![first];
+    while events.len() < MAX_BURST {
+        // Polled with this task's own waker, so a stream that is not ready
+        // wakes the loop when it is (crossterm's stream keeps one waker).
+        let ready = std::future::poll_fn(|cx| Poll::Ready(input.poll_next_unpin(cx))).await;
+        match ready {
+            Poll::Ready(Some(Ok(event))) => events.push(event),
+            Poll::Ready(Some(Err(e))) => return Some(Err(e)),
+            Poll::Ready(None) => return Some(Ok((events, false))),
+            Poll::Pending => break,
+        }
+    }
+    Some(Ok((events, true)))
+}
+
+/// The messages for one burst of terminal input. A burst that holds a
+/// bracketed paste is all paste: keys around it in the same read (a paste
+/// that smuggles its own end marker, say) are its text, never keys. Other
+/// bursts of two or more keys go as `Msg::Keys`, so that none of them
+/// confirms what another opened.
+fn input_messages(events: Vec<Event>) -> Vec<Msg> {
+    let resized = events.iter().any(|e| matches!(e, Event::Resize(..)));
+    let pasted = events.iter().any(|e| matches!(e, Event::Paste(_)));
+    let mut out = Vec::new();
+    if pasted {
+        let mut text = String::new();
+        for event in events {
+            match event {
+                Event::Paste(p) => text.push_str(&p),
+                Event::Key(k) if k.kind != KeyEventKind::Release => match k.code {
+                    KeyCode::Char(c) => text.push(c),
+                    KeyCode::Enter => text.push('\n'),
+                    KeyCode::Tab => text.push('\t'),
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        out.push(Msg::Paste(text));
+    } else {
+        let mut keys: Vec<_> = events
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Key(k) if k.kind != KeyEventKind::Release => Some(k),
+                _ => None,
+            })
+            .collect();
+        match keys.len() {
+            0 => {}
+            1 => out.extend(keys.pop().map(Msg::Key)),
+            _ => out.push(Msg::Keys(keys)),
+        }
+    }
+    if resized {
+        out.push(Msg::Resize);
+    }
+    out
 }
 
 /// SIGTERM, SIGHUP and SIGINT, so the terminal is restored however we are stopped.
@@ -147,5 +232,69 @@ impl StopSignals {
             let _ = tokio::signal::ctrl_c().await;
             "Ctrl-C"
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyEvent, KeyModifiers};
+
+    fn key(c: char) -> Event {
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn one_key_alone_many_together_and_a_paste_as_text() {
+        assert!(matches!(input_messages(vec![key('p')])[..], [Msg::Key(_)]));
+        let burst = input_messages("ready".chars().map(key).collect());
+        assert!(
+            matches!(&burst[..], [Msg::Keys(k)] if k.len() == 5),
+            "{burst:?}"
+        );
+        let mixed = input_messages(vec![
+            Event::Paste("a".into()),
+            key('r'),
+            Event::Paste("b".into()),
+            key('y'),
+        ]);
+        assert!(
+            matches!(&mixed[..], [Msg::Paste(t)] if t == "arby"),
+            "{mixed:?}"
+        );
+        let resized = input_messages(vec![Event::Resize(80, 24), key('q')]);
+        assert!(
+            matches!(&resized[..], [Msg::Key(_), Msg::Resize]),
+            "{resized:?}"
+        );
+        let mut release = KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE);
+        release.kind = KeyEventKind::Release;
+        assert!(input_messages(vec![Event::Key(release)]).is_empty());
+    }
+
+    /// Events ready together come as one burst; what comes after the stream
+    /// was not ready is the next one.
+    #[tokio::test]
+    async fn a_burst_is_what_was_ready_at_once() {
+        let mut script = vec![Some(key('r')), Some(key('y')), None, Some(key('y'))].into_iter();
+        let mut input = futures_util::stream::poll_fn(move |cx| match script.next() {
+            Some(Some(event)) => Poll::Ready(Some(Ok(event))),
+            Some(None) => {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+            None => Poll::Ready(None),
+        });
+        let first = next_burst(&mut input).await;
+        assert!(
+            matches!(&first, Some(Ok((e, true))) if e.len() == 2),
+            "{first:?}"
+        );
+        let second = next_burst(&mut input).await;
+        assert!(
+            matches!(&second, Some(Ok((e, false))) if e.len() == 1),
+            "{second:?}"
+        );
+        assert!(next_burst(&mut input).await.is_none());
     }
 }

@@ -1,4 +1,4 @@
-//! The help overlay: every key, and what the glyphs mean.
+//! The help overlay: every key of the key map, and what the glyphs mean.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{centered, clear};
+use crate::app::keymap::{self, Binding, Context};
 use crate::domain::health::Verdict;
 use crate::ui::theme::{Role, Theme};
 
@@ -13,40 +14,79 @@ pub struct Help<'a> {
     pub theme: &'a Theme,
 }
 
-const KEYS: [(&str, &str); 13] = [
-    (
-        "p",
-        "pause the rollout (p again to confirm); when paused, resume (y)",
-    ),
-    ("P", "promote to the next wave now (y to confirm)"),
-    ("r", "roll back every region to stable (y to confirm)"),
-    ("R", "retry an aborted rollout (y to confirm)"),
-    ("Tab", "in a confirmation: selected region only / all"),
-    (
-        "s",
-        "go / no-go scorecard: read it, set an item with a note",
-    ),
-    ("↑ ↓ j k", "select a region in the health matrix"),
-    ("g G", "first / last region"),
-    ("t", "next theme"),
-    ("Esc", "cancel a confirmation, clear the message"),
-    ("?", "this help"),
-    ("q", "quit"),
-    ("Ctrl-C", "quit at once, from anywhere"),
-];
+/// The help's width, borders included, when the terminal has it.
+const WIDTH: u16 = 76;
+
+/// One context's keys as `title: keys what  keys what …`, packed into lines
+/// of at most `width` columns.
+fn packed<'a>(theme: &Theme, title: String, rows: &[&'a Binding], width: usize) -> Vec<Line<'a>> {
+    let indent = 4;
+    let mut lines = Vec::new();
+    let mut used = title.chars().count();
+    let mut spans = vec![Span::styled(title, theme.role(Role::Muted))];
+    for (i, b) in rows.iter().enumerate() {
+        let what = format!(" {}", b.help);
+        let wide = b.shown.chars().count() + what.chars().count();
+        if i > 0 && used + 2 + wide > width {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            spans.push(Span::raw(" ".repeat(indent)));
+            used = indent;
+        } else if i > 0 {
+            spans.push(Span::raw("  "));
+            used += 2;
+        }
+        spans.push(Span::styled(b.shown, theme.role(Role::Accent)));
+        spans.push(Span::raw(what));
+        used += wide;
+    }
+    lines.push(Line::from(spans));
+    lines
+}
 
 impl Widget for Help<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = self.theme;
-        let mut lines: Vec<Line> = KEYS
-            .iter()
-            .map(|(k, what)| {
-                Line::from(vec![
-                    Span::styled(format!("  {k:<9}"), theme.role(Role::Accent)),
-                    Span::raw(*what),
-                ])
-            })
-            .collect();
+        let inner = usize::from(WIDTH.min(area.width).saturating_sub(2)).max(1);
+        let mut lines: Vec<Line> = Vec::new();
+        let mut title = vec![Span::styled(" Keys ", theme.role(Role::Accent))];
+        // One blank line between the dashboard's keys and the overlays'.
+        let mut apart = false;
+        for (context, rows) in keymap::by_context() {
+            match context {
+                // The dashboard's keys one a line, this help's own in the
+                // title, the overlays' a line or two each.
+                Context::Dashboard => lines.extend(rows.iter().map(|b| {
+                    Line::from(vec![
+                        Span::styled(format!("  {:<9}", b.shown), theme.role(Role::Accent)),
+                        Span::raw(b.help),
+                    ])
+                })),
+                Context::Help => {
+                    for b in rows {
+                        title.push(Span::styled(
+                            format!("· {} ", b.shown),
+                            theme.role(Role::Accent),
+                        ));
+                        title.push(Span::styled(
+                            format!("{} ", b.help),
+                            theme.role(Role::Muted),
+                        ));
+                    }
+                }
+                other => {
+                    if !apart {
+                        lines.push(Line::raw(""));
+                        apart = true;
+                    }
+                    lines.extend(packed(
+                        theme,
+                        format!("  {}: ", other.title()),
+                        &rows,
+                        inner,
+                    ));
+                }
+            }
+        }
         lines.push(Line::raw(""));
         let mut legend = vec![Span::raw("  ")];
         for v in [
@@ -64,15 +104,17 @@ impl Widget for Help<'_> {
         }
         lines.push(Line::from(legend));
         lines.push(Line::styled(
-            "  The mouse is left alone: select text with it to copy.",
+            "  A paste is text, never keys. The mouse is left alone: select to copy.",
             theme.role(Role::Muted),
         ));
-        let height = lines.len() as u16 + 2;
-        let rect = centered(area, 72, height);
+        // A narrow terminal wraps the longer lines: count the rows they take.
+        let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+        let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2);
+        let rect = centered(area, WIDTH, height);
         clear(rect, buf, theme);
         let block = Block::bordered()
             .border_style(theme.role(Role::Accent))
-            .title(Line::styled(" Keys ", theme.role(Role::Accent)));
+            .title(Line::from(title));
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .block(block)

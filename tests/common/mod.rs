@@ -85,6 +85,13 @@ impl Tmux {
         self.run(&args);
     }
 
+    /// Paste `text` as a terminal does: wrapped in bracketed-paste markers
+    /// when the program in the pane asked for them, as raw keys otherwise.
+    pub fn paste(&self, text: &str) {
+        self.run(&["set-buffer", "--", text]);
+        self.run(&["paste-buffer", "-p", "-d", "-t", "t"]);
+    }
+
     pub fn screen(&self) -> String {
         String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
     }

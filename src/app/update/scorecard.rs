@@ -1,115 +1,100 @@
-//! Keys of the scorecard overlay and of the NO-GO override: choosing an
-//! item's status, typing its note or the override's reason.
+//! The scorecard overlay and the NO-GO override: choosing an item and its
+//! status, recording its note, promoting with a typed reason.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
-use super::{notify, refused_in_flight, send};
+use super::{notify, send};
+use crate::app::admit::admit_override;
 use crate::app::msg::Effect;
-use crate::app::state::{AppState, MAX_TYPED, NoticeLevel, Overlay, ScorecardView};
-use crate::domain::rollout::{Action, ActionScope, check_action};
+use crate::app::state::{AppState, NoticeLevel, Overlay, ScorecardView};
+use crate::domain::rollout::Action;
 use crate::domain::scorecard::Recalled;
 use crate::domain::scorecard::{Item, Setting, Status, check_note};
 use crate::domain::timeline::EventKind;
 
-/// Add a typed character to `text`, or take one away; true if it changed.
-fn type_into(text: &mut String, code: KeyCode) -> bool {
-    match code {
-        KeyCode::Char(c) if !c.is_control() && text.chars().count() < MAX_TYPED => {
-            text.push(c);
-            true
-        }
-        KeyCode::Backspace => text.pop().is_some(),
-        _ => false,
+/// The scorecard overlay's view, when it is open.
+fn view(state: &mut AppState) -> Option<&mut ScorecardView> {
+    match &mut state.overlay {
+        Overlay::Scorecard(view) => Some(view),
+        _ => None,
     }
 }
 
-pub(super) fn on_scorecard_key(
-    state: &mut AppState,
-    mut view: ScorecardView,
-    key: KeyEvent,
-) -> Vec<Effect> {
-    let item = Item::ALL
+/// The item under the cursor.
+fn item(view: &ScorecardView) -> Item {
+    Item::ALL
         .get(view.selected)
         .copied()
-        .unwrap_or(Item::SuccessMetrics);
-    if let Some((status, mut note)) = view.editing.take() {
-        match key.code {
-            KeyCode::Esc => {}
-            KeyCode::Enter if note.trim().is_empty() => {
-                notify(
-                    state,
-                    NoticeLevel::Warn,
-                    "a note is needed: say what the status rests on",
-                );
-                view.editing = Some((status, note));
-            }
-            // The same rule as `warroom scorecard set`.
-            KeyCode::Enter => match check_note(&note) {
-                Ok(checked) => {
-                    state.overlay = Overlay::Scorecard(view);
-                    let setting = Setting {
-                        item,
-                        status,
-                        note: checked,
-                        operator: state.operator.clone(),
-                        at: state.now,
-                    };
-                    notify(state, NoticeLevel::Info, format!("{item}: recording…"));
-                    return vec![Effect::RecordScorecard(setting)];
-                }
-                Err(problem) => {
-                    notify(state, NoticeLevel::Warn, problem);
-                    view.editing = Some((status, note));
-                }
-            },
-            code => {
-                type_into(&mut note, code);
-                view.editing = Some((status, note));
-            }
-        }
-        state.overlay = Overlay::Scorecard(view);
-        return vec![];
+        .unwrap_or(Item::SuccessMetrics)
+}
+
+/// Move the cursor `by` items, staying on the card.
+pub(super) fn move_item(state: &mut AppState, by: isize) {
+    if let Some(view) = view(state) {
+        view.selected = view
+            .selected
+            .saturating_add_signed(by)
+            .min(Item::ALL.len() - 1);
     }
-    let chosen = match key.code {
-        KeyCode::Char('q') => return vec![Effect::Quit],
-        KeyCode::Esc | KeyCode::Char('s') => {
-            state.overlay = Overlay::None;
-            return vec![];
-        }
-        KeyCode::Down | KeyCode::Char('j') => {
-            view.selected = (view.selected + 1).min(Item::ALL.len() - 1);
-            None
-        }
-        KeyCode::Up | KeyCode::Char('k') => {
-            view.selected = view.selected.saturating_sub(1);
-            None
-        }
-        KeyCode::Char('g') => Some(Status::Green),
-        KeyCode::Char('a') => Some(Status::Amber),
-        KeyCode::Char('r') => Some(Status::Red),
-        KeyCode::Char('u') => Some(Status::Unknown),
-        _ => None,
+}
+
+/// Start typing the note of the selected item with `status`, if it may be set here.
+pub(super) fn set_status(state: &mut AppState, status: Status) {
+    let Some(selected) = view(state).map(|v| item(v)) else {
+        return;
     };
-    if let Some(status) = chosen {
-        if state.read_only {
-            notify(
-                state,
-                NoticeLevel::Warn,
-                "read-only: the scorecard cannot be changed from this screen",
-            );
-        } else if item.is_judged() {
-            notify(
-                state,
-                NoticeLevel::Warn,
-                format!("{item} is judged from data, not set by hand"),
-            );
-        } else {
-            state.notice = None;
+    if state.read_only {
+        notify(
+            state,
+            NoticeLevel::Warn,
+            "read-only: the scorecard cannot be changed from this screen",
+        );
+    } else if selected.is_judged() {
+        notify(
+            state,
+            NoticeLevel::Warn,
+            format!("{selected} is judged from data, not set by hand"),
+        );
+    } else {
+        state.notice = None;
+        if let Some(view) = view(state) {
             view.editing = Some((status, String::new()));
         }
     }
-    state.overlay = Overlay::Scorecard(view);
-    vec![]
+}
+
+/// Enter on a note: record it (the same rule as `warroom scorecard set`).
+pub(super) fn submit_note(state: &mut AppState) -> Vec<Effect> {
+    let editing = view(state).and_then(|v| v.editing.clone().map(|(s, n)| (item(v), s, n)));
+    let Some((item, status, note)) = editing else {
+        return vec![];
+    };
+    if note.trim().is_empty() {
+        notify(
+            state,
+            NoticeLevel::Warn,
+            "a note is needed: say what the status rests on",
+        );
+        return vec![];
+    }
+    match check_note(&note) {
+        Ok(checked) => {
+            if let Some(view) = view(state) {
+                view.editing = None;
+            }
+            let setting = Setting {
+                item,
+                status,
+                note: checked,
+                operator: state.operator.clone(),
+                at: state.now,
+            };
+            notify(state, NoticeLevel::Info, format!("{item}: recording…"));
+            vec![Effect::RecordScorecard(setting)]
+        }
+        Err(problem) => {
+            notify(state, NoticeLevel::Warn, problem);
+            vec![]
+        }
+    }
 }
 
 /// New records in the audit log: settings made elsewhere (or this screen's
@@ -159,57 +144,33 @@ pub(super) fn on_scorecard_recorded(
     }
 }
 
-/// Typing the reason to promote in spite of NO-GO.
-pub(super) fn on_override_key(
-    state: &mut AppState,
-    scope: ActionScope,
-    mut reason: String,
-    key: KeyEvent,
-) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Esc => {
-            state.overlay = Overlay::None;
-            notify(state, NoticeLevel::Info, "promote cancelled");
-            vec![]
-        }
-        KeyCode::Enter if reason.trim().is_empty() => {
-            notify(
-                state,
-                NoticeLevel::Warn,
-                "type why the rollout goes on in spite of NO-GO",
-            );
-            state.overlay = Overlay::Override { scope, reason };
-            vec![]
-        }
-        KeyCode::Enter => {
-            state.overlay = Overlay::None;
-            if let Some(rollout) = &state.rollout
-                && let Err(refusal) =
-                    check_action(Action::Promote, &scope, rollout, &state.plan.waves)
-            {
-                notify(
-                    state,
-                    NoticeLevel::Warn,
-                    format!("cannot promote: {refusal}"),
-                );
-                return vec![];
-            }
-            // Something may have been sent while the reason was typed.
-            if refused_in_flight(state, &scope) {
-                return vec![];
-            }
-            let reason = format!(
-                "NO-GO override ({}): {}",
-                state.no_go_reasons().join(", "),
-                reason.trim()
-            );
-            let operator = state.operator.clone();
-            vec![send(state, Action::Promote, scope, operator, Some(reason))]
-        }
-        code => {
-            type_into(&mut reason, code);
-            state.overlay = Overlay::Override { scope, reason };
-            vec![]
-        }
+/// Enter on the override's reason: promote, with the reason and what made
+/// it NO-GO in the audit log, if the action may still go.
+pub(super) fn submit_reason(state: &mut AppState) -> Vec<Effect> {
+    let Overlay::Override { scope, reason } = state.overlay.clone() else {
+        return vec![];
+    };
+    if reason.trim().is_empty() {
+        notify(
+            state,
+            NoticeLevel::Warn,
+            "type why the rollout goes on in spite of NO-GO",
+        );
+        return vec![];
     }
+    state.overlay = Overlay::None;
+    // Something may have been sent, or the rollout moved on, while the
+    // reason was typed.
+    if let Err(refusal) = admit_override(state, &scope) {
+        let text = format!("cannot promote ({}): {refusal}", scope.label());
+        notify(state, NoticeLevel::Warn, text);
+        return vec![];
+    }
+    let reason = format!(
+        "NO-GO override ({}): {}",
+        state.no_go_reasons().join(", "),
+        reason.trim()
+    );
+    let operator = state.operator.clone();
+    vec![send(state, Action::Promote, scope, operator, Some(reason))]
 }

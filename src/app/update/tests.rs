@@ -2,8 +2,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::*;
 use crate::app::state::InFlight;
-use crate::app::state::{AppState, NoticeLevel, Overlay, RunMode};
+use crate::app::state::{AppState, MAX_TYPED, NoticeLevel, Overlay, PendingAction, RunMode};
 use crate::domain::Span;
+use crate::domain::rollout::check_action;
 use crate::domain::rollout::{Phase, RegionRollout, RolloutStatus};
 use crate::domain::scorecard::{Item, Status};
 use crate::runtime::demo::epoch;
@@ -439,12 +440,11 @@ fn every_key_in_every_mode() {
                         if !sent.is_empty() =>
                     {
                         assert_eq!(sent, [p.action]);
-                        let c = match code {
-                            KeyCode::Char(c) => *c,
-                            KeyCode::Enter => '\n',
-                            other => panic!("{other:?} confirmed {:?}", p.action),
-                        };
-                        assert!(p.confirm_keys().contains(&c));
+                        assert!(
+                            crate::app::keymap::confirm_keys(p.action).contains(code),
+                            "{code:?} confirmed {:?}",
+                            p.action
+                        );
                     }
                     _ => assert!(sent.is_empty(), "{overlay:?} {k:?} sent {sent:?}"),
                 }
@@ -680,11 +680,10 @@ fn automatic_actions_hold_back_when_they_must() {
     update(&mut s, ch('r'));
     update(&mut s, ch('y'));
     assert!(executed(&breaching_poll(&mut s)).is_empty());
-    assert!(
-        s.timeline
-            .newest_first()
-            .any(|e| e.text.contains("roll back is in flight"))
-    );
+    assert!(s.timeline.newest_first().any(|e| {
+        e.text
+            .contains("roll back (all regions) is still in flight")
+    }));
 }
 
 /// A rollout at wave 1 over the demo's regions, some of them paused or
@@ -1157,4 +1156,177 @@ fn a_condition_may_roll_back_only_the_region_in_breach() {
         .newest_first()
         .any(|e| e.text.contains("→ rollback region"));
     assert!(shown, "the breach says what it does");
+}
+
+fn burst(text: &str) -> Msg {
+    Msg::Keys(
+        text.chars()
+            .map(|c| match c {
+                '\n' => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+                c => KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn a_paste_never_acts() {
+    for text in ["ready", "pp", "Py\n", "r\ny", "q"] {
+        let mut s = with_rollout(Phase::Progressing, 1);
+        let effects = update(&mut s, Msg::Paste(text.into()));
+        assert!(effects.is_empty(), "{text:?}: {effects:?}");
+        assert_eq!(s.overlay, Overlay::None, "{text:?} opened something");
+        assert!(s.in_flight.is_empty());
+        assert!(notice(&s).contains("paste ignored"), "{}", notice(&s));
+    }
+    // Nor does it answer a confirmation opened by a typed key.
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('r'));
+    assert!(update(&mut s, Msg::Paste("y".into())).is_empty());
+    assert!(matches!(&s.overlay, Overlay::Confirm(p) if p.action == Action::Rollback));
+}
+
+#[test]
+fn a_paste_in_a_note_or_a_reason_is_text() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('s'));
+    for _ in 0..6 {
+        update(&mut s, ch('j'));
+    }
+    update(&mut s, ch('r'));
+    update(
+        &mut s,
+        Msg::Paste("status page\r\nwithdrawn\u{1b}[2J by legal\u{202e}".into()),
+    );
+    let note = match &s.overlay {
+        Overlay::Scorecard(v) => v.editing.clone().map(|(_, n)| n),
+        _ => None,
+    };
+    assert_eq!(note.as_deref(), Some("status page withdrawn[2J by legal"));
+    let setting = recorded(&update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(
+        setting.first().map(|x| x.note.as_str()),
+        Some("status page withdrawn[2J by legal")
+    );
+    // A paste longer than the field is cut at its length, and says so.
+    update(&mut s, ch('a'));
+    update(&mut s, Msg::Paste("x".repeat(MAX_TYPED + 50)));
+    let note = match &s.overlay {
+        Overlay::Scorecard(v) => v.editing.clone().map(|(_, n)| n),
+        _ => None,
+    };
+    assert_eq!(note.map(|n| n.chars().count()), Some(MAX_TYPED));
+    assert!(notice(&s).contains("paste cut"), "{}", notice(&s));
+    // The override's reason takes a paste the same way, and Enter promotes.
+    let mut s = with_rollout(Phase::Progressing, 1);
+    s.overlay = Overlay::Override {
+        scope: ActionScope::Rollout,
+        reason: String::new(),
+    };
+    assert!(update(&mut s, Msg::Paste("legal\ncleared".into())).is_empty());
+    assert!(matches!(&s.overlay, Overlay::Override { reason, .. } if reason == "legal cleared"));
+    assert_eq!(
+        executed(&update(&mut s, key(KeyCode::Enter))),
+        [Action::Promote]
+    );
+}
+
+#[test]
+fn keys_of_one_burst_never_commit_what_one_of_them_opened() {
+    // `ready` pasted without bracketed paste: r opens the rollback, y is held back.
+    let mut s = with_rollout(Phase::Progressing, 1);
+    assert!(executed(&update(&mut s, burst("ready"))).is_empty());
+    assert!(matches!(&s.overlay, Overlay::Confirm(p) if p.action == Action::Rollback));
+    assert!(notice(&s).contains("y not taken"), "{}", notice(&s));
+    // Typed on its own, y answers it.
+    assert_eq!(executed(&update(&mut s, ch('y'))), [Action::Rollback]);
+
+    let mut s = with_rollout(Phase::Progressing, 1);
+    assert!(executed(&update(&mut s, burst("pp"))).is_empty());
+    assert!(s.in_flight.is_empty());
+    // A confirmation opened earlier may be answered by a burst: a busy
+    // screen that queued the second p still pauses.
+    assert_eq!(executed(&update(&mut s, burst("p"))), [Action::Pause]);
+
+    // Tab changes what would be confirmed: a y in its burst is held back too.
+    let mut s = with_regions(&[]);
+    update(&mut s, ch('r'));
+    assert!(
+        executed(&update(
+            &mut s,
+            Msg::Keys(vec![
+                KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+                KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
+            ])
+        ))
+        .is_empty()
+    );
+
+    // A status chosen and a note typed and entered in one burst: not recorded.
+    let mut s = with_rollout(Phase::Progressing, 1);
+    let effects = update(&mut s, burst("sjjjjjjrnote\n"));
+    assert!(recorded(&effects).is_empty(), "{effects:?}");
+    assert!(notice(&s).contains("Enter not taken"), "{}", notice(&s));
+    assert_eq!(recorded(&update(&mut s, key(KeyCode::Enter))).len(), 1);
+
+    // NO-GO: the override's reason typed and entered with the P that opened it.
+    let mut s = no_go_rollout();
+    assert!(executed(&update(&mut s, burst("Pgo\n"))).is_empty());
+    assert!(matches!(&s.overlay, Overlay::Override { reason, .. } if reason == "go"));
+}
+
+/// A rollout in progress that the scorecard calls NO-GO.
+fn no_go_rollout() -> AppState {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    for (item, note) in [(Item::Support, "gap"), (Item::Pilot, "regressed")] {
+        let setting = crate::domain::scorecard::Setting {
+            item,
+            status: Status::Red,
+            note: note.into(),
+            operator: "pat".into(),
+            at: epoch(),
+        };
+        update(
+            &mut s,
+            Msg::ScorecardRecorded {
+                setting,
+                result: Ok(()),
+            },
+        );
+    }
+    s
+}
+
+#[test]
+fn the_footer_offers_what_acts_now_from_the_key_map() {
+    let labels = |s: &AppState| -> Vec<String> {
+        crate::app::keymap::offered(s)
+            .into_iter()
+            .map(|(k, what)| format!("{k} {what}"))
+            .collect()
+    };
+    let s = with_rollout(Phase::Progressing, 1);
+    assert_eq!(
+        labels(&s),
+        [
+            "p pause",
+            "P promote",
+            "r roll back",
+            "↑↓ region",
+            "s scorecard",
+            "t theme",
+            "? help",
+            "q quit"
+        ]
+    );
+    let s = with_rollout(Phase::Paused, 1);
+    assert!(labels(&s).contains(&"p resume".to_string()));
+    let mut s = with_rollout(Phase::Progressing, 1);
+    s.read_only = true;
+    assert_eq!(labels(&s)[0], "↑↓ region", "read-only offers no action");
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('r'));
+    assert_eq!(labels(&s), ["y roll back", "Tab scope", "Esc cancel"]);
+    // NO-GO still offers promote: it opens the override.
+    assert!(labels(&no_go_rollout()).contains(&"P promote".to_string()));
 }

@@ -1,0 +1,300 @@
+//! Keys and pastes: each key goes through the key map to a command; every
+//! action a command asks for goes through `admit`. A paste never acts.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+use super::{notify, scorecard, send};
+use crate::app::admit::{Refusal, admit};
+use crate::app::keymap::{self, Command, Context};
+use crate::app::msg::Effect;
+use crate::app::state::{
+    ActionScope, AppState, NoticeLevel, Overlay, PendingAction, ScorecardView,
+};
+use crate::app::typing::{insert_pasted, insert_typed};
+use crate::domain::rollout::Action;
+use crate::domain::scorecard::Status;
+
+/// What a commit (a confirm key, Enter in a text field) would act on now.
+#[derive(Debug, PartialEq)]
+enum Pending {
+    Confirm(PendingAction),
+    Reason(ActionScope),
+    Note(usize, Status),
+}
+
+fn pending(overlay: &Overlay) -> Option<Pending> {
+    match overlay {
+        Overlay::Confirm(p) => Some(Pending::Confirm(p.clone())),
+        Overlay::Override { scope, .. } => Some(Pending::Reason(scope.clone())),
+        Overlay::Scorecard(ScorecardView {
+            selected,
+            editing: Some((status, _)),
+        }) => Some(Pending::Note(*selected, *status)),
+        _ => None,
+    }
+}
+
+fn key_name(key: &KeyEvent) -> String {
+    match key.code {
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "Enter".to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Keys that arrived together, in one read of the terminal. A terminal
+/// without bracketed paste delivers a paste this way (`ready` is `r` then
+/// `y`), so a key of the burst never commits what another key of the same
+/// burst opened: a person sees the confirmation before answering it. Keys
+/// typed by hand arrive one read apart and are not held back; a read-based
+/// rule needs no clock, so it is the same for live, drill and replay.
+pub(super) fn on_keys(state: &mut AppState, keys: Vec<KeyEvent>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let mut opened = false;
+    for key in keys.into_iter().filter(|k| k.kind != KeyEventKind::Release) {
+        let command = keymap::command(state, &key);
+        if opened && command.is_some_and(Command::commits) {
+            let text = format!(
+                "{} not taken: it came in one burst with the key that opened this (a paste?); press it again",
+                key_name(&key)
+            );
+            notify(state, NoticeLevel::Warn, text);
+            continue;
+        }
+        let before = pending(&state.overlay);
+        effects.extend(on_key(state, key, command));
+        if effects.contains(&Effect::Quit) {
+            break;
+        }
+        let after = pending(&state.overlay);
+        opened |= after.is_some() && after != before;
+    }
+    effects
+}
+
+/// A paste is text: typed into the field being edited, and ignored
+/// anywhere else, however many action keys it spells.
+pub(super) fn on_paste(state: &mut AppState, text: &str) {
+    let field = match &mut state.overlay {
+        Overlay::Scorecard(ScorecardView {
+            editing: Some((_, note)),
+            ..
+        }) => note,
+        Overlay::Override { reason, .. } => reason,
+        _ => {
+            notify(
+                state,
+                NoticeLevel::Info,
+                "paste ignored: keys act only when typed",
+            );
+            return;
+        }
+    };
+    if insert_pasted(field, text) {
+        notify(
+            state,
+            NoticeLevel::Warn,
+            format!(
+                "paste cut: a field holds at most {} characters",
+                crate::app::state::MAX_TYPED
+            ),
+        );
+    }
+}
+
+fn on_key(state: &mut AppState, key: KeyEvent, command: Option<Command>) -> Vec<Effect> {
+    match command {
+        Some(command) => run(state, command),
+        None => {
+            if let KeyCode::Char(c) = key.code
+                && Context::of(&state.overlay).takes_text()
+            {
+                type_char(state, c);
+            }
+            vec![]
+        }
+    }
+}
+
+fn type_char(state: &mut AppState, c: char) {
+    match &mut state.overlay {
+        Overlay::Scorecard(ScorecardView {
+            editing: Some((_, note)),
+            ..
+        }) => insert_typed(note, c),
+        Overlay::Override { reason, .. } => insert_typed(reason, c),
+        _ => false,
+    };
+}
+
+fn erase(state: &mut AppState) {
+    match &mut state.overlay {
+        Overlay::Scorecard(ScorecardView {
+            editing: Some((_, note)),
+            ..
+        }) => note.pop(),
+        Overlay::Override { reason, .. } => reason.pop(),
+        _ => None,
+    };
+}
+
+/// Do what a command asks, in the context it was given in.
+fn run(state: &mut AppState, command: Command) -> Vec<Effect> {
+    let context = Context::of(&state.overlay);
+    match command {
+        Command::Quit => return vec![Effect::Quit],
+        Command::OpenHelp => state.overlay = Overlay::Help,
+        Command::CloseHelp | Command::CloseScorecard => state.overlay = Overlay::None,
+        Command::OpenScorecard => state.overlay = Overlay::Scorecard(ScorecardView::default()),
+        Command::NextTheme => next_theme(state),
+        Command::PauseOrResume => {
+            let scope = ActionScope::Rollout;
+            let action = keymap::pause_or_resume(state, &scope);
+            ask(state, action, scope);
+        }
+        Command::Ask(action) => ask(state, action, ActionScope::Rollout),
+        Command::SelectNext => {
+            let last = state.health.regions().len().saturating_sub(1);
+            state.selected = (state.selected + 1).min(last);
+        }
+        Command::SelectPrevious => state.selected = state.selected.saturating_sub(1),
+        Command::SelectFirst => state.selected = 0,
+        Command::SelectLast => state.selected = state.health.regions().len().saturating_sub(1),
+        Command::ClearNotice => state.notice = None,
+        Command::Confirm => {
+            if let Overlay::Confirm(p) = std::mem::take(&mut state.overlay) {
+                return confirm(state, p);
+            }
+        }
+        Command::Rescope => {
+            if let Overlay::Confirm(p) = state.overlay.clone() {
+                rescope(state, p);
+            }
+        }
+        Command::Cancel => cancel(state, context),
+        Command::ItemNext => scorecard::move_item(state, 1),
+        Command::ItemPrevious => scorecard::move_item(state, -1),
+        Command::SetStatus(status) => scorecard::set_status(state, status),
+        Command::Submit if context == Context::Note => return scorecard::submit_note(state),
+        Command::Submit => return scorecard::submit_reason(state),
+        Command::Erase => erase(state),
+    }
+    vec![]
+}
+
+fn cancel(state: &mut AppState, context: Context) {
+    match std::mem::take(&mut state.overlay) {
+        Overlay::Confirm(p) => {
+            notify(state, NoticeLevel::Info, format!("{} cancelled", p.action));
+        }
+        Overlay::Override { .. } => notify(state, NoticeLevel::Info, "promote cancelled"),
+        Overlay::Scorecard(view) if context == Context::Note => {
+            state.overlay = Overlay::Scorecard(ScorecardView {
+                editing: None,
+                ..view
+            });
+        }
+        other => state.overlay = other,
+    }
+}
+
+fn next_theme(state: &mut AppState) {
+    state.theme = (state.theme + 1) % state.theme_names.len().max(1);
+    let name = state
+        .theme_names
+        .get(state.theme)
+        .cloned()
+        .unwrap_or_default();
+    notify(state, NoticeLevel::Info, format!("theme: {name}"));
+}
+
+/// Say why `action` on `scope` may not go.
+fn refuse(state: &mut AppState, action: Action, scope: &ActionScope, refusal: &Refusal) {
+    let text = format!("cannot {action} ({}): {refusal}", scope.label());
+    notify(state, NoticeLevel::Warn, text);
+}
+
+/// Open the confirmation for `action` on `scope`, or the override when only
+/// NO-GO stands in the way, or say why it cannot be taken now.
+fn ask(state: &mut AppState, action: Action, scope: ActionScope) {
+    match admit(state, action, &scope) {
+        Ok(()) => state.overlay = Overlay::Confirm(PendingAction { action, scope }),
+        // Going on in spite of NO-GO takes a typed reason, which is audited.
+        Err(Refusal::NoGo(_)) => {
+            state.overlay = Overlay::Override {
+                scope,
+                reason: String::new(),
+            }
+        }
+        // With an action in flight on one region, another region may still
+        // be acted on: the confirmation opens, and says that only Tab to
+        // that region can be confirmed. Nothing is narrowed behind the
+        // operator's back.
+        Err(Refusal::InFlight {
+            action: busy,
+            scope: busy_scope,
+        }) if scope == ActionScope::Rollout
+            && state.selected_region().is_some_and(|region| {
+                let region = ActionScope::Region(region.to_string());
+                !matches!(admit(state, action, &region), Err(Refusal::InFlight { .. }))
+            }) =>
+        {
+            let region = state.selected_region().unwrap_or_default();
+            let text = format!(
+                "all regions are busy: {busy} ({busy_scope}) is in flight; Tab to {action} {region} alone"
+            );
+            state.overlay = Overlay::Confirm(PendingAction { action, scope });
+            notify(state, NoticeLevel::Warn, text);
+        }
+        Err(refusal) => refuse(state, action, &scope, &refusal),
+    }
+}
+
+/// Tab in the confirmation: switch between the whole rollout and the
+/// selected region. `p` follows the new target (resume a paused region).
+fn rescope(state: &mut AppState, pending: PendingAction) {
+    let scope = match (&pending.scope, state.selected_region()) {
+        (ActionScope::Rollout, Some(region)) => ActionScope::Region(region.to_string()),
+        _ => ActionScope::Rollout,
+    };
+    let action = match pending.action {
+        Action::Pause | Action::Resume => keymap::pause_or_resume(state, &scope),
+        other => other,
+    };
+    // NO-GO is for the confirmation to catch: it asks for a reason then.
+    match admit(state, action, &scope) {
+        Ok(()) | Err(Refusal::NoGo(_)) => {
+            state.notice = None;
+            state.overlay = Overlay::Confirm(PendingAction { action, scope });
+        }
+        Err(refusal) => refuse(state, action, &scope, &refusal),
+    }
+}
+
+/// The operator confirmed: check again (the rollout may have moved on while
+/// the modal was open) and hand the action to the control path.
+fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
+    match admit(state, pending.action, &pending.scope) {
+        Ok(()) => {
+            let operator = state.operator.clone();
+            vec![send(state, pending.action, pending.scope, operator, None)]
+        }
+        // NO-GO may have come while the modal was open: a reason is needed.
+        Err(Refusal::NoGo(_)) => {
+            state.overlay = Overlay::Override {
+                scope: pending.scope,
+                reason: String::new(),
+            };
+            notify(
+                state,
+                NoticeLevel::Warn,
+                "NO-GO now: type why the rollout goes on",
+            );
+            vec![]
+        }
+        Err(refusal) => {
+            refuse(state, pending.action, &pending.scope, &refusal);
+            vec![]
+        }
+    }
+}
