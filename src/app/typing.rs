@@ -3,16 +3,9 @@
 
 use super::state::MAX_TYPED;
 
-/// Characters that change how text around them is shown: bidi embeddings,
-/// overrides and isolates, and the direction marks. A note is read by
-/// others, so it must read as it was written.
-fn is_bidi(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
 /// Whether `c` may be typed into a field.
 pub fn typable(c: char) -> bool {
-    !c.is_control() && !is_bidi(c)
+    !crate::domain::text::is_unsafe(c)
 }
 
 /// What a paste adds to `field`: line breaks and tabs folded into one space,
