@@ -30,9 +30,12 @@ fn is_bidi(c: char) -> bool {
 }
 
 /// Whether `c` would act on a terminal or on the order of text: C0 (ESC,
-/// TAB, CR, LF included), DEL, C1, bidi controls and line separators.
+/// TAB, CR, LF included), DEL, C1, bidi controls, line separators, and the
+/// zero-width characters that hide where one word ends and another begins.
 pub fn is_unsafe(c: char) -> bool {
-    c.is_control() || is_bidi(c) || matches!(c, '\u{2028}' | '\u{2029}')
+    c.is_control()
+        || is_bidi(c)
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// `text` from outside, safe: every token in `secrets` masked, line breaks
@@ -78,15 +81,32 @@ pub fn outside(text: &str, limit: usize, secrets: &[&str]) -> String {
     mask(&out, secrets).into_owned()
 }
 
-/// `text` with every non-empty token of `secrets` replaced by `[redacted]`.
+/// `text` with every non-empty token of `secrets` replaced by `[redacted]`,
+/// as sent and in the forms an echo may take: JSON-escaped (`/` as `\/`)
+/// and percent-encoded.
 fn mask<'a>(text: &'a str, secrets: &[&str]) -> Cow<'a, str> {
     let mut text = Cow::Borrowed(text);
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        if text.contains(secret) {
-            text = Cow::Owned(text.replace(secret, MASK));
+        for form in [secret.to_string(), secret.replace('/', "\\/"), percent_encoded(secret)] {
+            if text.contains(form.as_str()) {
+                text = Cow::Owned(text.replace(form.as_str(), MASK));
+            }
         }
     }
     text
+}
+
+/// `s` with every byte outside the URL-unreserved set written as `%XX`.
+fn percent_encoded(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// One message from outside at the usual limit.
@@ -98,6 +118,24 @@ pub fn message(text: &str, secrets: &[&str]) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_token_echoed_escaped_or_encoded_is_masked_too() {
+        let token = "ab/c+d=";
+        let echoed = r#"{"error":"bad token ab\/c+d="} and ?t=ab%2Fc%2Bd%3D"#;
+        let shown = message(echoed, &[token]);
+        assert!(!shown.contains("ab\\/c"), "{shown}");
+        assert!(!shown.contains("ab%2Fc"), "{shown}");
+        assert_eq!(shown.matches(MASK).count(), 2, "{shown}");
+    }
+
+    #[test]
+    fn zero_width_characters_are_replaced() {
+        for c in ['\u{200B}', '\u{2060}', '\u{FEFF}'] {
+            let shown = message(&format!("a{c}b"), &[]);
+            assert_eq!(shown, format!("a{PLACEHOLDER}b"));
+        }
+    }
 
     fn clean(text: &str) -> String {
         outside(text, 1000, &[])

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::http::{Http, HttpError};
+use super::http::{Http, HttpError, origin_and_path};
 use super::secret::{SecretError, bearer_token};
 use crate::config::plan::Endpoint;
 use crate::domain::action::{ActionRequest, ControlError, ControlFuture, DeploymentControl};
@@ -243,15 +243,22 @@ impl DeployApi {
                 .map_err(|e| {
                     if e.is_timeout() {
                         ControlError::Timeout(self.info.timeout)
-                    } else {
+                    } else if e.is_connect() || e.is_builder() {
                         ControlError::Unreachable(self.http.transport(&e))
+                    } else {
+                        // Past the connection, the request may have been
+                        // carried out before the exchange broke.
+                        ControlError::Unknown(format!(
+                            "{} after the request was sent; the target may have acted",
+                            self.http.transport(&e)
+                        ))
                     }
                 })?;
             let status = response.status().as_u16();
             let location = response
                 .headers()
                 .get(reqwest::header::LOCATION)
-                .map(|l| self.http.clean(&String::from_utf8_lossy(l.as_bytes()), 120));
+                .map(|l| self.http.clean(&origin_and_path(&String::from_utf8_lossy(l.as_bytes())), 120));
             let bytes = self.http.body(response).await;
             if (200..300).contains(&status) {
                 return self.done(status, bytes);

@@ -55,6 +55,16 @@ fn same_origin(a: &Url, b: &Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// A URL as it may be shown: origin and path only, since a query or a
+/// fragment may hold what a message should not. `raw` may be relative (a
+/// Location header).
+pub fn origin_and_path(raw: &str) -> String {
+    match Url::parse(raw) {
+        Ok(url) => format!("{}{}", url.origin().ascii_serialization(), url.path()),
+        Err(_) => raw.split(['?', '#']).next().unwrap_or_default().to_string(),
+    }
+}
+
 /// Reads follow a redirect only within the origin they started at, and
 /// never from https down to http.
 fn read_redirects(attempt: Attempt) -> reqwest::redirect::Action {
@@ -64,7 +74,7 @@ fn read_redirects(attempt: Attempt) -> reqwest::redirect::Action {
     let to = attempt.url().clone();
     if first.scheme() == "https" && to.scheme() == "http" {
         // Origin and path only: a query may hold what a message should not.
-        let shown = format!("{}{}", to.origin().ascii_serialization(), to.path());
+        let shown = origin_and_path(to.as_str());
         let why = format!("redirected from https to plain http ({shown}); not followed");
         return attempt.error(why);
     }
@@ -223,6 +233,15 @@ mod tests {
         assert_eq!(size_words(16 << 20), "16 MiB");
         assert_eq!(size_words(512 << 10), "512 KiB");
         assert_eq!(size_words(1000), "1000 bytes");
+    }
+
+    #[test]
+    fn a_shown_url_keeps_origin_and_path_only() {
+        assert_eq!(
+            origin_and_path("https://h.example:8443/api/v1/rollout?token=s3cret#x"),
+            "https://h.example:8443/api/v1/rollout"
+        );
+        assert_eq!(origin_and_path("/api/v1/rollout?token=s3cret"), "/api/v1/rollout");
     }
 
     #[test]

@@ -106,6 +106,9 @@ pub fn exposed_tokens(plan: &PlanFile) -> Vec<ExposedToken> {
     found
 }
 
+/// The most a token file may hold; tokens are a few KiB at most.
+const TOKEN_FILE_MAX: usize = 64 << 10;
+
 /// The bearer token `auth` names, if any. A token file open to others is
 /// logged as a warning here; [`exposure`] gives the same warning to show.
 pub fn bearer_token(auth: &Auth) -> Result<Option<Secret>, SecretError> {
@@ -117,7 +120,9 @@ pub fn bearer_token(auth: &Auth) -> Result<Option<Secret>, SecretError> {
                 tracing::warn!("{warning}");
             }
             // The io error names the file's problem, never its contents.
-            let text = std::fs::read_to_string(path)
+            // Capped: a token file that is a device or a pipe must not hang
+            // or fill memory.
+            let text = crate::config::file::read_capped(path, TOKEN_FILE_MAX, "a token file")
                 .map_err(|e| SecretError::File(shown.clone(), e.to_string()))?;
             let token = text.trim();
             if token.is_empty() {

@@ -175,7 +175,7 @@ fn summarize(wanted: Move, results: &[(&str, Outcome)]) -> Result<String, Contro
             Outcome::Skipped(why) => others.push(line(region, &format!("skipped, {why}"))),
             Outcome::Failed(e) => {
                 unreachable |= !matches!(e, ControlError::Refused(_));
-                unknown |= matches!(e, ControlError::Unknown(_));
+                unknown |= e.outcome_unknown();
                 let why = match e {
                     ControlError::Refused(w)
                     | ControlError::Unreachable(w)

@@ -33,6 +33,9 @@ pub enum Problem {
     /// An answer that is not the object asked for: after a patch, the
     /// cluster may have applied it.
     Unreadable(String),
+    /// The connection broke during the exchange, after the request may have
+    /// gone out: after a patch, the cluster may have applied it.
+    Broken(String),
     /// Anything else.
     Other(String),
 }
@@ -49,7 +52,7 @@ impl Problem {
                 Some(a) => Problem::Unreachable(auth_problem(a, None)),
                 None => Problem::Unreachable(text::message(&innermost(inner.as_ref()), &[])),
             },
-            kube::Error::HyperError(h) => Problem::Unreachable(text::message(&innermost(h), &[])),
+            kube::Error::HyperError(h) => Problem::Broken(text::message(&innermost(h), &[])),
             kube::Error::SerdeError(s) => Problem::Unreadable(text::message(
                 &format!("the answer is not the object asked for: {s}"),
                 &[],
@@ -138,6 +141,10 @@ impl Problem {
                     request.context
                 )
             }
+            Problem::Broken(why) => format!(
+                "the connection to the cluster of context `{}` broke: {why}",
+                request.context
+            ),
             Problem::Unreadable(why) | Problem::Other(why) => why.clone(),
         }
     }
@@ -152,9 +159,10 @@ impl Problem {
                 ControlError::Unreachable(self.words(request))
             }
             // A patch was sent and the answer cannot say whether it took.
-            Problem::Unreadable(_) if request.verb == "patch" => {
+            Problem::Unreadable(_) | Problem::Broken(_) if request.verb == "patch" => {
                 ControlError::Unknown(self.words(request))
             }
+            Problem::Broken(_) => ControlError::Unreachable(self.words(request)),
             _ => ControlError::Refused(self.words(request)),
         }
     }
@@ -187,6 +195,8 @@ pub fn auth_problem(e: &AuthError, plugin: Option<&str>) -> String {
         .unwrap_or_else(|| "the exec credential plugin".to_string());
     match e {
         AuthError::AuthExecStart(io) => format!("{plugin} cannot be started: {io}"),
+        // Its complaint (the last line on stderr) is quoted, made safe; its
+        // output (stdout, where a credential goes) never is.
         AuthError::AuthExecRun { out, .. } => {
             let stderr = String::from_utf8_lossy(&out.stderr);
             let last = stderr
@@ -194,7 +204,7 @@ pub fn auth_problem(e: &AuthError, plugin: Option<&str>) -> String {
                 .rev()
                 .map(str::trim)
                 .find(|l| !l.is_empty())
-                .map(|l| format!(": {}", l.chars().take(200).collect::<String>()))
+                .map(|l| format!(": {}", text::outside(l, 200, &[])))
                 .unwrap_or_default();
             format!("{plugin} failed ({}){last}", out.status)
         }

@@ -17,6 +17,9 @@ use crate::domain::plan::RolloutPlan;
 use crate::domain::source::{SourceError, SourceInfo, SourceKind};
 use response::{InstantVector, parse_masked};
 
+/// The most warnings of one query kept for the screen in one poll.
+const MAX_WARNINGS: usize = 5;
+
 /// A Prometheus API endpoint and the queries to run against it.
 #[derive(Debug, Clone)]
 pub struct PrometheusSource {
@@ -112,8 +115,13 @@ impl PrometheusSource {
         let mut skipped = Skipped::default();
         for ((signal, _), answer) in self.queries.iter().zip(answers) {
             let vector = answer.map_err(|e| SourceError(format!("{}: {e}", signal.label())))?;
-            for w in vector.warnings {
+            // A handful says what is wrong; a flood would only slow the screen.
+            let extra = vector.warnings.len().saturating_sub(MAX_WARNINGS);
+            for w in vector.warnings.into_iter().take(MAX_WARNINGS) {
                 poll.notes.push(format!("{}: {w}", signal.label()));
+            }
+            if extra > 0 {
+                poll.notes.push(format!("{}: and {extra} more warnings", signal.label()));
             }
             for point in vector.points {
                 let Some(region_value) = point.labels.get(&self.region_label) else {
