@@ -111,6 +111,13 @@ pub async fn run(
         kind: EventKind::Progress,
         text: note,
     }];
+    start.extend(audit.opening().torn_aside.as_ref().map(|aside| Msg::Note {
+        kind: EventKind::Source,
+        text: format!(
+            "audit log: its last record never finished; kept in {} and cut off",
+            aside.display()
+        ),
+    }));
     start.extend(unreadable.map(Msg::AuditUnreadable));
     for msg in start {
         // The queue is empty this early; a full one would only lose a note.
