@@ -77,6 +77,13 @@ pub fn run(command: ScorecardCommand) -> Result<i32> {
             };
             let path = paths::audit_log(audit_log.as_deref())?;
             let audit = AuditLog::open(&path)?;
+            if let Some(aside) = &audit.opening().torn_aside {
+                println!(
+                    "{}: its last record never finished; kept in {} and cut off",
+                    path.display(),
+                    aside.display()
+                );
+            }
             audit.append(&AuditRecord::scorecard(&setting, &plan))?;
             println!(
                 "{}: {} set to {} in {}",
