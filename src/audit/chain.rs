@@ -212,18 +212,18 @@ pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState) -> Walked {
             return out;
         };
         if !line.trim().is_empty() {
-            if let Some(h) = head_at
-                && out.chain.records >= h.records
-            {
-                out.broken = Some(fail(format!(
-                    "the log's head says it ends at record {}: this record was added after the last one warroom wrote (by hand, or by a process that stopped before it could record the head)",
-                    h.records
-                )));
-                return out;
-            }
             let seq = out.chain.records + 1;
             match check_line(line, &out.chain.hash, seq) {
                 Ok(checked) => {
+                    if let Some(h) = head_at
+                        && out.chain.records >= h.records
+                    {
+                        out.broken = Some(fail(format!(
+                            "the log's head says it ends at record {}: this record was added after the last one warroom wrote (by hand, or by a process that stopped before it could record the head)",
+                            h.records
+                        )));
+                        return out;
+                    }
                     out.chain.hash = checked.hash;
                     out.chain.records = seq;
                     out.chain.headed |= checked.headed;

@@ -43,8 +43,7 @@ pub fn themes(look: &Look) -> Result<(Vec<Theme>, usize)> {
 /// What the scorecard remembers of `service` from the audit log at `path`,
 /// or why it cannot be read.
 pub fn remembered(path: &Path, service: &str) -> Result<Recalled, String> {
-    recall_file(path, service)
-        .map_err(|e| format!("scorecard: cannot read {}: {e}", path.display()))
+    recall_file(path, service).map_err(|e| format!("scorecard: {e}"))
 }
 
 /// Everything a dashboard needs before its session starts.
