@@ -1,76 +1,54 @@
 //! What the audit log remembers for the scorecard: the items people set and
-//! the latest rollback that worked, for one service.
+//! the latest rehearsal (a rollback that worked, or a drill), for one service.
 
 use std::path::Path;
 
-use crate::domain::Timestamp;
+use super::AuditError;
+use super::entry::{Answer, AuditRecord};
+use super::reader;
+use crate::domain::rollout::Action;
 pub use crate::domain::scorecard::Recalled;
-use crate::domain::scorecard::{Item, Setting, Status, printable};
+use crate::domain::scorecard::{Setting, printable};
 
-/// Read `text` (an audit log) for `service`. Lines that are not records of
-/// this service are passed over; a torn last line is ignored.
-pub fn recall(text: &str, service: &str) -> Recalled {
+/// What verified `entries` remember of `service`; others' are passed over.
+pub fn recall(entries: &[AuditRecord], service: &str) -> Recalled {
     let mut out = Recalled::default();
-    for line in text.lines() {
-        let Ok(record) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        let field = |k: &str| record.get(k).and_then(|v| v.as_str());
-        if field("target") != Some(service) {
-            continue;
-        }
-        let Some(time) = field("time").and_then(|t| t.parse::<Timestamp>().ok()) else {
-            continue;
-        };
-        match field("record") {
-            // A rollback that worked, or a drill run to its debrief: rehearsals.
-            Some("outcome")
-                if field("action") == Some("roll back") && field("result") == Some("ok") =>
+    for entry in entries.iter().filter(|e| e.target() == service) {
+        match entry {
+            AuditRecord::Outcome(o)
+                if o.action.action == Action::Rollback && o.result == Answer::Ok =>
             {
-                out.last_rollback = out.last_rollback.max(Some(time));
+                out.last_rollback = out.last_rollback.max(Some(o.action.time));
             }
-            Some("drill") => out.last_rollback = out.last_rollback.max(Some(time)),
-            Some("scorecard") => {
-                let item = field("item").and_then(Item::from_key);
-                let status = field("status").and_then(Status::from_word);
-                if let (Some(item), Some(status)) = (item, status) {
-                    out.settings.push(Setting {
-                        item,
-                        status,
-                        note: printable(field("reason").unwrap_or_default()),
-                        operator: printable(field("operator").unwrap_or_default()),
-                        at: time,
-                    });
-                }
-            }
+            AuditRecord::Drill(d) => out.last_rollback = out.last_rollback.max(Some(d.time)),
+            AuditRecord::Scorecard(s) => out.settings.push(Setting {
+                item: s.item,
+                status: s.status,
+                note: printable(&s.reason),
+                operator: printable(&s.operator),
+                at: s.time,
+            }),
             _ => {}
         }
     }
     out
 }
 
-/// Read the audit log at `path`; a log that does not exist yet remembers nothing.
-pub fn recall_file(path: &Path, service: &str) -> std::io::Result<Recalled> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(recall(&text, service)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Recalled::default()),
-        Err(e) => Err(e),
-    }
+/// Read the audit log at `path`; a log that does not exist yet remembers
+/// nothing, and one that does not verify is an error: none of it counts.
+pub fn recall_file(path: &Path, service: &str) -> Result<Recalled, AuditError> {
+    Ok(recall(&reader::verified(path)?, service))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::AuditRecord;
     use crate::domain::Span;
+    use crate::domain::Timestamp;
     use crate::domain::action::ActionRequest;
-    use crate::domain::rollout::Action;
     use crate::domain::rollout::ActionScope;
+    use crate::domain::scorecard::{Item, Status};
     use crate::sim::FleetSpec;
-
-    fn line(record: &AuditRecord) -> String {
-        serde_json::to_string(record).unwrap_or_default()
-    }
 
     #[test]
     fn settings_and_rollbacks_of_the_service_come_back() {
@@ -96,24 +74,18 @@ mod tests {
         let later = t0 + Span::days(2);
         let mut other = request.clone();
         other.service = "another-service".into();
-        let text = [
-            line(&AuditRecord::scorecard(&setting, &plan)),
-            line(&AuditRecord::attempt(&request, later)),
-            line(&AuditRecord::outcome(&request, later, &Ok("done".into()))),
-            line(&AuditRecord::outcome(
-                &other,
-                later + Span::days(1),
-                &Ok("done".into()),
-            )),
-            line(&AuditRecord::outcome(
+        let entries = [
+            AuditRecord::scorecard(&setting, &plan),
+            AuditRecord::attempt(&request, later),
+            AuditRecord::outcome(&request, later, &Ok("done".into())),
+            AuditRecord::outcome(&other, later + Span::days(1), &Ok("done".into())),
+            AuditRecord::outcome(
                 &request,
                 later + Span::days(2),
                 &Err(crate::domain::action::ControlError::Refused("409".into())),
-            )),
-            "{\"torn".to_string(),
-        ]
-        .join("\n");
-        let recalled = recall(&text, &plan.service);
+            ),
+        ];
+        let recalled = recall(&entries, &plan.service);
         assert_eq!(recalled.settings, [setting]);
         assert_eq!(recalled.last_rollback, Some(later));
     }

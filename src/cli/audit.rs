@@ -1,17 +1,32 @@
 //! `warroom audit verify`.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::args::AuditCommand;
-use crate::audit::{Verdict, verify};
+use crate::audit::chain::{HeadState, Verdict, verdict};
+use crate::audit::{head, reader};
 
 pub fn run(command: AuditCommand) -> Result<i32> {
     let AuditCommand::Verify { file } = command;
-    let text = std::fs::read_to_string(&file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
-    match verify(&text) {
+    if !file.exists() {
+        anyhow::bail!("cannot read {}: no such file", file.display());
+    }
+    let reading = reader::read(&file)?;
+    match verdict(&reading.walked) {
         Verdict::Intact { records } => {
             println!("{}: intact, {records} records", file.display());
+            if reading.head == HeadState::Missing && records > 0 {
+                println!(
+                    "  no head beside it ({}): a log from before heads were kept, so whether records were cut off its end cannot be told; the next warroom to write it adds one",
+                    head::path_of(&file).display()
+                );
+            }
+            if let Some(torn) = &reading.walked.torn {
+                println!(
+                    "  line {}: a write that never finished (not a record; the next warroom to write keeps it aside and cuts it off)",
+                    torn.line
+                );
+            }
             Ok(0)
         }
         Verdict::Broken { line, problem } => {

@@ -43,8 +43,7 @@ pub fn themes(look: &Look) -> Result<(Vec<Theme>, usize)> {
 /// What the scorecard remembers of `service` from the audit log at `path`,
 /// or why it cannot be read.
 pub fn remembered(path: &Path, service: &str) -> Result<Recalled, String> {
-    recall_file(path, service)
-        .map_err(|e| format!("scorecard: cannot read {}: {e}", path.display()))
+    recall_file(path, service).map_err(|e| format!("scorecard: {e}"))
 }
 
 /// Everything a dashboard needs before its session starts.
@@ -111,6 +110,13 @@ pub async fn run(
         kind: EventKind::Progress,
         text: note,
     }];
+    start.extend(audit.opening().torn_aside.as_ref().map(|aside| Msg::Note {
+        kind: EventKind::Source,
+        text: format!(
+            "audit log: its last record never finished; kept in {} and cut off",
+            aside.display()
+        ),
+    }));
     start.extend(unreadable.map(Msg::AuditUnreadable));
     for msg in start {
         // The queue is empty this early; a full one would only lose a note.

@@ -1,6 +1,6 @@
 //! `warroom scorecard show | set`.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::args::ScorecardCommand;
 use super::{identity, paths, report};
@@ -15,13 +15,20 @@ pub fn run(command: ScorecardCommand) -> Result<i32> {
         ScorecardCommand::Show { plan, audit_log } => {
             let plan = PlanFile::load(&plan)?.plan;
             let path = paths::audit_log(audit_log.as_deref())?;
-            let recalled = recall_file(&path, &plan.service)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            // A log that does not verify counts for nothing: its items are
+            // unknown, and the card says why.
+            let (recalled, audit_readable) = match recall_file(&path, &plan.service) {
+                Ok(r) => (r, true),
+                Err(e) => {
+                    println!("{e}");
+                    (Default::default(), false)
+                }
+            };
             let evidence = Evidence {
                 stop_conditions: plan.stop_conditions.len(),
                 feeds: vec![],
                 last_rollback: recalled.last_rollback,
-                audit_readable: true,
+                audit_readable,
                 now: chrono::Utc::now(),
             };
             let card = scorecard::evaluate(&plan.scorecard, &evidence, &recalled.settings);
@@ -70,6 +77,13 @@ pub fn run(command: ScorecardCommand) -> Result<i32> {
             };
             let path = paths::audit_log(audit_log.as_deref())?;
             let audit = AuditLog::open(&path)?;
+            if let Some(aside) = &audit.opening().torn_aside {
+                println!(
+                    "{}: its last record never finished; kept in {} and cut off",
+                    path.display(),
+                    aside.display()
+                );
+            }
             audit.append(&AuditRecord::scorecard(&setting, &plan))?;
             println!(
                 "{}: {} set to {} in {}",

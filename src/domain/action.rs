@@ -45,7 +45,11 @@ impl ControlError {
     /// Whether the action may have been carried out although the target
     /// did not say so.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(self, ControlError::Unknown(_) | ControlError::Timeout(_))
+        // Every kind is named, so that a new one must be placed here too.
+        match self {
+            ControlError::Unknown(_) | ControlError::Timeout(_) => true,
+            ControlError::Refused(_) | ControlError::Unreachable(_) => false,
+        }
     }
 }
 

@@ -35,7 +35,10 @@ fn is_bidi(c: char) -> bool {
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
         || is_bidi(c)
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}'
+        )
 }
 
 /// `text` from outside, safe: every token in `secrets` masked, line breaks
@@ -87,7 +90,11 @@ pub fn outside(text: &str, limit: usize, secrets: &[&str]) -> String {
 fn mask<'a>(text: &'a str, secrets: &[&str]) -> Cow<'a, str> {
     let mut text = Cow::Borrowed(text);
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        for form in [secret.to_string(), secret.replace('/', "\\/"), percent_encoded(secret)] {
+        for form in [
+            secret.to_string(),
+            secret.replace('/', "\\/"),
+            percent_encoded(secret),
+        ] {
             if text.contains(form.as_str()) {
                 text = Cow::Owned(text.replace(form.as_str(), MASK));
             }

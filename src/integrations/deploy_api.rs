@@ -255,10 +255,12 @@ impl DeployApi {
                     }
                 })?;
             let status = response.status().as_u16();
-            let location = response
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .map(|l| self.http.clean(&origin_and_path(&String::from_utf8_lossy(l.as_bytes())), 120));
+            let location = response.headers().get(reqwest::header::LOCATION).map(|l| {
+                self.http.clean(
+                    &origin_and_path(&String::from_utf8_lossy(l.as_bytes())),
+                    120,
+                )
+            });
             let bytes = self.http.body(response).await;
             if (200..300).contains(&status) {
                 return self.done(status, bytes);

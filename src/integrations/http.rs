@@ -241,7 +241,10 @@ mod tests {
             origin_and_path("https://h.example:8443/api/v1/rollout?token=s3cret#x"),
             "https://h.example:8443/api/v1/rollout"
         );
-        assert_eq!(origin_and_path("/api/v1/rollout?token=s3cret"), "/api/v1/rollout");
+        assert_eq!(
+            origin_and_path("/api/v1/rollout?token=s3cret"),
+            "/api/v1/rollout"
+        );
     }
 
     #[test]

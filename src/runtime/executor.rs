@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use crate::app::Msg;
-use crate::audit::{AuditLog, AuditRecord};
+use crate::audit::{AuditLog, AuditRecord, Mode};
 use crate::domain::action::{ActionRequest, ControlError, DeploymentControl};
 use crate::domain::clock::Clock;
 
@@ -20,16 +20,16 @@ pub struct Executor {
     clock: Arc<dyn Clock>,
     tx: mpsc::Sender<Msg>,
     timeout: Duration,
-    /// `Some("demo")` when the actions reach only the embedded simulator:
-    /// recorded on every record, so that no history takes them for real.
-    mode: Option<&'static str>,
+    /// Set when the actions reach only the embedded simulator: recorded on
+    /// every record, so that no history takes them for real.
+    mode: Option<Mode>,
 }
 
 impl Executor {
     /// Mark every record this executor writes with `mode` (`demo`, `drill`):
     /// actions that reached only the simulator.
     pub fn marked(mut self, mode: Option<&'static str>) -> Self {
-        self.mode = mode;
+        self.mode = mode.and_then(Mode::from_word);
         self
     }
 
@@ -67,7 +67,7 @@ impl Executor {
         tokio::spawn(async move {
             let written = tokio::task::spawn_blocking(move || audit.append(&record)).await;
             let result = match written {
-                Ok(Ok(())) => Ok(()),
+                Ok(Ok(_)) => Ok(()),
                 Ok(Err(e)) => Err(e.to_string()),
                 Err(e) => Err(format!("the audit writer stopped: {e}")),
             };
@@ -84,21 +84,25 @@ impl Executor {
             at: self.clock.now(),
             outcome,
         };
-        let mut attempt = AuditRecord::attempt(request, self.clock.now());
-        attempt.mode = self.mode;
-        if let Err(e) = self.audit.append(&attempt) {
-            tracing::error!(error = %e, "audit log write failed; action not sent");
-            return done(Err(format!("not sent: {e}")));
-        }
-        tracing::info!(action = %request.action, id = request.id, "action sent");
+        let attempt = AuditRecord::attempt(request, self.clock.now()).marked(self.mode);
+        // The log gives the action an id no other process sharing it has.
+        let logged = match self.audit.append(&attempt) {
+            Ok(appended) => appended.seq,
+            Err(e) => {
+                tracing::error!(error = %e, "audit log write failed; action not sent");
+                return done(Err(format!("not sent: {e}")));
+            }
+        };
+        tracing::info!(action = %request.action, id = logged, "action sent");
         let result = match tokio::time::timeout(self.timeout, self.control.apply(request)).await {
             Ok(result) => result,
             Err(_) => Err(ControlError::Timeout(self.timeout)),
         };
-        let mut outcome = AuditRecord::outcome(request, self.clock.now(), &result);
-        outcome.mode = self.mode;
+        let outcome = AuditRecord::outcome(request, self.clock.now(), &result)
+            .marked(self.mode)
+            .answering(logged);
         let audit_failed = self.audit.append(&outcome).err();
-        tracing::info!(action = %request.action, id = request.id, ok = result.is_ok(), "action done");
+        tracing::info!(action = %request.action, id = logged, ok = result.is_ok(), "action done");
         let result = result.map_err(|e| e.to_string());
         match audit_failed {
             None => done(result),

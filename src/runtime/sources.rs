@@ -9,8 +9,8 @@ use std::time::Instant;
 use tokio::sync::mpsc;
 
 use crate::app::Msg;
+use crate::audit::tail::Followed;
 use crate::domain::clock::Clock;
-use crate::domain::scorecard::Recalled;
 use crate::domain::source::{PollResult, Polled, SourceId, SourceInfo, backoff};
 
 /// How many reports may wait on one source's channel before it waits too.
@@ -64,10 +64,14 @@ impl Registry {
 }
 
 /// What another process recorded in the audit log, for the app.
-pub fn forward_recalled(mut recalled: mpsc::Receiver<Recalled>, tx: mpsc::Sender<Msg>) {
+pub fn forward_recalled(mut recalled: mpsc::Receiver<Followed>, tx: mpsc::Sender<Msg>) {
     tokio::spawn(async move {
-        while let Some(r) = recalled.recv().await {
-            if tx.send(Msg::Recalled(r)).await.is_err() {
+        while let Some(news) = recalled.recv().await {
+            let msg = match news {
+                Followed::Recalled(r) => Msg::Recalled(r),
+                Followed::Broken(why) => Msg::AuditUnreadable(why),
+            };
+            if tx.send(msg).await.is_err() {
                 break;
             }
         }

@@ -121,7 +121,8 @@ impl PrometheusSource {
                 poll.notes.push(format!("{}: {w}", signal.label()));
             }
             if extra > 0 {
-                poll.notes.push(format!("{}: and {extra} more warnings", signal.label()));
+                poll.notes
+                    .push(format!("{}: and {extra} more warnings", signal.label()));
             }
             for point in vector.points {
                 let Some(region_value) = point.labels.get(&self.region_label) else {

@@ -1,0 +1,170 @@
+//! Reading the audit log back: the one way in for everything that counts
+//! its records (the scorecard's memory, DORA's rollbacks, the tail). Only
+//! verified records come out; a log whose chain or head does not check out
+//! is reported broken, and nothing past the break counts.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use super::chain::{self, Broken, Chain, HeadState, Walked};
+use super::entry::AuditRecord;
+use super::{AuditError, files, head};
+
+/// A log read from its start, under a shared lock (so no append is seen
+/// half-done).
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub walked: Walked,
+    pub head: HeadState,
+}
+
+impl Reading {
+    /// The verified entries, or why the log cannot be trusted.
+    pub fn verified(self, path: &Path) -> Result<Vec<AuditRecord>, AuditError> {
+        match self.walked.broken {
+            Some(Broken { line, problem }) => Err(AuditError::Damaged {
+                path: path.to_path_buf(),
+                line,
+                problem,
+            }),
+            None => Ok(self.walked.entries),
+        }
+    }
+}
+
+fn read_err(path: &Path) -> impl Fn(std::io::Error) -> AuditError + '_ {
+    move |cause| AuditError::Read {
+        path: path.to_path_buf(),
+        cause,
+    }
+}
+
+/// Read `file` (the log at `path`) from `from.bytes` on and check it on
+/// from `from`, under a shared lock.
+fn read_on(file: &mut File, path: &Path, from: &Chain) -> Result<Reading, AuditError> {
+    file.lock_shared().map_err(read_err(path))?;
+    let read = (|| {
+        let len = file.metadata()?.len();
+        let mut rest = Vec::new();
+        if len >= from.bytes {
+            file.seek(SeekFrom::Start(from.bytes))?;
+            file.read_to_end(&mut rest)?;
+        }
+        Ok((len, rest, head::read(path)))
+    })();
+    let _ = file.unlock();
+    let (len, rest, head) = read.map_err(read_err(path))?;
+    if len < from.bytes {
+        let walked = Walked {
+            chain: from.clone(),
+            broken: Some(Broken {
+                line: from.lines,
+                problem: format!(
+                    "it is shorter than when it was last read ({len} bytes, was {}): it was cut or replaced",
+                    from.bytes
+                ),
+            }),
+            ..Walked::default()
+        };
+        return Ok(Reading { walked, head });
+    }
+    let walked = chain::walk(&rest, from, &head);
+    Ok(Reading { walked, head })
+}
+
+/// Read the whole log at `path`. A log that does not exist yet is empty.
+pub fn read(path: &Path) -> Result<Reading, AuditError> {
+    match files::open_read(path).map_err(read_err(path))? {
+        Some(mut file) => read_on(&mut file, path, &Chain::default()),
+        None => Ok(Reading {
+            walked: Walked::default(),
+            head: head::read(path),
+        }),
+    }
+}
+
+/// The verified entries of the log at `path`, or why it cannot be trusted.
+pub fn verified(path: &Path) -> Result<Vec<AuditRecord>, AuditError> {
+    read(path)?.verified(path)
+}
+
+/// Follows a log as it grows, carrying the chain's state from one look to
+/// the next, so that each new record is verified against the one before.
+#[derive(Debug)]
+pub struct Follower {
+    path: PathBuf,
+    chain: Chain,
+    broken: bool,
+}
+
+/// What a look found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Look {
+    /// Verified records appended since the last look (perhaps none).
+    Appended(Vec<AuditRecord>),
+    /// The log stopped checking out: this look's message; later looks
+    /// find nothing.
+    Broken(String),
+}
+
+impl Follower {
+    /// Start following `path` from its current end, having checked it all.
+    /// A log already broken is followed no further, quietly: whoever read it
+    /// at the start said so.
+    pub fn from_end(path: &Path) -> Follower {
+        let (chain, broken) = match read(path) {
+            Ok(r) => (r.walked.chain, r.walked.broken.is_some()),
+            Err(_) => (Chain::default(), false),
+        };
+        Follower {
+            path: path.to_path_buf(),
+            chain,
+            broken,
+        }
+    }
+
+    /// Read what was appended since the last look. A log that is not there
+    /// (yet) or cannot be opened for now yields nothing.
+    pub fn look(&mut self) -> Look {
+        if self.broken {
+            return Look::Appended(Vec::new());
+        }
+        let mut file = match files::open_read(&self.path) {
+            Ok(Some(file)) => file,
+            Ok(None) if self.chain.records == 0 => return Look::Appended(Vec::new()),
+            Ok(None) => {
+                let why = format!("audit log {} is gone", self.path.display());
+                return self.broke(why);
+            }
+            Err(e) => {
+                let why = format!("audit log {}: {e}", self.path.display());
+                return self.broke(why);
+            }
+        };
+        let reading = match read_on(&mut file, &self.path, &self.chain) {
+            Ok(r) => r,
+            // Unreadable for now (a lock, a transient error): next look.
+            Err(_) => return Look::Appended(Vec::new()),
+        };
+        match reading.walked.broken {
+            Some(b) => {
+                let e = AuditError::Damaged {
+                    path: self.path.clone(),
+                    line: b.line,
+                    problem: b.problem,
+                };
+                self.broke(e.to_string())
+            }
+            None => {
+                self.chain = reading.walked.chain;
+                Look::Appended(reading.walked.entries)
+            }
+        }
+    }
+
+    fn broke(&mut self, why: String) -> Look {
+        self.broken = true;
+        Look::Broken(why)
+    }
+}
