@@ -23,7 +23,7 @@ use warroom::app::state::{AppState, RunMode, Seat};
 use warroom::app::{Msg, update};
 use warroom::audit::AuditLog;
 use warroom::config::plan::{DeploySource, PlanFile};
-use warroom::domain::action::{ActionRequest, ControlError, DeploymentControl};
+use warroom::domain::action::{ActionOutcome, ActionRequest, ControlError, DeploymentControl};
 use warroom::domain::clock::{Clock, SystemClock};
 use warroom::domain::rollout::{Action, ActionScope};
 use warroom::integrations::deploy_api::DeployApi;
@@ -243,7 +243,10 @@ async fn a_2xx_without_the_documented_body_is_outcome_unknown() {
     let Msg::ActionDone { outcome, .. } = msg else {
         panic!("not an outcome");
     };
-    assert_eq!(outcome.as_deref(), Ok("pause applied�]52;c;cGF5bG9hZA==�"));
+    assert_eq!(
+        outcome,
+        ActionOutcome::Done("pause applied�]52;c;cGF5bG9hZA==�".to_string())
+    );
     let last = records.last().unwrap();
     assert_eq!(last["result"], "ok");
     assert!(!last["detail"].as_str().unwrap().contains('\u{1b}'));

@@ -3,7 +3,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::domain::Timestamp;
-use crate::domain::action::ActionRequest;
+use crate::domain::action::{ActionOutcome, ActionRequest};
 use crate::domain::rollout::Action;
 use crate::domain::source::{Polled, SourceId};
 use crate::domain::timeline::EventKind;
@@ -40,7 +40,7 @@ pub enum Msg {
         id: u64,
         action: Action,
         at: Timestamp,
-        outcome: Result<String, String>,
+        outcome: ActionOutcome,
     },
     /// The delivery history for DORA has been read, or could not be.
     History(Result<Box<crate::domain::dora::History>, String>),

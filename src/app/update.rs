@@ -13,7 +13,7 @@ use super::admit::admit;
 use super::msg::{Effect, Msg};
 use super::state::{ActionScope, AppState, DORA_WINDOW_DAYS, Dora, InFlight, Notice, NoticeLevel};
 use crate::domain::Timestamp;
-use crate::domain::action::ActionRequest;
+use crate::domain::action::{ActionOutcome, ActionRequest};
 use crate::domain::dora::{Event as DoraEvent, History};
 use crate::domain::guardrail::Consequence;
 use crate::domain::health::VersionRole;
@@ -184,16 +184,16 @@ fn on_action_done(
     id: u64,
     action: Action,
     at: Timestamp,
-    outcome: Result<String, String>,
+    outcome: ActionOutcome,
 ) {
     state.in_flight.retain(|f| f.id != id);
     // A rollback that worked shows the runbook works: the scorecard counts it.
-    if action == Action::Rollback && outcome.is_ok() {
+    if action == Action::Rollback && outcome.is_done() {
         state.last_rollback = Some(at);
     }
     // What warroom itself did is history: a rollback marks a failed deployment.
     if action == Action::Rollback
-        && outcome.is_ok()
+        && outcome.is_done()
         && let Dora::Ready { history, .. } = &mut state.dora
     {
         let rollback = DoraEvent::Rollback {
@@ -206,21 +206,25 @@ fn on_action_done(
         }
     }
     match outcome {
-        Ok(what) => {
+        ActionOutcome::Done(what) => {
             state
                 .timeline
                 .push(at, EventKind::ActionOk, format!("{action} done: {what}"));
             notify(state, NoticeLevel::Info, format!("{action} done: {what}"));
         }
         // The target may have acted: neither done nor failed.
-        Err(why) if crate::domain::action::says_outcome_unknown(&why) => {
-            let text = format!("{action}: {why}");
+        ActionOutcome::Unknown(why) => {
+            let text = if why.starts_with("outcome unknown") {
+                format!("{action}: {why}")
+            } else {
+                format!("{action}: outcome unknown: {why}")
+            };
             state
                 .timeline
-                .push(at, EventKind::ActionFailed, text.clone());
+                .push(at, EventKind::ActionUnknown, text.clone());
             notify(state, NoticeLevel::Warn, text);
         }
-        Err(why) => {
+        ActionOutcome::Failed(why) => {
             state.timeline.push(
                 at,
                 EventKind::ActionFailed,

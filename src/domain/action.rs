@@ -38,9 +38,6 @@ pub enum ControlError {
     Unknown(String),
 }
 
-/// How the words of an unknown outcome begin, once the error is text.
-pub const OUTCOME_UNKNOWN: &str = "outcome unknown";
-
 impl ControlError {
     /// Whether the action may have been carried out although the target
     /// did not say so.
@@ -53,9 +50,39 @@ impl ControlError {
     }
 }
 
-/// Whether `words` (a [`ControlError`] as text) say the outcome is unknown.
-pub fn says_outcome_unknown(words: &str) -> bool {
-    words.starts_with(OUTCOME_UNKNOWN)
+/// What became of an action, as the screen tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionOutcome {
+    /// The target said it was carried out; its words.
+    Done(String),
+    /// It was not carried out: refused, not sent, the target unreachable.
+    Failed(String),
+    /// It may have been carried out, but the target did not say so.
+    Unknown(String),
+}
+
+impl ActionOutcome {
+    /// The outcome of a control call.
+    pub fn of(result: &Result<String, ControlError>) -> ActionOutcome {
+        match result {
+            Ok(what) => ActionOutcome::Done(what.clone()),
+            Err(e) if e.outcome_unknown() => ActionOutcome::Unknown(e.to_string()),
+            Err(e) => ActionOutcome::Failed(e.to_string()),
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        matches!(self, ActionOutcome::Done(_))
+    }
+
+    /// The same outcome with `more` said after its words.
+    pub fn adding(self, more: &str) -> ActionOutcome {
+        match self {
+            ActionOutcome::Done(w) => ActionOutcome::Done(format!("{w}{more}")),
+            ActionOutcome::Failed(w) => ActionOutcome::Failed(format!("{w}{more}")),
+            ActionOutcome::Unknown(w) => ActionOutcome::Unknown(format!("{w}{more}")),
+        }
+    }
 }
 
 /// The future a control call returns.

@@ -60,7 +60,10 @@ pub fn debrief(timeline: &Timeline, fault_at: Timestamp, ended: Timestamp) -> De
         .filter(|e| {
             matches!(
                 e.kind,
-                EventKind::ActionAttempt | EventKind::ActionOk | EventKind::ActionFailed
+                EventKind::ActionAttempt
+                    | EventKind::ActionOk
+                    | EventKind::ActionFailed
+                    | EventKind::ActionUnknown
             )
         })
         .map(|e| (e.at, e.text.clone()))

@@ -17,6 +17,8 @@ pub enum EventKind {
     ActionOk,
     /// An action failed or was refused.
     ActionFailed,
+    /// An action may or may not have been carried out: the target did not say.
+    ActionUnknown,
     /// A source failed or recovered.
     Source,
 }

@@ -6,6 +6,7 @@ use chrono::TimeZone;
 
 use crate::app::state::{AppState, RunMode, Seat};
 use crate::app::{Msg, update};
+use crate::domain::action::{ActionOutcome, ControlError};
 use crate::domain::rollout::{Action, ActionScope};
 use crate::domain::source::{Polled, Report, SourceId};
 use crate::domain::{Span, Timestamp};
@@ -84,9 +85,11 @@ impl Replay {
             .fleet
             .apply(action, &ActionScope::Rollout, self.now)
             .map(|()| format!("simulator: {action} applied"))
-            .map_err(|e| e.to_string());
-        let id = self.state.next_action_id;
-        self.state.next_action_id += 1;
+            .map_err(|e| ControlError::Refused(e.to_string()));
+        let outcome = ActionOutcome::of(&outcome);
+        // No key sent it, so no action of the state's is in flight: the
+        // outcome pairs with none.
+        let id = 0;
         update(
             &mut self.state,
             Msg::ActionDone {

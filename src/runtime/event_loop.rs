@@ -66,6 +66,8 @@ where
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut stop = StopSignals::new();
+    // Within a flood of input cut into parts at MAX_BURST.
+    let mut flood = false;
     loop {
         if state.dirty {
             let Some(theme) = themes.get(state.theme).or(themes.first()) else {
@@ -78,10 +80,14 @@ where
         }
         let mut ended = false;
         let batch = tokio::select! {
-            burst = next_burst(&mut input) => match burst {
-                Some(Ok((events, more))) => {
-                    ended = !more;
-                    input_messages(events)
+            first = input.next() => match first {
+                Some(Ok(first)) => {
+                    let burst = rest_of_burst(first, &mut input).await.map_err(LoopError::Input)?;
+                    ended = !burst.more;
+                    // A flood is paste from its first part to the end of its last.
+                    let as_paste = flood || burst.cut;
+                    flood = burst.cut;
+                    input_messages(burst.events, as_paste)
                 }
                 Some(Err(e)) => return Err(LoopError::Input(e)),
                 None => return Ok(state),
@@ -114,43 +120,76 @@ where
     }
 }
 
-/// The most events taken as one burst; a flood past it is read in parts.
+/// The most events taken as one burst; a flood past it is read in parts,
+/// every part of it taken as paste.
 const MAX_BURST: usize = 10_000;
 
-/// The next input event and every one that is ready with it (what the
-/// terminal handed over in the same read), and whether the input goes on.
-/// `None` once the input has ended.
-async fn next_burst<S>(input: &mut S) -> Option<io::Result<(Vec<Event>, bool)>>
+/// Reads this close together are one burst: a paste that the terminal hands
+/// over in several reads (a pty passes 4 KiB at a time) stays one, while keys
+/// typed by hand, tens of milliseconds apart at the fastest, stay apart.
+const BURST_GAP: Duration = Duration::from_millis(15);
+
+/// A burst of terminal input: the events, whether the input goes on, and
+/// whether it was cut at [`MAX_BURST`] with more still coming.
+#[derive(Debug)]
+struct Burst {
+    events: Vec<Event>,
+    more: bool,
+    cut: bool,
+}
+
+/// `first` and every event that follows it with no gap of [`BURST_GAP`].
+/// Called after `first` was read, outside any `select!`, so that nothing
+/// gathered here can be dropped by another branch winning.
+async fn rest_of_burst<S>(first: Event, input: &mut S) -> io::Result<Burst>
 where
     S: Stream<Item = io::Result<Event>> + Unpin,
 {
-    let first = match input.next().await? {
-        Ok(event) => event,
-        Err(e) => return Some(Err(e)),
-    };
     let mut events = vec![first];
     while events.len() < MAX_BURST {
         // Polled with this task's own waker, so a stream that is not ready
         // wakes the loop when it is (crossterm's stream keeps one waker).
         let ready = std::future::poll_fn(|cx| Poll::Ready(input.poll_next_unpin(cx))).await;
-        match ready {
-            Poll::Ready(Some(Ok(event))) => events.push(event),
-            Poll::Ready(Some(Err(e))) => return Some(Err(e)),
-            Poll::Ready(None) => return Some(Ok((events, false))),
-            Poll::Pending => break,
+        let next = match ready {
+            Poll::Ready(next) => next,
+            Poll::Pending => match tokio::time::timeout(BURST_GAP, input.next()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    return Ok(Burst {
+                        events,
+                        more: true,
+                        cut: false,
+                    });
+                }
+            },
+        };
+        match next {
+            Some(Ok(event)) => events.push(event),
+            Some(Err(e)) => return Err(e),
+            None => {
+                return Ok(Burst {
+                    events,
+                    more: false,
+                    cut: false,
+                });
+            }
         }
     }
-    Some(Ok((events, true)))
+    Ok(Burst {
+        events,
+        more: true,
+        cut: true,
+    })
 }
 
 /// The messages for one burst of terminal input. A burst that holds a
-/// bracketed paste is all paste: keys around it in the same read (a paste
-/// that smuggles its own end marker, say) are its text, never keys. Other
-/// bursts of two or more keys go as `Msg::Keys`, so that none of them
-/// confirms what another opened.
-fn input_messages(events: Vec<Event>) -> Vec<Msg> {
+/// bracketed paste, or is part of a flood (`as_paste`), is all paste: keys
+/// around it (a paste that smuggles its own end marker, say) are its text,
+/// never keys. Other bursts of two or more keys go as `Msg::Keys`, so that
+/// none of them confirms what another opened.
+fn input_messages(events: Vec<Event>, as_paste: bool) -> Vec<Msg> {
     let resized = events.iter().any(|e| matches!(e, Event::Resize(..)));
-    let pasted = events.iter().any(|e| matches!(e, Event::Paste(_)));
+    let pasted = as_paste || events.iter().any(|e| matches!(e, Event::Paste(_)));
     let mut out = Vec::new();
     if pasted {
         let mut text = String::new();
@@ -246,55 +285,93 @@ mod tests {
 
     #[test]
     fn one_key_alone_many_together_and_a_paste_as_text() {
-        assert!(matches!(input_messages(vec![key('p')])[..], [Msg::Key(_)]));
-        let burst = input_messages("ready".chars().map(key).collect());
+        assert!(matches!(
+            input_messages(vec![key('p')], false)[..],
+            [Msg::Key(_)]
+        ));
+        let burst = input_messages("ready".chars().map(key).collect(), false);
         assert!(
             matches!(&burst[..], [Msg::Keys(k)] if k.len() == 5),
             "{burst:?}"
         );
-        let mixed = input_messages(vec![
-            Event::Paste("a".into()),
-            key('r'),
-            Event::Paste("b".into()),
-            key('y'),
-        ]);
+        let mixed = input_messages(
+            vec![
+                Event::Paste("a".into()),
+                key('r'),
+                Event::Paste("b".into()),
+                key('y'),
+            ],
+            false,
+        );
         assert!(
             matches!(&mixed[..], [Msg::Paste(t)] if t == "arby"),
             "{mixed:?}"
         );
-        let resized = input_messages(vec![Event::Resize(80, 24), key('q')]);
+        let resized = input_messages(vec![Event::Resize(80, 24), key('q')], false);
         assert!(
             matches!(&resized[..], [Msg::Key(_), Msg::Resize]),
             "{resized:?}"
         );
         let mut release = KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
-        assert!(input_messages(vec![Event::Key(release)]).is_empty());
+        assert!(input_messages(vec![Event::Key(release)], false).is_empty());
     }
 
-    /// Events ready together come as one burst; what comes after the stream
-    /// was not ready is the next one.
-    #[tokio::test]
-    async fn a_burst_is_what_was_ready_at_once() {
-        let mut script = vec![Some(key('r')), Some(key('y')), None, Some(key('y'))].into_iter();
-        let mut input = futures_util::stream::poll_fn(move |cx| match script.next() {
-            Some(Some(event)) => Poll::Ready(Some(Ok(event))),
-            Some(None) => {
-                cx.waker().wake_by_ref();
-                Poll::Pending
+    /// A stream of `script`: events sent at their offsets, in milliseconds.
+    fn timed(script: Vec<(u64, Event)>) -> impl Stream<Item = io::Result<Event>> + Unpin {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let start = tokio::time::Instant::now();
+            for (at, event) in script {
+                tokio::time::sleep_until(start + Duration::from_millis(at)).await;
+                if tx.send(event).is_err() {
+                    return;
+                }
             }
-            None => Poll::Ready(None),
         });
-        let first = next_burst(&mut input).await;
-        assert!(
-            matches!(&first, Some(Ok((e, true))) if e.len() == 2),
-            "{first:?}"
+        Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|e| (Ok(e), rx))
+        }))
+    }
+
+    /// Reads close together are one burst (a paste handed over in parts);
+    /// a key after a pause, as a person types, is the next one.
+    #[tokio::test]
+    async fn a_burst_is_what_comes_without_a_gap() -> io::Result<()> {
+        let mut input = timed(vec![(0, key('r')), (3, key('y')), (200, key('y'))]);
+        let Some(first) = input.next().await.transpose()? else {
+            return Err(io::Error::other("no input"));
+        };
+        let first = rest_of_burst(first, &mut input).await?;
+        assert_eq!(
+            (first.events.len(), first.more, first.cut),
+            (2, true, false)
         );
-        let second = next_burst(&mut input).await;
-        assert!(
-            matches!(&second, Some(Ok((e, false))) if e.len() == 1),
-            "{second:?}"
-        );
-        assert!(next_burst(&mut input).await.is_none());
+        let second = input.next().await.transpose()?;
+        let Some(second) = second else {
+            return Err(io::Error::other("the second key is missing"));
+        };
+        let second = rest_of_burst(second, &mut input).await?;
+        assert_eq!((second.events.len(), second.more), (1, false));
+        Ok(())
+    }
+
+    /// A flood past MAX_BURST is cut, and every part of it is paste.
+    #[tokio::test]
+    async fn a_flood_is_cut_and_taken_as_paste() -> io::Result<()> {
+        let flood: Vec<_> = (0..MAX_BURST + 5)
+            .map(|i| Ok(key(if i % 2 == 0 { 'r' } else { 'y' })))
+            .collect();
+        let mut input = futures_util::stream::iter(flood);
+        let Some(first) = input.next().await.transpose()? else {
+            return Err(io::Error::other("no input"));
+        };
+        let burst = rest_of_burst(first, &mut input).await?;
+        assert!(burst.cut && burst.events.len() == MAX_BURST);
+        assert!(matches!(
+            &input_messages(burst.events, true)[..],
+            [Msg::Paste(_)]
+        ));
+        Ok(())
     }
 }

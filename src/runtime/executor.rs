@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 
 use crate::app::Msg;
 use crate::audit::{AuditLog, AuditRecord, Mode};
-use crate::domain::action::{ActionRequest, ControlError, DeploymentControl};
+use crate::domain::action::{ActionOutcome, ActionRequest, ControlError, DeploymentControl};
 use crate::domain::clock::Clock;
 
 /// Runs confirmed actions in the background and reports back by message.
@@ -90,7 +90,7 @@ impl Executor {
             Ok(appended) => appended.seq,
             Err(e) => {
                 tracing::error!(error = %e, "audit log write failed; action not sent");
-                return done(Err(format!("not sent: {e}")));
+                return done(ActionOutcome::Failed(format!("not sent: {e}")));
             }
         };
         tracing::info!(action = %request.action, id = logged, "action sent");
@@ -103,19 +103,14 @@ impl Executor {
             .answering(logged);
         let audit_failed = self.audit.append(&outcome).err();
         tracing::info!(action = %request.action, id = logged, ok = result.is_ok(), "action done");
-        let result = result.map_err(|e| e.to_string());
+        let outcome = ActionOutcome::of(&result);
         match audit_failed {
-            None => done(result),
+            None => done(outcome),
             Some(e) => {
                 tracing::error!(error = %e, "audit log write failed for an outcome");
                 // The call's own result stands: a done action reported as failed
                 // would invite a second one.
-                done(match result {
-                    Ok(what) => Ok(format!(
-                        "{what} (but the outcome is not in the audit log: {e})"
-                    )),
-                    Err(why) => Err(format!("{why}; the outcome is not in the audit log: {e}")),
-                })
+                done(outcome.adding(&format!(" (but the outcome is not in the audit log: {e})")))
             }
         }
     }

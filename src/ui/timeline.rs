@@ -26,6 +26,7 @@ impl TimelinePanel<'_> {
             EventKind::ActionAttempt => (&s.pending, Role::Accent),
             EventKind::ActionOk => (&s.ok, Role::Ok),
             EventKind::ActionFailed => (&s.breach, Role::Breach),
+            EventKind::ActionUnknown => (&s.warn, Role::Warn),
             EventKind::Source => (&s.stale, Role::Stale),
         }
     }
@@ -43,8 +44,10 @@ impl Widget for TimelinePanel<'_> {
             .take(inner.height as usize)
             .map(|e| {
                 let (glyph, role) = self.glyph(e.kind);
-                let text_role = if e.kind == EventKind::Breach || e.kind == EventKind::ActionFailed
-                {
+                let text_role = if matches!(
+                    e.kind,
+                    EventKind::Breach | EventKind::ActionFailed | EventKind::ActionUnknown
+                ) {
                     role
                 } else {
                     Role::Text

@@ -42,12 +42,13 @@ fn key_name(key: &KeyEvent) -> String {
     }
 }
 
-/// Keys that arrived together, in one read of the terminal. A terminal
-/// without bracketed paste delivers a paste this way (`ready` is `r` then
-/// `y`), so a key of the burst never commits what another key of the same
-/// burst opened: a person sees the confirmation before answering it. Keys
-/// typed by hand arrive one read apart and are not held back; a read-based
-/// rule needs no clock, so it is the same for live, drill and replay.
+/// Keys that arrived together: the runtime gathers reads of the terminal
+/// that come without a pause into one burst. A terminal without bracketed
+/// paste delivers a paste this way (`ready` is `r` then `y`), so a key of
+/// the burst never commits what another key of the same burst opened: a
+/// person sees the confirmation before answering it. Keys typed by hand come
+/// apart and are not held back; the rule itself needs no clock, so it is the
+/// same for live, drill and replay.
 pub(super) fn on_keys(state: &mut AppState, keys: Vec<KeyEvent>) -> Vec<Effect> {
     let mut effects = Vec::new();
     let mut opened = false;

@@ -4,9 +4,11 @@ use super::*;
 use crate::app::state::InFlight;
 use crate::app::state::{AppState, MAX_TYPED, NoticeLevel, Overlay, PendingAction, RunMode};
 use crate::domain::Span;
+use crate::domain::action::ActionOutcome;
 use crate::domain::rollout::check_action;
 use crate::domain::rollout::{Phase, RegionRollout, RolloutStatus};
 use crate::domain::scorecard::{Item, Status};
+use crate::domain::timeline::EventKind;
 use crate::runtime::demo::epoch;
 use crate::sim::FleetSpec;
 use crate::sim::adapter::source_infos;
@@ -237,7 +239,7 @@ fn the_outcome_clears_the_flight_and_lands_on_the_timeline() {
             id: id + 100,
             action: Action::Pause,
             at: epoch(),
-            outcome: Ok("late".into()),
+            outcome: ActionOutcome::Done("late".into()),
         },
     );
     assert!(
@@ -250,7 +252,7 @@ fn the_outcome_clears_the_flight_and_lands_on_the_timeline() {
             id,
             action: Action::Pause,
             at: epoch(),
-            outcome: Err("refused by the target: 409".into()),
+            outcome: ActionOutcome::Failed("refused by the target: 409".into()),
         },
     );
     assert!(s.in_flight.is_empty());
@@ -1102,7 +1104,7 @@ fn a_rollback_that_worked_counts_as_a_rehearsal() {
             id,
             action: Action::Rollback,
             at: epoch(),
-            outcome: Ok("rolled back".into()),
+            outcome: ActionOutcome::Done("rolled back".into()),
         },
     );
     assert_eq!(
@@ -1329,4 +1331,36 @@ fn the_footer_offers_what_acts_now_from_the_key_map() {
     assert_eq!(labels(&s), ["y roll back", "Tab scope", "Esc cancel"]);
     // NO-GO still offers promote: it opens the override.
     assert!(labels(&no_go_rollout()).contains(&"P promote".to_string()));
+}
+
+#[test]
+fn an_unknown_outcome_is_neither_done_nor_failed() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('p'));
+    update(&mut s, ch('p'));
+    let id = s.in_flight.first().map(|f| f.id).unwrap_or_default();
+    let why = "the target answered 302 (a redirect), not followed".to_string();
+    update(
+        &mut s,
+        Msg::ActionDone {
+            id,
+            action: Action::Pause,
+            at: epoch(),
+            outcome: ActionOutcome::Unknown(why),
+        },
+    );
+    assert!(s.in_flight.is_empty(), "the action is answered");
+    assert_eq!(s.notice.as_ref().map(|n| n.level), Some(NoticeLevel::Warn));
+    let last = s.timeline.newest_first().next().cloned();
+    let last = last.map(|e| (e.kind, e.text));
+    let Some(last) = last else {
+        panic!("nothing on the timeline");
+    };
+    assert_eq!(last.0, EventKind::ActionUnknown);
+    assert!(
+        last.1
+            .starts_with("pause: outcome unknown: the target answered 302"),
+        "{}",
+        last.1
+    );
 }
