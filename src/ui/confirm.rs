@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
+use super::footer::key_hints;
 use super::{centered, clear};
 use ratatui::style::Modifier;
 
@@ -112,38 +113,9 @@ impl Widget for Confirm<'_> {
                 Span::styled(format!(" {other}"), theme.role(Role::Muted)),
             ]);
         }
-        let keys = match action {
-            Action::Rollback => vec![
-                Span::styled(" y ", theme.badge(Role::Breach)),
-                Span::raw(" roll back    "),
-                Span::styled("Esc", theme.role(Role::Accent)),
-                Span::raw(" cancel"),
-            ],
-            Action::Resume | Action::Retry => vec![
-                Span::styled(" y ", theme.badge(Role::Accent)),
-                Span::raw(format!(" {verb}    ")),
-                Span::styled("Esc", theme.role(Role::Accent)),
-                Span::raw(" cancel"),
-            ],
-            Action::Pause => vec![
-                Span::styled("p", theme.role(Role::Accent)),
-                Span::raw(" / "),
-                Span::styled("y", theme.role(Role::Accent)),
-                Span::raw(" / "),
-                Span::styled("Enter", theme.role(Role::Accent)),
-                Span::raw(format!(" {verb}    ")),
-                Span::styled("Esc", theme.role(Role::Accent)),
-                Span::raw(" cancel"),
-            ],
-            Action::Promote => vec![
-                Span::styled("y", theme.role(Role::Accent)),
-                Span::raw(" / "),
-                Span::styled("Enter", theme.role(Role::Accent)),
-                Span::raw(" promote    "),
-                Span::styled("Esc", theme.role(Role::Accent)),
-                Span::raw(" cancel"),
-            ],
-        };
+        // Tab is named on the scope line above.
+        let first = (action == Action::Rollback).then_some(Role::Breach);
+        let keys = key_hints(state, theme, &["Tab"], first);
         let mut heading = verb.to_string();
         if let Some(first) = heading.get_mut(0..1) {
             first.make_ascii_uppercase();
@@ -157,7 +129,7 @@ impl Widget for Confirm<'_> {
             Line::raw(""),
             Line::raw(self.consequence()),
             Line::raw(""),
-            Line::from(keys),
+            keys,
         ];
         let rect = centered(area, 64, lines.len() as u16 + 3);
         clear(rect, buf, theme);

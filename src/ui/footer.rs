@@ -46,6 +46,34 @@ impl Widget for Footer<'_> {
     }
 }
 
+/// The keys that act now in an overlay, from the key map, as one line for
+/// the overlay itself; keys named in `leave_out` are shown elsewhere in it.
+/// The first key is `first`'s badge when given (roll back's `y`).
+pub fn key_hints(
+    state: &AppState,
+    theme: &Theme,
+    leave_out: &[&str],
+    first: Option<Role>,
+) -> Line<'static> {
+    let mut spans = Vec::new();
+    let offered = keymap::offered(state);
+    let shown = offered.into_iter().filter(|(k, _)| !leave_out.contains(k));
+    for (i, (key, what)) in shown.enumerate() {
+        let style = match first {
+            Some(role) if i == 0 => theme.badge(role),
+            _ => theme.role(Role::Accent),
+        };
+        let key = if i == 0 && first.is_some() {
+            format!(" {key} ")
+        } else {
+            key.to_string()
+        };
+        spans.push(Span::styled(key, style));
+        spans.push(Span::raw(format!(" {what}    ")));
+    }
+    Line::from(spans)
+}
+
 pub struct NoticeLine<'a> {
     pub state: &'a AppState,
     pub theme: &'a Theme,

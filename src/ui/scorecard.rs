@@ -7,6 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Widget, Wrap};
 
+use super::footer::key_hints;
 use super::format::{duration, fit};
 use super::{centered, clear, panel};
 use crate::app::state::{AppState, ScorecardView};
@@ -160,22 +161,9 @@ impl Widget for ScorecardOverlay<'_> {
                     Span::raw(" · note: "),
                     Span::styled(format!("{note}▏"), theme.role(Role::Accent)),
                 ]));
-                lines.push(keys(
-                    theme,
-                    &[("Enter", "record in the audit log"), ("Esc", "cancel")],
-                ));
+                lines.push(key_hints(state, theme, &[], None));
             }
-            None if state.read_only => {
-                lines.push(keys(theme, &[("↑↓", "item"), ("s/Esc", "close")]));
-            }
-            None => lines.push(keys(
-                theme,
-                &[
-                    ("↑↓", "item"),
-                    ("g a r u", "green amber red unknown"),
-                    ("s/Esc", "close"),
-                ],
-            )),
+            None => lines.push(key_hints(state, theme, &[], None)),
         }
         let rect = centered(area, width, lines.len() as u16 + 2);
         clear(rect, buf, theme);
@@ -186,15 +174,6 @@ impl Widget for ScorecardOverlay<'_> {
             .padding(Padding::horizontal(1));
         Paragraph::new(lines).block(block).render(rect, buf);
     }
-}
-
-fn keys(theme: &Theme, pairs: &[(&str, &str)]) -> Line<'static> {
-    let mut spans = Vec::new();
-    for (k, what) in pairs {
-        spans.push(Span::styled(k.to_string(), theme.role(Role::Accent)));
-        spans.push(Span::raw(format!(" {what}    ")));
-    }
-    Line::from(spans)
 }
 
 /// Promote in spite of NO-GO: says what is not green and takes a reason.
@@ -235,7 +214,7 @@ impl Widget for OverrideModal<'_> {
                 Span::styled(format!("{}▏", self.reason), theme.role(Role::Accent)),
             ]),
             Line::raw(""),
-            keys(theme, &[("Enter", "promote"), ("Esc", "cancel")]),
+            key_hints(state, theme, &[], None),
         ]);
         let rect = centered(area, 72, lines.len() as u16 + 2);
         clear(rect, buf, theme);

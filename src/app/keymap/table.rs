@@ -179,7 +179,7 @@ pub const BINDINGS: &[Binding] = &[
         confirming: &[Action::Pause],
         shown: "p/y/Enter",
         footer: Some("p/y/Enter"),
-        label: Label::Text("confirm"),
+        label: Label::Verb,
         help: "pause",
     },
     Binding {
@@ -191,7 +191,7 @@ pub const BINDINGS: &[Binding] = &[
         confirming: &[Action::Promote],
         shown: "y/Enter",
         footer: Some("y/Enter"),
-        label: Label::Text("confirm"),
+        label: Label::Verb,
         help: "promote",
     },
     Binding {
