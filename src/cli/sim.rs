@@ -34,16 +34,17 @@ pub fn serve(listen: &str, sim: &SimChoice) -> Result<i32> {
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr()?;
-        println!(
-            "warroom sim: {} {} → {} on http://{addr} (metrics /metrics, deploy API /api/v1/rollout)",
-            spec.plan.service, spec.plan.stable_version, spec.plan.canary_version
-        );
+        // Before the banner, so that whoever waits for the banner has seen it.
         if !addr.ip().is_loopback() {
             eprintln!(
                 "warroom sim: warning: {addr} is reachable from other machines, and the \
                  simulator's control endpoints (actions, /sim/faults) have no authentication"
             );
         }
+        println!(
+            "warroom sim: {} {} → {} on http://{addr} (metrics /metrics, deploy API /api/v1/rollout)",
+            spec.plan.service, spec.plan.stable_version, spec.plan.canary_version
+        );
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         tokio::select! {
             served = crate::sim::http::serve(listener, spec, clock) => served.context("the simulator's server stopped")?,
