@@ -171,6 +171,9 @@ fn the_scorecard_goes_no_go_when_two_items_turn_red() {
         s.contains("communications → ✖ red · note:")
     });
     tmux.keys(&["-l", "status page withdrawn by legal"]);
+    // Enter once the note is on screen, as a person would: an Enter that
+    // comes with the typing (a paste) is not taken.
+    tmux.expect("the typed note", LONG, |s| s.contains("withdrawn by legal"));
     tmux.keys(&["Enter"]);
     let screen = tmux.expect("NO-GO in the header", LONG, |s| {
         first_line(s).contains("✖ NO-GO")
@@ -207,6 +210,9 @@ fn the_scorecard_goes_no_go_when_two_items_turn_red() {
         s.contains("type why the rollout goes on")
     });
     tmux.keys(&["-l", "legal cleared the fix"]);
+    tmux.expect("the typed reason", LONG, |s| {
+        s.contains("legal cleared the fix")
+    });
     tmux.keys(&["Enter"]);
     tmux.expect("the promote", LONG, |s| s.contains("promote done"));
     tmux.keys(&["q"]);

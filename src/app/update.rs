@@ -27,12 +27,12 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => {
             state.dirty = true;
-            keys::on_keys(state, vec![key])
+            keys::on_keys(state, vec![key], false)
         }
         Msg::Key(_) => vec![],
         Msg::Keys(burst) => {
             state.dirty = true;
-            keys::on_keys(state, burst)
+            keys::on_keys(state, burst, true)
         }
         Msg::Paste(text) => {
             state.dirty = true;

@@ -66,8 +66,8 @@ where
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut stop = StopSignals::new();
-    // Within a flood of input cut into parts at MAX_BURST.
-    let mut flood = false;
+    // How the last burst ended, when, and what it carried itself.
+    let mut last_cut: Option<(Cut, tokio::time::Instant, Carry)> = None;
     loop {
         if state.dirty {
             let Some(theme) = themes.get(state.theme).or(themes.first()) else {
@@ -82,12 +82,16 @@ where
         let batch = tokio::select! {
             first = input.next() => match first {
                 Some(Ok(first)) => {
+                    let carry = match last_cut {
+                        Some((cut, at, carried)) => Carry::after(cut, carried, at.elapsed()),
+                        None => Carry::default(),
+                    };
                     let burst = rest_of_burst(first, &mut input).await.map_err(LoopError::Input)?;
                     ended = !burst.more;
                     // A flood is paste from its first part to the end of its last.
-                    let as_paste = flood || burst.cut;
-                    flood = burst.cut;
-                    input_messages(burst.events, as_paste)
+                    let as_paste = carry.flood || burst.cut == Cut::Flood;
+                    last_cut = Some((burst.cut, tokio::time::Instant::now(), carry));
+                    input_messages(burst.events, as_paste, carry.continued)
                 }
                 Some(Err(e)) => return Err(LoopError::Input(e)),
                 None => return Ok(state),
@@ -124,18 +128,34 @@ where
 /// every part of it taken as paste.
 const MAX_BURST: usize = 10_000;
 
+/// The longest one burst is gathered for, so that a steady stream of input
+/// (a throttled paste, a key held down) never keeps the screen from being
+/// drawn or a signal from being heard; what follows goes on as the same burst.
+const BURST_SPAN: Duration = Duration::from_millis(100);
+
 /// Reads this close together are one burst: a paste that the terminal hands
 /// over in several reads (a pty passes 4 KiB at a time) stays one, while keys
 /// typed by hand, tens of milliseconds apart at the fastest, stay apart.
 const BURST_GAP: Duration = Duration::from_millis(15);
 
 /// A burst of terminal input: the events, whether the input goes on, and
-/// whether it was cut at [`MAX_BURST`] with more still coming.
+/// where gathering stopped.
 #[derive(Debug)]
 struct Burst {
     events: Vec<Event>,
     more: bool,
-    cut: bool,
+    cut: Cut,
+}
+
+/// Why a burst stopped being gathered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// The input paused, or ended.
+    Quiet,
+    /// It went on past [`BURST_SPAN`]: what follows may be the same burst.
+    Span,
+    /// It went on past [`MAX_BURST`] events: a flood, which only a paste is.
+    Flood,
 }
 
 /// `first` and every event that follows it with no gap of [`BURST_GAP`].
@@ -146,7 +166,15 @@ where
     S: Stream<Item = io::Result<Event>> + Unpin,
 {
     let mut events = vec![first];
+    let started = tokio::time::Instant::now();
     while events.len() < MAX_BURST {
+        if started.elapsed() >= BURST_SPAN {
+            return Ok(Burst {
+                events,
+                more: true,
+                cut: Cut::Span,
+            });
+        }
         // Polled with this task's own waker, so a stream that is not ready
         // wakes the loop when it is (crossterm's stream keeps one waker).
         let ready = std::future::poll_fn(|cx| Poll::Ready(input.poll_next_unpin(cx))).await;
@@ -158,7 +186,7 @@ where
                     return Ok(Burst {
                         events,
                         more: true,
-                        cut: false,
+                        cut: Cut::Quiet,
                     });
                 }
             },
@@ -170,7 +198,7 @@ where
                 return Ok(Burst {
                     events,
                     more: false,
-                    cut: false,
+                    cut: Cut::Quiet,
                 });
             }
         }
@@ -178,16 +206,48 @@ where
     Ok(Burst {
         events,
         more: true,
-        cut: true,
+        cut: Cut::Flood,
     })
+}
+
+/// How the burst in front of the loop is taken, from how the one before it
+/// ended: what it goes on from, and whether it is paste.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Carry {
+    /// The burst before was cut, and this one came within [`BURST_GAP`] of it.
+    continued: bool,
+    /// ... and it was a flood: this part is paste too.
+    flood: bool,
+}
+
+impl Carry {
+    /// What the next burst carries, from `burst`'s cut and how long after
+    /// its end the next one began.
+    fn after(cut: Cut, carried: Carry, gap: Duration) -> Carry {
+        if gap > BURST_GAP {
+            return Carry::default();
+        }
+        match cut {
+            Cut::Quiet => Carry::default(),
+            Cut::Span => Carry {
+                continued: true,
+                flood: carried.flood,
+            },
+            Cut::Flood => Carry {
+                continued: true,
+                flood: true,
+            },
+        }
+    }
 }
 
 /// The messages for one burst of terminal input. A burst that holds a
 /// bracketed paste, or is part of a flood (`as_paste`), is all paste: keys
 /// around it (a paste that smuggles its own end marker, say) are its text,
-/// never keys. Other bursts of two or more keys go as `Msg::Keys`, so that
-/// none of them confirms what another opened.
-fn input_messages(events: Vec<Event>, as_paste: bool) -> Vec<Msg> {
+/// never keys. Other bursts of two or more keys, or that go on from another
+/// (`continued`), go as `Msg::Keys`, whose keys never commit anything; one
+/// key on its own is `Msg::Key`.
+fn input_messages(events: Vec<Event>, as_paste: bool, continued: bool) -> Vec<Msg> {
     let resized = events.iter().any(|e| matches!(e, Event::Resize(..)));
     let pasted = as_paste || events.iter().any(|e| matches!(e, Event::Paste(_)));
     let mut out = Vec::new();
@@ -216,7 +276,7 @@ fn input_messages(events: Vec<Event>, as_paste: bool) -> Vec<Msg> {
             .collect();
         match keys.len() {
             0 => {}
-            1 => out.extend(keys.pop().map(Msg::Key)),
+            1 if !continued => out.extend(keys.pop().map(Msg::Key)),
             _ => out.push(Msg::Keys(keys)),
         }
     }
@@ -286,10 +346,10 @@ mod tests {
     #[test]
     fn one_key_alone_many_together_and_a_paste_as_text() {
         assert!(matches!(
-            input_messages(vec![key('p')], false)[..],
+            input_messages(vec![key('p')], false, false)[..],
             [Msg::Key(_)]
         ));
-        let burst = input_messages("ready".chars().map(key).collect(), false);
+        let burst = input_messages("ready".chars().map(key).collect(), false, false);
         assert!(
             matches!(&burst[..], [Msg::Keys(k)] if k.len() == 5),
             "{burst:?}"
@@ -302,22 +362,30 @@ mod tests {
                 key('y'),
             ],
             false,
+            false,
         );
         assert!(
             matches!(&mixed[..], [Msg::Paste(t)] if t == "arby"),
             "{mixed:?}"
         );
-        let resized = input_messages(vec![Event::Resize(80, 24), key('q')], false);
+        let resized = input_messages(vec![Event::Resize(80, 24), key('q')], false, false);
         assert!(
             matches!(&resized[..], [Msg::Key(_), Msg::Resize]),
             "{resized:?}"
         );
         let mut release = KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
-        assert!(input_messages(vec![Event::Key(release)], false).is_empty());
+        assert!(input_messages(vec![Event::Key(release)], false, false).is_empty());
+        // One key that goes on from a cut burst is not a key typed alone.
+        let continued = input_messages(vec![key('y')], false, true);
+        assert!(
+            matches!(&continued[..], [Msg::Keys(k)] if k.len() == 1),
+            "{continued:?}"
+        );
     }
 
-    /// A stream of `script`: events sent at their offsets, in milliseconds.
+    /// A stream of `script`: events sent at their offsets, in milliseconds
+    /// of the test's clock (paused, so the gaps are exact).
     fn timed(script: Vec<(u64, Event)>) -> impl Stream<Item = io::Result<Event>> + Unpin {
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(async move {
@@ -334,25 +402,44 @@ mod tests {
         }))
     }
 
-    /// Reads close together are one burst (a paste handed over in parts);
-    /// a key after a pause, as a person types, is the next one.
-    #[tokio::test]
-    async fn a_burst_is_what_comes_without_a_gap() -> io::Result<()> {
-        let mut input = timed(vec![(0, key('r')), (3, key('y')), (200, key('y'))]);
+    async fn burst_of<S>(input: &mut S) -> io::Result<Burst>
+    where
+        S: Stream<Item = io::Result<Event>> + Unpin,
+    {
         let Some(first) = input.next().await.transpose()? else {
             return Err(io::Error::other("no input"));
         };
-        let first = rest_of_burst(first, &mut input).await?;
+        rest_of_burst(first, input).await
+    }
+
+    /// Reads close together are one burst (a paste handed over in parts);
+    /// a key after a pause, as a person types, is the next one.
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_is_what_comes_without_a_gap() -> io::Result<()> {
+        let mut input = timed(vec![(0, key('r')), (3, key('y')), (200, key('y'))]);
+        let first = burst_of(&mut input).await?;
         assert_eq!(
             (first.events.len(), first.more, first.cut),
-            (2, true, false)
+            (2, true, Cut::Quiet)
         );
-        let second = input.next().await.transpose()?;
-        let Some(second) = second else {
-            return Err(io::Error::other("the second key is missing"));
-        };
-        let second = rest_of_burst(second, &mut input).await?;
+        let second = burst_of(&mut input).await?;
         assert_eq!((second.events.len(), second.more), (1, false));
+        Ok(())
+    }
+
+    /// Input that never pauses is cut after BURST_SPAN, and goes on as the
+    /// same burst.
+    #[tokio::test(start_paused = true)]
+    async fn a_steady_stream_is_cut_in_spans() -> io::Result<()> {
+        let script = (0..60).map(|i| (i * 5, key('j'))).collect();
+        let mut input = timed(script);
+        let first = burst_of(&mut input).await?;
+        assert_eq!(first.cut, Cut::Span);
+        assert!(
+            (19..=22).contains(&first.events.len()),
+            "{}",
+            first.events.len()
+        );
         Ok(())
     }
 
@@ -363,15 +450,32 @@ mod tests {
             .map(|i| Ok(key(if i % 2 == 0 { 'r' } else { 'y' })))
             .collect();
         let mut input = futures_util::stream::iter(flood);
-        let Some(first) = input.next().await.transpose()? else {
-            return Err(io::Error::other("no input"));
-        };
-        let burst = rest_of_burst(first, &mut input).await?;
-        assert!(burst.cut && burst.events.len() == MAX_BURST);
-        assert!(matches!(
-            &input_messages(burst.events, true)[..],
-            [Msg::Paste(_)]
-        ));
+        let burst = burst_of(&mut input).await?;
+        assert!(burst.cut == Cut::Flood && burst.events.len() == MAX_BURST);
         Ok(())
+    }
+
+    /// What a burst carries to the next: nothing after a pause; "goes on"
+    /// after a cut; "paste" from a flood through every span that follows it.
+    #[test]
+    fn a_cut_carries_to_the_burst_right_after_it() {
+        let soon = Duration::from_millis(2);
+        let later = BURST_GAP + Duration::from_millis(1);
+        let none = Carry::default();
+        assert_eq!(Carry::after(Cut::Quiet, none, soon), none);
+        let span = Carry::after(Cut::Span, none, soon);
+        assert!(span.continued && !span.flood);
+        let flood = Carry::after(Cut::Flood, none, soon);
+        assert!(flood.continued && flood.flood);
+        let still = Carry::after(Cut::Span, flood, soon);
+        assert!(
+            still.continued && still.flood,
+            "a flood stays paste across spans"
+        );
+        assert_eq!(
+            Carry::after(Cut::Flood, flood, later),
+            none,
+            "a pause ends it"
+        );
     }
 }

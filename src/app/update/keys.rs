@@ -12,27 +12,6 @@ use crate::app::state::{
 };
 use crate::app::typing::{insert_pasted, insert_typed};
 use crate::domain::rollout::Action;
-use crate::domain::scorecard::Status;
-
-/// What a commit (a confirm key, Enter in a text field) would act on now.
-#[derive(Debug, PartialEq)]
-enum Pending {
-    Confirm(PendingAction),
-    Reason(ActionScope),
-    Note(usize, Status),
-}
-
-fn pending(overlay: &Overlay) -> Option<Pending> {
-    match overlay {
-        Overlay::Confirm(p) => Some(Pending::Confirm(p.clone())),
-        Overlay::Override { scope, .. } => Some(Pending::Reason(scope.clone())),
-        Overlay::Scorecard(ScorecardView {
-            selected,
-            editing: Some((status, _)),
-        }) => Some(Pending::Note(*selected, *status)),
-        _ => None,
-    }
-}
 
 fn key_name(key: &KeyEvent) -> String {
     match key.code {
@@ -43,32 +22,30 @@ fn key_name(key: &KeyEvent) -> String {
 }
 
 /// Keys that arrived together: the runtime gathers reads of the terminal
-/// that come without a pause into one burst. A terminal without bracketed
-/// paste delivers a paste this way (`ready` is `r` then `y`), so a key of
-/// the burst never commits what another key of the same burst opened: a
-/// person sees the confirmation before answering it. Keys typed by hand come
-/// apart and are not held back; the rule itself needs no clock, so it is the
-/// same for live, drill and replay.
-pub(super) fn on_keys(state: &mut AppState, keys: Vec<KeyEvent>) -> Vec<Effect> {
+/// that come without a pause into one burst, and a burst that goes on from
+/// another. A terminal without bracketed paste delivers a paste this way
+/// (`ready` is `r` then `y`), in one part or several, so no key of a burst
+/// commits anything (a confirmation, a note, a reason): a person answers a
+/// confirmation with a key of its own, typed after seeing it. The other
+/// keys of the burst act as typed. The rule itself needs no clock, so it is
+/// the same for live, drill and replay. `together` is false for a key that
+/// came on its own.
+pub(super) fn on_keys(state: &mut AppState, keys: Vec<KeyEvent>, together: bool) -> Vec<Effect> {
     let mut effects = Vec::new();
-    let mut opened = false;
     for key in keys.into_iter().filter(|k| k.kind != KeyEventKind::Release) {
         let command = keymap::command(state, &key);
-        if opened && command.is_some_and(Command::commits) {
+        if together && command.is_some_and(Command::commits) {
             let text = format!(
-                "{} not taken: it came in one burst with the key that opened this (a paste?); press it again",
+                "{} not taken: it came together with other keys (a paste?); press it again",
                 key_name(&key)
             );
             notify(state, NoticeLevel::Warn, text);
             continue;
         }
-        let before = pending(&state.overlay);
         effects.extend(on_key(state, key, command));
         if effects.contains(&Effect::Quit) {
             break;
         }
-        let after = pending(&state.overlay);
-        opened |= after.is_some() && after != before;
     }
     effects
 }
