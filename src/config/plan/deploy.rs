@@ -7,9 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{
-    Checker, DEFAULT_MAX_ANSWER, Endpoint, MAX_POLL, PlanError, RawAuth, RawEndpoint,
-};
+use super::{Checker, DEFAULT_MAX_ANSWER, Endpoint, MAX_POLL, PlanError, RawAuth, RawEndpoint};
 use crate::config::text::{LABEL, NAME, OBJECT, PATH};
 
 /// The deployment source: where the rollout's state comes from and where

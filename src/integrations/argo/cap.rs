@@ -182,7 +182,9 @@ where
             return Poll::Ready(None);
         }
         // A whole answer that says up front it is too large is not read.
-        if self.rule == Rule::Whole && self.counted == 0 && self.inner.size_hint().lower() > self.max
+        if self.rule == Rule::Whole
+            && self.counted == 0
+            && self.inner.size_hint().lower() > self.max
         {
             return self.too_large();
         }

@@ -203,8 +203,8 @@ impl Clusters {
         let built = tokio::task::spawn_blocking(move || {
             ClientBuilder::try_from(config).map(|b| b.with_layer(&cap).build())
         })
-            .await
-            .map_err(|e| format!("context `{context}`: setting up the client failed: {e}"))?;
+        .await
+        .map_err(|e| format!("context `{context}`: setting up the client failed: {e}"))?;
         let client = built.map_err(|e| {
             let why = match &e {
                 kube::Error::Auth(a) => auth_problem(a, plugin.as_deref()),
