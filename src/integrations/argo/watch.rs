@@ -341,7 +341,14 @@ impl RegionWatch<'_> {
                     .map(|rs| wire::images(rs.spec.template.as_ref()))
                     .unwrap_or_default(),
                 Ok(Err(e)) => {
-                    tracing::debug!(error = %e, "stable ReplicaSet not read");
+                    // The log is a screen too: the server's words made safe.
+                    let request = Request {
+                        name: None,
+                        resource: "replicasets",
+                        ..self.request("list", false)
+                    };
+                    let why = Problem::from_kube(&e, &self.conn.secrets()).words(&request);
+                    tracing::debug!(error = %why, "stable ReplicaSet not read");
                     Vec::new()
                 }
                 Err(_) => Vec::new(),
