@@ -257,6 +257,17 @@ fn exec_user(plugin: &Path) -> Value {
 /// A plan with regions eu-west-1 and us-east-1, each with its Rollout in
 /// the given context.
 fn plan(kubeconfig: &Path, targets: &[(&str, &str)], interval: &str, timeout: &str) -> PlanFile {
+    plan_with(kubeconfig, targets, interval, timeout, "")
+}
+
+/// The same, with `extra` lines in `[sources.deploy]`.
+fn plan_with(
+    kubeconfig: &Path,
+    targets: &[(&str, &str)],
+    interval: &str,
+    timeout: &str,
+    extra: &str,
+) -> PlanFile {
     let mut text = String::from(
         "service = \"checkout-api\"\n[versions]\nstable = \"v2.3.1\"\ncanary = \"v2.4.0\"\n\
          [[regions]]\nname = \"eu-west-1\"\n[[regions]]\nname = \"us-east-1\"\n\
@@ -268,7 +279,7 @@ fn plan(kubeconfig: &Path, targets: &[(&str, &str)], interval: &str, timeout: &s
          [sources.metrics]\nkind = \"prometheus\"\nurl = \"http://127.0.0.1:9\"\n",
     );
     text.push_str(&format!(
-        "[sources.deploy]\nkind = \"argo\"\nkubeconfig = \"{}\"\ninterval = \"{interval}\"\ntimeout = \"{timeout}\"\n",
+        "[sources.deploy]\nkind = \"argo\"\nkubeconfig = \"{}\"\ninterval = \"{interval}\"\ntimeout = \"{timeout}\"\n{extra}",
         kubeconfig.display()
     ));
     for (region, context) in targets {
@@ -1231,4 +1242,169 @@ async fn without_the_status_subresource_the_patch_goes_to_the_rollout() {
     let patches = rig.us.patches();
     assert_eq!(patches.len(), 2);
     assert_patch(&patches[1], PATH, MERGE, json!({"status": {"abort": true}}));
+}
+
+/// Reports on `rx` until one is a status, within `within`; the errors seen
+/// before it.
+async fn until_read(
+    rx: &mut mpsc::Receiver<Polled>,
+    within: Duration,
+) -> (RolloutStatus, Vec<String>) {
+    let deadline = Instant::now() + within;
+    let mut errors = Vec::new();
+    while Instant::now() < deadline {
+        match next_report(rx).await {
+            Ok(status) => return (status, errors),
+            Err(e) => errors.push(e),
+        }
+    }
+    panic!("no status within {within:?}; errors: {errors:?}");
+}
+
+#[tokio::test]
+async fn an_answer_over_max_answer_is_refused_and_the_source_keeps_running() {
+    let rig = rig("answer-cap", paused_status(), paused_status()).await;
+    // A Rollout of 100 KiB, over the plan's 64 KiB.
+    rig.eu.update_rollout(NS, NAME, |ro| {
+        ro["metadata"]["annotations"]["note"] = json!("x".repeat(100 << 10));
+    });
+    let plan = plan_with(
+        &rig.kubeconfig,
+        &[("eu-west-1", "prod-eu"), ("us-east-1", "prod-us")],
+        "1s",
+        "5s",
+        "max_answer = \"64KiB\"\n",
+    );
+    let argo = argo(&plan);
+    let refused = "context `prod-eu`: the answer is larger than 64 KiB (max_answer); refused";
+
+    // The poll: eu-west-1 fails with the cap's words, us-east-1 is fine.
+    let mut rx = start(&argo);
+    let e = next_report(&mut rx).await.unwrap_err();
+    assert!(e.contains("eu-west-1"), "{e}");
+    assert!(e.contains(refused), "{e}");
+    assert!(!e.contains("us-east-1"), "{e}");
+
+    // An action reads the Rollout first: refused there, nothing sent.
+    let e = argo.apply(&request(Action::Pause, eu())).await.unwrap_err();
+    assert!(matches!(e, ControlError::Refused(_)), "{e:?}");
+    assert!(e.to_string().contains(refused), "{e}");
+    assert!(rig.eu.patches().is_empty());
+
+    // The source kept running: once the Rollout is small again it is read.
+    rig.eu.update_rollout(NS, NAME, |ro| {
+        ro["metadata"]["annotations"]
+            .as_object_mut()
+            .unwrap()
+            .remove("note");
+    });
+    let (status, _) = until_read(&mut rx, Duration::from_secs(30)).await;
+    assert_eq!(status.regions.len(), 2);
+    assert_eq!(status.phase, Phase::Paused);
+}
+
+#[tokio::test]
+async fn a_long_watch_passes_the_cap_in_small_events_and_is_not_cut() {
+    let rig = rig("watch-cap", paused_status(), paused_status()).await;
+    let plan = plan_with(
+        &rig.kubeconfig,
+        &[("eu-west-1", "prod-eu"), ("us-east-1", "prod-us")],
+        "1h",
+        "5s",
+        "max_answer = \"64KiB\"\n",
+    );
+    let argo = argo(&plan);
+    let mut rx = start(&argo);
+    let (_, errors) = until_read(&mut rx, Duration::from_secs(15)).await;
+    assert!(errors.is_empty(), "{errors:?}");
+    let size = rig.eu.rollout(NS, NAME).to_string().len();
+    let changes = (96 << 10) / size + 1;
+    for i in 0..changes {
+        rig.eu.update_rollout(NS, NAME, |ro| {
+            ro["metadata"]["annotations"]["change"] = json!(i.to_string());
+        });
+    }
+    // The last change: the canary is promoted to the end.
+    rig.eu
+        .update_rollout(NS, NAME, |ro| ro["status"] = complete_status());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let s = next_report(&mut rx).await.unwrap();
+        let eu = s.regions.iter().find(|r| r.region == "eu-west-1").unwrap();
+        if eu.phase == Some(Phase::Complete) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the last change never came");
+    }
+    let watches = rig
+        .eu
+        .requests()
+        .iter()
+        .filter(|r| r.param("watch").as_deref() == Some("true"))
+        .count();
+    assert_eq!(
+        watches,
+        1,
+        "more than {} KiB came by one watch",
+        (changes * size) >> 10
+    );
+}
+
+#[tokio::test]
+async fn a_token_the_cluster_echoes_back_is_never_shown() {
+    const FILE_TOKEN: &str = "us-file-token-s3cr3t";
+    let dir = common::temp_dir("argo-echoed-token");
+    let eu = FakeKube::start(Some(EU_TOKEN)).await;
+    let us = FakeKube::start(Some(FILE_TOKEN)).await;
+    eu.put_rollout(rollout(paused_status()));
+    us.put_rollout(rollout(paused_status()));
+    let token_file = dir.join("us-token");
+    // No newline at the end: kube sends a token file's bytes as they are.
+    std::fs::write(&token_file, FILE_TOKEN).unwrap();
+    let config = kubeconfig(
+        &dir,
+        &[
+            ("prod-eu", &eu.url, token_user(EU_TOKEN)),
+            ("prod-us", &us.url, json!({"tokenFile": token_file})),
+        ],
+    );
+    let echo = "token {authorization} may not do this";
+    for fake in [&eu, &us] {
+        // The list and watch behind the poll, then the GET before an action.
+        fake.fail(Method::GET, "/rollouts", 403, echo, 1000);
+        fake.fail(Method::GET, NAME, 403, echo, 1000);
+    }
+    let plan = plan(
+        &config,
+        &[("eu-west-1", "prod-eu"), ("us-east-1", "prod-us")],
+        "1s",
+        "2s",
+    );
+    let argo = argo(&plan);
+
+    let e = argo
+        .apply(&request(Action::Pause, ActionScope::Rollout))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("eu-west-1") && e.contains("us-east-1"), "{e}");
+    assert!(e.contains("may not do this"), "{e}");
+    assert!(!e.contains(EU_TOKEN) && !e.contains(FILE_TOKEN), "{e}");
+    assert_eq!(e.matches("Bearer [redacted]").count(), 2, "{e}");
+
+    let mut rx = start(&argo);
+    for _ in 0..3 {
+        let e = next_report(&mut rx).await.unwrap_err();
+        assert!(e.contains("may not do this"), "{e}");
+        assert!(!e.contains(EU_TOKEN) && !e.contains(FILE_TOKEN), "{e}");
+    }
+    // The fake did echo them: the tokens were sent, and came back masked.
+    let sent: Vec<String> = eu
+        .requests()
+        .into_iter()
+        .chain(us.requests())
+        .filter_map(|r| r.authorization)
+        .collect();
+    assert!(sent.contains(&format!("Bearer {EU_TOKEN}")), "{sent:?}");
+    assert!(sent.contains(&format!("Bearer {FILE_TOKEN}")), "{sent:?}");
 }

@@ -326,15 +326,22 @@ async fn an_answer_over_the_cap_is_refused_naming_source_and_cap() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("at most") || err.contains("between"), "{err}");
-    // Kubernetes' client reads an argo source: the option is not for it.
-    let argo = plan_text(&url, None, "").replace(
-        "[sources.metrics]",
-        "[sources.deploy]\nkind = \"argo\"\nmax_answer = \"1MiB\"\n[[sources.deploy.targets]]\nregion = \"r0\"\nrollout = \"svc\"\n[sources.metrics]",
-    );
-    let err = PlanFile::parse(&argo, Path::new("test.toml"))
+    // An argo source takes the option too, checked the same way.
+    let argo = |cap: &str| {
+        plan_text(&url, None, "").replace(
+            "[sources.metrics]",
+            &format!("[sources.deploy]\nkind = \"argo\"\nmax_answer = \"{cap}\"\n[[sources.deploy.targets]]\nregion = \"r0\"\nrollout = \"svc\"\n[sources.metrics]"),
+        )
+    };
+    let err = PlanFile::parse(&argo("lots"), Path::new("test.toml"))
         .unwrap_err()
         .to_string();
     assert!(err.contains("sources.deploy.max_answer"), "{err}");
+    let plan = PlanFile::parse(&argo("1MiB"), Path::new("test.toml")).unwrap();
+    match plan.deploy {
+        Some(warroom::config::plan::DeploySource::Argo(a)) => assert_eq!(a.max_answer, 1 << 20),
+        other => panic!("not an argo source: {other:?}"),
+    }
 }
 
 /// A TLS stand-in Prometheus on loopback whose certificate only the CA in

@@ -4,8 +4,8 @@
 //! resourceVersions, a bookmark when asked), merge and JSON patches on the
 //! Rollout and on `/status` as a CRD with the status subresource takes them.
 //! It checks the bearer token when given one (or, over TLS, the client
-//! certificate), can be told to fail or stall a request, and records every
-//! request it gets.
+//! certificate), can be told to fail or stall a request (echoing the
+//! credential it was sent, if asked), and records every request it gets.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -226,7 +226,9 @@ impl FakeKube {
         store.replicasets.push(rs);
     }
 
-    /// Answer the next `times` requests `method … path_suffix` with `status`.
+    /// Answer the next `times` requests `method … path_suffix` with `status`
+    /// and a Status whose message is `message`, with `{authorization}` in it
+    /// replaced by the request's Authorization header.
     pub fn fail(
         &self,
         method: Method,
@@ -340,9 +342,16 @@ async fn handle(State(shared): State<Shared>, request: Request<Body>) -> Respons
         let found = store.scripted.iter_mut().find(|s| {
             s.times > 0 && s.method == parts.method && recorded.path.ends_with(&s.path_suffix)
         });
+        // A server that quotes the credential back, as some proxies and
+        // webhooks do: `{authorization}` in a message is the header's value.
+        let sent = recorded.authorization.clone().unwrap_or_default();
         found.map(|s| {
             s.times -= 1;
-            (s.status, s.message.clone(), s.delay)
+            (
+                s.status,
+                s.message.replace("{authorization}", &sent),
+                s.delay,
+            )
         })
     };
     if let Some((status, message, delay)) = scripted {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Checker, Endpoint, MAX_POLL, PlanError, RawAuth, RawEndpoint};
+use super::{Checker, DEFAULT_MAX_ANSWER, Endpoint, MAX_POLL, PlanError, RawAuth, RawEndpoint};
 use crate::config::text::{LABEL, NAME, OBJECT, PATH};
 
 /// The deployment source: where the rollout's state comes from and where
@@ -31,6 +31,9 @@ pub struct ArgoSource {
     pub interval: Duration,
     /// How long one request may take.
     pub timeout: Duration,
+    /// The largest answer read, in bytes (`max_answer`); for a watch, the
+    /// largest event. A larger one is refused.
+    pub max_answer: u64,
     /// One per region of the plan, in the plan's order of regions.
     pub targets: Vec<ArgoTarget>,
 }
@@ -158,13 +161,6 @@ impl Checker<'_> {
                 "an argo source finds each cluster in the kubeconfig; remove url (or use kind = \"http\")",
             );
         }
-        if let Some(cap) = &d.max_answer {
-            return self.err(
-                cap.span(),
-                "sources.deploy.max_answer",
-                "belongs to kind = \"http\"; the Kubernetes client reads an argo source's answers",
-            );
-        }
         if let Some(auth) = &d.auth {
             return self.err(
                 auth.span(),
@@ -185,6 +181,10 @@ impl Checker<'_> {
         };
         let interval = bounded(&d.interval, "interval", ARGO_RESYNC)?;
         let timeout = bounded(&d.timeout, "timeout", ARGO_TIMEOUT)?;
+        let max_answer = match &d.max_answer {
+            None => DEFAULT_MAX_ANSWER,
+            Some(v) => self.size(v, "sources.deploy.max_answer")?,
+        };
         let kubeconfig = match &d.kubeconfig {
             None => None,
             Some(k) => {
@@ -234,6 +234,7 @@ impl Checker<'_> {
             kubeconfig,
             interval,
             timeout,
+            max_answer,
             targets,
         })
     }

@@ -222,7 +222,7 @@ impl RegionAction<'_> {
         let timeout = self.source.timeout;
         let problem = match tokio::time::timeout(timeout, call).await {
             Ok(Ok(value)) => return Ok(value),
-            Ok(Err(e)) => Problem::from_kube(&e),
+            Ok(Err(e)) => Problem::from_kube(&e, &self.conn.secrets()),
             Err(_) => Problem::Timeout(timeout),
         };
         if problem.code() == Some(401) {

@@ -7,9 +7,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use std::sync::Arc;
+
+use kube::client::ClientBuilder;
 use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 use kube::{Client, Config};
 
+use super::cap::AnswerCap;
 use super::problem::auth_problem;
 use crate::config::plan::ArgoTarget;
 
@@ -20,13 +24,34 @@ pub struct Connection {
     pub namespace: String,
     /// The context's name, or `in-cluster`.
     pub context: String,
+    /// The credentials this client sends that are known before it sends
+    /// them (a static token, a token file's contents, a password): masked
+    /// in every text made from the cluster's answers.
+    pub secrets: Arc<[String]>,
+}
+
+impl Connection {
+    /// [`Connection::secrets`] as `text::outside` takes them.
+    pub fn secrets(&self) -> Vec<&str> {
+        self.secrets.iter().map(String::as_str).collect()
+    }
+}
+
+/// One built client, with what a [`Connection`] takes from it.
+#[derive(Clone)]
+struct Built {
+    client: Client,
+    default_ns: String,
+    context: String,
+    secrets: Arc<[String]>,
 }
 
 /// Clients by context, built on first use and kept while they work.
 pub struct Clusters {
     kubeconfig: Option<PathBuf>,
     timeout: Duration,
-    cache: tokio::sync::Mutex<HashMap<Option<String>, (Client, String, String)>>,
+    max_answer: u64,
+    cache: tokio::sync::Mutex<HashMap<Option<String>, Built>>,
 }
 
 /// Where kube found its configuration.
@@ -36,10 +61,13 @@ enum Source {
 }
 
 impl Clusters {
-    pub fn new(kubeconfig: Option<PathBuf>, timeout: Duration) -> Self {
+    /// Clients that read at most `max_answer` bytes of any answer (of any
+    /// one event of a watch).
+    pub fn new(kubeconfig: Option<PathBuf>, timeout: Duration, max_answer: u64) -> Self {
         Clusters {
             kubeconfig,
             timeout,
+            max_answer,
             cache: tokio::sync::Mutex::new(HashMap::new()),
         }
     }
@@ -49,7 +77,7 @@ impl Clusters {
         let key = target.context.clone();
         let cached = self.cache.lock().await.get(&key).cloned();
         // Built outside the lock: one slow context must not hold up the others.
-        let (client, default_ns, context) = match cached {
+        let built = match cached {
             Some(entry) => entry,
             None => {
                 let entry = self.build(target).await?;
@@ -57,9 +85,10 @@ impl Clusters {
             }
         };
         Ok(Connection {
-            client,
-            namespace: target.namespace.clone().unwrap_or(default_ns),
-            context,
+            client: built.client,
+            namespace: target.namespace.clone().unwrap_or(built.default_ns),
+            context: built.context,
+            secrets: built.secrets,
         })
     }
 
@@ -103,7 +132,7 @@ impl Clusters {
         Ok(Source::File(Box::new(kubeconfig), shown))
     }
 
-    async fn build(&self, target: &ArgoTarget) -> Result<(Client, String, String), String> {
+    async fn build(&self, target: &ArgoTarget) -> Result<Built, String> {
         let (mut config, context) = match self.source(target)? {
             Source::InCluster => {
                 let config = Config::incluster().map_err(|e| {
@@ -160,6 +189,10 @@ impl Clusters {
         // minutes, so reads keep kube's own limit and each call has its own.
         config.connect_timeout = Some(self.timeout);
         let default_ns = config.default_namespace.clone();
+        let secrets = known_secrets(&config.auth_info);
+        let cap = AnswerCap {
+            max: self.max_answer,
+        };
         let plugin = config
             .auth_info
             .exec
@@ -167,9 +200,11 @@ impl Clusters {
             .and_then(|e| e.command.clone());
         // An exec credential plugin runs while the client is built, and may
         // take a while (a cloud CLI): off the async threads.
-        let built = tokio::task::spawn_blocking(move || Client::try_from(config))
-            .await
-            .map_err(|e| format!("context `{context}`: setting up the client failed: {e}"))?;
+        let built = tokio::task::spawn_blocking(move || {
+            ClientBuilder::try_from(config).map(|b| b.with_layer(&cap).build())
+        })
+        .await
+        .map_err(|e| format!("context `{context}`: setting up the client failed: {e}"))?;
         let client = built.map_err(|e| {
             let why = match &e {
                 kube::Error::Auth(a) => auth_problem(a, plugin.as_deref()),
@@ -177,8 +212,41 @@ impl Clusters {
             };
             format!("context `{context}`: {why}")
         })?;
-        Ok((client, default_ns, context))
+        Ok(Built {
+            client,
+            default_ns,
+            context,
+            secrets,
+        })
     }
+}
+
+/// The most of a token file read to learn what to mask; tokens are a few
+/// KiB at most.
+const TOKEN_FILE_MAX: usize = 64 << 10;
+
+/// The credentials `auth` names that can be known before they are sent: a
+/// static token, a token file's contents as they are now (kube reads the
+/// file again later; a rotated token is not known) and a basic-auth
+/// password. An exec plugin's token comes only when it runs, inside kube,
+/// and is not among them.
+fn known_secrets(auth: &kube::config::AuthInfo) -> Arc<[String]> {
+    // kube keeps these in `secrecy` strings, and exposes them only through
+    // its kubeconfig serializer, which writes them out as they are.
+    let fields = serde_json::to_value(auth).unwrap_or_default();
+    let mut secrets: Vec<String> = ["token", "password"]
+        .iter()
+        .filter_map(|f| fields.get(f).and_then(|v| v.as_str()))
+        .map(|s| s.trim().to_string())
+        .collect();
+    if let Some(path) = &auth.token_file
+        && let Ok(text) =
+            crate::config::file::read_capped(Path::new(path), TOKEN_FILE_MAX, "a token file")
+    {
+        secrets.push(text.trim().to_string());
+    }
+    secrets.retain(|s| !s.is_empty());
+    secrets.into()
 }
 
 /// A kubeconfig that cannot be used, in words that never quote its content

@@ -4,6 +4,7 @@
 //! `interval`); warroom's actions are sent as Argo's own CLI sends them.
 
 pub mod actions;
+pub mod cap;
 mod cluster;
 pub mod problem;
 pub mod status;
@@ -63,7 +64,7 @@ impl ArgoRollouts {
                 timeout: config.timeout,
             },
             targets: config.targets.clone(),
-            clusters: Clusters::new(config.kubeconfig.clone(), config.timeout),
+            clusters: Clusters::new(config.kubeconfig.clone(), config.timeout, config.max_answer),
             interval: config.interval,
             timeout: config.timeout,
             stable_version: plan.stable_version.clone(),

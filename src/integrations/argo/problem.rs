@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use kube::client::AuthError;
 
+use super::cap::TooLarge;
 use crate::domain::action::ControlError;
 use crate::domain::text;
 
@@ -36,40 +37,50 @@ pub enum Problem {
     /// The connection broke during the exchange, after the request may have
     /// gone out: after a patch, the cluster may have applied it.
     Broken(String),
+    /// The answer (or one event of a watch) passed `max_answer`, in words
+    /// (`16 MiB`); the rest was not read.
+    TooLarge(String),
     /// Anything else.
     Other(String),
 }
 
 impl Problem {
-    pub fn from_kube(e: &kube::Error) -> Problem {
+    /// What `e` says, with `secrets` (the credentials the client sent)
+    /// masked in any text the server wrote.
+    pub fn from_kube(e: &kube::Error, secrets: &[&str]) -> Problem {
+        if let Some(refused) = super::cap::refusal(e) {
+            return Problem::TooLarge(refused.cap.clone());
+        }
         match e {
             kube::Error::Api(status) => Problem::Status {
                 code: status.code,
-                message: text::message(&status.message, &[]),
+                message: text::message(&status.message, secrets),
             },
             kube::Error::Auth(a) => Problem::Unreachable(auth_problem(a, None)),
             kube::Error::Service(inner) => match inner.downcast_ref::<AuthError>() {
                 Some(a) => Problem::Unreachable(auth_problem(a, None)),
-                None => Problem::Unreachable(text::message(&innermost(inner.as_ref()), &[])),
+                None => Problem::Unreachable(text::message(&innermost(inner.as_ref()), secrets)),
             },
-            kube::Error::HyperError(h) => Problem::Broken(text::message(&innermost(h), &[])),
+            kube::Error::HyperError(h) => Problem::Broken(text::message(&innermost(h), secrets)),
             kube::Error::SerdeError(s) => Problem::Unreadable(text::message(
                 &format!("the answer is not the object asked for: {s}"),
-                &[],
+                secrets,
             )),
-            other => Problem::Other(text::message(&innermost(other), &[])),
+            other => Problem::Other(text::message(&innermost(other), secrets)),
         }
     }
 
-    pub fn from_watcher(e: &kube::runtime::watcher::Error) -> Problem {
+    /// What the watcher's `e` says, with `secrets` masked as in
+    /// [`Problem::from_kube`].
+    pub fn from_watcher(e: &kube::runtime::watcher::Error, secrets: &[&str]) -> Problem {
         use kube::runtime::watcher::Error as W;
         match e {
             W::InitialListFailed(k) | W::WatchStartFailed(k) | W::WatchFailed(k) => {
-                Problem::from_kube(k)
+                Problem::from_kube(k, secrets)
             }
             W::WatchError(status) => Problem::Status {
                 code: status.code,
-                message: text::message(&status.message, &[]),
+                message: text::message(&status.message, secrets),
             },
             W::NoResourceVersion => {
                 Problem::Other("the watch has no resourceVersion to resume from".to_string())
@@ -145,6 +156,12 @@ impl Problem {
                 "the connection to the cluster of context `{}` broke: {why}",
                 request.context
             ),
+            Problem::TooLarge(cap) => format!(
+                "context `{}`: {} (to {} {object})",
+                request.context,
+                TooLarge { cap: cap.clone() },
+                request.verb
+            ),
             Problem::Unreadable(why) | Problem::Other(why) => why.clone(),
         }
     }
@@ -159,7 +176,9 @@ impl Problem {
                 ControlError::Unreachable(self.words(request))
             }
             // A patch was sent and the answer cannot say whether it took.
-            Problem::Unreadable(_) | Problem::Broken(_) if request.verb == "patch" => {
+            Problem::Unreadable(_) | Problem::Broken(_) | Problem::TooLarge(_)
+                if request.verb == "patch" =>
+            {
                 ControlError::Unknown(self.words(request))
             }
             Problem::Broken(_) => ControlError::Unreachable(self.words(request)),

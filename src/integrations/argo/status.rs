@@ -226,13 +226,15 @@ const WORD_CHARS: usize = 200;
 
 /// One region's Rollout in warroom's words. `target` names where it lives;
 /// `stable_images` are the stable ReplicaSet's, when a canary is in flight
-/// and they could be read.
+/// and they could be read; `secrets`, the credentials the client sent, are
+/// masked in every word the cluster wrote.
 pub fn region_view(
     region: &str,
     target: String,
     ro: &Rollout,
     stable_images: &[String],
     versions: Versions,
+    secrets: &[&str],
 ) -> RegionView {
     let s = status(ro);
     let stage = stage(ro, versions);
@@ -280,12 +282,12 @@ pub fn region_view(
         Stage::Progressing | Stage::NotStarted => Phase::Progressing,
     };
     // Every word the cluster wrote is made safe here, where it arrives.
-    let said = |t: &str| text::outside(t, WORD_CHARS, &[]);
+    let said = |t: &str| text::outside(t, WORD_CHARS, secrets);
     let all_said = |list: Vec<String>| list.iter().map(|t| said(t)).collect();
     let detail = TargetDetail {
         name: target,
         status: Some(said(&word)),
-        message: message(&s, stage).map(|m| text::message(&m, &[])),
+        message: message(&s, stage).map(|m| text::message(&m, secrets)),
         step: step(ro),
         desired_weight: Some(desired_weight(ro)),
         stable_revision: (!s.stable_rs.is_empty()).then(|| said(&s.stable_rs)),

@@ -29,6 +29,8 @@ use crate::domain::source::{Polled, Report, SourceError, backoff};
 struct Reading {
     rollout: Rollout,
     stable_images: Vec<String>,
+    /// The client's known credentials, masked in what the Rollout says.
+    secrets: Arc<[String]>,
 }
 
 /// What a region's task sends to the joining task.
@@ -109,12 +111,14 @@ fn report(
     for (target, reading) in source.targets.iter().zip(latest) {
         let why = match reading {
             Some(Ok(r)) => {
+                let secrets: Vec<&str> = r.secrets.iter().map(String::as_str).collect();
                 views.push(region_view(
                     &target.region,
                     target.label(),
                     &r.rollout,
                     &r.stable_images,
                     source.versions(),
+                    &secrets,
                 ));
                 continue;
             }
@@ -264,7 +268,7 @@ impl RegionWatch<'_> {
                             watcher::Error::InitialListFailed(_) => "list",
                             _ => "watch",
                         };
-                        let problem = Problem::from_watcher(&e);
+                        let problem = Problem::from_watcher(&e, &self.conn.secrets());
                         let refused = problem.code() == Some(401);
                         (Err(problem.words(&self.request(verb, false))), refused)
                     }
@@ -274,7 +278,7 @@ impl RegionWatch<'_> {
                     let got = tokio::time::timeout(self.source.timeout, api.get(&self.target.rollout)).await;
                     let fetched = match got {
                         Ok(Ok(ro)) => Ok(ro),
-                        Ok(Err(e)) => Err(Problem::from_kube(&e)),
+                        Ok(Err(e)) => Err(Problem::from_kube(&e, &self.conn.secrets())),
                         Err(_) => Err(Problem::Timeout(self.source.timeout)),
                     };
                     match fetched {
@@ -322,6 +326,7 @@ impl RegionWatch<'_> {
             return Reading {
                 rollout,
                 stable_images: Vec::new(),
+                secrets: self.conn.secrets.clone(),
             };
         }
         if !images.contains_key(&stable) {
@@ -336,7 +341,14 @@ impl RegionWatch<'_> {
                     .map(|rs| wire::images(rs.spec.template.as_ref()))
                     .unwrap_or_default(),
                 Ok(Err(e)) => {
-                    tracing::debug!(error = %e, "stable ReplicaSet not read");
+                    // The log is a screen too: the server's words made safe.
+                    let request = Request {
+                        name: None,
+                        resource: "replicasets",
+                        ..self.request("list", false)
+                    };
+                    let why = Problem::from_kube(&e, &self.conn.secrets()).words(&request);
+                    tracing::debug!(error = %why, "stable ReplicaSet not read");
                     Vec::new()
                 }
                 Err(_) => Vec::new(),
@@ -346,6 +358,7 @@ impl RegionWatch<'_> {
         Reading {
             stable_images: images.get(&stable).cloned().unwrap_or_default(),
             rollout,
+            secrets: self.conn.secrets.clone(),
         }
     }
 }

@@ -90,6 +90,7 @@ fn view(region: &str, ro: &Rollout) -> RegionView {
         ro,
         &stable,
         VERSIONS,
+        &[],
     )
 }
 
