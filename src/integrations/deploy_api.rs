@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::http::SetupError;
 use super::http::{Http, HttpError, origin_and_path};
-use super::secret::{SecretError, bearer_token};
+use super::secret::bearer_token;
 use crate::config::plan::Endpoint;
 use crate::domain::action::{ActionRequest, ControlError, ControlFuture, DeploymentControl};
 use crate::domain::rollout::{Action, Phase, RegionRollout, RolloutStatus};
@@ -131,15 +132,6 @@ pub fn action_path(action: Action) -> &'static str {
         Action::Rollback => "rollback",
         Action::Retry => "retry",
     }
-}
-
-/// Why a deploy API client could not be had.
-#[derive(Debug, thiserror::Error)]
-pub enum SetupError {
-    #[error(transparent)]
-    Token(#[from] SecretError),
-    #[error(transparent)]
-    Client(#[from] HttpError),
 }
 
 /// A deploy API endpoint: read state, send actions.

@@ -224,6 +224,15 @@ impl Http {
     }
 }
 
+/// Why a source's client could not be made: its token, or the client itself.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Token(#[from] super::secret::SecretError),
+    #[error(transparent)]
+    Client(#[from] HttpError),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,8 @@ use crate::domain::{Span, Timestamp};
 use crate::integrations::argo::ArgoRollouts;
 use crate::integrations::deploy_api::DeployApi;
 use crate::integrations::events::read_events;
-use crate::integrations::prometheus::{PrometheusSource, SetupError};
+use crate::integrations::http::SetupError;
+use crate::integrations::prometheus::PrometheusSource;
 use crate::sim::adapter::{self, SimWiring};
 use crate::sim::{Fleet, FleetSpec};
 
@@ -40,9 +41,9 @@ pub struct Session {
 pub enum SessionError {
     // The cause follows in the error chain; naming it here too would repeat it.
     #[error("metrics source")]
-    Metrics(#[from] SetupError),
+    Metrics(#[source] SetupError),
     #[error("deploy source")]
-    Deploy(#[from] crate::integrations::deploy_api::SetupError),
+    Deploy(#[source] SetupError),
 }
 
 /// How many messages may wait before sources pause for the app to catch up.
@@ -177,12 +178,13 @@ impl Session {
     ) -> Result<Session, SessionError> {
         let (tx, messages) = mpsc::channel(QUEUE);
         let mut registry = Registry::new(tx.clone());
-        let metrics = PrometheusSource::new(&plan.metrics, &plan.plan)?;
+        let metrics =
+            PrometheusSource::new(&plan.metrics, &plan.plan).map_err(SessionError::Metrics)?;
         let mut control: Option<Arc<dyn DeploymentControl>> = None;
         match &plan.deploy {
             None => {}
             Some(DeploySource::Http { endpoint }) => {
-                let api = DeployApi::new(endpoint)?;
+                let api = DeployApi::new(endpoint).map_err(SessionError::Deploy)?;
                 let poller = api.clone();
                 registry.spawn_poller(api.info.clone(), clock.clone(), move || {
                     let api = poller.clone();

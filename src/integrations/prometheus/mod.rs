@@ -9,8 +9,9 @@ use std::collections::HashMap;
 
 use futures_util::future::join_all;
 
-use super::http::{Http, HttpError};
-use super::secret::{SecretError, bearer_token};
+use super::http::Http;
+pub use super::http::SetupError;
+use super::secret::bearer_token;
 use crate::config::plan::MetricsSource;
 use crate::domain::health::{Sample, Signal, VersionRole};
 use crate::domain::plan::RolloutPlan;
@@ -38,14 +39,6 @@ pub struct PrometheusSource {
 pub struct MetricsPoll {
     pub samples: Vec<Sample>,
     pub notes: Vec<String>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SetupError {
-    #[error(transparent)]
-    Token(#[from] SecretError),
-    #[error(transparent)]
-    Client(#[from] HttpError),
 }
 
 /// Series a poll could not place, counted by reason, for one note.
