@@ -140,6 +140,12 @@ pub enum HeadState {
     Read(Head),
     /// There, but not readable as a head.
     Unreadable(String),
+    /// The head of another log file: the log was deleted, or replaced by a
+    /// new, empty one (see `head::of_log`). Why, for the reader.
+    Foreign {
+        records: u64,
+        problem: String,
+    },
 }
 
 /// The first record that cannot be trusted, and why.
@@ -169,6 +175,10 @@ pub struct Walked {
     pub entries: Vec<AuditRecord>,
     pub broken: Option<Broken>,
     pub torn: Option<Torn>,
+    /// The last record is the one the head named as pending: an append
+    /// that stopped after writing its record and before counting it in the
+    /// head. The record counts; the next writer brings the head up to it.
+    pub finished_append: bool,
 }
 
 /// Check `bytes` (the log from `from.bytes` on) record by record, on from
@@ -183,13 +193,15 @@ pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState) -> Walked {
         HeadState::Read(h) => Some(h),
         _ => None,
     };
-    if let HeadState::Unreadable(problem) = head {
+    if let HeadState::Unreadable(problem) | HeadState::Foreign { problem, .. } = head {
         out.broken = Some(Broken {
             line: from.lines + 1,
             problem: problem.clone(),
         });
         return out;
     }
+    // The record an unfinished append announced, one past the head.
+    let pending = head_at.and_then(|h| h.next());
     let mut rest = bytes;
     while !rest.is_empty() {
         let line_no = out.chain.lines + 1;
@@ -215,8 +227,14 @@ pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState) -> Walked {
             let seq = out.chain.records + 1;
             match check_line(line, &out.chain.hash, seq) {
                 Ok(checked) => {
+                    let announced = pending.is_some_and(|p| {
+                        p.records == seq
+                            && p.hash == checked.hash
+                            && out.chain.hash == h_hash(head_at)
+                    });
                     if let Some(h) = head_at
                         && out.chain.records >= h.records
+                        && !announced
                     {
                         out.broken = Some(fail(format!(
                             "the log's head says it ends at record {}: this record was added after the last one warroom wrote (by hand, or by a process that stopped before it could record the head)",
@@ -250,7 +268,9 @@ pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState) -> Walked {
     }
     let line = out.chain.lines + 1;
     let (records, hash) = (out.chain.records, &out.chain.hash);
+    out.finished_append = pending.is_some_and(|p| p.records == records && p.hash == *hash);
     let problem = match head {
+        _ if out.finished_append => None,
         HeadState::Read(h) if records < h.records => {
             let cut = if out.torn.is_some() {
                 " (the last one is cut short)"
@@ -288,6 +308,11 @@ pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState) -> Walked {
         out.broken = Some(Broken { line, problem });
     }
     out
+}
+
+/// The hash of the record the head counts last.
+fn h_hash(head: Option<&Head>) -> &str {
+    head.map_or(GENESIS, |h| h.hash.as_str())
 }
 
 fn begins_like_a_record(text: &[u8]) -> bool {

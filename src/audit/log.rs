@@ -11,7 +11,7 @@ use std::sync::{Mutex, PoisonError};
 
 use super::chain::{self, Chain, HeadState};
 use super::entry::AuditRecord;
-use super::head::{self, Head};
+use super::head::{self, FileId, Head, Pending};
 use super::{AuditError, files};
 
 /// An append-only, hash-chained audit log file, open for appending.
@@ -24,7 +24,10 @@ pub struct AuditLog {
 
 #[derive(Debug)]
 struct Writer {
-    file: File,
+    /// The log as opened; `None` when read-only and there is no log yet.
+    file: Option<File>,
+    /// Opened to read only (`--read-only`): nothing is appended or repaired.
+    read_only: bool,
     /// The chain as this process last verified it.
     chain: Chain,
     /// A write failed part-way: nothing more is appended.
@@ -39,6 +42,9 @@ pub struct Opening {
     /// Why the log cannot be appended to (it is damaged); the dashboard
     /// still starts, and says so.
     pub damaged: Option<String>,
+    /// The head left by a log that was here before (moved aside or
+    /// deleted), replaced by a fresh one for this new, empty log: why.
+    pub replaced_head: Option<String>,
 }
 
 /// Where an append put its record.
@@ -50,10 +56,12 @@ pub struct Appended {
 }
 
 /// What catching up with the log on disk found.
+#[derive(Default)]
 struct Caught {
     chain: Chain,
     torn_aside: Option<PathBuf>,
     damaged: Option<(usize, String)>,
+    replaced_head: Option<String>,
 }
 
 impl AuditLog {
@@ -71,9 +79,34 @@ impl AuditLog {
         }
         let mut file = files::open_append(path).map_err(open_err)?;
         file.lock().map_err(open_err)?;
-        let caught = catch_up(&mut file, path, &Chain::default());
+        let caught = catch_up(&mut file, path, &Chain::default(), Repair::Yes);
         let _ = file.unlock();
-        let caught = caught?;
+        Ok(Self::opened(path, Some(file), caught?, false))
+    }
+
+    /// Open `path` to read only, for a `--read-only` dashboard: nothing is
+    /// created, appended or repaired, so a log the operator may only read
+    /// (0400, a read-only mount) still lets it start. A log not there yet
+    /// is an empty one; every append is refused.
+    pub fn open_read_only(path: &Path) -> Result<AuditLog, AuditError> {
+        let open_err = |cause| AuditError::Open {
+            path: path.to_path_buf(),
+            cause,
+        };
+        let mut file = files::open_read(path).map_err(open_err)?;
+        let caught = match file.as_mut() {
+            Some(file) => {
+                file.lock_shared().map_err(open_err)?;
+                let caught = catch_up(file, path, &Chain::default(), Repair::No);
+                let _ = file.unlock();
+                caught?
+            }
+            None => Caught::default(),
+        };
+        Ok(Self::opened(path, file, caught, true))
+    }
+
+    fn opened(path: &Path, file: Option<File>, caught: Caught, read_only: bool) -> AuditLog {
         let opening = Opening {
             torn_aside: caught.torn_aside,
             damaged: caught.damaged.map(|(line, problem)| {
@@ -84,19 +117,21 @@ impl AuditLog {
                 };
                 e.to_string()
             }),
+            replaced_head: caught.replaced_head,
         };
         if let Some(why) = &opening.damaged {
             tracing::error!(log = %path.display(), "{why}");
         }
-        Ok(AuditLog {
+        AuditLog {
             path: path.to_path_buf(),
             writer: Mutex::new(Writer {
                 file,
+                read_only,
                 chain: caught.chain,
                 poisoned: false,
             }),
             opening,
-        })
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -108,6 +143,22 @@ impl AuditLog {
         &self.opening
     }
 
+    /// The open file's descriptor, for tests that check how it was opened.
+    #[cfg(test)]
+    pub(crate) fn raw_fd(&self) -> Option<i32> {
+        use std::os::fd::AsRawFd;
+        let w = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        w.file.as_ref().map(|f| f.as_raw_fd())
+    }
+
+    /// Whether this log was opened to read only.
+    pub fn read_only(&self) -> bool {
+        self.writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .read_only
+    }
+
     /// Write one record, chained to the last on disk, flush it, and move the
     /// head. An attempt is given its position as its id.
     pub fn append(&self, record: &AuditRecord) -> Result<Appended, AuditError> {
@@ -117,19 +168,62 @@ impl AuditLog {
         };
         let mut guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let w = &mut *guard;
+        if w.read_only {
+            return Err(write_err(std::io::Error::other(
+                "it was opened read-only (--read-only): nothing is recorded",
+            )));
+        }
         if w.poisoned {
             return Err(write_err(std::io::Error::other(
                 "an earlier write failed part-way; restart warroom to recover the log",
             )));
         }
-        w.file.lock().map_err(write_err)?;
-        let result = append_locked(w, &self.path, record);
-        let _ = w.file.unlock();
+        let Some(file) = w.file.as_mut() else {
+            return Err(write_err(std::io::Error::other("it is not open")));
+        };
+        file.lock().map_err(write_err)?;
+        let result =
+            still_at_path(w, &self.path).and_then(|()| append_locked(w, &self.path, record));
+        if let Some(file) = &w.file {
+            let _ = file.unlock();
+        }
         result
     }
 }
 
-/// The append itself, under the log's exclusive lock.
+/// Make sure the open log is still the file at `path`, under its lock. One
+/// moved aside or replaced while warroom ran is left alone: the log now at
+/// `path` is opened, locked and checked from its start instead, so that no
+/// record goes to the old file and no head is written for the wrong one.
+fn still_at_path(w: &mut Writer, path: &Path) -> Result<(), AuditError> {
+    let open_err = |cause| AuditError::Open {
+        path: path.to_path_buf(),
+        cause,
+    };
+    let Some(file) = &w.file else {
+        return Ok(());
+    };
+    let opened = file.metadata().map_err(open_err)?;
+    let named = match std::fs::symlink_metadata(path) {
+        Ok(named) => Some(named),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(open_err(e)),
+    };
+    if named.is_some_and(|n| files::identity(&n) == files::identity(&opened)) {
+        return Ok(());
+    }
+    tracing::warn!(log = %path.display(), "the audit log was moved or replaced while warroom ran; writing to the one now at its path");
+    let fresh = files::open_append(path).map_err(open_err)?;
+    fresh.lock().map_err(open_err)?;
+    if let Some(old) = w.file.replace(fresh) {
+        let _ = old.unlock();
+    }
+    w.chain = Chain::default();
+    Ok(())
+}
+
+/// The append itself, under the log's exclusive lock: the head first names
+/// the record as pending, then the record is written, then counted.
 fn append_locked(
     w: &mut Writer,
     path: &Path,
@@ -139,7 +233,10 @@ fn append_locked(
         path: path.to_path_buf(),
         cause,
     };
-    let caught = catch_up(&mut w.file, path, &w.chain)?;
+    let Some(file) = w.file.as_mut() else {
+        return Err(write_err(std::io::Error::other("it is not open")));
+    };
+    let caught = catch_up(file, path, &w.chain, Repair::Yes)?;
     if let Some((line, problem)) = caught.damaged {
         return Err(AuditError::Damaged {
             path: path.to_path_buf(),
@@ -158,10 +255,17 @@ fn append_locked(
         other => other.clone(),
     };
     let (line, hash) = chain::seal(&record, seq, &w.chain.hash).map_err(|e| write_err(e.into()))?;
-    if let Err(e) = w
-        .file
+    let id = Some(FileId::of(&file.metadata().map_err(write_err)?));
+    let mut announced = Head::at(w.chain.records, &w.chain.hash, id);
+    announced.pending = Some(Pending {
+        records: seq,
+        hash: hash.clone(),
+    });
+    // Nothing is written yet: a failure here leaves the log as it was.
+    head::write(path, &announced, true).map_err(write_err)?;
+    if let Err(e) = file
         .write_all(line.as_bytes())
-        .and_then(|()| w.file.sync_data())
+        .and_then(|()| file.sync_data())
     {
         w.poisoned = true;
         return Err(write_err(e));
@@ -171,31 +275,44 @@ fn append_locked(
     w.chain.bytes += line.len() as u64;
     w.chain.lines += 1;
     w.chain.headed = true;
-    if let Err(e) = head::write(path, &Head { records: seq, hash }) {
-        // The record is on disk but the head lags it: the log now reads as
-        // one with a record added by hand. Stop rather than hide that.
-        w.poisoned = true;
-        return Err(write_err(std::io::Error::other(format!(
-            "the record is written but its head ({}) is not: {e}",
-            head::path_of(path).display()
-        ))));
+    // The record counts from here on: the head announced it, so a head
+    // that lags it is brought up to it by the next writer. If this rename
+    // is lost to a power cut, the announcing head is what the disk keeps.
+    if let Err(e) = head::write(path, &Head::at(seq, &hash, id), false) {
+        tracing::warn!(log = %path.display(), error = %e, "the audit record is written but its head is not moved yet; the next append moves it");
     }
     Ok(Appended { seq })
 }
 
+/// Whether checking the log may repair it: cut a torn record off, write a
+/// head. Never for a read-only opening.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repair {
+    Yes,
+    No,
+}
+
 /// Check what the log holds past `from` (what this process verified), under
-/// the caller's exclusive lock; keep a torn last record aside and cut it
-/// off, and write the head of a log from before heads were kept.
-fn catch_up(file: &mut File, path: &Path, from: &Chain) -> Result<Caught, AuditError> {
+/// the caller's lock. With `repair` (and the exclusive lock): keep a torn
+/// last record aside and cut it off, bring the head up to a record an
+/// unfinished append wrote, write the head of a log from before heads were
+/// kept, and give a new log where an old one was moved aside its own head.
+fn catch_up(
+    file: &mut File,
+    path: &Path,
+    from: &Chain,
+    repair: Repair,
+) -> Result<Caught, AuditError> {
     let open_err = |cause| AuditError::Open {
         path: path.to_path_buf(),
         cause,
     };
-    let len = file.metadata().map_err(open_err)?.len();
+    let meta = file.metadata().map_err(open_err)?;
+    let len = meta.len();
     let damaged = |chain: Chain, line, problem: String| Caught {
         chain,
-        torn_aside: None,
         damaged: Some((line, problem)),
+        ..Caught::default()
     };
     if len < from.bytes {
         return Ok(damaged(
@@ -211,10 +328,33 @@ fn catch_up(file: &mut File, path: &Path, from: &Chain) -> Result<Caught, AuditE
     file.seek(SeekFrom::Start(from.bytes))
         .and_then(|_| file.read_to_end(&mut rest))
         .map_err(open_err)?;
-    let state = head::read(path);
+    let id = Some(FileId::of(&meta));
+    let state = head::of_log(path, head::read(path), Some(&meta));
+    if let HeadState::Foreign { records, .. } = &state
+        && repair == Repair::Yes
+        && from.records == 0
+    {
+        // A new, empty log where an old one was moved aside or deleted.
+        head::write(path, &Head::at(0, chain::GENESIS, id), true).map_err(open_err)?;
+        let why = format!(
+            "a new log; the head left beside it by the log that was here before ({records} records, moved aside or deleted) is replaced by its own"
+        );
+        tracing::warn!(log = %path.display(), "{why}");
+        return Ok(Caught {
+            replaced_head: Some(why),
+            ..Caught::default()
+        });
+    }
     let walked = chain::walk(&rest, from, &state);
     if let Some(b) = walked.broken {
         return Ok(damaged(walked.chain, b.line, b.problem));
+    }
+    if repair == Repair::No {
+        // A torn last record stays where it is; the chain ends before it.
+        return Ok(Caught {
+            chain: walked.chain,
+            ..Caught::default()
+        });
     }
     let mut torn_aside = None;
     if let Some(torn) = &walked.torn {
@@ -237,18 +377,18 @@ fn catch_up(file: &mut File, path: &Path, from: &Chain) -> Result<Caught, AuditE
         tracing::warn!(log = %path.display(), aside = %aside.display(), line = torn.line, "the audit log ended with a record that never finished; kept aside and cut off");
         torn_aside = Some(aside);
     }
-    if state == HeadState::Missing && walked.chain.records > 0 {
+    let old_log = state == HeadState::Missing && walked.chain.records > 0;
+    if old_log || walked.finished_append {
         // A log from before heads were kept: its end is trusted as found.
-        let head = Head {
-            records: walked.chain.records,
-            hash: walked.chain.hash.clone(),
-        };
-        head::write(path, &head).map_err(open_err)?;
+        // Or an append stopped between its record and its head: the head
+        // had announced that very record.
+        let head = Head::at(walked.chain.records, &walked.chain.hash, id);
+        head::write(path, &head, true).map_err(open_err)?;
     }
     Ok(Caught {
         chain: walked.chain,
         torn_aside,
-        damaged: None,
+        ..Caught::default()
     })
 }
 

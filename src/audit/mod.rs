@@ -59,4 +59,6 @@ pub enum AuditError {
 }
 
 #[cfg(test)]
+mod recovery_tests;
+#[cfg(test)]
 mod tests;

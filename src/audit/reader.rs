@@ -51,7 +51,8 @@ fn read_on(file: &mut File, path: &Path, from: &Chain) -> Result<Reading, AuditE
             file.seek(SeekFrom::Start(from.bytes))?;
             file.read_to_end(&mut rest)?;
         }
-        Ok((len, rest, head::read(path)))
+        let meta = file.metadata()?;
+        Ok((len, rest, head::of_log(path, head::read(path), Some(&meta))))
     })();
     let _ = file.unlock();
     let (len, rest, head) = read.map_err(read_err(path))?;
@@ -73,14 +74,16 @@ fn read_on(file: &mut File, path: &Path, from: &Chain) -> Result<Reading, AuditE
     Ok(Reading { walked, head })
 }
 
-/// Read the whole log at `path`. A log that does not exist yet is empty.
+/// Read the whole log at `path`. A log that does not exist yet is empty;
+/// one that is gone while its head is still there is not.
 pub fn read(path: &Path) -> Result<Reading, AuditError> {
     match files::open_read(path).map_err(read_err(path))? {
         Some(mut file) => read_on(&mut file, path, &Chain::default()),
-        None => Ok(Reading {
-            walked: Walked::default(),
-            head: head::read(path),
-        }),
+        None => {
+            let head = head::of_log(path, head::read(path), None);
+            let walked = chain::walk(&[], &Chain::default(), &head);
+            Ok(Reading { walked, head })
+        }
     }
 }
 
@@ -96,6 +99,9 @@ pub struct Follower {
     path: PathBuf,
     chain: Chain,
     broken: bool,
+    /// Why the first look must say the log is broken: where to start could
+    /// not be told, and replaying the whole log as new would be wrong.
+    unstarted: Option<String>,
 }
 
 /// What a look found.
@@ -110,23 +116,39 @@ pub enum Look {
 
 impl Follower {
     /// Start following `path` from its current end, having checked it all.
-    /// A log already broken is followed no further, quietly: whoever read it
-    /// at the start said so.
     pub fn from_end(path: &Path) -> Follower {
-        let (chain, broken) = match read(path) {
-            Ok(r) => (r.walked.chain, r.walked.broken.is_some()),
-            Err(_) => (Chain::default(), false),
+        Follower::after(path, &read(path))
+    }
+
+    /// Start following `path` where `reading` of it ended, so that nothing
+    /// appended after that reading is missed. A log already broken is
+    /// followed no further, quietly: whoever read it said so. One that could
+    /// not be read is reported on the first look, and followed no further.
+    pub fn after(path: &Path, reading: &Result<Reading, AuditError>) -> Follower {
+        let (chain, broken, unstarted) = match reading {
+            Ok(r) => (r.walked.chain.clone(), r.walked.broken.is_some(), None),
+            Err(e) => (
+                Chain::default(),
+                false,
+                Some(format!(
+                    "{e}; records appended from now on are not followed"
+                )),
+            ),
         };
         Follower {
             path: path.to_path_buf(),
             chain,
             broken,
+            unstarted,
         }
     }
 
     /// Read what was appended since the last look. A log that is not there
     /// (yet) or cannot be opened for now yields nothing.
     pub fn look(&mut self) -> Look {
+        if let Some(why) = self.unstarted.take() {
+            return self.broke(why);
+        }
         if self.broken {
             return Look::Appended(Vec::new());
         }
