@@ -334,10 +334,14 @@ fn catch_up(
         && repair == Repair::Yes
         && from.records == 0
     {
-        // A new, empty log where an old one was moved aside or deleted.
+        // A new, empty log where an old one was moved aside or deleted: the
+        // old head is kept, so that the old log can still be checked.
+        let old = std::fs::read(head::path_of(path)).map_err(open_err)?;
+        let kept = keep_aside(path, ".head.before", &old).map_err(open_err)?;
         head::write(path, &Head::at(0, chain::GENESIS, id), true).map_err(open_err)?;
         let why = format!(
-            "a new log; the head left beside it by the log that was here before ({records} records, moved aside or deleted) is replaced by its own"
+            "a new log; the head left beside it by the log that was here before ({records} records, moved aside or deleted) is kept in {} (to check that log, put it beside it as its `.head`)",
+            kept.display()
         );
         tracing::warn!(log = %path.display(), "{why}");
         return Ok(Caught {
@@ -362,7 +366,8 @@ fn catch_up(
             let problem = "its last line is cut short and does not begin like a record: left as it is (is this an audit log?)".to_string();
             return Ok(damaged(walked.chain, torn.line, problem));
         }
-        let aside = match keep_aside(path, walked.chain.records + 1, &torn.text) {
+        let name = format!(".torn-{}", walked.chain.records + 1);
+        let aside = match keep_aside(path, &name, &torn.text) {
             Ok(aside) => aside,
             Err(e) => {
                 let problem = format!(
@@ -392,14 +397,14 @@ fn catch_up(
     })
 }
 
-/// Write `text` to a new file beside the log, `<log>.torn-<position>`,
-/// never through a link and never over another file.
-fn keep_aside(path: &Path, position: u64, text: &[u8]) -> std::io::Result<PathBuf> {
-    let base = format!(".torn-{position}");
+/// Write `text` to a new file beside the log, `<log><base>` (a torn
+/// record's `.torn-<position>`, a replaced head's `.head.before`), never
+/// through a link and never over another file.
+fn keep_aside(path: &Path, base: &str, text: &[u8]) -> std::io::Result<PathBuf> {
     let mut last = None;
     for n in 0..10 {
         let name = if n == 0 {
-            base.clone()
+            base.to_string()
         } else {
             format!("{base}.{n}")
         };
@@ -417,7 +422,7 @@ fn keep_aside(path: &Path, position: u64, text: &[u8]) -> std::io::Result<PathBu
     Err(std::io::Error::other(format!(
         "cannot keep the torn last record beside {}: {} and nine more names are taken ({})",
         path.display(),
-        files::beside(path, &base).display(),
+        files::beside(path, base).display(),
         last.map(|e| e.to_string()).unwrap_or_default()
     )))
 }
