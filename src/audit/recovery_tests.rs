@@ -158,16 +158,16 @@ fn a_log_emptied_in_place_is_cut_off_but_a_new_empty_one_is_not()
     assert!(log.opening().replaced_head.is_none());
     drop(log);
     // A new file in its place: until a writer starts it, readers report it.
-    std::fs::remove_file(&path)?;
-    let keep_inode_busy = std::fs::File::create(path.with_file_name("busy"))?;
-    std::fs::File::create(&path)?;
+    // (Made before the old one goes, so that it cannot reuse its inode.)
+    let new = path.with_file_name("audit.jsonl.new");
+    std::fs::File::create(&new)?;
+    std::fs::rename(&new, &path)?;
     let why = broken_because(&path);
     assert!(why.contains("new, empty file"), "{why}");
     let log = AuditLog::open(&path)?;
     assert_eq!(log.opening().damaged, None);
     log.append(&attempt())?;
     assert_eq!(verify_file(&path)?, Verdict::Intact { records: 1 });
-    drop(keep_inode_busy);
     Ok(())
 }
 
