@@ -7,10 +7,10 @@
 //! (see `head.rs`), so that records cut off its end are noticed.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::entry::AuditRecord;
 use super::head::Head;
+use super::key::Sealing;
 
 /// The `prev` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -19,22 +19,13 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// A torn last line must begin like one of them to be moved aside.
 const LINE_STARTS: [&str; 2] = [r#"{"record":""#, r#"{"time":""#];
 
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest.iter() {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
-
 /// `record` as the line at position `seq` after the record hashed `prev`,
-/// newline included, and its hash.
+/// newline included, and its hash (made the way `sealing` says).
 pub(crate) fn seal(
     record: &AuditRecord,
     seq: u64,
     prev: &str,
+    sealing: &Sealing,
 ) -> Result<(String, String), serde_json::Error> {
     #[derive(Serialize)]
     struct Sealed<'a> {
@@ -44,7 +35,7 @@ pub(crate) fn seal(
         prev: &'a str,
     }
     let mut line = serde_json::to_string(&Sealed { record, seq, prev })?;
-    let hash = sha256_hex(line.as_bytes());
+    let hash = sealing.hash(line.as_bytes());
     line.pop();
     line.push_str(&format!(",\"hash\":\"{hash}\"}}\n"));
     Ok((line, hash))
@@ -69,10 +60,17 @@ struct Links {
 /// Check one line at position `seq` against the hash before it: its own
 /// hash and its entry (`None` for a record of a kind this version does not
 /// know: it chains, but counts for nothing).
-fn check_line(line: &str, prev: &str, seq: u64) -> Result<Checked, String> {
+fn check_line(line: &str, prev: &str, seq: u64, sealing: &Sealing) -> Result<Checked, String> {
     let (body, hash) = split_line(line).ok_or("no `hash` at the end of the record")?;
-    if sha256_hex(body.as_bytes()) != hash {
-        return Err("its content does not match its hash: the record was changed".to_string());
+    if sealing.hash(body.as_bytes()) != hash {
+        let or = if sealing.is_keyed() {
+            "or it was not sealed with this audit key"
+        } else {
+            "or the log is sealed with an audit key: name its file in WARROOM_AUDIT_KEY_FILE"
+        };
+        return Err(format!(
+            "its content does not match its hash: the record was changed ({or})"
+        ));
     }
     let links: Links =
         serde_json::from_str(&body).map_err(|e| format!("not a JSON record: {e}"))?;
@@ -184,7 +182,7 @@ pub struct Walked {
 /// Check `bytes` (the log from `from.bytes` on) record by record, on from
 /// `from`, and against `head`. Stops at the first record that cannot be
 /// trusted: nothing after it counts.
-pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState) -> Walked {
+pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState, sealing: &Sealing) -> Walked {
     let mut out = Walked {
         chain: from.clone(),
         ..Walked::default()
@@ -225,7 +223,7 @@ pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState) -> Walked {
         };
         if !line.trim().is_empty() {
             let seq = out.chain.records + 1;
-            match check_line(line, &out.chain.hash, seq) {
+            match check_line(line, &out.chain.hash, seq, sealing) {
                 Ok(checked) => {
                     let announced = pending.is_some_and(|p| {
                         p.records == seq
@@ -349,11 +347,12 @@ pub fn verdict(walked: &Walked) -> Verdict {
     }
 }
 
-/// Check the hash chain of the log text alone (no head).
+/// Check the hash chain of the log text alone (no head, no key).
 pub fn verify(text: &str) -> Verdict {
     verdict(&walk(
         text.as_bytes(),
         &Chain::default(),
         &HeadState::Unchecked,
+        &Sealing::default(),
     ))
 }

@@ -12,6 +12,7 @@ use std::sync::{Mutex, PoisonError};
 use super::chain::{self, Chain, HeadState};
 use super::entry::AuditRecord;
 use super::head::{self, FileId, Head, Pending};
+use super::key::Sealing;
 use super::{AuditError, files};
 
 /// An append-only, hash-chained audit log file, open for appending.
@@ -32,6 +33,8 @@ struct Writer {
     chain: Chain,
     /// A write failed part-way: nothing more is appended.
     poisoned: bool,
+    /// How its records are hashed.
+    sealing: Sealing,
 }
 
 /// What opening the log found.
@@ -70,6 +73,11 @@ impl AuditLog {
     /// last record that never finished is kept beside it and cut off; a log
     /// that does not verify opens, but refuses appends (see [`Self::opening`]).
     pub fn open(path: &Path) -> Result<AuditLog, AuditError> {
+        AuditLog::open_with(path, Sealing::from_env()?)
+    }
+
+    /// [`AuditLog::open`], with records sealed the way `sealing` says.
+    pub fn open_with(path: &Path, sealing: Sealing) -> Result<AuditLog, AuditError> {
         let open_err = |cause| AuditError::Open {
             path: path.to_path_buf(),
             cause,
@@ -79,9 +87,9 @@ impl AuditLog {
         }
         let mut file = files::open_append(path).map_err(open_err)?;
         file.lock().map_err(open_err)?;
-        let caught = catch_up(&mut file, path, &Chain::default(), Repair::Yes);
+        let caught = catch_up(&mut file, path, &Chain::default(), Repair::Yes, &sealing);
         let _ = file.unlock();
-        Ok(Self::opened(path, Some(file), caught?, false))
+        Ok(Self::opened(path, Some(file), caught?, false, sealing))
     }
 
     /// Open `path` to read only, for a `--read-only` dashboard: nothing is
@@ -89,6 +97,7 @@ impl AuditLog {
     /// (0400, a read-only mount) still lets it start. A log not there yet
     /// is an empty one; every append is refused.
     pub fn open_read_only(path: &Path) -> Result<AuditLog, AuditError> {
+        let sealing = Sealing::from_env()?;
         let open_err = |cause| AuditError::Open {
             path: path.to_path_buf(),
             cause,
@@ -97,16 +106,22 @@ impl AuditLog {
         let caught = match file.as_mut() {
             Some(file) => {
                 file.lock_shared().map_err(open_err)?;
-                let caught = catch_up(file, path, &Chain::default(), Repair::No);
+                let caught = catch_up(file, path, &Chain::default(), Repair::No, &sealing);
                 let _ = file.unlock();
                 caught?
             }
             None => Caught::default(),
         };
-        Ok(Self::opened(path, file, caught, true))
+        Ok(Self::opened(path, file, caught, true, sealing))
     }
 
-    fn opened(path: &Path, file: Option<File>, caught: Caught, read_only: bool) -> AuditLog {
+    fn opened(
+        path: &Path,
+        file: Option<File>,
+        caught: Caught,
+        read_only: bool,
+        sealing: Sealing,
+    ) -> AuditLog {
         let opening = Opening {
             torn_aside: caught.torn_aside,
             damaged: caught.damaged.map(|(line, problem)| {
@@ -129,6 +144,7 @@ impl AuditLog {
                 read_only,
                 chain: caught.chain,
                 poisoned: false,
+                sealing,
             }),
             opening,
         }
@@ -236,7 +252,7 @@ fn append_locked(
     let Some(file) = w.file.as_mut() else {
         return Err(write_err(std::io::Error::other("it is not open")));
     };
-    let caught = catch_up(file, path, &w.chain, Repair::Yes)?;
+    let caught = catch_up(file, path, &w.chain, Repair::Yes, &w.sealing)?;
     if let Some((line, problem)) = caught.damaged {
         return Err(AuditError::Damaged {
             path: path.to_path_buf(),
@@ -254,7 +270,8 @@ fn append_locked(
         }
         other => other.clone(),
     };
-    let (line, hash) = chain::seal(&record, seq, &w.chain.hash).map_err(|e| write_err(e.into()))?;
+    let (line, hash) =
+        chain::seal(&record, seq, &w.chain.hash, &w.sealing).map_err(|e| write_err(e.into()))?;
     let id = Some(FileId::of(&file.metadata().map_err(write_err)?));
     let mut announced = Head::at(w.chain.records, &w.chain.hash, id);
     announced.pending = Some(Pending {
@@ -302,6 +319,7 @@ fn catch_up(
     path: &Path,
     from: &Chain,
     repair: Repair,
+    sealing: &Sealing,
 ) -> Result<Caught, AuditError> {
     let open_err = |cause| AuditError::Open {
         path: path.to_path_buf(),
@@ -349,7 +367,7 @@ fn catch_up(
             ..Caught::default()
         });
     }
-    let walked = chain::walk(&rest, from, &state);
+    let walked = chain::walk(&rest, from, &state, sealing);
     if let Some(b) = walked.broken {
         return Ok(damaged(walked.chain, b.line, b.problem));
     }

@@ -13,12 +13,15 @@
 //!   memory (`recall.rs`), DORA's rollbacks (`history.rs`) and the tail
 //!   (`tail.rs`).
 //! - `files.rs`: no links followed, files 0600, folders 0700.
+//! - `key.rs`: the optional key (`WARROOM_AUDIT_KEY_FILE`) records are
+//!   sealed with.
 
 pub mod chain;
 pub mod entry;
 mod files;
 pub mod head;
 pub mod history;
+pub mod key;
 pub mod log;
 pub mod reader;
 pub mod recall;
@@ -28,6 +31,7 @@ use std::path::PathBuf;
 
 pub use chain::{GENESIS, Verdict, verify};
 pub use entry::{AuditRecord, Mode};
+pub use key::Sealing;
 pub use log::{Appended, AuditLog, Opening};
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +52,8 @@ pub enum AuditError {
         path: PathBuf,
         cause: std::io::Error,
     },
+    #[error("cannot use the audit key file {path} (named by WARROOM_AUDIT_KEY_FILE): {problem}")]
+    Key { path: PathBuf, problem: String },
     #[error(
         "audit log {path} is damaged at line {line}: {problem}; nothing from there on counts; check it with `warroom audit verify`"
     )]

@@ -27,7 +27,7 @@ fn read_head(path: &Path) -> Result<Head, Box<dyn std::error::Error>> {
 /// with `announce` false, not naming it at all).
 fn crash_after_record(path: &Path, announce: bool) -> Result<String, Box<dyn std::error::Error>> {
     let was = read_head(path)?;
-    let (line, hash) = chain::seal(&attempt(), was.records + 1, &was.hash)?;
+    let (line, hash) = chain::seal(&attempt(), was.records + 1, &was.hash, &Sealing::default())?;
     if announce {
         let mut pending = was.clone();
         pending.pending = Some(Pending {
@@ -99,6 +99,7 @@ fn a_record_past_the_head_that_no_append_announced_is_reported()
         &attempt(),
         5,
         &read_head(&path)?.pending.ok_or("no pending")?.hash,
+        &Sealing::default(),
     )?;
     std::fs::OpenOptions::new()
         .append(true)
@@ -275,5 +276,43 @@ fn a_read_only_opening_reads_only_and_repairs_nothing() -> Result<(), Box<dyn st
     let log = AuditLog::open_read_only(&missing)?;
     assert!(log.raw_fd().is_none());
     assert!(!missing.parent().ok_or("no parent")?.exists());
+    Ok(())
+}
+
+#[test]
+fn a_keyed_chain_rewritten_with_plain_hashes_does_not_verify()
+-> Result<(), Box<dyn std::error::Error>> {
+    let keyed = Sealing::keyed(b"incident-key");
+    let path = temp("keyed");
+    let log = AuditLog::open_with(&path, keyed.clone())?;
+    for _ in 0..3 {
+        log.append(&attempt())?;
+    }
+    let checked = |sealing: &Sealing| -> Result<Verdict, AuditError> {
+        Ok(chain::verdict(&reader::read_with(&path, sealing)?.walked))
+    };
+    assert_eq!(checked(&keyed)?, Verdict::Intact { records: 3 });
+    assert!(
+        matches!(checked(&Sealing::default())?, Verdict::Broken { line: 1, ref problem } if problem.contains("WARROOM_AUDIT_KEY_FILE"))
+    );
+    assert!(matches!(
+        checked(&Sealing::keyed(b"another"))?,
+        Verdict::Broken { line: 1, .. }
+    ));
+    // The same records chained with plain hashes, head and all, in its place.
+    let plain = temp("keyed-rewritten");
+    let rewriter = AuditLog::open_with(&plain, Sealing::default())?;
+    for _ in 0..3 {
+        rewriter.append(&attempt())?;
+    }
+    std::fs::rename(&plain, &path)?;
+    std::fs::rename(head::path_of(&plain), head::path_of(&path))?;
+    assert!(
+        matches!(checked(&keyed)?, Verdict::Broken { line: 1, ref problem } if problem.contains("audit key"))
+    );
+    // Nor is anything chained onto it under the key.
+    let log = AuditLog::open_with(&path, keyed)?;
+    assert!(log.opening().damaged.is_some());
+    assert!(log.append(&attempt()).is_err());
     Ok(())
 }
