@@ -8,7 +8,8 @@
 //!   finds the first record that was changed, removed or inserted.
 //! - `head.rs`: the chain's end kept beside the log, so that records cut off
 //!   its end are noticed too.
-//! - `log.rs`: appending, under a lock shared by every process writing the log.
+//! - `log.rs`: appending, under a lock shared by every process writing the
+//!   log; `catch_up.rs`: checking (and repairing) it first.
 //! - `reader.rs`: reading back only what verifies, for the scorecard's
 //!   memory (`recall.rs`), DORA's rollbacks (`history.rs`) and the tail
 //!   (`tail.rs`).
@@ -16,6 +17,7 @@
 //! - `key.rs`: the optional key (`WARROOM_AUDIT_KEY_FILE`) records are
 //!   sealed with.
 
+mod catch_up;
 pub mod chain;
 pub mod entry;
 mod files;
