@@ -7,10 +7,10 @@
 //! (see `head.rs`), so that records cut off its end are noticed.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::entry::AuditRecord;
 use super::head::Head;
+use super::key::Sealing;
 
 /// The `prev` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -19,22 +19,13 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// A torn last line must begin like one of them to be moved aside.
 const LINE_STARTS: [&str; 2] = [r#"{"record":""#, r#"{"time":""#];
 
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest.iter() {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
-
 /// `record` as the line at position `seq` after the record hashed `prev`,
-/// newline included, and its hash.
+/// newline included, and its hash (made the way `sealing` says).
 pub(crate) fn seal(
     record: &AuditRecord,
     seq: u64,
     prev: &str,
+    sealing: &Sealing,
 ) -> Result<(String, String), serde_json::Error> {
     #[derive(Serialize)]
     struct Sealed<'a> {
@@ -44,7 +35,7 @@ pub(crate) fn seal(
         prev: &'a str,
     }
     let mut line = serde_json::to_string(&Sealed { record, seq, prev })?;
-    let hash = sha256_hex(line.as_bytes());
+    let hash = sealing.hash(line.as_bytes());
     line.pop();
     line.push_str(&format!(",\"hash\":\"{hash}\"}}\n"));
     Ok((line, hash))
@@ -69,10 +60,17 @@ struct Links {
 /// Check one line at position `seq` against the hash before it: its own
 /// hash and its entry (`None` for a record of a kind this version does not
 /// know: it chains, but counts for nothing).
-fn check_line(line: &str, prev: &str, seq: u64) -> Result<Checked, String> {
+fn check_line(line: &str, prev: &str, seq: u64, sealing: &Sealing) -> Result<Checked, String> {
     let (body, hash) = split_line(line).ok_or("no `hash` at the end of the record")?;
-    if sha256_hex(body.as_bytes()) != hash {
-        return Err("its content does not match its hash: the record was changed".to_string());
+    if sealing.hash(body.as_bytes()) != hash {
+        let or = if sealing.is_keyed() {
+            "or it was not sealed with this audit key"
+        } else {
+            "or the log is sealed with an audit key: name its file in WARROOM_AUDIT_KEY_FILE"
+        };
+        return Err(format!(
+            "its content does not match its hash: the record was changed ({or})"
+        ));
     }
     let links: Links =
         serde_json::from_str(&body).map_err(|e| format!("not a JSON record: {e}"))?;
@@ -140,6 +138,12 @@ pub enum HeadState {
     Read(Head),
     /// There, but not readable as a head.
     Unreadable(String),
+    /// The head of another log file: the log was deleted, or replaced by a
+    /// new, empty one (see `head::of_log`). Why, for the reader.
+    Foreign {
+        records: u64,
+        problem: String,
+    },
 }
 
 /// The first record that cannot be trusted, and why.
@@ -169,12 +173,16 @@ pub struct Walked {
     pub entries: Vec<AuditRecord>,
     pub broken: Option<Broken>,
     pub torn: Option<Torn>,
+    /// The last record is the one the head named as pending: an append
+    /// that stopped after writing its record and before counting it in the
+    /// head. The record counts; the next writer brings the head up to it.
+    pub finished_append: bool,
 }
 
 /// Check `bytes` (the log from `from.bytes` on) record by record, on from
 /// `from`, and against `head`. Stops at the first record that cannot be
 /// trusted: nothing after it counts.
-pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState) -> Walked {
+pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState, sealing: &Sealing) -> Walked {
     let mut out = Walked {
         chain: from.clone(),
         ..Walked::default()
@@ -183,13 +191,15 @@ pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState) -> Walked {
         HeadState::Read(h) => Some(h),
         _ => None,
     };
-    if let HeadState::Unreadable(problem) = head {
+    if let HeadState::Unreadable(problem) | HeadState::Foreign { problem, .. } = head {
         out.broken = Some(Broken {
             line: from.lines + 1,
             problem: problem.clone(),
         });
         return out;
     }
+    // The record an unfinished append announced, one past the head.
+    let pending = head_at.and_then(|h| h.next());
     let mut rest = bytes;
     while !rest.is_empty() {
         let line_no = out.chain.lines + 1;
@@ -213,10 +223,16 @@ pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState) -> Walked {
         };
         if !line.trim().is_empty() {
             let seq = out.chain.records + 1;
-            match check_line(line, &out.chain.hash, seq) {
+            match check_line(line, &out.chain.hash, seq, sealing) {
                 Ok(checked) => {
+                    let announced = pending.is_some_and(|p| {
+                        p.records == seq
+                            && p.hash == checked.hash
+                            && out.chain.hash == h_hash(head_at)
+                    });
                     if let Some(h) = head_at
                         && out.chain.records >= h.records
+                        && !announced
                     {
                         out.broken = Some(fail(format!(
                             "the log's head says it ends at record {}: this record was added after the last one warroom wrote (by hand, or by a process that stopped before it could record the head)",
@@ -250,7 +266,9 @@ pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState) -> Walked {
     }
     let line = out.chain.lines + 1;
     let (records, hash) = (out.chain.records, &out.chain.hash);
+    out.finished_append = pending.is_some_and(|p| p.records == records && p.hash == *hash);
     let problem = match head {
+        _ if out.finished_append => None,
         HeadState::Read(h) if records < h.records => {
             let cut = if out.torn.is_some() {
                 " (the last one is cut short)"
@@ -290,6 +308,11 @@ pub fn walk(bytes: &[u8], from: &Chain, head: &HeadState) -> Walked {
     out
 }
 
+/// The hash of the record the head counts last.
+fn h_hash(head: Option<&Head>) -> &str {
+    head.map_or(GENESIS, |h| h.hash.as_str())
+}
+
 fn begins_like_a_record(text: &[u8]) -> bool {
     LINE_STARTS.iter().any(|start| {
         let start = start.as_bytes();
@@ -324,11 +347,12 @@ pub fn verdict(walked: &Walked) -> Verdict {
     }
 }
 
-/// Check the hash chain of the log text alone (no head).
+/// Check the hash chain of the log text alone (no head, no key).
 pub fn verify(text: &str) -> Verdict {
     verdict(&walk(
         text.as_bytes(),
         &Chain::default(),
         &HeadState::Unchecked,
+        &Sealing::default(),
     ))
 }

@@ -7,32 +7,9 @@ use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// `O_NOFOLLOW`: opening a symbolic link fails instead of opening what it
-/// points at. libc is not a dependency, so the value is written here: Linux's
-/// on x86_64, aarch64 and riscv64 (the generic value), macOS's. Elsewhere
-/// the check after opening (same file as the path names, not a link) stands alone.
-#[cfg(all(
-    target_os = "linux",
-    any(
-        target_arch = "x86_64",
-        target_arch = "aarch64",
-        target_arch = "riscv64"
-    )
-))]
-const O_NOFOLLOW: i32 = 0o400000;
-#[cfg(target_os = "macos")]
-const O_NOFOLLOW: i32 = 0x0100;
-#[cfg(not(any(
-    all(
-        target_os = "linux",
-        any(
-            target_arch = "x86_64",
-            target_arch = "aarch64",
-            target_arch = "riscv64"
-        )
-    ),
-    target_os = "macos"
-)))]
-const O_NOFOLLOW: i32 = 0;
+/// points at. Its value differs between architectures (on aarch64 the
+/// x86_64 value means `O_LARGEFILE`), so it comes from libc.
+const O_NOFOLLOW: i32 = libc::O_NOFOLLOW;
 
 /// Create `dir` and its missing parents, each 0700.
 pub fn create_dirs(dir: &Path) -> io::Result<()> {
@@ -128,5 +105,38 @@ pub fn sync_dir_of(path: &Path) -> io::Result<()> {
     match path.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) => File::open(dir)?.sync_all(),
         None => File::open(".")?.sync_all(),
+    }
+}
+
+/// The device and inode of `meta`: which file it is, whatever its name.
+pub fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_a_link_with_nofollow_fails_in_the_kernel() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let dir = std::env::temp_dir().join(format!("warroom-nofollow-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        create_dirs(&dir)?;
+        let target = dir.join("target.txt");
+        std::fs::write(&target, "precious\n")?;
+        let link = dir.join("link");
+        std::os::unix::fs::symlink(&target, &link)?;
+        // Not through `open_read`, whose check after opening would hide a
+        // flag that does nothing (as 0o400000, O_LARGEFILE, does on aarch64).
+        let opened = OpenOptions::new()
+            .read(true)
+            .custom_flags(O_NOFOLLOW)
+            .open(&link);
+        assert_eq!(
+            opened.err().and_then(|e| e.raw_os_error()),
+            Some(libc::ELOOP)
+        );
+        Ok(())
     }
 }

@@ -5,13 +5,15 @@
 //! verified last record and the head beside the log moves with it.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
-use super::chain::{self, Chain, HeadState};
+use super::catch_up::{Caught, Repair, catch_up};
+use super::chain::{self, Chain};
 use super::entry::AuditRecord;
-use super::head::{self, Head};
+use super::head::{self, FileId, Head, Pending};
+use super::key::Sealing;
 use super::{AuditError, files};
 
 /// An append-only, hash-chained audit log file, open for appending.
@@ -24,11 +26,16 @@ pub struct AuditLog {
 
 #[derive(Debug)]
 struct Writer {
-    file: File,
+    /// The log as opened; `None` when read-only and there is no log yet.
+    file: Option<File>,
+    /// Opened to read only (`--read-only`): nothing is appended or repaired.
+    read_only: bool,
     /// The chain as this process last verified it.
     chain: Chain,
     /// A write failed part-way: nothing more is appended.
     poisoned: bool,
+    /// How its records are hashed.
+    sealing: Sealing,
 }
 
 /// What opening the log found.
@@ -39,6 +46,9 @@ pub struct Opening {
     /// Why the log cannot be appended to (it is damaged); the dashboard
     /// still starts, and says so.
     pub damaged: Option<String>,
+    /// The head left by a log that was here before (moved aside or
+    /// deleted), replaced by a fresh one for this new, empty log: why.
+    pub replaced_head: Option<String>,
 }
 
 /// Where an append put its record.
@@ -49,19 +59,17 @@ pub struct Appended {
     pub seq: u64,
 }
 
-/// What catching up with the log on disk found.
-struct Caught {
-    chain: Chain,
-    torn_aside: Option<PathBuf>,
-    damaged: Option<(usize, String)>,
-}
-
 impl AuditLog {
     /// Open `path` for appending, creating it (0600) and its folder (0700)
     /// when missing; a link is refused. The log is checked from its start: a
     /// last record that never finished is kept beside it and cut off; a log
     /// that does not verify opens, but refuses appends (see [`Self::opening`]).
     pub fn open(path: &Path) -> Result<AuditLog, AuditError> {
+        AuditLog::open_with(path, Sealing::from_env()?)
+    }
+
+    /// [`AuditLog::open`], with records sealed the way `sealing` says.
+    pub fn open_with(path: &Path, sealing: Sealing) -> Result<AuditLog, AuditError> {
         let open_err = |cause| AuditError::Open {
             path: path.to_path_buf(),
             cause,
@@ -71,9 +79,41 @@ impl AuditLog {
         }
         let mut file = files::open_append(path).map_err(open_err)?;
         file.lock().map_err(open_err)?;
-        let caught = catch_up(&mut file, path, &Chain::default());
+        let caught = catch_up(&mut file, path, &Chain::default(), Repair::Yes, &sealing);
         let _ = file.unlock();
-        let caught = caught?;
+        Ok(Self::opened(path, Some(file), caught?, false, sealing))
+    }
+
+    /// Open `path` to read only, for a `--read-only` dashboard: nothing is
+    /// created, appended or repaired, so a log the operator may only read
+    /// (0400, a read-only mount) still lets it start. A log not there yet
+    /// is an empty one; every append is refused.
+    pub fn open_read_only(path: &Path) -> Result<AuditLog, AuditError> {
+        let sealing = Sealing::from_env()?;
+        let open_err = |cause| AuditError::Open {
+            path: path.to_path_buf(),
+            cause,
+        };
+        let mut file = files::open_read(path).map_err(open_err)?;
+        let caught = match file.as_mut() {
+            Some(file) => {
+                file.lock_shared().map_err(open_err)?;
+                let caught = catch_up(file, path, &Chain::default(), Repair::No, &sealing);
+                let _ = file.unlock();
+                caught?
+            }
+            None => Caught::default(),
+        };
+        Ok(Self::opened(path, file, caught, true, sealing))
+    }
+
+    fn opened(
+        path: &Path,
+        file: Option<File>,
+        caught: Caught,
+        read_only: bool,
+        sealing: Sealing,
+    ) -> AuditLog {
         let opening = Opening {
             torn_aside: caught.torn_aside,
             damaged: caught.damaged.map(|(line, problem)| {
@@ -84,19 +124,22 @@ impl AuditLog {
                 };
                 e.to_string()
             }),
+            replaced_head: caught.replaced_head,
         };
         if let Some(why) = &opening.damaged {
             tracing::error!(log = %path.display(), "{why}");
         }
-        Ok(AuditLog {
+        AuditLog {
             path: path.to_path_buf(),
             writer: Mutex::new(Writer {
                 file,
+                read_only,
                 chain: caught.chain,
                 poisoned: false,
+                sealing,
             }),
             opening,
-        })
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -108,6 +151,22 @@ impl AuditLog {
         &self.opening
     }
 
+    /// The open file's descriptor, for tests that check how it was opened.
+    #[cfg(test)]
+    pub(crate) fn raw_fd(&self) -> Option<i32> {
+        use std::os::fd::AsRawFd;
+        let w = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        w.file.as_ref().map(|f| f.as_raw_fd())
+    }
+
+    /// Whether this log was opened to read only.
+    pub fn read_only(&self) -> bool {
+        self.writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .read_only
+    }
+
     /// Write one record, chained to the last on disk, flush it, and move the
     /// head. An attempt is given its position as its id.
     pub fn append(&self, record: &AuditRecord) -> Result<Appended, AuditError> {
@@ -117,19 +176,62 @@ impl AuditLog {
         };
         let mut guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let w = &mut *guard;
+        if w.read_only {
+            return Err(write_err(std::io::Error::other(
+                "it was opened read-only (--read-only): nothing is recorded",
+            )));
+        }
         if w.poisoned {
             return Err(write_err(std::io::Error::other(
                 "an earlier write failed part-way; restart warroom to recover the log",
             )));
         }
-        w.file.lock().map_err(write_err)?;
-        let result = append_locked(w, &self.path, record);
-        let _ = w.file.unlock();
+        let Some(file) = w.file.as_mut() else {
+            return Err(write_err(std::io::Error::other("it is not open")));
+        };
+        file.lock().map_err(write_err)?;
+        let result =
+            still_at_path(w, &self.path).and_then(|()| append_locked(w, &self.path, record));
+        if let Some(file) = &w.file {
+            let _ = file.unlock();
+        }
         result
     }
 }
 
-/// The append itself, under the log's exclusive lock.
+/// Make sure the open log is still the file at `path`, under its lock. One
+/// moved aside or replaced while warroom ran is left alone: the log now at
+/// `path` is opened, locked and checked from its start instead, so that no
+/// record goes to the old file and no head is written for the wrong one.
+fn still_at_path(w: &mut Writer, path: &Path) -> Result<(), AuditError> {
+    let open_err = |cause| AuditError::Open {
+        path: path.to_path_buf(),
+        cause,
+    };
+    let Some(file) = &w.file else {
+        return Ok(());
+    };
+    let opened = file.metadata().map_err(open_err)?;
+    let named = match std::fs::symlink_metadata(path) {
+        Ok(named) => Some(named),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(open_err(e)),
+    };
+    if named.is_some_and(|n| files::identity(&n) == files::identity(&opened)) {
+        return Ok(());
+    }
+    tracing::warn!(log = %path.display(), "the audit log was moved or replaced while warroom ran; writing to the one now at its path");
+    let fresh = files::open_append(path).map_err(open_err)?;
+    fresh.lock().map_err(open_err)?;
+    if let Some(old) = w.file.replace(fresh) {
+        let _ = old.unlock();
+    }
+    w.chain = Chain::default();
+    Ok(())
+}
+
+/// The append itself, under the log's exclusive lock: the head first names
+/// the record as pending, then the record is written, then counted.
 fn append_locked(
     w: &mut Writer,
     path: &Path,
@@ -139,7 +241,10 @@ fn append_locked(
         path: path.to_path_buf(),
         cause,
     };
-    let caught = catch_up(&mut w.file, path, &w.chain)?;
+    let Some(file) = w.file.as_mut() else {
+        return Err(write_err(std::io::Error::other("it is not open")));
+    };
+    let caught = catch_up(file, path, &w.chain, Repair::Yes, &w.sealing)?;
     if let Some((line, problem)) = caught.damaged {
         return Err(AuditError::Damaged {
             path: path.to_path_buf(),
@@ -157,11 +262,19 @@ fn append_locked(
         }
         other => other.clone(),
     };
-    let (line, hash) = chain::seal(&record, seq, &w.chain.hash).map_err(|e| write_err(e.into()))?;
-    if let Err(e) = w
-        .file
+    let (line, hash) =
+        chain::seal(&record, seq, &w.chain.hash, &w.sealing).map_err(|e| write_err(e.into()))?;
+    let id = Some(FileId::of(&file.metadata().map_err(write_err)?));
+    let mut announced = Head::at(w.chain.records, &w.chain.hash, id);
+    announced.pending = Some(Pending {
+        records: seq,
+        hash: hash.clone(),
+    });
+    // Nothing is written yet: a failure here leaves the log as it was.
+    head::write(path, &announced, true).map_err(write_err)?;
+    if let Err(e) = file
         .write_all(line.as_bytes())
-        .and_then(|()| w.file.sync_data())
+        .and_then(|()| file.sync_data())
     {
         w.poisoned = true;
         return Err(write_err(e));
@@ -171,113 +284,11 @@ fn append_locked(
     w.chain.bytes += line.len() as u64;
     w.chain.lines += 1;
     w.chain.headed = true;
-    if let Err(e) = head::write(path, &Head { records: seq, hash }) {
-        // The record is on disk but the head lags it: the log now reads as
-        // one with a record added by hand. Stop rather than hide that.
-        w.poisoned = true;
-        return Err(write_err(std::io::Error::other(format!(
-            "the record is written but its head ({}) is not: {e}",
-            head::path_of(path).display()
-        ))));
+    // The record counts from here on: the head announced it, so a head
+    // that lags it is brought up to it by the next writer. If this rename
+    // is lost to a power cut, the announcing head is what the disk keeps.
+    if let Err(e) = head::write(path, &Head::at(seq, &hash, id), false) {
+        tracing::warn!(log = %path.display(), error = %e, "the audit record is written but its head is not moved yet; the next append moves it");
     }
     Ok(Appended { seq })
-}
-
-/// Check what the log holds past `from` (what this process verified), under
-/// the caller's exclusive lock; keep a torn last record aside and cut it
-/// off, and write the head of a log from before heads were kept.
-fn catch_up(file: &mut File, path: &Path, from: &Chain) -> Result<Caught, AuditError> {
-    let open_err = |cause| AuditError::Open {
-        path: path.to_path_buf(),
-        cause,
-    };
-    let len = file.metadata().map_err(open_err)?.len();
-    let damaged = |chain: Chain, line, problem: String| Caught {
-        chain,
-        torn_aside: None,
-        damaged: Some((line, problem)),
-    };
-    if len < from.bytes {
-        return Ok(damaged(
-            from.clone(),
-            from.lines,
-            format!(
-                "it is shorter than when it was last read ({len} bytes, was {}): it was cut or replaced",
-                from.bytes
-            ),
-        ));
-    }
-    let mut rest = Vec::new();
-    file.seek(SeekFrom::Start(from.bytes))
-        .and_then(|_| file.read_to_end(&mut rest))
-        .map_err(open_err)?;
-    let state = head::read(path);
-    let walked = chain::walk(&rest, from, &state);
-    if let Some(b) = walked.broken {
-        return Ok(damaged(walked.chain, b.line, b.problem));
-    }
-    let mut torn_aside = None;
-    if let Some(torn) = &walked.torn {
-        if !torn.like_a_record {
-            let problem = "its last line is cut short and does not begin like a record: left as it is (is this an audit log?)".to_string();
-            return Ok(damaged(walked.chain, torn.line, problem));
-        }
-        let aside = match keep_aside(path, walked.chain.records + 1, &torn.text) {
-            Ok(aside) => aside,
-            Err(e) => {
-                let problem = format!(
-                    "its last record never finished and cannot be kept aside ({e}): left as it is"
-                );
-                return Ok(damaged(walked.chain, torn.line, problem));
-            }
-        };
-        file.set_len(walked.chain.bytes)
-            .and_then(|()| file.sync_all())
-            .map_err(open_err)?;
-        tracing::warn!(log = %path.display(), aside = %aside.display(), line = torn.line, "the audit log ended with a record that never finished; kept aside and cut off");
-        torn_aside = Some(aside);
-    }
-    if state == HeadState::Missing && walked.chain.records > 0 {
-        // A log from before heads were kept: its end is trusted as found.
-        let head = Head {
-            records: walked.chain.records,
-            hash: walked.chain.hash.clone(),
-        };
-        head::write(path, &head).map_err(open_err)?;
-    }
-    Ok(Caught {
-        chain: walked.chain,
-        torn_aside,
-        damaged: None,
-    })
-}
-
-/// Write `text` to a new file beside the log, `<log>.torn-<position>`,
-/// never through a link and never over another file.
-fn keep_aside(path: &Path, position: u64, text: &[u8]) -> std::io::Result<PathBuf> {
-    let base = format!(".torn-{position}");
-    let mut last = None;
-    for n in 0..10 {
-        let name = if n == 0 {
-            base.clone()
-        } else {
-            format!("{base}.{n}")
-        };
-        let aside = files::beside(path, &name);
-        match files::create_new(&aside) {
-            Ok(mut f) => {
-                f.write_all(text).and_then(|()| f.sync_all())?;
-                files::sync_dir_of(&aside)?;
-                return Ok(aside);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(std::io::Error::other(format!(
-        "cannot keep the torn last record beside {}: {} and nine more names are taken ({})",
-        path.display(),
-        files::beside(path, &base).display(),
-        last.map(|e| e.to_string()).unwrap_or_default()
-    )))
 }

@@ -8,17 +8,22 @@
 //!   finds the first record that was changed, removed or inserted.
 //! - `head.rs`: the chain's end kept beside the log, so that records cut off
 //!   its end are noticed too.
-//! - `log.rs`: appending, under a lock shared by every process writing the log.
+//! - `log.rs`: appending, under a lock shared by every process writing the
+//!   log; `catch_up.rs`: checking (and repairing) it first.
 //! - `reader.rs`: reading back only what verifies, for the scorecard's
 //!   memory (`recall.rs`), DORA's rollbacks (`history.rs`) and the tail
 //!   (`tail.rs`).
 //! - `files.rs`: no links followed, files 0600, folders 0700.
+//! - `key.rs`: the optional key (`WARROOM_AUDIT_KEY_FILE`) records are
+//!   sealed with.
 
+mod catch_up;
 pub mod chain;
 pub mod entry;
 mod files;
 pub mod head;
 pub mod history;
+pub mod key;
 pub mod log;
 pub mod reader;
 pub mod recall;
@@ -28,6 +33,7 @@ use std::path::PathBuf;
 
 pub use chain::{GENESIS, Verdict, verify};
 pub use entry::{AuditRecord, Mode};
+pub use key::Sealing;
 pub use log::{Appended, AuditLog, Opening};
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +54,8 @@ pub enum AuditError {
         path: PathBuf,
         cause: std::io::Error,
     },
+    #[error("cannot use the audit key file {path} (named by WARROOM_AUDIT_KEY_FILE): {problem}")]
+    Key { path: PathBuf, problem: String },
     #[error(
         "audit log {path} is damaged at line {line}: {problem}; nothing from there on counts; check it with `warroom audit verify`"
     )]
@@ -58,5 +66,7 @@ pub enum AuditError {
     },
 }
 
+#[cfg(test)]
+mod recovery_tests;
 #[cfg(test)]
 mod tests;

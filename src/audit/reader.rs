@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::chain::{self, Broken, Chain, HeadState, Walked};
 use super::entry::AuditRecord;
+use super::key::Sealing;
 use super::{AuditError, files, head};
 
 /// A log read from its start, under a shared lock (so no append is seen
@@ -42,7 +43,12 @@ fn read_err(path: &Path) -> impl Fn(std::io::Error) -> AuditError + '_ {
 
 /// Read `file` (the log at `path`) from `from.bytes` on and check it on
 /// from `from`, under a shared lock.
-fn read_on(file: &mut File, path: &Path, from: &Chain) -> Result<Reading, AuditError> {
+fn read_on(
+    file: &mut File,
+    path: &Path,
+    from: &Chain,
+    sealing: &Sealing,
+) -> Result<Reading, AuditError> {
     file.lock_shared().map_err(read_err(path))?;
     let read = (|| {
         let len = file.metadata()?.len();
@@ -51,7 +57,8 @@ fn read_on(file: &mut File, path: &Path, from: &Chain) -> Result<Reading, AuditE
             file.seek(SeekFrom::Start(from.bytes))?;
             file.read_to_end(&mut rest)?;
         }
-        Ok((len, rest, head::read(path)))
+        let meta = file.metadata()?;
+        Ok((len, rest, head::of_log(path, head::read(path), Some(&meta))))
     })();
     let _ = file.unlock();
     let (len, rest, head) = read.map_err(read_err(path))?;
@@ -69,18 +76,26 @@ fn read_on(file: &mut File, path: &Path, from: &Chain) -> Result<Reading, AuditE
         };
         return Ok(Reading { walked, head });
     }
-    let walked = chain::walk(&rest, from, &head);
+    let walked = chain::walk(&rest, from, &head, sealing);
     Ok(Reading { walked, head })
 }
 
-/// Read the whole log at `path`. A log that does not exist yet is empty.
+/// Read the whole log at `path`. A log that does not exist yet is empty;
+/// one that is gone while its head is still there is not.
+/// Records are checked the way `WARROOM_AUDIT_KEY_FILE` says (see `key.rs`).
 pub fn read(path: &Path) -> Result<Reading, AuditError> {
+    read_with(path, &Sealing::from_env()?)
+}
+
+/// [`read`], with records checked the way `sealing` says.
+pub fn read_with(path: &Path, sealing: &Sealing) -> Result<Reading, AuditError> {
     match files::open_read(path).map_err(read_err(path))? {
-        Some(mut file) => read_on(&mut file, path, &Chain::default()),
-        None => Ok(Reading {
-            walked: Walked::default(),
-            head: head::read(path),
-        }),
+        Some(mut file) => read_on(&mut file, path, &Chain::default(), sealing),
+        None => {
+            let head = head::of_log(path, head::read(path), None);
+            let walked = chain::walk(&[], &Chain::default(), &head, sealing);
+            Ok(Reading { walked, head })
+        }
     }
 }
 
@@ -96,6 +111,10 @@ pub struct Follower {
     path: PathBuf,
     chain: Chain,
     broken: bool,
+    sealing: Sealing,
+    /// Why the first look must say the log is broken: where to start could
+    /// not be told, and replaying the whole log as new would be wrong.
+    unstarted: Option<String>,
 }
 
 /// What a look found.
@@ -110,23 +129,41 @@ pub enum Look {
 
 impl Follower {
     /// Start following `path` from its current end, having checked it all.
-    /// A log already broken is followed no further, quietly: whoever read it
-    /// at the start said so.
     pub fn from_end(path: &Path) -> Follower {
-        let (chain, broken) = match read(path) {
-            Ok(r) => (r.walked.chain, r.walked.broken.is_some()),
-            Err(_) => (Chain::default(), false),
+        Follower::after(path, &read(path))
+    }
+
+    /// Start following `path` where `reading` of it ended, so that nothing
+    /// appended after that reading is missed. A log already broken is
+    /// followed no further, quietly: whoever read it said so. One that could
+    /// not be read is reported on the first look, and followed no further.
+    pub fn after(path: &Path, reading: &Result<Reading, AuditError>) -> Follower {
+        let sealing = Sealing::from_env();
+        let (chain, broken, unstarted) = match (reading, &sealing) {
+            (Ok(r), Ok(_)) => (r.walked.chain.clone(), r.walked.broken.is_some(), None),
+            (Err(e), _) | (_, Err(e)) => (
+                Chain::default(),
+                false,
+                Some(format!(
+                    "{e}; records appended from now on are not followed"
+                )),
+            ),
         };
         Follower {
             path: path.to_path_buf(),
             chain,
             broken,
+            sealing: sealing.unwrap_or_default(),
+            unstarted,
         }
     }
 
     /// Read what was appended since the last look. A log that is not there
     /// (yet) or cannot be opened for now yields nothing.
     pub fn look(&mut self) -> Look {
+        if let Some(why) = self.unstarted.take() {
+            return self.broke(why);
+        }
         if self.broken {
             return Look::Appended(Vec::new());
         }
@@ -142,7 +179,7 @@ impl Follower {
                 return self.broke(why);
             }
         };
-        let reading = match read_on(&mut file, &self.path, &self.chain) {
+        let reading = match read_on(&mut file, &self.path, &self.chain, &self.sealing) {
             Ok(r) => r,
             // Unreadable for now (a lock, a transient error): next look.
             Err(_) => return Look::Appended(Vec::new()),

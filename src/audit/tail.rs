@@ -4,7 +4,6 @@
 //! new record is verified against the one before it; a log that stops
 //! checking out is reported once, and nothing more from it counts.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -21,14 +20,11 @@ pub enum Followed {
     Broken(String),
 }
 
-/// Look at the log every `every` and report what is new for `service` on `tx`.
-pub fn spawn(path: PathBuf, service: String, every: Duration, tx: mpsc::Sender<Followed>) {
+/// Look at the log every `every`, on from where `follower` stands (the
+/// start-up reading's end, so that nothing recorded since is missed), and
+/// report what is new for `service` on `tx`.
+pub fn spawn(mut follower: Follower, service: String, every: Duration, tx: mpsc::Sender<Followed>) {
     tokio::spawn(async move {
-        let p = path.clone();
-        let Ok(mut follower) = tokio::task::spawn_blocking(move || Follower::from_end(&p)).await
-        else {
-            return;
-        };
         let mut ticker = tokio::time::interval(every);
         loop {
             ticker.tick().await;

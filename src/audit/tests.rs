@@ -6,7 +6,7 @@ use crate::domain::Timestamp;
 use crate::domain::action::{ActionRequest, ControlError};
 use crate::domain::rollout::{Action, ActionScope};
 
-fn request() -> ActionRequest {
+pub(super) fn request() -> ActionRequest {
     ActionRequest {
         id: 7,
         action: Action::Pause,
@@ -19,13 +19,13 @@ fn request() -> ActionRequest {
     }
 }
 
-fn temp(name: &str) -> PathBuf {
+pub(super) fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("warroom-audit-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir.join("nested/audit.jsonl")
 }
 
-fn write_three(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+pub(super) fn write_three(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let log = AuditLog::open(path)?;
     let first = log.append(&AuditRecord::attempt(&request(), Timestamp::default()))?;
     let failed = Err(ControlError::Refused(
@@ -41,7 +41,7 @@ fn write_three(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn verify_file(path: &Path) -> Result<Verdict, AuditError> {
+pub(super) fn verify_file(path: &Path) -> Result<Verdict, AuditError> {
     Ok(chain::verdict(&reader::read(path)?.walked))
 }
 

@@ -13,7 +13,8 @@ use super::{identity, logging, paths};
 use crate::app::Msg;
 use crate::app::state::{AppState, Seat};
 use crate::audit::AuditLog;
-use crate::audit::recall::recall_file;
+use crate::audit::reader::{self, Follower};
+use crate::audit::recall::{recall, recall_file};
 use crate::domain::action::NoControl;
 use crate::domain::clock::Clock;
 use crate::domain::scorecard::Recalled;
@@ -53,6 +54,8 @@ pub struct Screen {
     pub audit: Arc<AuditLog>,
     /// Why the audit log could not be read back, if it could not.
     pub unreadable: Option<String>,
+    /// Follows the log on from where the start-up reading ended.
+    pub follower: Follower,
 }
 
 impl Screen {
@@ -67,12 +70,23 @@ impl Screen {
         let (themes, start) = themes(look)?;
         let operator = identity::operator(args.operator.as_deref())?;
         logging::init(&paths::log_file(args.log_file.as_deref())?, args.log_level)?;
-        let audit = Arc::new(AuditLog::open(&paths::audit_log(
-            args.audit_log.as_deref(),
-        )?)?);
-        let (remembered, unreadable) = match remembered(audit.path(), service) {
+        let path = paths::audit_log(args.audit_log.as_deref())?;
+        // A read-only seat neither creates, appends to nor repairs the log.
+        let audit = Arc::new(if args.read_only {
+            AuditLog::open_read_only(&path)?
+        } else {
+            AuditLog::open(&path)?
+        });
+        // One reading for the scorecard's memory and the tail's start, so
+        // that a record appended in between is neither missed nor shown twice.
+        let reading = reader::read(audit.path());
+        let follower = Follower::after(audit.path(), &reading);
+        let recalled = reading
+            .and_then(|r| r.verified(audit.path()))
+            .map(|entries| recall(&entries, service));
+        let (remembered, unreadable) = match recalled {
             Ok(r) => (r, None),
-            Err(why) => (Recalled::default(), Some(why)),
+            Err(e) => (Recalled::default(), Some(format!("scorecard: {e}"))),
         };
         let seat = Seat {
             operator,
@@ -87,6 +101,7 @@ impl Screen {
             seat,
             audit,
             unreadable,
+            follower,
         })
     }
 }
@@ -102,6 +117,7 @@ pub async fn run(
         themes,
         audit,
         unreadable,
+        follower,
         ..
     } = screen;
     tracing::info!(audit = %audit.path().display(), origin, "starting the dashboard");
@@ -117,6 +133,10 @@ pub async fn run(
             aside.display()
         ),
     }));
+    start.extend(audit.opening().replaced_head.as_ref().map(|why| Msg::Note {
+        kind: EventKind::Source,
+        text: format!("audit log: {why}"),
+    }));
     start.extend(unreadable.map(Msg::AuditUnreadable));
     for msg in start {
         // The queue is empty this early; a full one would only lose a note.
@@ -125,7 +145,7 @@ pub async fn run(
     // Settings and rollbacks other processes record from now on.
     let (recalled_tx, recalled_rx) = tokio::sync::mpsc::channel(16);
     crate::audit::tail::spawn(
-        audit.path().to_path_buf(),
+        follower,
         session.state.plan.service.clone(),
         Duration::from_secs(2),
         recalled_tx,

@@ -75,6 +75,17 @@ impl Executor {
         });
     }
 
+    /// Append `record` on a blocking thread: an append waits for the log's
+    /// lock and the disk, which the async workers must not. Its position.
+    async fn append(&self, record: AuditRecord) -> Result<u64, String> {
+        let audit = self.audit.clone();
+        match tokio::task::spawn_blocking(move || audit.append(&record)).await {
+            Ok(Ok(appended)) => Ok(appended.seq),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(e) => Err(format!("the audit writer stopped: {e}")),
+        }
+    }
+
     /// Audit the attempt, call the target, audit the outcome. An action whose
     /// attempt cannot be recorded is not sent.
     pub async fn perform(&self, request: &ActionRequest) -> Msg {
@@ -86,8 +97,8 @@ impl Executor {
         };
         let attempt = AuditRecord::attempt(request, self.clock.now()).marked(self.mode);
         // The log gives the action an id no other process sharing it has.
-        let logged = match self.audit.append(&attempt) {
-            Ok(appended) => appended.seq,
+        let logged = match self.append(attempt).await {
+            Ok(appended) => appended,
             Err(e) => {
                 tracing::error!(error = %e, "audit log write failed; action not sent");
                 return done(ActionOutcome::Failed(format!("not sent: {e}")));
@@ -101,7 +112,7 @@ impl Executor {
         let outcome = AuditRecord::outcome(request, self.clock.now(), &result)
             .marked(self.mode)
             .answering(logged);
-        let audit_failed = self.audit.append(&outcome).err();
+        let audit_failed = self.append(outcome).await.err();
         tracing::info!(action = %request.action, id = logged, ok = result.is_ok(), "action done");
         let outcome = ActionOutcome::of(&result);
         match audit_failed {
