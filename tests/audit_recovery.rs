@@ -82,6 +82,16 @@ fn a_log_moved_aside_is_reported_by_readers_and_started_anew_by_the_next_writer(
     let (code, out) = warroom(&["dora", "--audit-log", log.to_str().unwrap()]);
     assert_ne!(code, Some(0), "{out}");
     assert!(out.contains("the log is gone"), "{out}");
+    let (code, out) = warroom(&["audit", "verify", log.to_str().unwrap()]);
+    assert_eq!(
+        code,
+        Some(2),
+        "a log gone with its head left is broken: {out}"
+    );
+    assert!(
+        out.contains("BROKEN") && out.contains("the log is gone"),
+        "{out}"
+    );
 
     // The next writer gives the new log a head of its own.
     let (code, out) = set(&log, "support");
