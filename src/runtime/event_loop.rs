@@ -66,8 +66,10 @@ where
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut stop = StopSignals::new();
-    // How the last burst ended, when, and what it carried itself.
-    let mut last_cut: Option<(Cut, tokio::time::Instant, Carry)> = None;
+    // How the last burst ended, what it carried itself, and when the loop
+    // was next ready to read: a gap is measured from there, so that time
+    // spent drawing is not taken for a pause in the input.
+    let mut last_cut: Option<(Cut, Carry, Option<tokio::time::Instant>)> = None;
     loop {
         if state.dirty {
             let Some(theme) = themes.get(state.theme).or(themes.first()) else {
@@ -78,19 +80,24 @@ where
                 .map_err(|e| LoopError::Draw(e.to_string()))?;
             state.dirty = false;
         }
+        if let Some((_, _, ready @ None)) = &mut last_cut {
+            *ready = Some(tokio::time::Instant::now());
+        }
         let mut ended = false;
         let batch = tokio::select! {
             first = input.next() => match first {
                 Some(Ok(first)) => {
                     let carry = match last_cut {
-                        Some((cut, at, carried)) => Carry::after(cut, carried, at.elapsed()),
-                        None => Carry::default(),
+                        Some((cut, carried, Some(ready))) => {
+                            Carry::after(cut, carried, ready.elapsed())
+                        }
+                        _ => Carry::default(),
                     };
                     let burst = rest_of_burst(first, &mut input).await.map_err(LoopError::Input)?;
                     ended = !burst.more;
                     // A flood is paste from its first part to the end of its last.
                     let as_paste = carry.flood || burst.cut == Cut::Flood;
-                    last_cut = Some((burst.cut, tokio::time::Instant::now(), carry));
+                    last_cut = Some((burst.cut, carry, None));
                     input_messages(burst.events, as_paste, carry.continued)
                 }
                 Some(Err(e)) => return Err(LoopError::Input(e)),

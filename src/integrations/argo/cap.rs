@@ -111,6 +111,13 @@ where
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let (rule, max) = (self.rule, self.max);
         Pin::new(&mut self.inner).poll(cx).map_ok(|answer| {
+            // Only a watch that answers with events is read a line at a
+            // time; an error is read whole by kube, so it is capped whole.
+            let rule = if answer.status().is_success() {
+                rule
+            } else {
+                Rule::Whole
+            };
             answer.map(|inner| CappedBody {
                 inner,
                 rule,
@@ -244,6 +251,26 @@ mod tests {
             max,
             counted: 0,
             refused: false,
+        }
+    }
+
+    /// A watch answered with an error is read whole by kube: capped whole.
+    #[tokio::test]
+    async fn a_watch_that_answers_an_error_is_capped_whole() {
+        for (status, expected) in [(200, Rule::PerLine), (500, Rule::Whole)] {
+            let answer = Response::builder().status(status).body(());
+            let Ok(answer) = answer else {
+                panic!("a response");
+            };
+            let capped = CappedAnswer {
+                inner: std::future::ready(Ok::<_, ()>(answer)),
+                rule: Rule::PerLine,
+                max: 10,
+            };
+            let Ok(capped) = capped.await else {
+                panic!("an answer");
+            };
+            assert_eq!(capped.body().rule, expected, "status {status}");
         }
     }
 

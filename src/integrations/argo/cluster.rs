@@ -234,11 +234,23 @@ fn known_secrets(auth: &kube::config::AuthInfo) -> Arc<[String]> {
     // kube keeps these in `secrecy` strings, and exposes them only through
     // its kubeconfig serializer, which writes them out as they are.
     let fields = serde_json::to_value(auth).unwrap_or_default();
+    let field = |f: &str| fields.get(f).and_then(|v| v.as_str());
     let mut secrets: Vec<String> = ["token", "password"]
         .iter()
-        .filter_map(|f| fields.get(f).and_then(|v| v.as_str()))
+        .filter_map(|f| field(f))
         .map(|s| s.trim().to_string())
         .collect();
+    // Basic auth travels as base64 of `user:password`: an echo shows that.
+    if let (Some(user), Some(password)) = (field("username"), field("password")) {
+        use base64::Engine;
+        let sent = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        secrets.push(sent);
+    }
+    // An auth provider's tokens (oidc's id-token, gcp's access-token) are
+    // sent as bearer tokens too.
+    if let Some(provider) = &auth.auth_provider {
+        secrets.extend(provider.config.values().map(|v| v.trim().to_string()));
+    }
     if let Some(path) = &auth.token_file
         && let Ok(text) =
             crate::config::file::read_capped(Path::new(path), TOKEN_FILE_MAX, "a token file")
@@ -273,5 +285,31 @@ pub fn kubeconfig_problem(e: &KubeconfigError, path: &Path) -> String {
         }
         KubeconfigError::LoadClientKey(d) => format!("cannot load the client key: {d}"),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a kubeconfig user sends is masked in the forms a server may echo:
+    /// a static token, Basic auth's `base64(user:password)`, an auth
+    /// provider's tokens.
+    #[test]
+    fn every_credential_a_user_sends_is_known() -> Result<(), serde_json::Error> {
+        let auth: kube::config::AuthInfo = serde_json::from_value(serde_json::json!({
+            "token": "static-t0ken",
+            "username": "ops",
+            "password": "pa55",
+            "auth-provider": {"name": "oidc", "config": {"id-token": "id-t0ken"}},
+        }))?;
+        let known = known_secrets(&auth);
+        for secret in ["static-t0ken", "pa55", "b3BzOnBhNTU=", "id-t0ken"] {
+            assert!(
+                known.iter().any(|k| k == secret),
+                "{secret} not in {known:?}"
+            );
+        }
+        Ok(())
     }
 }
