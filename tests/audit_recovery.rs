@@ -93,12 +93,13 @@ fn a_log_moved_aside_is_reported_by_readers_and_started_anew_by_the_next_writer(
         "{out}"
     );
 
-    // The next writer gives the new log a head of its own.
+    // The next writer gives the new log a head of its own; verify says the
+    // log was started anew until the old head is moved away.
     let (code, out) = set(&log, "support");
     assert_eq!(code, Some(0), "{out}");
     let (code, out) = warroom(&["audit", "verify", log.to_str().unwrap()]);
-    assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("intact, 1 records"), "{out}");
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("started anew"), "{out}");
     // The old head is kept: put beside the old log, it checks out as it was.
     let (code, out) = warroom(&["audit", "verify", aside.to_str().unwrap()]);
     assert_eq!(code, Some(2), "no head beside it yet: {out}");
@@ -107,6 +108,9 @@ fn a_log_moved_aside_is_reported_by_readers_and_started_anew_by_the_next_writer(
     let (code, out) = warroom(&["audit", "verify", aside.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("intact, 2 records"), "{out}");
+    let (code, out) = warroom(&["audit", "verify", log.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("intact, 1 records"), "{out}");
 }
 
 fn rollback() -> ActionRequest {

@@ -16,6 +16,18 @@ pub fn run(command: AuditCommand) -> Result<i32> {
     let reading = reader::read(&file)?;
     match verdict(&reading.walked) {
         Verdict::Intact { records } => {
+            // A log started anew over another keeps the old head beside it;
+            // until someone moves it away, the replacement is not taken as
+            // deliberate: emptying a log must not pass unremarked.
+            let before = head::path_of(&file).with_extension("head.before");
+            if before.exists() {
+                println!(
+                    "{}: BROKEN: it was started anew over a log whose head is kept in {}; once the replacement is known to be deliberate, move that file away",
+                    file.display(),
+                    before.display()
+                );
+                return Ok(2);
+            }
             println!("{}: intact, {records} records", file.display());
             if reading.head == HeadState::Missing && records > 0 {
                 println!(
