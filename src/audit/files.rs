@@ -113,9 +113,66 @@ pub fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
     (meta.dev(), meta.ino())
 }
 
+/// The longest warroom waits for another process's lock on the log. A
+/// writer holds it for a few milliseconds; one held longer belongs to a
+/// process that stopped while writing (suspended, hung), and an action must
+/// not wait on it unseen.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Take `file`'s lock, exclusive or `shared`, waiting at most [`LOCK_WAIT`].
+pub fn lock_within(file: &File, shared: bool) -> io::Result<()> {
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        let tried = if shared {
+            file.try_lock_shared()
+        } else {
+            file.try_lock()
+        };
+        match tried {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() >= deadline => {
+                return Err(io::Error::other(format!(
+                    "another process has held its lock for more than {} s (a warroom stopped while writing?)",
+                    LOCK_WAIT.as_secs()
+                )));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A lock another process never lets go of is given up on, with a
+    /// reason, rather than waited on for ever; once it is let go, it is taken.
+    #[test]
+    fn a_lock_held_too_long_is_given_up_with_a_reason() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = std::env::temp_dir().join(format!("warroom-lock-wait-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("audit.jsonl");
+        std::fs::write(&path, "")?;
+        // Each open is its own lock holder, as another process would be.
+        let holder = File::open(&path)?;
+        holder.lock()?;
+        let waiter = File::open(&path)?;
+        let started = std::time::Instant::now();
+        let refused = lock_within(&waiter, false).err().map(|e| e.to_string());
+        assert!(
+            started.elapsed() >= LOCK_WAIT,
+            "it waited {:?}",
+            started.elapsed()
+        );
+        assert!(refused.is_some_and(|e| e.contains("held its lock")));
+        holder.unlock()?;
+        lock_within(&waiter, true)?;
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
+    }
 
     #[test]
     fn opening_a_link_with_nofollow_fails_in_the_kernel() -> Result<(), Box<dyn std::error::Error>>

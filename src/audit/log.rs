@@ -78,7 +78,7 @@ impl AuditLog {
             files::create_dirs(dir).map_err(open_err)?;
         }
         let mut file = files::open_append(path).map_err(open_err)?;
-        file.lock().map_err(open_err)?;
+        files::lock_within(&file, false).map_err(open_err)?;
         let caught = catch_up(&mut file, path, &Chain::default(), Repair::Yes, &sealing);
         let _ = file.unlock();
         Ok(Self::opened(path, Some(file), caught?, false, sealing))
@@ -97,7 +97,7 @@ impl AuditLog {
         let mut file = files::open_read(path).map_err(open_err)?;
         let caught = match file.as_mut() {
             Some(file) => {
-                file.lock_shared().map_err(open_err)?;
+                files::lock_within(&file, true).map_err(open_err)?;
                 let caught = catch_up(file, path, &Chain::default(), Repair::No, &sealing);
                 let _ = file.unlock();
                 caught?
@@ -189,7 +189,7 @@ impl AuditLog {
         let Some(file) = w.file.as_mut() else {
             return Err(write_err(std::io::Error::other("it is not open")));
         };
-        file.lock().map_err(write_err)?;
+        files::lock_within(file, false).map_err(write_err)?;
         let result =
             still_at_path(w, &self.path).and_then(|()| append_locked(w, &self.path, record));
         if let Some(file) = &w.file {
@@ -222,7 +222,7 @@ fn still_at_path(w: &mut Writer, path: &Path) -> Result<(), AuditError> {
     }
     tracing::warn!(log = %path.display(), "the audit log was moved or replaced while warroom ran; writing to the one now at its path");
     let fresh = files::open_append(path).map_err(open_err)?;
-    fresh.lock().map_err(open_err)?;
+    files::lock_within(&fresh, false).map_err(open_err)?;
     if let Some(old) = w.file.replace(fresh) {
         let _ = old.unlock();
     }
