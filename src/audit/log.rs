@@ -97,7 +97,7 @@ impl AuditLog {
         let mut file = files::open_read(path).map_err(open_err)?;
         let caught = match file.as_mut() {
             Some(file) => {
-                files::lock_within(&file, true).map_err(open_err)?;
+                files::lock_within(file, true).map_err(open_err)?;
                 let caught = catch_up(file, path, &Chain::default(), Repair::No, &sealing);
                 let _ = file.unlock();
                 caught?

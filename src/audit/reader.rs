@@ -49,7 +49,7 @@ fn read_on(
     from: &Chain,
     sealing: &Sealing,
 ) -> Result<Reading, AuditError> {
-    files::lock_within(&file, true).map_err(read_err(path))?;
+    files::lock_within(file, true).map_err(read_err(path))?;
     let read = (|| {
         let len = file.metadata()?.len();
         let mut rest = Vec::new();
