@@ -8,42 +8,14 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_warroom");
+use std::path::Path;
 
 fn warroom(args: &[&str], key: Option<&Path>) -> (Option<i32>, String) {
-    let mut command = Command::new(BIN);
-    command.args(args).env_remove("WARROOM_AUDIT_KEY_FILE");
-    if let Some(key) = key {
-        command.env("WARROOM_AUDIT_KEY_FILE", key);
-    }
-    let out = command.output().unwrap();
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&out.stderr));
-    (out.status.code(), text)
+    common::warroom_run(args, key)
 }
 
 fn set(log: &Path, item: &str, key: Option<&Path>) -> (Option<i32>, String) {
-    let plan: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/simulator.toml");
-    warroom(
-        &[
-            "scorecard",
-            "set",
-            "--plan",
-            plan.to_str().unwrap(),
-            "--audit-log",
-            log.to_str().unwrap(),
-            "--operator",
-            "pat",
-            item,
-            "green",
-            "--note",
-            "on record",
-        ],
-        key,
-    )
+    common::scorecard_set(log, item, "green", key)
 }
 
 #[test]

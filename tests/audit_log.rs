@@ -11,56 +11,23 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::temp_dir;
+use common::{scorecard_set, scorecard_show, temp_dir, warroom_run};
 use sha2::{Digest, Sha256};
 use warroom::audit::{AuditLog, AuditRecord};
 use warroom::domain::action::ActionRequest;
 use warroom::domain::rollout::{Action, ActionScope};
 
-const BIN: &str = env!("CARGO_BIN_EXE_warroom");
-
-fn plan() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/simulator.toml")
-}
-
 fn warroom(args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(BIN).args(args).output().unwrap();
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&out.stderr));
-    (out.status.code(), text)
+    warroom_run(args, None)
 }
 
 fn set(log: &Path, item: &str, status: &str) -> (Option<i32>, String) {
-    let plan = plan();
-    warroom(&[
-        "scorecard",
-        "set",
-        "--plan",
-        plan.to_str().unwrap(),
-        "--audit-log",
-        log.to_str().unwrap(),
-        "--operator",
-        "pat",
-        item,
-        status,
-        "--note",
-        "on record",
-    ])
+    scorecard_set(log, item, status, None)
 }
 
 fn show(log: &Path) -> String {
-    let plan = plan();
-    warroom(&[
-        "scorecard",
-        "show",
-        "--plan",
-        plan.to_str().unwrap(),
-        "--audit-log",
-        log.to_str().unwrap(),
-    ])
-    .1
+    scorecard_show(log)
 }
 
 fn verify(log: &Path) -> (Option<i32>, String) {

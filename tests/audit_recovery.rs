@@ -9,12 +9,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::temp_dir;
+use common::{scorecard_set, scorecard_show, temp_dir, warroom_run};
 use tokio::sync::mpsc;
 use warroom::app::Msg;
 use warroom::audit::chain::{Verdict, verdict};
@@ -24,48 +23,16 @@ use warroom::domain::clock::{Clock, SystemClock};
 use warroom::domain::rollout::{Action, ActionScope};
 use warroom::runtime::executor::Executor;
 
-const BIN: &str = env!("CARGO_BIN_EXE_warroom");
-
-fn plan() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/simulator.toml")
-}
-
 fn warroom(args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(BIN).args(args).output().unwrap();
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&out.stderr));
-    (out.status.code(), text)
+    warroom_run(args, None)
 }
 
 fn set(log: &Path, item: &str) -> (Option<i32>, String) {
-    let plan = plan();
-    warroom(&[
-        "scorecard",
-        "set",
-        "--plan",
-        plan.to_str().unwrap(),
-        "--audit-log",
-        log.to_str().unwrap(),
-        "--operator",
-        "pat",
-        item,
-        "green",
-        "--note",
-        "on record",
-    ])
+    scorecard_set(log, item, "green", None)
 }
 
 fn show(log: &Path) -> String {
-    let plan = plan();
-    warroom(&[
-        "scorecard",
-        "show",
-        "--plan",
-        plan.to_str().unwrap(),
-        "--audit-log",
-        log.to_str().unwrap(),
-    ])
-    .1
+    scorecard_show(log)
 }
 
 #[test]

@@ -26,6 +26,65 @@ pub fn require(program: &str, version_flag: &str, test: &str) -> bool {
     false
 }
 
+/// The warroom binary run with `args`, with no audit key from the
+/// environment unless `key` names one: its exit code and all it printed.
+pub fn warroom_run(args: &[&str], key: Option<&std::path::Path>) -> (Option<i32>, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_warroom"));
+    command.args(args).env_remove("WARROOM_AUDIT_KEY_FILE");
+    if let Some(key) = key {
+        command.env("WARROOM_AUDIT_KEY_FILE", key);
+    }
+    let out = command.output().unwrap();
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.code(), text)
+}
+
+/// The simulator's plan, as the examples ship it.
+pub fn simulator_plan() -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/simulator.toml")
+}
+
+/// `warroom scorecard set` of `item` to `status` for the simulator's plan,
+/// into `log`, by operator pat.
+pub fn scorecard_set(
+    log: &std::path::Path,
+    item: &str,
+    status: &str,
+    key: Option<&std::path::Path>,
+) -> (Option<i32>, String) {
+    let plan = simulator_plan();
+    let args = [
+        "scorecard",
+        "set",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--audit-log",
+        log.to_str().unwrap(),
+        "--operator",
+        "pat",
+        item,
+        status,
+        "--note",
+        "on record",
+    ];
+    warroom_run(&args, key)
+}
+
+/// `warroom scorecard show` for the simulator's plan from `log`: what it printed.
+pub fn scorecard_show(log: &std::path::Path) -> String {
+    let plan = simulator_plan();
+    let args = [
+        "scorecard",
+        "show",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--audit-log",
+        log.to_str().unwrap(),
+    ];
+    warroom_run(&args, None).1
+}
+
 /// A fresh, empty directory for one test.
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("warroom-{name}-{}", std::process::id()));
