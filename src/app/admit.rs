@@ -43,7 +43,7 @@ pub fn admit(state: &AppState, action: Action, scope: &ActionScope) -> Result<()
     let Some(rollout) = &state.rollout else {
         return Err(Refusal::NoState);
     };
-    check_action(action, scope, rollout, &state.plan.waves)?;
+    check_action(action, scope, rollout)?;
     if action == Action::Promote {
         let reasons = state.no_go_reasons();
         if !reasons.is_empty() {
@@ -115,10 +115,15 @@ mod tests {
     #[test]
     fn a_rollout_in_progress_admits_what_means_something() {
         let s = state(Phase::Progressing, 1);
-        for action in [Action::Pause, Action::Promote, Action::Rollback] {
+        for action in [Action::Pause, Action::Rollback] {
             assert_eq!(admit(&s, action, &ActionScope::Rollout), Ok(()), "{action}");
         }
         assert_eq!(admit(&s, Action::Pause, &region(&s, 0)), Ok(()));
+        // No metrics yet: nothing to judge is never GO, promote takes a reason.
+        assert!(matches!(
+            admit(&s, Action::Promote, &ActionScope::Rollout),
+            Err(Refusal::NoGo(r)) if r.iter().any(|r| r == "no data to judge")
+        ));
     }
 
     #[test]
@@ -160,11 +165,11 @@ mod tests {
             admit(&s, Action::Pause, &ActionScope::Rollout),
             Err(Refusal::Phase(rollout::Refusal::AlreadyPaused))
         );
-        let s = state(Phase::Progressing, 3);
-        assert_eq!(
+        let s = state(Phase::Complete, 3);
+        assert!(matches!(
             admit(&s, Action::Promote, &ActionScope::Rollout),
-            Err(Refusal::Phase(rollout::Refusal::NoNextWave(4)))
-        );
+            Err(Refusal::Phase(rollout::Refusal::Finished(..)))
+        ));
         let s = state(Phase::RolledBack, 2);
         assert!(matches!(
             admit(&s, Action::Pause, &ActionScope::Rollout),

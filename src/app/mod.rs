@@ -7,6 +7,7 @@ pub mod msg;
 pub mod state;
 pub mod typing;
 pub mod update;
+pub mod verdict;
 
 pub use msg::{Effect, Msg};
 pub use state::AppState;

@@ -109,6 +109,16 @@ impl Notice {
     }
 }
 
+/// A wave warroom holds at its blocked gate (told the target to hold it, or
+/// paused the rollout before the hold ended).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GateHold {
+    pub wave: usize,
+    pub since: Timestamp,
+    /// The gate has opened since: said once on the timeline.
+    pub open: bool,
+}
+
 /// How a source is doing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceHealth {
@@ -264,6 +274,11 @@ pub struct AppState {
     pub last_rollback: Option<Timestamp>,
     /// False when the audit log could not be read for the scorecard.
     pub audit_readable: bool,
+    /// When the operator last moved the selection: a breach takes the
+    /// selection to its region unless they moved it in the last minute.
+    pub selection_moved: Option<Timestamp>,
+    /// The wave held at its blocked gate, if any.
+    pub gate_hold: Option<GateHold>,
     /// Set when something on screen changed since the last draw.
     pub dirty: bool,
 }
@@ -327,6 +342,8 @@ impl AppState {
             scorecard_settings: remembered.settings,
             last_rollback: remembered.last_rollback,
             audit_readable: true,
+            gate_hold: None,
+            selection_moved: None,
             dirty: true,
         }
     }
@@ -384,32 +401,26 @@ impl AppState {
         scorecard::evaluate(&self.plan.scorecard, &evidence, &self.scorecard_settings)
     }
 
-    /// Why the war room says NO-GO for going on, in short phrases: the
-    /// scorecard's items not green once two or more are, and every stop
-    /// condition in breach. Empty means GO.
+    /// The one verdict on going on, and why.
+    pub fn verdict(&self) -> super::verdict::Verdict {
+        super::verdict::verdict(self)
+    }
+
+    /// Why the war room does not say GO, in short phrases: the verdict's
+    /// reasons, with the scorecard's items not green named. Empty means GO.
     pub fn no_go_reasons(&self) -> Vec<String> {
-        let card = self.scorecard();
-        let mut out: Vec<String> = Vec::new();
-        if card.is_no_go() {
-            out.extend(card.not_green().map(|l| format!("{} {}", l.item, l.status)));
+        let v = self.verdict();
+        if v.call.is_go() {
+            return Vec::new();
         }
-        for (c, s) in self
-            .guardrails
-            .conditions()
-            .iter()
-            .zip(self.guardrails.status())
-        {
-            if matches!(
-                s.state,
-                crate::domain::guardrail::GuardrailState::Breach { .. }
-            ) {
-                let place = s
-                    .region
-                    .as_deref()
-                    .map(|r| format!(" in {r}"))
-                    .unwrap_or_default();
-                out.push(format!("{} breached{place}", c.signal.label()));
-            }
+        let mut out: Vec<String> = v
+            .reasons
+            .into_iter()
+            .filter(|r| r != "scorecard GO" && !r.starts_with("scorecard NO-GO"))
+            .collect();
+        if !v.scorecard_go {
+            let card = self.scorecard();
+            out.extend(card.not_green().map(|l| format!("{} {}", l.item, l.status)));
         }
         out
     }

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+mod gates;
 mod keys;
 mod scorecard;
 
@@ -279,14 +280,19 @@ fn on_source(state: &mut AppState, id: SourceId, polled: Polled) -> Vec<Effect> 
             return vec![];
         }
     };
-    match report {
+    let mut effects = match report {
         Report::Rollout(status) => on_rollout(state, at, status),
         Report::Metrics(samples) => {
             state.health.ingest_poll(at, &samples);
             judge_canaries(state, at);
             evaluate_guardrails(state, at)
         }
+    };
+    // An automatic action just sent answers the gate too: one at a time.
+    if effects.is_empty() {
+        effects = gates::keep_gates(state, at);
     }
+    effects
 }
 
 /// Score every region's canary against its stable from the matrix as it is.
@@ -322,7 +328,15 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
         .filter(|x| x.canary_weight == 0)
         .map(|x| x.region.as_str())
         .collect();
-    let watched = |region: &str| !idle.contains(region);
+    // A region whose canary was just taken out of traffic is still judged
+    // while its canary still reports: it is breached where it is breached.
+    let (health, stale_after) = (&state.health, state.plan.stale_after);
+    let reporting = |region: &str| {
+        health
+            .cell_by_name(region, VersionRole::Canary)
+            .is_some_and(|c| !c.missing && c.last_seen.is_some_and(|t| at - t <= stale_after))
+    };
+    let watched = |region: &str| !idle.contains(region) || reporting(region);
     let tripped = state.guardrails.evaluate(&state.health, &watched, at);
     let mut effects = Vec::new();
     for t in tripped {
@@ -337,6 +351,7 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
         );
         state.timeline.push(at, EventKind::Breach, text.clone());
         notify(state, NoticeLevel::Error, text);
+        follow_trouble(state, &t.region, at);
         let action = match cond.consequence {
             Consequence::Alert => continue,
             Consequence::Pause => Action::Pause,
@@ -351,6 +366,23 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
         effects.extend(automatic(state, action, scope, reason, at));
     }
     effects
+}
+
+/// How long the operator's own choice of region outweighs a breach elsewhere.
+const OWN_SELECTION: i64 = 60;
+
+/// Move the selection to a region in breach, so that `Tab` in a confirmation
+/// narrows to it, unless the operator moved it in the last minute.
+fn follow_trouble(state: &mut AppState, region: &str, at: Timestamp) {
+    let recent = state
+        .selection_moved
+        .is_some_and(|t| at - t < crate::domain::Span::seconds(OWN_SELECTION));
+    if recent {
+        return;
+    }
+    if let Some(row) = state.health.regions().iter().position(|r| r == region) {
+        state.selected = row;
+    }
 }
 
 /// A consequence the plan asks for: sent through the same path as a key, as

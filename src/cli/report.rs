@@ -6,6 +6,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::app::state::AppState;
+use crate::app::verdict::Call;
 use crate::domain::guardrail::{GuardrailState, judge_cell};
 use crate::domain::health::{Signal, Verdict, VersionRole};
 
@@ -77,6 +78,9 @@ pub struct ConditionLine {
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusReport {
     pub outcome: Outcome,
+    /// The dashboard's verdict word, and why it is not GO.
+    pub verdict: &'static str,
+    pub reasons: Vec<String>,
     pub service: String,
     pub stable_version: String,
     pub canary_version: String,
@@ -217,24 +221,39 @@ pub fn build(state: &AppState) -> StatusReport {
         r.canary_weight.is_none_or(|w| w > 0) && r.canary.verdict == Verdict::NoData.word()
     });
     let card = state.scorecard();
+    let verdict = state.verdict();
+    // One poll cannot score a canary (the judgment needs a window of
+    // samples): a NO-GO for that alone is left to the dashboard.
+    let only_unscored = verdict
+        .reasons
+        .iter()
+        .all(|r| r.starts_with("gate: no score yet") || r == "scorecard GO");
+    let blind = state.health.last_poll.is_none()
+        || watched_blind
+        || stop_conditions.iter().any(|c| c.state == "no_data");
     // A breach seen is the news even when another source is down.
     let outcome = if stop_conditions.iter().any(|c| c.state == "breach") {
         Outcome::Breach
     } else if sources.iter().any(|s| !s.ok) {
         Outcome::Unreachable
-    } else if state.health.last_poll.is_none()
-        || watched_blind
-        || stop_conditions.iter().any(|c| c.state == "no_data")
-    {
-        Outcome::NoData
-    } else if card.is_no_go() {
-        Outcome::NoGo
     } else {
-        Outcome::Healthy
+        match verdict.call {
+            Call::NoData | Call::Stale | Call::Waiting => Outcome::NoData,
+            _ if blind => Outcome::NoData,
+            Call::NoGo if only_unscored => Outcome::Healthy,
+            Call::NoGo | Call::RolledBack | Call::Aborted => Outcome::NoGo,
+            Call::Go | Call::Complete => Outcome::Healthy,
+        }
     };
     let scorecard = ScorecardReport::from(&card);
+    let reasons = match outcome {
+        Outcome::Healthy => Vec::new(),
+        _ => verdict.reasons.clone(),
+    };
     StatusReport {
         outcome,
+        verdict: verdict.call.word(),
+        reasons,
         service: state.plan.service.clone(),
         stable_version: state.plan.stable_version.clone(),
         canary_version: state.plan.canary_version.clone(),
@@ -259,7 +278,11 @@ pub fn text(r: &StatusReport) -> String {
         Outcome::Breach => "BREACH",
         Outcome::Unreachable => "SOURCES UNREACHABLE",
         Outcome::NoData => "NO DATA",
-        Outcome::NoGo => "NO-GO (scorecard)",
+        Outcome::NoGo => "NO-GO",
+    };
+    let outcome = match r.reasons.is_empty() {
+        true => outcome.to_string(),
+        false => format!("{outcome} · {}", r.reasons.join(" · ")),
     };
     let _ = writeln!(
         out,
@@ -326,7 +349,7 @@ pub fn text(r: &StatusReport) -> String {
         let _ = writeln!(
             out,
             "  {:<8} {}{at} → {}",
-            c.state.to_uppercase(),
+            c.state.replace('_', " ").to_uppercase(),
             c.condition,
             c.on_breach
         );

@@ -24,6 +24,7 @@ use crate::domain::scorecard::{Item, ScorecardPlan};
 
 mod condition;
 mod deploy;
+mod gates;
 mod judgment;
 pub use deploy::{ArgoSource, ArgoTarget, DeploySource};
 
@@ -117,6 +118,7 @@ struct RawPlan {
     sources: Spanned<RawSources>,
     judgment: Option<Spanned<RawJudgment>>,
     scorecard: Option<Spanned<RawScorecard>>,
+    gates: Option<Spanned<gates::RawGates>>,
 }
 
 #[derive(Deserialize)]
@@ -651,6 +653,7 @@ impl PlanFile {
         }
 
         let scorecard = check.scorecard(raw.scorecard.as_ref())?;
+        let gates = check.gates(raw.gates.as_ref())?;
 
         let sources = raw.sources.get_ref();
         let metrics = check.endpoint(&sources.metrics, "metrics", &["prometheus"])?;
@@ -698,6 +701,7 @@ impl PlanFile {
                 stale_after,
                 judgment,
                 scorecard,
+                gates,
             },
             metrics: MetricsSource {
                 endpoint: metrics,

@@ -93,6 +93,13 @@ pub type ControlFuture<'a> =
 /// Rollouts, a deploy API. It answers with a short description of what it did.
 pub trait DeploymentControl: Send + Sync {
     fn apply<'a>(&'a self, request: &'a ActionRequest) -> ControlFuture<'a>;
+
+    /// Hold `wave` at its gate: when its hold passes it waits for a promote.
+    /// Only a target that knows gates can (the simulator); the others
+    /// advance on their own, answer `false`, and are paused instead.
+    fn hold_at_gate(&self, _wave: usize) -> bool {
+        false
+    }
 }
 
 /// The control of a war room with no deployment source: refuses everything.

@@ -107,6 +107,52 @@ impl Gate {
     }
 }
 
+/// What a gate does when it is blocked (the plan's `[gates]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GatePolicy {
+    /// A blocked gate holds the wave (`true`, the default); `false` keeps
+    /// gates advisory: shown, never acted on.
+    pub enforce: bool,
+    /// Once a gate that held the wave opens, warroom promotes by itself;
+    /// by default it waits for a person.
+    pub auto_promote: bool,
+}
+
+impl Default for GatePolicy {
+    fn default() -> Self {
+        GatePolicy {
+            enforce: true,
+            auto_promote: false,
+        }
+    }
+}
+
+impl Blocker {
+    /// Whether this blocker is news about the rollout, which holds the wave
+    /// past its hold. The hold itself and a pause only make it wait.
+    pub fn holds(&self) -> bool {
+        !matches!(self, Blocker::Hold(_) | Blocker::Paused)
+    }
+}
+
+impl Gate {
+    /// What holds the wave past its hold: every blocker but the hold and a pause.
+    pub fn holding(&self) -> impl Iterator<Item = &Blocker> {
+        self.blockers.iter().filter(|b| b.holds())
+    }
+
+    /// The hold still to run, zero once it has passed.
+    pub fn hold_left(&self) -> Span {
+        self.blockers
+            .iter()
+            .find_map(|b| match b {
+                Blocker::Hold(left) => Some(*left),
+                _ => None,
+            })
+            .unwrap_or_else(Span::zero)
+    }
+}
+
 /// Each region's canary judgment, by region name: looked up once per region
 /// on every frame, so a lookup must not grow with the number of regions.
 pub type Judgments = HashMap<String, Judgment>;

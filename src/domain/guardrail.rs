@@ -252,6 +252,9 @@ pub struct Guardrails {
     past_since: Vec<HashMap<String, Timestamp>>,
     breached: Vec<HashMap<String, bool>>,
     status: Vec<ConditionStatus>,
+    /// The worst state of any condition in each region watched, from the
+    /// latest evaluation: what a region's row says.
+    by_region: HashMap<String, GuardrailState>,
 }
 
 impl Guardrails {
@@ -259,6 +262,7 @@ impl Guardrails {
         let n = conditions.len();
         Guardrails {
             conditions,
+            by_region: HashMap::new(),
             past_since: vec![HashMap::new(); n],
             breached: vec![HashMap::new(); n],
             status: vec![
@@ -280,6 +284,12 @@ impl Guardrails {
         &self.status
     }
 
+    /// The worst state of any condition in `region`, `None` when the region
+    /// was not watched at the latest evaluation.
+    pub fn state_in(&self, region: &str) -> Option<GuardrailState> {
+        self.by_region.get(region).copied()
+    }
+
     /// Judge the canary in every region where it should be taking traffic
     /// (`watched`), and return the conditions that became breached just now.
     pub fn evaluate(
@@ -289,6 +299,7 @@ impl Guardrails {
         now: Timestamp,
     ) -> Vec<Tripped> {
         let mut tripped = Vec::new();
+        self.by_region.clear();
         // A region no longer watched starts afresh when it is watched again.
         for clocks in &mut self.past_since {
             clocks.retain(|region, _| watched(region));
@@ -332,6 +343,10 @@ impl Guardrails {
                         }
                     }
                 };
+                let worst_here = self.by_region.entry(region.clone()).or_insert(state);
+                if state.urgency() > worst_here.urgency() {
+                    *worst_here = state;
+                }
                 let candidate = ConditionStatus {
                     state,
                     region: Some(region.clone()),

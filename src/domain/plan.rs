@@ -1,6 +1,7 @@
 //! The rollout plan: what is rolled out, where, in which waves, and what stops it.
 
 use super::Span;
+use super::gate::GatePolicy;
 use super::guardrail::StopCondition;
 use super::judgment::JudgmentPlan;
 use super::rollout::WavePlan;
@@ -21,4 +22,6 @@ pub struct RolloutPlan {
     pub judgment: JudgmentPlan,
     /// Owners and approver of the go / no-go scorecard.
     pub scorecard: ScorecardPlan,
+    /// Whether a blocked gate holds the wave, and who moves on once it opens.
+    pub gates: GatePolicy,
 }

@@ -259,8 +259,6 @@ pub enum Refusal {
     AlreadyPaused,
     #[error("the rollout is not paused")]
     NotPaused,
-    #[error("wave {0} of {0} is the last: there is no next wave to promote to")]
-    NoNextWave(usize),
     #[error("{0} is {1}: there is nothing to {2}")]
     RegionFinished(String, &'static str, Action),
     #[error("{0} is already paused")]
@@ -284,7 +282,6 @@ pub fn check_action(
     action: Action,
     scope: &ActionScope,
     status: &RolloutStatus,
-    plan: &WavePlan,
 ) -> Result<(), Refusal> {
     let find = |name: &String| {
         status
@@ -340,9 +337,6 @@ pub fn check_action(
         return match action {
             Action::Pause if status.phase == Phase::Paused => Err(Refusal::AlreadyPaused),
             Action::Resume if !any_paused => Err(Refusal::NotPaused),
-            Action::Promote if status.wave + 1 >= plan.len() => {
-                Err(Refusal::NoNextWave(plan.len()))
-            }
             _ => Ok(()),
         };
     };
@@ -440,13 +434,11 @@ mod tests {
 
     #[test]
     fn actions_are_refused_where_they_mean_nothing() {
-        let p = plan();
         assert_eq!(
             check_action(
                 Action::Pause,
                 &ActionScope::Rollout,
-                &status(Phase::Progressing, 0),
-                &p
+                &status(Phase::Progressing, 0)
             ),
             Ok(())
         );
@@ -454,8 +446,7 @@ mod tests {
             check_action(
                 Action::Pause,
                 &ActionScope::Rollout,
-                &status(Phase::Paused, 0),
-                &p
+                &status(Phase::Paused, 0)
             ),
             Err(Refusal::AlreadyPaused)
         );
@@ -463,8 +454,7 @@ mod tests {
             check_action(
                 Action::Resume,
                 &ActionScope::Rollout,
-                &status(Phase::Progressing, 0),
-                &p
+                &status(Phase::Progressing, 0)
             ),
             Err(Refusal::NotPaused)
         );
@@ -472,17 +462,15 @@ mod tests {
             check_action(
                 Action::Promote,
                 &ActionScope::Rollout,
-                &status(Phase::Progressing, 2),
-                &p
+                &status(Phase::Progressing, 2)
             ),
-            Err(Refusal::NoNextWave(3))
+            Ok(())
         );
         assert!(matches!(
             check_action(
                 Action::Rollback,
                 &ActionScope::Rollout,
-                &status(Phase::RolledBack, 1),
-                &p
+                &status(Phase::RolledBack, 1)
             ),
             Err(Refusal::Finished("ROLLED BACK", Action::Rollback))
         ));
@@ -490,8 +478,7 @@ mod tests {
             check_action(
                 Action::Promote,
                 &ActionScope::Rollout,
-                &status(Phase::Paused, 1),
-                &p
+                &status(Phase::Paused, 1)
             ),
             Ok(())
         );
@@ -499,7 +486,6 @@ mod tests {
 
     #[test]
     fn retry_only_for_what_is_aborted_and_rollback_also_after_completion() {
-        let p = plan();
         let all = ActionScope::Rollout;
         for phase in [
             Phase::Progressing,
@@ -508,21 +494,21 @@ mod tests {
             Phase::RolledBack,
         ] {
             assert_eq!(
-                check_action(Action::Retry, &all, &status(phase, 1), &p),
+                check_action(Action::Retry, &all, &status(phase, 1)),
                 Err(Refusal::NotAborted("all regions".into())),
                 "{phase:?}"
             );
         }
         assert_eq!(
-            check_action(Action::Retry, &all, &status(Phase::Aborted, 1), &p),
+            check_action(Action::Retry, &all, &status(Phase::Aborted, 1)),
             Ok(())
         );
         assert_eq!(
-            check_action(Action::Rollback, &all, &status(Phase::Complete, 2), &p),
+            check_action(Action::Rollback, &all, &status(Phase::Complete, 2)),
             Ok(())
         );
         assert_eq!(
-            check_action(Action::Pause, &all, &status(Phase::Complete, 2), &p),
+            check_action(Action::Pause, &all, &status(Phase::Complete, 2)),
             Err(Refusal::Finished("COMPLETE", Action::Pause))
         );
         // One region aborted on its own target, the others going on.
@@ -539,19 +525,18 @@ mod tests {
                 ..RegionRollout::following("us", 5)
             },
         ];
-        assert_eq!(check_action(Action::Retry, &all, &s, &p), Ok(()));
+        assert_eq!(check_action(Action::Retry, &all, &s), Ok(()));
         let eu = ActionScope::Region("eu".into());
-        assert_eq!(check_action(Action::Retry, &eu, &s, &p), Ok(()));
+        assert_eq!(check_action(Action::Retry, &eu, &s), Ok(()));
         let us = ActionScope::Region("us".into());
         assert_eq!(
-            check_action(Action::Retry, &us, &s, &p),
+            check_action(Action::Retry, &us, &s),
             Err(Refusal::NotAborted("us".into()))
         );
     }
 
     #[test]
     fn regions_with_their_own_targets_stay_live_when_another_aborts() {
-        let p = plan();
         let own = |region: &str, phase| RegionRollout {
             region: region.into(),
             canary_weight: 0,
@@ -561,17 +546,17 @@ mod tests {
         let mut s = status(Phase::Aborted, 0);
         s.regions = vec![own("eu", Phase::Aborted), own("us", Phase::Progressing)];
         let rollout = ActionScope::Rollout;
-        assert_eq!(check_action(Action::Rollback, &rollout, &s, &p), Ok(()));
-        assert_eq!(check_action(Action::Pause, &rollout, &s, &p), Ok(()));
+        assert_eq!(check_action(Action::Rollback, &rollout, &s), Ok(()));
+        assert_eq!(check_action(Action::Pause, &rollout, &s), Ok(()));
         assert_eq!(
-            check_action(Action::Promote, &rollout, &s, &p),
+            check_action(Action::Promote, &rollout, &s),
             Err(Refusal::Finished("ABORTED", Action::Promote))
         );
         let us = ActionScope::Region("us".into());
-        assert_eq!(check_action(Action::Pause, &us, &s, &p), Ok(()));
+        assert_eq!(check_action(Action::Pause, &us, &s), Ok(()));
         let eu = ActionScope::Region("eu".into());
         assert_eq!(
-            check_action(Action::Rollback, &eu, &s, &p),
+            check_action(Action::Rollback, &eu, &s),
             Err(Refusal::Finished("ABORTED", Action::Rollback))
         );
         // Without targets of their own, an aborted rollout takes every region with it.
@@ -579,11 +564,11 @@ mod tests {
             r.target = None;
         }
         assert_eq!(
-            check_action(Action::Rollback, &rollout, &s, &p),
+            check_action(Action::Rollback, &rollout, &s),
             Err(Refusal::Finished("ABORTED", Action::Rollback))
         );
         assert_eq!(
-            check_action(Action::Pause, &us, &s, &p),
+            check_action(Action::Pause, &us, &s),
             Err(Refusal::Finished("ABORTED", Action::Pause))
         );
     }

@@ -119,6 +119,18 @@ where
             match effect {
                 Effect::Quit => return Ok(state),
                 Effect::Execute(request) => executor.execute(request),
+                Effect::HoldAtGate(wave) => {
+                    if !executor.hold_at_gate(wave) {
+                        let note = Msg::Note {
+                            kind: crate::domain::timeline::EventKind::ActionFailed,
+                            text: format!(
+                                "the simulator did not take the hold of wave {}",
+                                wave + 1
+                            ),
+                        };
+                        update(&mut state, note);
+                    }
+                }
                 Effect::RecordScorecard(setting) => {
                     let record = AuditRecord::scorecard(&setting, &state.plan);
                     executor.record(record, setting);

@@ -50,6 +50,11 @@ impl Executor {
         }
     }
 
+    /// Tell the target to hold `wave` at its gate; `false` when it cannot.
+    pub fn hold_at_gate(&self, wave: usize) -> bool {
+        self.control.hold_at_gate(wave)
+    }
+
     /// Start `request` on its own task; its outcome arrives as `Msg::ActionDone`.
     pub fn execute(&self, request: ActionRequest) {
         let this = self.clone();

@@ -38,10 +38,13 @@ pub fn source_infos() -> Vec<SourceInfo> {
     vec![deploy_info(), metrics_info()]
 }
 
-struct Command {
-    action: Action,
-    scope: ActionScope,
-    reply: oneshot::Sender<Result<(), Refusal>>,
+enum Command {
+    Act {
+        action: Action,
+        scope: ActionScope,
+        reply: oneshot::Sender<Result<(), Refusal>>,
+    },
+    HoldAtGate(usize),
 }
 
 /// Sends actions to the simulator task.
@@ -56,7 +59,7 @@ impl DeploymentControl for SimControl {
             let (reply, answer) = oneshot::channel();
             let gone = || ControlError::Unreachable("the simulator has stopped".to_string());
             self.tx
-                .send(Command {
+                .send(Command::Act {
                     action: request.action,
                     scope: request.scope.clone(),
                     reply,
@@ -68,6 +71,12 @@ impl DeploymentControl for SimControl {
                 Err(refusal) => Err(ControlError::Refused(refusal.to_string())),
             }
         })
+    }
+
+    fn hold_at_gate(&self, wave: usize) -> bool {
+        // The channel is short and the task drains it every tick: a full one
+        // means the simulator is gone or stuck, and the gate says so next poll.
+        self.tx.try_send(Command::HoldAtGate(wave)).is_ok()
     }
 }
 
@@ -108,10 +117,14 @@ async fn run(
                 wiring.deploy.send(rollout(&fleet, now)).await.is_ok() && wiring.metrics.send(metrics).await.is_ok()
             }
             command = commands.recv() => {
-                let Some(command) = command else { break };
                 let now = clock.now();
-                let result = fleet.apply(command.action, &command.scope, now);
-                let _ = command.reply.send(result);
+                match command {
+                    None => break,
+                    Some(Command::Act { action, scope, reply }) => {
+                        let _ = reply.send(fleet.apply(action, &scope, now));
+                    }
+                    Some(Command::HoldAtGate(wave)) => fleet.hold_at_gate(wave, now),
+                }
                 wiring.deploy.send(rollout(&fleet, now)).await.is_ok()
             }
         };

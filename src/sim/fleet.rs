@@ -59,6 +59,9 @@ pub struct Fleet {
     load: Vec<f64>,
     /// What an operator did to each region on its own, in profile order.
     held_regions: Vec<RegionHold>,
+    /// The wave warroom holds at its gate: it does not give way when its
+    /// hold passes, only on a promote.
+    gate_held: Option<usize>,
     rng: fastrand::Rng,
 }
 
@@ -78,6 +81,7 @@ impl Fleet {
             message: None,
             load,
             held_regions,
+            gate_held: None,
             rng,
         }
     }
@@ -100,6 +104,10 @@ impl Fleet {
             if self.held < w.hold {
                 break;
             }
+            if self.gate_held == Some(self.wave) {
+                self.held = w.hold;
+                break;
+            }
             if self.wave + 1 == waves.len() {
                 self.held = w.hold;
                 // A region paused on its own keeps the rollout from completing.
@@ -110,15 +118,28 @@ impl Fleet {
                 {
                     break;
                 }
-                self.phase = Phase::Complete;
-                self.message = Some(format!(
-                    "{} serves all traffic",
-                    self.spec.plan.canary_version
-                ));
+                self.complete();
                 break;
             }
             self.held -= w.hold;
             self.wave += 1;
+        }
+    }
+
+    fn complete(&mut self) {
+        self.phase = Phase::Complete;
+        self.message = Some(format!(
+            "{} serves all traffic",
+            self.spec.plan.canary_version
+        ));
+    }
+
+    /// Hold `wave` at its gate: when its hold passes it waits for a promote.
+    /// Said of a wave already gone by, it is ignored.
+    pub fn hold_at_gate(&mut self, wave: usize, now: Timestamp) {
+        self.advance(now);
+        if wave == self.wave {
+            self.gate_held = Some(wave);
         }
     }
 
@@ -130,7 +151,7 @@ impl Fleet {
         now: Timestamp,
     ) -> Result<(), Refusal> {
         self.advance(now);
-        check_action(action, scope, &self.status(), &self.spec.plan.waves)?;
+        check_action(action, scope, &self.status())?;
         if let ActionScope::Region(name) = scope {
             return self.apply_to_region(action, name);
         }
@@ -145,7 +166,13 @@ impl Fleet {
                 }
                 self.phase = Phase::Progressing;
             }
+            // Promoting the last wave completes the rollout.
+            Action::Promote if self.wave + 1 >= self.spec.plan.waves.len() => {
+                self.gate_held = None;
+                self.complete();
+            }
             Action::Promote => {
+                self.gate_held = None;
                 self.wave += 1;
                 self.held = Span::zero();
                 self.phase = Phase::Progressing;
@@ -368,6 +395,33 @@ mod tests {
     }
 
     #[test]
+    fn a_wave_held_at_its_gate_waits_for_a_promote() {
+        let mut f = Fleet::new(FleetSpec::demo(1), t0());
+        f.hold_at_gate(0, at(20));
+        f.advance(at(500));
+        assert_eq!((f.status().wave, f.status().phase), (0, Phase::Progressing));
+        assert_eq!(
+            f.status().held,
+            Span::seconds(30),
+            "the hold shows as passed"
+        );
+        // Said too late, of a wave gone by: ignored.
+        f.hold_at_gate(3, at(501));
+        f.apply(Action::Promote, &ActionScope::Rollout, at(502))
+            .unwrap();
+        assert_eq!(f.status().wave, 1);
+        f.advance(at(502 + 46));
+        assert_eq!(f.status().wave, 2, "the next wave is not held");
+        // The last wave held at its gate does not complete.
+        let mut f = Fleet::new(FleetSpec::demo(1), t0());
+        f.advance(at(30 + 45 + 45 + 1));
+        assert_eq!(f.status().wave, 3);
+        f.hold_at_gate(3, at(30 + 45 + 45 + 2));
+        f.advance(at(10_000));
+        assert_eq!(f.status().phase, Phase::Progressing);
+    }
+
+    #[test]
     fn pause_freezes_the_hold_and_resume_continues_it() {
         let mut f = Fleet::new(FleetSpec::calm(1), t0());
         f.apply(Action::Pause, &ActionScope::Rollout, at(10)).ok();
@@ -384,7 +438,7 @@ mod tests {
     }
 
     #[test]
-    fn promote_moves_to_the_next_wave_and_refuses_past_the_last() {
+    fn promote_moves_to_the_next_wave_and_completes_from_the_last() {
         let mut f = Fleet::new(FleetSpec::calm(1), t0());
         for expected in 1..4 {
             assert_eq!(
@@ -395,8 +449,13 @@ mod tests {
         }
         assert_eq!(
             f.apply(Action::Promote, &ActionScope::Rollout, at(2)),
-            Err(Refusal::NoNextWave(4))
+            Ok(())
         );
+        assert_eq!(f.status().phase, Phase::Complete);
+        assert!(matches!(
+            f.apply(Action::Promote, &ActionScope::Rollout, at(3)),
+            Err(Refusal::Finished(..))
+        ));
     }
 
     #[test]

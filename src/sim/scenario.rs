@@ -153,6 +153,7 @@ impl FleetSpec {
                 stale_after: Span::seconds(5),
                 judgment: JudgmentPlan::default(),
                 scorecard: demo_scorecard(),
+                gates: Default::default(),
             },
             profiles,
             faults: vec![Fault {

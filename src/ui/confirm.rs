@@ -21,7 +21,26 @@ pub struct Confirm<'a> {
 }
 
 impl Confirm<'_> {
+    /// What the action does, and for a resume while stop conditions are in
+    /// breach, that they are.
     fn consequence(&self) -> String {
+        let mut text = self.effect();
+        if self.pending.action == Action::Resume {
+            let v = self.state.verdict();
+            let breaches: Vec<&String> = v
+                .reasons
+                .iter()
+                .filter(|r| r.starts_with("breach in"))
+                .collect();
+            if !breaches.is_empty() {
+                let list: Vec<&str> = breaches.iter().map(|s| s.as_str()).collect();
+                text = format!("{text} Stop conditions are in breach: {}.", list.join("; "));
+            }
+        }
+        text
+    }
+
+    fn effect(&self) -> String {
         let plan = &self.state.plan;
         if let ActionScope::Region(region) = &self.pending.scope {
             let weight = self
@@ -64,7 +83,10 @@ impl Confirm<'_> {
                         if paused { " The rollout resumes." } else { "" }
                     )
                 }
-                None => "There is no next wave.".to_string(),
+                None => format!(
+                    "The last wave: {} serves all traffic now.",
+                    plan.canary_version
+                ),
             },
             Action::Rollback => format!(
                 "All traffic in {} regions goes back to {}; {} leaves every region.",

@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::format::{clock, duration};
 use crate::app::state::{AppState, SourceCondition};
-use crate::domain::guardrail::GuardrailState;
+use crate::app::verdict::Call;
 use crate::domain::rollout::Phase;
 use crate::ui::theme::{Role, Theme};
 
@@ -43,6 +43,21 @@ impl Header<'_> {
             )));
         }
         let Some(rollout) = &state.rollout else {
+            let has_deploy = state
+                .sources
+                .iter()
+                .any(|s| s.info.kind == crate::domain::source::SourceKind::Deployment);
+            if !has_deploy {
+                // Nothing will ever report the waves: say so, not "waiting".
+                spans.push(Span::styled(" METRICS ONLY ", theme.badge(Role::Accent)));
+                let note = if compact {
+                    " no deploy source"
+                } else {
+                    "  no [sources.deploy] in the plan: waves and actions are off"
+                };
+                spans.push(Span::styled(note, theme.role(Role::Muted)));
+                return Line::from(spans);
+            }
             spans.push(Span::styled(" WAITING ", theme.badge(Role::NoData)));
             let waiting = if compact {
                 " waiting…"
@@ -69,11 +84,15 @@ impl Header<'_> {
             } else {
                 format!(" {}", wave.name)
             };
+            // After a rollback the canary takes nothing, whatever the wave was.
+            let weight = match rollout.phase {
+                Phase::RolledBack | Phase::Aborted => 0,
+                _ => wave.weight,
+            };
             spans.push(Span::raw(format!(
-                "{gap}wave {}/{}{name} · {}%",
+                "{gap}wave {}/{}{name} · {weight}%",
                 rollout.wave + 1,
                 waves.len(),
-                wave.weight
             )));
             let left = (wave.hold - rollout.held).max(crate::domain::Span::zero());
             let hold = match (rollout.phase, compact) {
@@ -142,11 +161,8 @@ impl Header<'_> {
     /// never summarised as fine.
     fn guardrail_summary(&self) -> Span<'static> {
         let (state, theme) = (self.state, self.theme);
-        let status = state.guardrails.status();
-        let count = |f: fn(&GuardrailState) -> bool| status.iter().filter(|s| f(&s.state)).count();
-        let breached = count(|s| matches!(s, GuardrailState::Breach { .. }));
-        let tripping = count(|s| matches!(s, GuardrailState::Tripping { .. }));
-        let blind = count(|s| matches!(s, GuardrailState::NoData));
+        let counts = state.verdict().conditions;
+        let (breached, tripping, blind) = (counts.breached, counts.tripping, counts.no_data);
         let sym = &theme.symbols;
         let (text, role) = if breached > 0 {
             (format!("{} {breached} BREACHED", sym.breach), Role::Breach)
@@ -154,7 +170,7 @@ impl Header<'_> {
             (format!("{} stale", sym.stale), Role::Stale)
         } else if tripping > 0 {
             (format!("{} {tripping} tripping", sym.warn), Role::Warn)
-        } else if blind == status.len() {
+        } else if blind == counts.total {
             (format!("{} no data", sym.no_data), Role::NoData)
         } else if blind > 0 {
             (
@@ -169,12 +185,7 @@ impl Header<'_> {
 
     fn badges(&self) -> Line<'static> {
         let (state, theme) = (self.state, self.theme);
-        let no_go = !state.no_go_reasons().is_empty();
-        let (glyph, word, role) = if no_go {
-            (&theme.symbols.breach, "NO-GO", Role::Breach)
-        } else {
-            (&theme.symbols.ok, "GO", Role::Ok)
-        };
+        let (glyph, word, role) = verdict_badge(state.verdict().call, theme);
         let mut spans = vec![
             Span::styled(format!(" {glyph} {word} "), theme.badge(role)),
             Span::raw(" "),
@@ -191,18 +202,61 @@ impl Header<'_> {
     }
 }
 
+/// As many of `phrases` as fit in `room` columns, joined by ` · `, whole.
+fn whole_phrases(phrases: &[String], room: usize) -> String {
+    let mut out = String::new();
+    for p in phrases {
+        let wanted = if out.is_empty() {
+            p.chars().count()
+        } else {
+            out.chars().count() + 3 + p.chars().count()
+        };
+        if wanted > room {
+            break;
+        }
+        if !out.is_empty() {
+            out.push_str(" · ");
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+/// The glyph, word and colour of the one verdict's badge.
+fn verdict_badge(call: Call, theme: &Theme) -> (&str, &'static str, Role) {
+    let sym = &theme.symbols;
+    let (glyph, role) = match call {
+        Call::Go | Call::Complete => (&sym.ok, Role::Ok),
+        Call::NoGo | Call::RolledBack | Call::Aborted => (&sym.breach, Role::Breach),
+        Call::Stale => (&sym.stale, Role::Stale),
+        Call::NoData | Call::Waiting => (&sym.no_data, Role::NoData),
+    };
+    (glyph.as_str(), call.word(), role)
+}
+
 impl Widget for Header<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let [top, bottom] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-        let badges = self.badges();
+        let mut badges = self.badges();
         let clock_text = format!("{} UTC ", clock(self.state.now));
+        let rollout = self.rollout_line(area.width < 110, area.width < 90);
+        // Why the verdict is what it is, in as many whole phrases as fit.
+        let room = (area.width as usize).saturating_sub(rollout.width() + badges.width() + 3);
+        let because = whole_phrases(&self.state.verdict().reasons, room);
+        if !because.is_empty() {
+            let role = Role::Muted;
+            badges.spans.insert(
+                0,
+                Span::styled(format!("{because} "), self.theme.role(role)),
+            );
+        }
         let [left, right] = Layout::horizontal([
             Constraint::Min(0),
             Constraint::Length(badges.width() as u16 + 1),
         ])
         .areas(top);
-        Paragraph::new(self.rollout_line(area.width < 110, area.width < 90)).render(left, buf);
+        Paragraph::new(rollout).render(left, buf);
         Paragraph::new(badges).render(right, buf);
         let [left, right] = Layout::horizontal([
             Constraint::Min(0),

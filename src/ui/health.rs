@@ -103,7 +103,7 @@ impl Matrix<'_> {
                     own_phase: own_phases.get(region.as_str()).copied(),
                     judgment: state.judgment(region),
                     stable_verdict: judge_cell(stable, None, conditions, stale),
-                    canary_verdict: judge_cell(canary, stable, conditions, stale),
+                    canary_verdict: crate::app::verdict::canary_row(state, i),
                 }
             })
             .collect()

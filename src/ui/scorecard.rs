@@ -28,13 +28,19 @@ pub fn status_look(status: Status, theme: &Theme) -> (&str, Role) {
     }
 }
 
-/// "GO" or "NO-GO" with the count of items not green.
-pub fn verdict_title(card: &Scorecard) -> String {
+/// "GO" or "NO-GO" with the count of items not green. When the scorecard
+/// alone is GO but the war room's verdict is not, the title says both, so
+/// it never reads as a GO under a NO-GO header.
+pub fn verdict_title(card: &Scorecard, call: crate::app::verdict::Call) -> String {
     let not_green = card.not_green().count();
-    match (card.is_no_go(), not_green) {
-        (true, n) => format!("Scorecard · NO-GO, {n} of 7 not green"),
-        (false, 0) => "Scorecard · GO".to_string(),
-        (false, _) => "Scorecard · GO, 1 of 7 not green".to_string(),
+    let items = match not_green {
+        0 => String::new(),
+        n => format!(", {n} of 7 not green"),
+    };
+    match (card.is_no_go(), call.is_go()) {
+        (true, _) => format!("Scorecard · NO-GO{items}"),
+        (false, true) => format!("Scorecard · GO{items}"),
+        (false, false) => format!("Scorecard · items GO{items} · overall {}", call.word()),
     }
 }
 
@@ -60,7 +66,7 @@ impl Widget for ScorecardPanel<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (state, theme) = (self.state, self.theme);
         let card = state.scorecard();
-        let title = verdict_title(&card);
+        let title = verdict_title(&card, state.verdict().call);
         let block = panel(&title, theme, false);
         let inner = block.inner(area);
         block.render(area, buf);
@@ -167,7 +173,7 @@ impl Widget for ScorecardOverlay<'_> {
         }
         let rect = centered(area, width, lines.len() as u16 + 2);
         clear(rect, buf, theme);
-        let title = format!(" {} ", verdict_title(&card));
+        let title = format!(" {} ", verdict_title(&card, state.verdict().call));
         let block = Block::bordered()
             .border_style(theme.role(role))
             .title(Line::styled(title, theme.role(role)))

@@ -133,11 +133,11 @@ fn run(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Ask(action) => ask(state, action, ActionScope::Rollout),
         Command::SelectNext => {
             let last = state.health.regions().len().saturating_sub(1);
-            state.selected = (state.selected + 1).min(last);
+            select(state, (state.selected + 1).min(last));
         }
-        Command::SelectPrevious => state.selected = state.selected.saturating_sub(1),
-        Command::SelectFirst => state.selected = 0,
-        Command::SelectLast => state.selected = state.health.regions().len().saturating_sub(1),
+        Command::SelectPrevious => select(state, state.selected.saturating_sub(1)),
+        Command::SelectFirst => select(state, 0),
+        Command::SelectLast => select(state, state.health.regions().len().saturating_sub(1)),
         Command::ClearNotice => state.notice = None,
         Command::Confirm => {
             if let Overlay::Confirm(p) = std::mem::take(&mut state.overlay) {
@@ -275,4 +275,10 @@ fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+/// The operator moves the selection: trouble elsewhere leaves it be for a minute.
+fn select(state: &mut AppState, row: usize) {
+    state.selected = row;
+    state.selection_moved = Some(state.now);
 }

@@ -48,7 +48,12 @@ fn status(phase: Phase, wave: usize) -> RolloutStatus {
         wave,
         held: Span::seconds(3),
         message: None,
-        regions: vec![RegionRollout::following("eu-west-1", 5)],
+        // The demo's regions; only the first takes canary traffic.
+        regions: ["eu-west-1", "us-east-1", "ap-southeast-1", "sa-east-1"]
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RegionRollout::following(*r, if i == 0 { 5 } else { 0 }))
+            .collect(),
         observed_at: epoch(),
     }
 }
@@ -74,9 +79,36 @@ fn with_rollout(phase: Phase, wave: usize) -> AppState {
         &mut s,
         polled(0, epoch(), Ok(Report::Rollout(status(phase, wave)))),
     );
-    // The metrics source answers too, so the scorecard sees every source fresh.
-    update(&mut s, polled(1, epoch(), Ok(Report::Metrics(vec![]))));
+    // The metrics answer too, healthy long enough for the canary to be
+    // judged: the verdict is GO and promote needs no override.
+    healthy_polls(&mut s);
     s
+}
+
+/// A judgment window of healthy polls in eu-west-1, ending at the epoch.
+fn healthy_polls(s: &mut AppState) {
+    use crate::domain::health::{Sample, Signal, VersionRole};
+    for i in 0..12 {
+        let wobble = if i % 2 == 0 { 1.0 } else { 1.02 };
+        let mut samples = Vec::new();
+        for version in [VersionRole::Stable, VersionRole::Canary] {
+            for (signal, value) in [
+                (Signal::RequestRate, 100.0),
+                (Signal::ErrorRate, 0.003),
+                (Signal::LatencyP99, 0.2),
+                (Signal::SuccessRate, 0.995),
+            ] {
+                samples.push(Sample {
+                    region: "eu-west-1".into(),
+                    version,
+                    signal,
+                    value: value * wobble,
+                });
+            }
+        }
+        let at = epoch() - Span::seconds(11 - i);
+        update(s, polled(1, at, Ok(Report::Metrics(samples))));
+    }
 }
 
 fn executed(effects: &[Effect]) -> Vec<Action> {
@@ -160,11 +192,10 @@ fn pause_while_paused_is_refused_at_confirmation() {
 }
 
 #[test]
-fn promote_when_there_is_no_next_wave_is_refused() {
+fn promote_at_the_last_wave_asks_to_complete() {
     let mut s = with_rollout(Phase::Progressing, 3);
     assert!(update(&mut s, ch('P')).is_empty());
-    assert_eq!(s.overlay, Overlay::None);
-    assert!(notice(&s).contains("no next wave"), "{}", notice(&s));
+    assert!(matches!(&s.overlay, Overlay::Confirm(p) if p.action == Action::Promote));
 }
 
 #[test]
@@ -880,12 +911,7 @@ fn a_region_paused_with_the_rollout_is_resumed_with_it() {
     let first = s.plan.regions[0].clone();
     let status = s.rollout.clone().unwrap();
     assert_eq!(
-        check_action(
-            Action::Resume,
-            &ActionScope::Region(first.clone()),
-            &status,
-            &s.plan.waves
-        ),
+        check_action(Action::Resume, &ActionScope::Region(first.clone()), &status),
         Err(crate::domain::rollout::Refusal::PausedWithTheRollout(first))
     );
 }
@@ -1115,19 +1141,33 @@ fn a_rollback_that_worked_counts_as_a_rehearsal() {
 
 #[test]
 fn a_breach_is_no_go_too_and_promote_then_takes_a_reason() {
-    let mut s = with_rollout(Phase::Progressing, 1);
+    let mut s = state();
     let mut conditions = s.plan.stop_conditions.clone();
     for c in &mut conditions {
         c.hold = Span::zero();
     }
     s.guardrails = crate::domain::guardrail::Guardrails::new(conditions);
-    assert!(s.no_go_reasons().is_empty());
+    update(
+        &mut s,
+        polled(
+            0,
+            epoch(),
+            Ok(Report::Rollout(status(Phase::Progressing, 1))),
+        ),
+    );
+    healthy_polls(&mut s);
+    assert!(s.no_go_reasons().is_empty(), "{:?}", s.no_go_reasons());
     breaching_poll(&mut s);
     let reasons = s.no_go_reasons();
     assert!(
-        reasons.contains(&"error rate breached in eu-west-1".to_string()),
+        reasons
+            .iter()
+            .any(|r| r.starts_with("breach in eu-west-1: error rate")),
         "{reasons:?}"
     );
+    let v = s.verdict();
+    assert_eq!(v.call.word(), "NO-GO");
+    assert_eq!(v.reasons.last().map(String::as_str), Some("scorecard GO"));
     assert!(
         !s.scorecard().is_no_go(),
         "the scorecard itself is still GO"

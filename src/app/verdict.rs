@@ -1,0 +1,215 @@
+//! The one verdict: whether the rollout may go on, and why not. The header
+//! badge, the scorecard's title, the stop-condition summary, the promote
+//! override and `warroom status` all read it here, so they cannot disagree.
+
+use super::state::AppState;
+use crate::domain::guardrail::GuardrailState;
+use crate::domain::rollout::Phase;
+use crate::domain::source::SourceKind;
+
+/// The call the war room makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// Nothing holds the rollout back.
+    Go,
+    /// Something does: a breach, a blocked gate, the scorecard.
+    NoGo,
+    /// The metrics are older than the plan allows: nothing can be judged.
+    Stale,
+    /// No stop condition has a number to judge.
+    NoData,
+    /// The deployment source has not said where the rollout stands.
+    Waiting,
+    /// All traffic went back to stable.
+    RolledBack,
+    Aborted,
+    /// The new version serves all traffic and nothing is wrong.
+    Complete,
+}
+
+impl Call {
+    /// The word on screen and in `status`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Call::Go => "GO",
+            Call::NoGo => "NO-GO",
+            Call::Stale => "STALE",
+            Call::NoData => "NO DATA",
+            Call::Waiting => "WAITING",
+            Call::RolledBack => "ROLLED BACK",
+            Call::Aborted => "ABORTED",
+            Call::Complete => "COMPLETE",
+        }
+    }
+
+    /// Whether promoting needs no override.
+    pub fn is_go(self) -> bool {
+        matches!(self, Call::Go | Call::Complete)
+    }
+}
+
+/// How the stop conditions stand, counted once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Conditions {
+    pub total: usize,
+    pub breached: usize,
+    pub tripping: usize,
+    pub no_data: usize,
+}
+
+/// The verdict and everything said with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub call: Call,
+    /// Why the call is not GO, worst first, in short phrases; with a NO-GO
+    /// that the scorecard alone would not make, the last says `scorecard GO`.
+    pub reasons: Vec<String>,
+    /// The scorecard on its own: GO or not, and how many items are not green.
+    pub scorecard_go: bool,
+    pub not_green: usize,
+    pub conditions: Conditions,
+    /// Regions where a stop condition is in breach.
+    pub breached_in: Vec<String>,
+}
+
+impl Verdict {
+    /// The reasons in one line: `breach in us-east-1 · scorecard GO`.
+    pub fn because(&self) -> String {
+        self.reasons.join(" · ")
+    }
+}
+
+/// The conditions counted, and each region in breach with the conditions
+/// breached there.
+fn count(state: &AppState) -> (Conditions, Vec<(String, Vec<String>)>) {
+    let status = state.guardrails.status();
+    let mut c = Conditions {
+        total: status.len(),
+        ..Conditions::default()
+    };
+    let mut breached_in: Vec<(String, Vec<String>)> = Vec::new();
+    for (cond, s) in state.guardrails.conditions().iter().zip(status) {
+        match s.state {
+            GuardrailState::Breach { .. } => {
+                c.breached += 1;
+                let region = s.region.clone().unwrap_or_default();
+                let label = cond.signal.label().to_string();
+                match breached_in.iter_mut().find(|(r, _)| *r == region) {
+                    Some((_, labels)) => labels.push(label),
+                    None => breached_in.push((region, vec![label])),
+                }
+            }
+            GuardrailState::Tripping { .. } => c.tripping += 1,
+            GuardrailState::NoData => c.no_data += 1,
+            GuardrailState::Ok | GuardrailState::Warning => {}
+        }
+    }
+    (c, breached_in)
+}
+
+/// The verdict on the state as it is.
+pub fn verdict(state: &AppState) -> Verdict {
+    let card = state.scorecard();
+    let not_green = card.not_green().count();
+    let scorecard_go = !card.is_no_go();
+    let (conditions, breaches) = count(state);
+    let breached_in: Vec<String> = breaches.iter().map(|(r, _)| r.clone()).collect();
+    let mut reasons: Vec<String> = Vec::new();
+    let phase = state.rollout.as_ref().map(|r| r.phase);
+    let has_deploy = state
+        .sources
+        .iter()
+        .any(|s| s.info.kind == SourceKind::Deployment);
+    let call = match phase {
+        Some(Phase::RolledBack) => Call::RolledBack,
+        Some(Phase::Aborted) => Call::Aborted,
+        None if has_deploy => {
+            reasons.push("no state from the deployment source yet".to_string());
+            Call::Waiting
+        }
+        _ => {
+            for (region, labels) in &breaches {
+                reasons.push(format!("breach in {region}: {}", labels.join(", ")));
+            }
+            let stale = state.metrics_stale();
+            // Not a number to judge in any region watched.
+            let blind = conditions.total > 0
+                && state
+                    .health
+                    .regions()
+                    .iter()
+                    .filter_map(|r| state.guardrails.state_in(r))
+                    .all(|s| s == GuardrailState::NoData);
+            if stale {
+                reasons.push("metrics stale".to_string());
+            } else if blind {
+                reasons.push("no data to judge".to_string());
+            }
+            // What else holds the wave at its gate: tripping, scores, no data.
+            if let Some(gate) = state.gate() {
+                let holding = crate::domain::gate::Gate {
+                    wave: gate.wave,
+                    blockers: gate
+                        .holding()
+                        .filter(|b| !is_said(b, stale))
+                        .cloned()
+                        .collect(),
+                };
+                reasons.extend(holding.summary().into_iter().map(|r| format!("gate: {r}")));
+            }
+            if !scorecard_go {
+                reasons.push(format!("scorecard NO-GO ({not_green} of 7 not green)"));
+            }
+            match () {
+                _ if !breached_in.is_empty() => Call::NoGo,
+                _ if stale => Call::Stale,
+                _ if blind => Call::NoData,
+                _ if !reasons.is_empty() => Call::NoGo,
+                _ if phase == Some(Phase::Complete) => Call::Complete,
+                _ => Call::Go,
+            }
+        }
+    };
+    if call == Call::NoGo && scorecard_go {
+        reasons.push("scorecard GO".to_string());
+    }
+    Verdict {
+        call,
+        reasons,
+        scorecard_go,
+        not_green,
+        conditions,
+        breached_in,
+    }
+}
+
+/// A gate blocker the verdict has already said in its own words: breaches
+/// (named by region) and staleness.
+fn is_said(b: &crate::domain::gate::Blocker, stale: bool) -> bool {
+    use crate::domain::gate::Blocker;
+    match b {
+        Blocker::Condition { state, .. } => *state == "breach",
+        Blocker::Stale => stale,
+        _ => false,
+    }
+}
+
+/// The verdict of a region's canary row: what its stop conditions say there
+/// (so a row in breach is counted in the header, and a tripping one is not
+/// called a breach), or, where no condition watches it, what its latest
+/// numbers say.
+pub fn canary_row(state: &AppState, region: usize) -> crate::domain::health::Verdict {
+    use crate::domain::guardrail::judge_cell;
+    use crate::domain::health::{Verdict as Cell, VersionRole};
+    let stale = state.metrics_stale();
+    let canary = state.health.cell(region, VersionRole::Canary);
+    let stable = state.health.cell(region, VersionRole::Stable);
+    let judged = judge_cell(canary, stable, state.guardrails.conditions(), stale);
+    let name = state.health.regions().get(region);
+    match name.and_then(|r| state.guardrails.state_in(r)) {
+        // Numbers too old or missing say so, whatever the last judgment was.
+        Some(_) if matches!(judged, Cell::Stale | Cell::NoData) => judged,
+        Some(s) => s.verdict(),
+        None => judged,
+    }
+}
