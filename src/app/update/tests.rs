@@ -1405,3 +1405,5 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
         last.1
     );
 }
+
+mod gates;

@@ -1,0 +1,217 @@
+//! Gates that gate: holds, pauses and promotes the gate asks for.
+
+use super::*;
+use crate::domain::gate::GatePolicy;
+
+/// The rollout at wave 2 (`early`, hold 45 s) with `held` of it gone.
+fn at_wave_two(mut s: AppState, held: i64) -> AppState {
+    // Judged healthy early in the hold, then the hold runs on.
+    update(
+        &mut s,
+        polled(
+            0,
+            epoch(),
+            Ok(Report::Rollout(status(Phase::Progressing, 1))),
+        ),
+    );
+    healthy_polls(&mut s);
+    assert!(s.gate_hold.is_none(), "an open gate holds nothing");
+    let mut st = status(Phase::Progressing, 1);
+    st.held = Span::seconds(held);
+    update(&mut s, polled(0, epoch(), Ok(Report::Rollout(st))));
+    assert!(s.gate_hold.is_none(), "an open gate holds nothing");
+    s
+}
+
+fn live() -> AppState {
+    let mut s = state();
+    s.mode = RunMode::Live;
+    s
+}
+
+fn holds(effects: &[Effect]) -> Vec<usize> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::HoldAtGate(w) => Some(*w),
+            _ => None,
+        })
+        .collect()
+}
+
+fn requests(effects: &[Effect]) -> Vec<ActionRequest> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Execute(r) => Some(r.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_blocked_gate_holds_the_simulators_wave_once() {
+    let mut s = at_wave_two(state(), 44);
+    let effects = breaching_poll(&mut s);
+    assert_eq!(holds(&effects), [1], "{effects:?}");
+    assert!(
+        requests(&effects).is_empty(),
+        "the simulator is held, not paused"
+    );
+    let said = s
+        .timeline
+        .newest_first()
+        .any(|e| e.text.contains("wave 2 holds"));
+    assert!(said, "the timeline says why the wave holds");
+    // The next polls, still blocked, do not ask again.
+    assert!(holds(&breaching_poll(&mut s)).is_empty());
+    assert!(s.gate_hold.is_some());
+}
+
+#[test]
+fn a_blocked_gate_far_from_the_end_of_the_hold_does_nothing_yet() {
+    let mut s = at_wave_two(state(), 10);
+    assert!(breaching_poll(&mut s).is_empty());
+    assert!(s.gate_hold.is_none());
+}
+
+#[test]
+fn a_live_target_is_paused_once_through_the_action_path() {
+    let mut s = at_wave_two(live(), 43);
+    let sent = requests(&breaching_poll(&mut s));
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let pause = &sent[0];
+    assert_eq!(pause.action, Action::Pause);
+    assert_eq!(pause.scope, ActionScope::Rollout);
+    assert_eq!(pause.operator, AUTOMATIC_OPERATOR);
+    let reason = pause.reason.clone().unwrap_or_default();
+    assert!(
+        reason.contains("gate to wave 3/4 broad blocked"),
+        "{reason}"
+    );
+    assert!(reason.contains("eu-west-1"), "{reason}");
+    assert_eq!(
+        s.in_flight.len(),
+        1,
+        "recorded as in flight like any action"
+    );
+    // Poll after poll, one pause, not one per poll.
+    update(
+        &mut s,
+        Msg::ActionDone {
+            id: pause.id,
+            action: Action::Pause,
+            at: epoch(),
+            outcome: ActionOutcome::Done("paused".into()),
+        },
+    );
+    for _ in 0..3 {
+        assert!(requests(&breaching_poll(&mut s)).is_empty());
+    }
+}
+
+#[test]
+fn auto_promote_promotes_once_when_the_gate_opens() {
+    let mut s = state();
+    s.mode = RunMode::Live;
+    s.plan.gates = GatePolicy {
+        enforce: true,
+        auto_promote: true,
+    };
+    let mut s = at_wave_two(s, 43);
+    breaching_poll(&mut s);
+    assert!(s.gate_hold.is_some());
+    s.in_flight.clear();
+    // Healthy again for a whole window: the gate opens.
+    let mut st = status(Phase::Paused, 1);
+    st.held = Span::seconds(43);
+    update(&mut s, polled(0, epoch(), Ok(Report::Rollout(st))));
+    let later = |t: i64| epoch() + Span::seconds(t);
+    let mut promotes = Vec::new();
+    for t in 1..=30 {
+        let effects = update(&mut s, polled(1, later(t), Ok(Report::Metrics(calm()))));
+        promotes.extend(
+            requests(&effects)
+                .into_iter()
+                .filter(|r| r.action == Action::Promote),
+        );
+    }
+    assert_eq!(promotes.len(), 1, "{promotes:?}");
+    assert_eq!(promotes[0].operator, AUTOMATIC_OPERATOR);
+}
+
+#[test]
+fn without_auto_promote_an_open_gate_waits_for_a_person() {
+    let mut s = at_wave_two(live(), 43);
+    breaching_poll(&mut s);
+    s.in_flight.clear();
+    let mut st = status(Phase::Paused, 1);
+    st.held = Span::seconds(43);
+    update(&mut s, polled(0, epoch(), Ok(Report::Rollout(st))));
+    for t in 1..=30 {
+        let at = epoch() + Span::seconds(t);
+        let effects = update(&mut s, polled(1, at, Ok(Report::Metrics(calm()))));
+        assert!(requests(&effects).is_empty(), "{effects:?}");
+    }
+    let said = s
+        .timeline
+        .newest_first()
+        .any(|e| e.text.contains("waits for a person"));
+    assert!(said);
+}
+
+#[test]
+fn advisory_gates_hold_nothing() {
+    let mut s = state();
+    s.plan.gates.enforce = false;
+    let mut s = at_wave_two(s, 44);
+    let effects = breaching_poll(&mut s);
+    assert!(holds(&effects).is_empty() && requests(&effects).is_empty());
+}
+
+#[test]
+fn promoting_through_a_blocked_gate_takes_a_reason() {
+    let mut s = at_wave_two(state(), 20);
+    breaching_poll(&mut s);
+    update(&mut s, ch('P'));
+    assert!(
+        matches!(s.overlay, Overlay::Override { .. }),
+        "{:?}",
+        s.overlay
+    );
+    // No reason, no promote.
+    assert!(requests(&update(&mut s, key(KeyCode::Enter))).is_empty());
+    for c in "eu-west-1 checked by hand".chars() {
+        update(&mut s, ch(c));
+    }
+    let sent = requests(&update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(sent.len(), 1);
+    let reason = sent[0].reason.clone().unwrap_or_default();
+    assert!(
+        reason.contains("tripping in eu-west-1"),
+        "lists what blocked: {reason}"
+    );
+    assert!(reason.contains("checked by hand"), "{reason}");
+}
+
+/// Healthy samples for the canary and stable of eu-west-1.
+fn calm() -> Vec<crate::domain::health::Sample> {
+    use crate::domain::health::{Sample, Signal, VersionRole};
+    let mut out = Vec::new();
+    for version in [VersionRole::Stable, VersionRole::Canary] {
+        for (signal, value) in [
+            (Signal::RequestRate, 100.0),
+            (Signal::ErrorRate, 0.003),
+            (Signal::LatencyP99, 0.2),
+            (Signal::SuccessRate, 0.995),
+        ] {
+            out.push(Sample {
+                region: "eu-west-1".into(),
+                version,
+                signal,
+                value,
+            });
+        }
+    }
+    out
+}
