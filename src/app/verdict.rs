@@ -14,6 +14,9 @@ pub enum Call {
     Go,
     /// Something does: a breach, a blocked gate, the scorecard.
     NoGo,
+    /// Nothing is wrong, but a canary in the wave has no score yet: the
+    /// judgment is still gathering its window.
+    Pending,
     /// The metrics are older than the plan allows: nothing can be judged.
     Stale,
     /// No stop condition has a number to judge.
@@ -33,6 +36,7 @@ impl Call {
         match self {
             Call::Go => "GO",
             Call::NoGo => "NO-GO",
+            Call::Pending => "NOT YET",
             Call::Stale => "STALE",
             Call::NoData => "NO DATA",
             Call::Waiting => "WAITING",
@@ -164,6 +168,7 @@ pub fn verdict(state: &AppState) -> Verdict {
                 _ if !breached_in.is_empty() => Call::NoGo,
                 _ if stale => Call::Stale,
                 _ if blind => Call::NoData,
+                _ if !reasons.is_empty() && reasons.iter().all(|r| is_unscored(r)) => Call::Pending,
                 _ if !reasons.is_empty() => Call::NoGo,
                 _ if phase == Some(Phase::Complete) => Call::Complete,
                 _ => Call::Go,
@@ -181,6 +186,11 @@ pub fn verdict(state: &AppState) -> Verdict {
         conditions,
         breached_in,
     }
+}
+
+/// A reason that says only that a canary has no score yet.
+fn is_unscored(reason: &str) -> bool {
+    reason.starts_with("gate: no score yet")
 }
 
 /// A gate blocker the verdict has already said in its own words: breaches

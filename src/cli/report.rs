@@ -222,12 +222,6 @@ pub fn build(state: &AppState) -> StatusReport {
     });
     let card = state.scorecard();
     let verdict = state.verdict();
-    // One poll cannot score a canary (the judgment needs a window of
-    // samples): a NO-GO for that alone is left to the dashboard.
-    let only_unscored = verdict
-        .reasons
-        .iter()
-        .all(|r| r.starts_with("gate: no score yet") || r == "scorecard GO");
     let blind = state.health.last_poll.is_none()
         || watched_blind
         || stop_conditions.iter().any(|c| c.state == "no_data");
@@ -240,7 +234,9 @@ pub fn build(state: &AppState) -> StatusReport {
         match verdict.call {
             Call::NoData | Call::Stale | Call::Waiting => Outcome::NoData,
             _ if blind => Outcome::NoData,
-            Call::NoGo if only_unscored => Outcome::Healthy,
+            // One poll cannot score a canary (the judgment needs a window of
+            // samples): a verdict waiting for that alone is left to the dashboard.
+            Call::Pending => Outcome::Healthy,
             Call::NoGo | Call::RolledBack | Call::Aborted => Outcome::NoGo,
             Call::Go | Call::Complete => Outcome::Healthy,
         }

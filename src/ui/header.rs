@@ -95,7 +95,17 @@ impl Header<'_> {
                 waves.len(),
             )));
             let left = (wave.hold - rollout.held).max(crate::domain::Span::zero());
+            let at_gate = state
+                .gate_hold
+                .as_ref()
+                .is_some_and(|h| h.wave == rollout.wave);
             let hold = match (rollout.phase, compact) {
+                (Phase::Progressing, false) if at_gate && left.is_zero() => {
+                    Some("  held at its gate".to_string())
+                }
+                (Phase::Progressing, true) if at_gate && left.is_zero() => {
+                    Some(" at gate".to_string())
+                }
                 (Phase::Progressing, false) => Some(format!("  hold {} left", duration(left))),
                 (Phase::Progressing, true) => Some(format!(" hold {}", duration(left))),
                 (Phase::Paused, false) => Some(format!("  hold {} left (frozen)", duration(left))),
@@ -229,7 +239,7 @@ fn verdict_badge(call: Call, theme: &Theme) -> (&str, &'static str, Role) {
         Call::Go | Call::Complete => (&sym.ok, Role::Ok),
         Call::NoGo | Call::RolledBack | Call::Aborted => (&sym.breach, Role::Breach),
         Call::Stale => (&sym.stale, Role::Stale),
-        Call::NoData | Call::Waiting => (&sym.no_data, Role::NoData),
+        Call::NoData | Call::Waiting | Call::Pending => (&sym.no_data, Role::NoData),
     };
     (glyph.as_str(), call.word(), role)
 }
