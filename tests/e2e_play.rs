@@ -45,15 +45,16 @@ fn set_communications_green(tmux: &Tmux, audit: &Path, note: &str) {
         s.contains("(set by hand)")
     });
     tmux.keys(&["j", "j", "j", "j", "j", "j", "g"]);
-    tmux.expect("the note prompt", LONG, |s| {
-        s.contains("✓ green · note:")
-    });
+    tmux.expect("the note prompt", LONG, |s| s.contains("✓ green · note:"));
     tmux.keys(&["-l", note]);
     tmux.expect("the typed note", LONG, |s| s.contains(note));
     tmux.keys(&["Enter"]);
     let began = std::time::Instant::now();
     while !std::fs::read_to_string(audit).is_ok_and(|t| t.contains(note)) {
-        assert!(began.elapsed() < LONG, "`{note}` never reached the audit log");
+        assert!(
+            began.elapsed() < LONG,
+            "`{note}` never reached the audit log"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     tmux.keys(&["Escape"]);
@@ -86,7 +87,9 @@ fn real_status(plan: &Path, audit: &Path, title: &str) -> (String, String) {
         &["status", "--plan", plan, "--audit-log", audit, "--json"],
         None,
     );
-    let start = json.find('{').unwrap_or_else(|| panic!("no JSON in {json}"));
+    let start = json
+        .find('{')
+        .unwrap_or_else(|| panic!("no JSON in {json}"));
     let mut report = serde_json::Deserializer::from_str(&json[start..]).into_iter();
     let report: serde_json::Value = report.next().unwrap().unwrap();
     let items = report["scorecard"]["items"].as_array().unwrap();
@@ -125,7 +128,9 @@ fn the_demo_and_drills_never_count_for_a_real_plan() {
     tmux.keys(&["y"]);
     tmux.expect("the rollback", LONG, |s| s.contains("roll back done"));
     tmux.keys(&["q"]);
-    tmux.expect("the demo's exit", LONG, |s| s.lines().any(|l| l == "EXIT:0"));
+    tmux.expect("the demo's exit", LONG, |s| {
+        s.lines().any(|l| l == "EXIT:0")
+    });
     tmux.type_line("clear");
 
     // A drill of the plan: an item set, the fault shown, nobody acting.
@@ -190,4 +195,28 @@ fn the_demo_and_drills_never_count_for_a_real_plan() {
     assert_eq!((shown.as_str(), polled.as_str()), ("green", "green"));
     let (code, out) = warroom_run(&["audit", "verify", audit.to_str().unwrap()], None);
     assert_eq!(code, Some(0), "{out}");
+}
+
+#[test]
+fn scorecard_show_says_its_sources_go_unpolled_and_names_items_by_title() {
+    let dir = temp_dir("play-show");
+    let audit = dir.join("audit.jsonl");
+    let (code, out) = common::scorecard_set(&audit, "communications", "green", None);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("Communications ready (communications) set to green"),
+        "{out}"
+    );
+    let shown = common::scorecard_show(&audit);
+    let line = shown
+        .lines()
+        .find(|l| l.contains("Dashboards and alerts validated"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(line.trim_start().starts_with("UNKNOWN"), "{line}");
+    assert!(
+        line.contains("not polled here: metrics, deploy API"),
+        "{line}"
+    );
+    assert!(!shown.contains("no sources"), "{shown}");
+    assert!(!shown.contains("success_metrics"), "{shown}");
 }
