@@ -162,9 +162,17 @@ mod tests {
         let plan = FleetSpec::demo(1).plan;
         let t0 = Timestamp::default();
         let mut idle = Timeline::default();
-        idle.push(t0 + Span::seconds(5), EventKind::Breach, "BREACH error rate");
+        idle.push(
+            t0 + Span::seconds(5),
+            EventKind::Breach,
+            "BREACH error rate",
+        );
         let mut acted = idle.clone();
-        acted.push(t0 + Span::seconds(9), EventKind::ActionOk, "roll back done: simulator");
+        acted.push(
+            t0 + Span::seconds(9),
+            EventKind::ActionOk,
+            "roll back done: simulator",
+        );
         let ended = t0 + Span::minutes(1);
         let nobody = AuditRecord::drill(&plan, "dana", ended, &debrief(&idle, t0, ended));
         assert_eq!(recall(&[nobody], &plan.service, None).last_rollback, None);

@@ -190,7 +190,10 @@ mod tests {
         assert_eq!(d.summary(), "time to detect 21s, time to mitigate —");
         let mut tl = Timeline::default();
         tl.push(t(60), EventKind::ActionOk, "pause done: simulator");
-        assert!(!debrief(&tl, t(50), t(100)).rehearsed(), "nothing was detected");
+        assert!(
+            !debrief(&tl, t(50), t(100)).rehearsed(),
+            "nothing was detected"
+        );
     }
 
     #[test]
