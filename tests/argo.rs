@@ -745,7 +745,7 @@ async fn rollback_of_a_completed_rollout_undoes_to_the_previous_revision() {
 }
 
 #[tokio::test]
-async fn retry_and_undo_are_there_for_keys_to_come() {
+async fn retry_and_undo_send_what_the_cli_sends() {
     let rig = rig("retry", aborted_status(), progressing_status()).await;
     let argo = rig.argo();
     // No promote on an aborted rollout: refused, nothing sent.
