@@ -2,10 +2,12 @@
 //! the latest rehearsal (a rollback that worked, or a drill that was
 //! detected and mitigated), for one service.
 //!
-//! A record counts only where it was made: the demo's and drills' settings
-//! and rollbacks never count for a real plan (nor a real one for the demo).
-//! Records older than the marks carry none, and stay real. A drill's
-//! debrief counts as a rehearsal wherever it is read — never as a rollback.
+//! Play never counts as real: the demo's and drills' settings and rollbacks
+//! never count for a real plan. The demo counts only its own; a drill,
+//! a rehearsal of a real plan, starts from the real plan's records and adds
+//! its own. Records older than the marks carry none, and stay real. A
+//! drill's debrief counts as a rehearsal wherever it is read — never as a
+//! rollback.
 
 use std::path::Path;
 
@@ -26,7 +28,7 @@ pub fn recall(entries: &[AuditRecord], service: &str, mode: Option<Mode>) -> Rec
             AuditRecord::Drill(d) if d.rehearsed() => {
                 out.last_rollback = out.last_rollback.max(Some(d.time));
             }
-            _ if entry.mode() != mode => {}
+            _ if !counts(entry.mode(), mode) => {}
             AuditRecord::Outcome(o)
                 if o.action.action == Action::Rollback && o.result == Answer::Ok =>
             {
@@ -43,6 +45,11 @@ pub fn recall(entries: &[AuditRecord], service: &str, mode: Option<Mode>) -> Rec
         }
     }
     out
+}
+
+/// Whether a record made in `made` counts for a screen in `reading`.
+fn counts(made: Option<Mode>, reading: Option<Mode>) -> bool {
+    made == reading || (made.is_none() && reading == Some(Mode::Drill))
 }
 
 /// What the audit log at `path` remembers of `service` for a real plan; a
@@ -116,7 +123,7 @@ mod tests {
     }
 
     #[test]
-    fn play_counts_only_where_it_was_played() {
+    fn play_never_counts_for_a_real_plan() {
         let plan = FleetSpec::demo(1).plan;
         let t0 = Timestamp::default();
         let setting = |at| Setting {
@@ -149,8 +156,14 @@ mod tests {
         let real = recall(&entries, &plan.service, None);
         assert_eq!(real.settings, [setting(later)]);
         assert_eq!(real.last_rollback, Some(later));
+        // A drill starts from the real plan's records and adds its own;
+        // the demo keeps to its own.
         assert_eq!(
             recall(&entries, &plan.service, Some(Mode::Drill)).settings,
+            [setting(t0), setting(later)]
+        );
+        assert_eq!(
+            recall(&entries, &plan.service, Some(Mode::Demo)).settings,
             [setting(t0)]
         );
     }

@@ -61,7 +61,7 @@ pub struct Screen {
 impl Screen {
     /// Check for a terminal, start logging, open the audit log and read
     /// back what it remembers of `service` for a screen in `mode` (`None`:
-    /// a real rollout; the demo's and drills' records count only in their own).
+    /// a real rollout, which counts no demo or drill record; see `recall`).
     pub fn prepare(
         args: &DashboardArgs,
         look: &Look,
