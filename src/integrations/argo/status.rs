@@ -314,7 +314,13 @@ pub fn region_view(
         status: Some(said(&word)),
         message: message(&s, stage).map(|m| text::message(&m, secrets)),
         step: step(ro),
-        desired_weight: Some(desired_weight(ro)),
+        // A blue-green Rollout has no steps to ask for a weight.
+        desired_weight: ro
+            .spec
+            .strategy
+            .blue_green
+            .is_none()
+            .then(|| desired_weight(ro)),
         stable_revision: (!s.stable_rs.is_empty()).then(|| said(&s.stable_rs)),
         canary_revision: canary_revision.as_deref().map(said),
         stable_images: all_said(stable_images),

@@ -383,6 +383,9 @@ fn a_blue_green_preview_takes_no_traffic_until_promotion() {
         (0, WeightKnown::Reported)
     );
     assert_eq!(v.rollout.weight_label(), "0%");
+    let t = v.rollout.target.clone().unwrap();
+    assert_eq!((t.desired_weight, t.step), (None, None));
+    assert_eq!(t.pause_reasons, ["BlueGreenPause"]);
     // Promoted: the active service selects the new version, which serves
     // all while the old one waits to scale down.
     let promoted = blue_green(json!({
