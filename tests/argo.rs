@@ -745,7 +745,7 @@ async fn rollback_of_a_completed_rollout_undoes_to_the_previous_revision() {
 }
 
 #[tokio::test]
-async fn retry_and_undo_are_there_for_keys_to_come() {
+async fn retry_and_undo_send_what_the_cli_sends() {
     let rig = rig("retry", aborted_status(), progressing_status()).await;
     let argo = rig.argo();
     // No promote on an aborted rollout: refused, nothing sent.
@@ -1407,4 +1407,83 @@ async fn a_token_the_cluster_echoes_back_is_never_shown() {
         .collect();
     assert!(sent.contains(&format!("Bearer {EU_TOKEN}")), "{sent:?}");
     assert!(sent.contains(&format!("Bearer {FILE_TOKEN}")), "{sent:?}");
+}
+
+/// The next message of the source on `rx`, notes and all.
+async fn next_polled(rx: &mut mpsc::Receiver<Polled>) -> (RolloutStatus, Vec<String>) {
+    let polled = tokio::time::timeout(Duration::from_secs(15), rx.recv())
+        .await
+        .expect("no report within 15s")
+        .expect("the source ended");
+    match polled.result {
+        Ok(Report::Rollout(s)) => (s, polled.notes),
+        other => panic!("unexpected report {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_stable_replicaset_not_listed_is_noted_and_the_last_image_kept() {
+    let rig = rig("rs-list", progressing_status(), complete_status()).await;
+    rig.eu.fail(
+        Method::GET,
+        "/replicasets",
+        403,
+        "replicasets.apps is forbidden: User \"system:serviceaccount:ops:warroom\" cannot list resource \"replicasets\"",
+        1,
+    );
+    let mut rx = start(&argo(&rig.plan("1s", "5s")));
+    let (status, notes) = next_polled(&mut rx).await;
+    let eu = status.regions[0].target.clone().unwrap();
+    assert_eq!(eu.stable_revision.as_deref(), Some("6cf78c66c5"));
+    assert!(eu.stable_images.is_empty(), "{eu:?}");
+    let [note] = notes.as_slice() else {
+        panic!("one note wanted: {notes:?}");
+    };
+    assert!(
+        note.starts_with(
+            "eu-west-1: stable ReplicaSet 6cf78c66c5 not listed (permission denied (403)"
+        ),
+        "{note}"
+    );
+    assert!(note.ends_with("its image is not known"), "{note}");
+
+    // Listed at a later full read: the image is shown, the note gone.
+    rig.eu.put_replicaset(replicaset(
+        "6cf78c66c5",
+        1,
+        "ghcr.io/shop/checkout-api:v2.3.1",
+        "5b3c6a8e-2f1d-4c8a-9e0b-7d6f5a4c3b2a",
+    ));
+    let notes = loop {
+        let (status, notes) = next_polled(&mut rx).await;
+        let eu = status.regions[0].target.clone().unwrap();
+        if eu.stable_images == ["ghcr.io/shop/checkout-api:v2.3.1"] {
+            break notes;
+        }
+    };
+    assert!(notes.is_empty(), "{notes:?}");
+
+    // A new stable ReplicaSet that cannot be listed: the last stable image
+    // known stays, and the note says so.
+    rig.eu
+        .fail(Method::GET, "/replicasets", 403, "forbidden", 100);
+    rig.eu.update_rollout(NS, NAME, |ro| {
+        ro["status"]["stableRS"] = json!("7bf84f9696");
+        ro["status"]["currentPodHash"] = json!("8c9d0e1f2a");
+    });
+    let (eu, notes) = loop {
+        let (status, notes) = next_polled(&mut rx).await;
+        let eu = status.regions[0].target.clone().unwrap();
+        if eu.stable_revision.as_deref() == Some("7bf84f9696") {
+            break (eu, notes);
+        }
+    };
+    assert_eq!(eu.stable_images, ["ghcr.io/shop/checkout-api:v2.3.1"]);
+    assert!(
+        notes.iter().any(
+            |n| n.starts_with("eu-west-1: stable ReplicaSet 7bf84f9696 not listed")
+                && n.ends_with("the last stable image known is shown")
+        ),
+        "{notes:?}"
+    );
 }

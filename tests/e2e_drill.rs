@@ -71,6 +71,10 @@ fn a_drill_ends_with_a_debrief_on_record() {
     );
     assert!(screen.contains("time to mitigate"), "{screen}");
     assert!(screen.contains("(roll back done"), "{screen}");
+    assert!(
+        screen.contains("the scorecard counts it as a rehearsal"),
+        "{screen}"
+    );
 
     let text = std::fs::read_to_string(&audit).unwrap();
     let records: Vec<serde_json::Value> = text
@@ -81,6 +85,8 @@ fn a_drill_ends_with_a_debrief_on_record() {
     let last = records.last().unwrap();
     assert_eq!(last["record"], "drill");
     assert_eq!(last["target"], "checkout-api");
+    assert_eq!(last["detected"], true, "{text}");
+    assert_eq!(last["mitigated"], true, "{text}");
     assert!(
         last["detail"]
             .as_str()

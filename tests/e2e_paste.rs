@@ -134,7 +134,7 @@ fn pasted_action_keys_send_nothing_and_a_note_takes_a_paste() {
     tmux.keys(&["j", "j", "j", "j", "j", "j"]);
     tmux.keys(&["r"]);
     tmux.expect("the note prompt", LONG, |s| {
-        s.contains("communications → ✖ red · note:")
+        s.contains("Communications ready → ✖ red · note:")
     });
     tmux.paste("status page\nwithdrawn by legal");
     tmux.expect("the pasted note", LONG, |s| {

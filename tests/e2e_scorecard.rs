@@ -168,7 +168,7 @@ fn the_scorecard_goes_no_go_when_two_items_turn_red() {
     });
     tmux.keys(&["j", "j", "j", "j", "j", "j", "r"]);
     tmux.expect("the note prompt", LONG, |s| {
-        s.contains("communications → ✖ red · note:")
+        s.contains("Communications ready → ✖ red · note:")
     });
     tmux.keys(&["-l", "status page withdrawn by legal"]);
     // Enter once the note is on screen, as a person would: an Enter that
@@ -233,7 +233,9 @@ fn the_scorecard_goes_no_go_when_two_items_turn_red() {
         .expect("a promote attempt");
     let reason = promote["reason"].as_str().unwrap_or_default();
     assert!(
-        reason.starts_with("NO-GO override (support amber, dashboards red, communications red)"),
+        reason.starts_with(
+            "NO-GO override (Champions and support staffed amber, Dashboards and alerts validated red, Communications ready red)"
+        ),
         "{reason}"
     );
     assert!(reason.ends_with("legal cleared the fix"), "{reason}");

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::Timestamp;
 use crate::domain::action::{ActionRequest, ControlError};
+use crate::domain::drill::Debrief;
 use crate::domain::plan::RolloutPlan;
 use crate::domain::rollout::Action;
 use crate::domain::scorecard::{Item, Setting, Status};
@@ -79,6 +80,10 @@ pub struct ScorecardEntry {
     pub item: Item,
     #[serde(with = "status")]
     pub status: Status,
+    /// Set for settings made in the demo or a drill: they count for no
+    /// real plan. Absent in older records, which stay real.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
 }
 
 /// A drill run to its debrief.
@@ -103,6 +108,34 @@ pub struct DrillEntry {
     pub detail: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
+    /// Whether the fault was shown as a breach. Absent in older records,
+    /// which said it in `detail` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detected: Option<bool>,
+    /// Whether a pause or a rollback took effect after the fault began.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigated: Option<bool>,
+}
+
+impl DrillEntry {
+    /// Whether the drill rehearsed the runbook: the fault was detected and
+    /// mitigated. A drill where nobody acted rehearsed nothing.
+    pub fn rehearsed(&self) -> bool {
+        match (self.detected, self.mitigated) {
+            (Some(detected), Some(mitigated)) => detected && mitigated,
+            // Older records: "time to detect 21s, time to mitigate 34s",
+            // with a dash for what never happened.
+            _ => {
+                let said = |what: &str| {
+                    self.detail
+                        .split(", ")
+                        .find_map(|part| part.strip_prefix(what))
+                        .is_some_and(|v| v.trim() != "—")
+                };
+                said("time to detect ") && said("time to mitigate ")
+            }
+        }
+    }
 }
 
 /// How an action ended, as far as warroom knows.
@@ -117,7 +150,7 @@ pub enum Answer {
     Unknown,
 }
 
-/// Which simulator an action reached; absent for real ones.
+/// The play a record was made in (the demo, a drill); absent for real ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -154,9 +187,10 @@ impl ActionEntry {
 }
 
 impl AuditRecord {
-    /// The end of a tabletop drill of `plan`, with its debrief in a line:
-    /// the rehearsal the scorecard's runbooks item looks for.
-    pub fn drill(plan: &RolloutPlan, operator: &str, time: Timestamp, debrief: String) -> Self {
+    /// The end of a tabletop drill of `plan`, with its debrief in a line and
+    /// whether it was detected and mitigated: a drill that was is the
+    /// rehearsal the scorecard's runbooks item looks for.
+    pub fn drill(plan: &RolloutPlan, operator: &str, time: Timestamp, debrief: &Debrief) -> Self {
         AuditRecord::Drill(DrillEntry {
             time,
             id: 0,
@@ -167,8 +201,10 @@ impl AuditRecord {
             from_version: plan.stable_version.clone(),
             to_version: plan.canary_version.clone(),
             result: "done".to_string(),
-            detail: debrief,
+            detail: debrief.summary(),
             mode: Some(Mode::Drill),
+            detected: Some(debrief.detected.is_some()),
+            mitigated: Some(debrief.mitigated.is_some()),
         })
     }
 
@@ -186,6 +222,7 @@ impl AuditRecord {
             reason: setting.note.clone(),
             item: setting.item,
             status: setting.status,
+            mode: None,
         })
     }
 
@@ -212,15 +249,27 @@ impl AuditRecord {
         })
     }
 
-    /// The same record marked as one that reached only a simulator.
+    /// The same record marked as one made in the demo or a drill (an
+    /// action that reached only a simulator, a setting made in play).
     pub fn marked(mut self, mode: Option<Mode>) -> Self {
         match &mut self {
             AuditRecord::Attempt(a) => a.mode = mode,
             AuditRecord::Outcome(o) => o.action.mode = mode,
             AuditRecord::Drill(d) => d.mode = mode.or(d.mode),
-            AuditRecord::Scorecard(_) => {}
+            AuditRecord::Scorecard(s) => s.mode = mode,
         }
         self
+    }
+
+    /// The mode the record was made in; `None` for real ones (and for
+    /// records older than the marks).
+    pub fn mode(&self) -> Option<Mode> {
+        match self {
+            AuditRecord::Attempt(a) => a.mode,
+            AuditRecord::Outcome(o) => o.action.mode,
+            AuditRecord::Scorecard(s) => s.mode,
+            AuditRecord::Drill(d) => d.mode,
+        }
     }
 
     /// The same outcome, answering the attempt that was given `id`.

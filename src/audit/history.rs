@@ -61,3 +61,54 @@ pub fn read_audit_rollbacks(
     }
     Ok(taken)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{AuditLog, Mode};
+    use crate::domain::Timestamp;
+    use crate::domain::action::ActionRequest;
+    use crate::domain::drill::debrief;
+    use crate::domain::rollout::ActionScope;
+    use crate::domain::timeline::{EventKind, Timeline};
+    use crate::sim::FleetSpec;
+
+    #[test]
+    fn only_real_rollbacks_are_history() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = std::env::temp_dir().join(format!("warroom-dora-play-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("audit.jsonl");
+        let log = AuditLog::open(&path)?;
+        let plan = FleetSpec::demo(1).plan;
+        let request = ActionRequest {
+            id: 1,
+            action: Action::Rollback,
+            scope: ActionScope::Rollout,
+            service: plan.service.clone(),
+            stable_version: plan.stable_version.clone(),
+            canary_version: plan.canary_version.clone(),
+            operator: "alice".into(),
+            reason: None,
+        };
+        let t0 = Timestamp::default();
+        let done = AuditRecord::outcome(&request, t0, &Ok("done".into()));
+        log.append(&done.clone().marked(Some(Mode::Demo)))?;
+        log.append(&done.clone().marked(Some(Mode::Drill)))?;
+        // A drill that was detected and mitigated: a rehearsal, not a rollback.
+        let mut acted = Timeline::default();
+        acted.push(t0, EventKind::Breach, "BREACH error rate");
+        acted.push(t0, EventKind::ActionOk, "roll back done: simulator");
+        log.append(&AuditRecord::drill(
+            &plan,
+            "dana",
+            t0,
+            &debrief(&acted, t0, t0 + crate::domain::Span::minutes(1)),
+        ))?;
+        let mut history = History::default();
+        assert_eq!(read_audit_rollbacks(&path, None, &mut history)?, 0);
+        log.append(&done)?;
+        let mut history = History::default();
+        assert_eq!(read_audit_rollbacks(&path, None, &mut history)?, 1);
+        Ok(())
+    }
+}

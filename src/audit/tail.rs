@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::entry::Mode;
 use super::reader::{Follower, Look};
 use super::recall::{Recalled, recall};
 
@@ -22,8 +23,15 @@ pub enum Followed {
 
 /// Look at the log every `every`, on from where `follower` stands (the
 /// start-up reading's end, so that nothing recorded since is missed), and
-/// report what is new for `service` on `tx`.
-pub fn spawn(mut follower: Follower, service: String, every: Duration, tx: mpsc::Sender<Followed>) {
+/// report what is new for `service` on `tx`, as a screen in `mode` counts
+/// it (see `recall`).
+pub fn spawn(
+    mut follower: Follower,
+    service: String,
+    mode: Option<Mode>,
+    every: Duration,
+    tx: mpsc::Sender<Followed>,
+) {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         loop {
@@ -39,7 +47,7 @@ pub fn spawn(mut follower: Follower, service: String, every: Duration, tx: mpsc:
             follower = back;
             let news = match look {
                 Look::Appended(entries) => {
-                    let recalled = recall(&entries, &service);
+                    let recalled = recall(&entries, &service, mode);
                     if recalled == Recalled::default() {
                         continue;
                     }

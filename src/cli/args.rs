@@ -126,7 +126,8 @@ pub enum Command {
     /// region the second wave adds. Same screen and keys as live; nothing
     /// real is reached. On quit, a debrief (time to detect, time to mitigate,
     /// the actions) is printed and recorded in the audit log, where the
-    /// scorecard counts it as a rehearsal.
+    /// scorecard counts it as a rehearsal if the fault was detected and
+    /// paused or rolled back.
     Drill {
         /// The rollout plan to rehearse (TOML); without it, the demo's.
         #[arg(long, value_name = "FILE")]

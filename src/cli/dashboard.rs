@@ -12,9 +12,9 @@ use super::args::{DashboardArgs, Look};
 use super::{identity, logging, paths};
 use crate::app::Msg;
 use crate::app::state::{AppState, Seat};
-use crate::audit::AuditLog;
 use crate::audit::reader::{self, Follower};
 use crate::audit::recall::{recall, recall_file};
+use crate::audit::{AuditLog, Mode};
 use crate::domain::action::NoControl;
 use crate::domain::clock::Clock;
 use crate::domain::scorecard::Recalled;
@@ -60,8 +60,14 @@ pub struct Screen {
 
 impl Screen {
     /// Check for a terminal, start logging, open the audit log and read
-    /// back what it remembers of `service`.
-    pub fn prepare(args: &DashboardArgs, look: &Look, service: &str) -> Result<Screen> {
+    /// back what it remembers of `service` for a screen in `mode` (`None`:
+    /// a real rollout, which counts no demo or drill record; see `recall`).
+    pub fn prepare(
+        args: &DashboardArgs,
+        look: &Look,
+        service: &str,
+        mode: Option<Mode>,
+    ) -> Result<Screen> {
         if !std::io::stdout().is_terminal() {
             bail!(
                 "the dashboard needs a terminal; for plain output use `warroom status` or `warroom snapshot --format text`"
@@ -83,7 +89,7 @@ impl Screen {
         let follower = Follower::after(audit.path(), &reading);
         let recalled = reading
             .and_then(|r| r.verified(audit.path()))
-            .map(|entries| recall(&entries, service));
+            .map(|entries| recall(&entries, service, mode));
         let (remembered, unreadable) = match recalled {
             Ok(r) => (r, None),
             Err(e) => (Recalled::default(), Some(format!("scorecard: {e}"))),
@@ -144,9 +150,11 @@ pub async fn run(
     }
     // Settings and rollbacks other processes record from now on.
     let (recalled_tx, recalled_rx) = tokio::sync::mpsc::channel(16);
+    let mode = session.state.mode.audit_mode().and_then(Mode::from_word);
     crate::audit::tail::spawn(
         follower,
         session.state.plan.service.clone(),
+        mode,
         Duration::from_secs(2),
         recalled_tx,
     );

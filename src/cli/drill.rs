@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use super::args::{DashboardArgs, Look};
 use super::dashboard::{self, Screen, runtime};
-use crate::audit::AuditRecord;
+use crate::audit::{AuditRecord, Mode};
 use crate::config::plan::PlanFile;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::runtime::session::Session;
@@ -38,7 +38,7 @@ pub fn run(
         }
     };
     let rollout = spec.plan.clone();
-    let screen = Screen::prepare(args, look, &rollout.service)?;
+    let screen = Screen::prepare(args, look, &rollout.service, Some(Mode::Drill))?;
     let audit = screen.audit.clone();
     let (state, began) = runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -55,21 +55,19 @@ pub fn run(
         return Ok(0);
     }
     print!("{debrief}");
-    let summary = format!(
-        "time to detect {}, time to mitigate {}",
-        debrief
-            .time_to_detect()
-            .map_or("—".to_string(), |d| format!("{}s", d.num_seconds())),
-        debrief
-            .time_to_mitigate()
-            .map_or("—".to_string(), |d| format!("{}s", d.num_seconds())),
-    );
     audit.append(&AuditRecord::drill(
         &rollout,
         &state.operator,
         ended,
-        summary,
+        &debrief,
     ))?;
     println!("recorded in {}", audit.path().display());
+    if debrief.rehearsed() {
+        println!("the scorecard counts it as a rehearsal of the rollback runbook");
+    } else {
+        println!(
+            "not a rehearsal: the fault must be shown as a breach and paused or rolled back for the scorecard to count the drill"
+        );
+    }
     Ok(0)
 }

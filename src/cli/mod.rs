@@ -23,7 +23,10 @@ use args::{Cli, Command};
 /// Parse the command line, run the command and exit with its code: 1 for
 /// a usage or plan error, the command's own code otherwise.
 pub fn main() -> ! {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(usage(&e)),
+    };
     match run(cli) {
         Ok(code) => std::process::exit(code),
         Err(e) => {
@@ -31,6 +34,16 @@ pub fn main() -> ! {
             std::process::exit(1);
         }
     }
+}
+
+/// Print what clap has to say and give the exit code: 0 for `--help` and
+/// `--version` (on standard output), 1 for a mistyped or missing argument
+/// (on standard error). Never clap's own 2, which here means a breach,
+/// NO-GO or a broken audit log.
+fn usage(e: &clap::Error) -> i32 {
+    // Printing can only fail on a closed stream; the code still tells.
+    let _ = e.print();
+    if e.use_stderr() { 1 } else { 0 }
 }
 
 /// Run a command; the result is the exit code.

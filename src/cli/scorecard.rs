@@ -6,14 +6,15 @@ use super::args::ScorecardCommand;
 use super::{identity, paths, report};
 use crate::audit::recall::recall_file;
 use crate::audit::{AuditLog, AuditRecord};
-use crate::config::plan::PlanFile;
+use crate::config::plan::{DeploySource, PlanFile};
 use crate::domain::scorecard::{self, Evidence, Item, Setting, Status};
 
 /// `warroom scorecard show | set`.
 pub fn run(command: ScorecardCommand) -> Result<i32> {
     match command {
         ScorecardCommand::Show { plan, audit_log } => {
-            let plan = PlanFile::load(&plan)?.plan;
+            let file = PlanFile::load(&plan)?;
+            let plan = &file.plan;
             let path = paths::audit_log(audit_log.as_deref())?;
             // A log that does not verify counts for nothing: its items are
             // unknown, and the card says why.
@@ -31,7 +32,9 @@ pub fn run(command: ScorecardCommand) -> Result<i32> {
                 audit_readable,
                 now: chrono::Utc::now(),
             };
-            let card = scorecard::evaluate(&plan.scorecard, &evidence, &recalled.settings);
+            let sources = sources(&file);
+            let card = scorecard::evaluate(&plan.scorecard, &evidence, &recalled.settings)
+                .unpolled(&sources);
             print!("{}", report::scorecard_text(&plan.service, &card));
             Ok(if card.is_no_go() { 2 } else { 0 })
         }
@@ -86,13 +89,23 @@ pub fn run(command: ScorecardCommand) -> Result<i32> {
             }
             audit.append(&AuditRecord::scorecard(&setting, &plan))?;
             println!(
-                "{}: {} set to {} in {}",
+                "{}: {} ({}) set to {} in {}",
                 plan.service,
                 item,
+                item.key(),
                 status,
                 path.display()
             );
             Ok(0)
         }
     }
+}
+
+/// The plan's sources, by what they are: the scorecard here polls none.
+fn sources(file: &PlanFile) -> Vec<&'static str> {
+    let deploy = file.deploy.as_ref().map(|d| match d {
+        DeploySource::Http { .. } => "deploy API",
+        DeploySource::Argo(_) => "Argo Rollouts",
+    });
+    std::iter::once("metrics").chain(deploy).collect()
 }

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use super::args::{DashboardArgs, Look, SimChoice};
 use super::dashboard::{self, Screen, runtime};
+use crate::audit::Mode;
 use crate::config::plan::PlanFile;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::integrations::secret;
@@ -15,7 +16,7 @@ use crate::runtime::session::Session;
 /// The dashboard on the embedded simulated rollout.
 pub fn demo(look: &Look, sim: &SimChoice, args: &DashboardArgs) -> Result<i32> {
     let spec = sim.spec(None);
-    let screen = Screen::prepare(args, look, &spec.plan.service)?;
+    let screen = Screen::prepare(args, look, &spec.plan.service, Some(Mode::Demo))?;
     runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let session = Session::demo(spec, clock.clone(), screen.seat.clone());
@@ -31,7 +32,7 @@ pub fn plan(plan: &Path, look: &Look, args: &DashboardArgs) -> Result<i32> {
     for warning in secret::exposed_tokens(&plan) {
         eprintln!("warroom: warning: {warning}");
     }
-    let screen = Screen::prepare(args, look, &plan.plan.service)?;
+    let screen = Screen::prepare(args, look, &plan.plan.service, None)?;
     runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let session = Session::from_plan(&plan, clock.clone(), screen.seat.clone())?;

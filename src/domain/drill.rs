@@ -34,6 +34,24 @@ impl Debrief {
     pub fn time_to_mitigate(&self) -> Option<Span> {
         self.mitigated.as_ref().map(|(t, _)| *t - self.fault_at)
     }
+
+    /// Whether the drill rehearsed the runbook: the fault was shown as a
+    /// breach and paused or rolled back. Only then does it count as a
+    /// rehearsal on the scorecard.
+    pub fn rehearsed(&self) -> bool {
+        self.detected.is_some() && self.mitigated.is_some()
+    }
+
+    /// The debrief's times in a line, as the audit log keeps them:
+    /// `time to detect 21s, time to mitigate 34s`, a dash for what never happened.
+    pub fn summary(&self) -> String {
+        let said = |d: Option<Span>| d.map_or("—".to_string(), seconds);
+        format!(
+            "time to detect {}, time to mitigate {}",
+            said(self.time_to_detect()),
+            said(self.time_to_mitigate())
+        )
+    }
 }
 
 /// Read the debrief from `timeline`, for a fault that began at `fault_at`
@@ -158,6 +176,23 @@ mod tests {
         assert!(
             text.contains("time to mitigate 34s (roll back done"),
             "{text}"
+        );
+        assert!(d.rehearsed());
+        assert_eq!(d.summary(), "time to detect 21s, time to mitigate 34s");
+    }
+
+    #[test]
+    fn a_breach_nobody_acted_on_is_no_rehearsal() {
+        let mut tl = Timeline::default();
+        tl.push(t(71), EventKind::Breach, "BREACH error rate in us-east-1");
+        let d = debrief(&tl, t(50), t(100));
+        assert!(!d.rehearsed());
+        assert_eq!(d.summary(), "time to detect 21s, time to mitigate —");
+        let mut tl = Timeline::default();
+        tl.push(t(60), EventKind::ActionOk, "pause done: simulator");
+        assert!(
+            !debrief(&tl, t(50), t(100)).rehearsed(),
+            "nothing was detected"
         );
     }
 

@@ -96,12 +96,27 @@ impl WavePlan {
     }
 }
 
+/// How a region's canary weight is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WeightKnown {
+    /// The target said it: a traffic router's weight, the deploy API, the simulator.
+    #[default]
+    Reported,
+    /// Reckoned, not said: the share of pods on the new version when no
+    /// router splits the traffic.
+    Estimated,
+    /// There is no telling; `canary_weight` is then no figure to show.
+    Unknown,
+}
+
 /// What a deployment source reports about one region.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegionRollout {
     pub region: String,
     /// Percent of the region's traffic on the canary.
     pub canary_weight: u8,
+    /// Whether `canary_weight` was reported, estimated or cannot be known.
+    pub weight_known: WeightKnown,
     /// The region's own phase when it differs from the rollout's: a region
     /// paused or rolled back on its own, or a target that keeps one state per
     /// region (one Argo Rollout per region). `None`: as the rollout.
@@ -116,8 +131,19 @@ impl RegionRollout {
         RegionRollout {
             region: region.into(),
             canary_weight,
+            weight_known: WeightKnown::Reported,
             phase: None,
             target: None,
+        }
+    }
+
+    /// The canary's weight as it may be shown: `27%`, `~27%` when it is
+    /// estimated, `?` when it cannot be known.
+    pub fn weight_label(&self) -> String {
+        match self.weight_known {
+            WeightKnown::Reported => format!("{}%", self.canary_weight),
+            WeightKnown::Estimated => format!("~{}%", self.canary_weight),
+            WeightKnown::Unknown => "?".to_string(),
         }
     }
 
@@ -538,10 +564,9 @@ mod tests {
     #[test]
     fn regions_with_their_own_targets_stay_live_when_another_aborts() {
         let own = |region: &str, phase| RegionRollout {
-            region: region.into(),
-            canary_weight: 0,
             phase: Some(phase),
             target: Some(TargetDetail::default()),
+            ..RegionRollout::following(region, 0)
         };
         let mut s = status(Phase::Aborted, 0);
         s.regions = vec![own("eu", Phase::Aborted), own("us", Phase::Progressing)];

@@ -69,9 +69,11 @@ impl Item {
     }
 }
 
+/// An item in a message is named by its title: keys such as
+/// `success_metrics` are for plans, the audit log and the command line.
 impl fmt::Display for Item {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
+        f.write_str(self.title())
     }
 }
 
@@ -226,6 +228,23 @@ impl Scorecard {
 
     pub fn line(&self, item: Item) -> Option<&Line> {
         self.lines.iter().find(|l| l.item == item)
+    }
+
+    /// The card as judged without polling the plan's `sources` (their
+    /// names): "dashboards and alerts" is unknown, and says so rather than
+    /// "no sources".
+    pub fn unpolled(mut self, sources: &[&str]) -> Scorecard {
+        if sources.is_empty() {
+            return self;
+        }
+        for line in self.lines.iter_mut().filter(|l| l.item == Item::Dashboards) {
+            line.status = Status::Unknown;
+            line.evidence = format!(
+                "not polled here: {} (`warroom status` polls them)",
+                sources.join(", ")
+            );
+        }
+        self
     }
 }
 
@@ -530,6 +549,35 @@ mod tests {
                 .line(Item::Runbooks)
                 .map(|l| l.status),
             Some(Status::Unknown)
+        );
+    }
+
+    #[test]
+    fn sources_not_polled_are_unknown_and_named() {
+        let e = evidence(vec![], None);
+        let card = evaluate(&plan(), &e, &[]);
+        assert_eq!(
+            card.line(Item::Dashboards).map(|l| l.evidence.as_str()),
+            Some("no sources")
+        );
+        let card = card.unpolled(&["metrics", "deployment"]);
+        let line = card.line(Item::Dashboards).cloned();
+        assert_eq!(line.as_ref().map(|l| l.status), Some(Status::Unknown));
+        assert_eq!(
+            line.map(|l| l.evidence),
+            Some("not polled here: metrics, deployment (`warroom status` polls them)".to_string())
+        );
+    }
+
+    #[test]
+    fn messages_name_items_by_their_title() {
+        assert_eq!(
+            Item::SuccessMetrics.to_string(),
+            "Success metrics and stop conditions approved"
+        );
+        assert_eq!(
+            Item::from_key("success_metrics"),
+            Some(Item::SuccessMetrics)
         );
     }
 

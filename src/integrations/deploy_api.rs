@@ -114,6 +114,7 @@ impl WireRollout {
                 .map(|r| RegionRollout {
                     region: r.region,
                     canary_weight: r.canary_weight.min(100),
+                    weight_known: crate::domain::rollout::WeightKnown::Reported,
                     phase: r.phase.map(Into::into),
                     target: None,
                 })

@@ -246,6 +246,7 @@ impl Fleet {
                 .map(|(p, hold)| RegionRollout {
                     region: p.name.clone(),
                     canary_weight: self.canary_weight(&p.name),
+                    weight_known: crate::domain::rollout::WeightKnown::Reported,
                     phase: match hold {
                         RegionHold::Following => None,
                         RegionHold::Paused(_) => Some(Phase::Paused),

@@ -54,7 +54,11 @@ fn target_lines(t: &TargetDetail, theme: &Theme, width: usize) -> Vec<Line<'stat
     };
     let mut second = vec![
         rev("stable", &t.stable_revision, &t.stable_images),
-        rev("canary", &t.canary_revision, &t.canary_images),
+        match (&t.canary_revision, t.canary_images.is_empty()) {
+            // Finished or not begun: stable (above) serves all.
+            (None, true) => "no canary".to_string(),
+            _ => rev("canary", &t.canary_revision, &t.canary_images),
+        },
     ];
     if let Some(a) = &t.analysis {
         second.push(format!("analysis {a}"));
@@ -100,15 +104,13 @@ impl Widget for RegionDetail<'_> {
         let Some(region) = state.health.regions().get(state.selected) else {
             return;
         };
-        let weight = state
-            .canary_weight(region)
-            .map_or_else(|| "?".to_string(), |w| format!("{w}%"));
         let reported = state.rollout.as_ref().and_then(|r| {
             r.regions
                 .iter()
                 .find(|g| &g.region == region)
                 .map(|g| (r, g))
         });
+        let weight = reported.map_or_else(|| "?".to_string(), |(_, g)| g.weight_label());
         let mut title = format!("{region} · canary {weight} of traffic");
         if let Some((rollout, own)) = reported
             && own.phase.is_some()

@@ -15,7 +15,7 @@ use crate::app::state::AppState;
 use crate::domain::guardrail::judge_cell;
 use crate::domain::health::{Cell as HealthCell, Signal, Verdict, VersionRole};
 use crate::domain::judgment::{Judgment, Outcome};
-use crate::domain::rollout::Phase;
+use crate::domain::rollout::{Phase, RegionRollout, WeightKnown};
 use crate::ui::theme::{Role, Theme};
 
 pub struct Matrix<'a> {
@@ -29,7 +29,10 @@ struct RowFacts<'a> {
     region: &'a str,
     stable: Option<&'a HealthCell>,
     canary: Option<&'a HealthCell>,
+    /// The canary's weight; `None` when it cannot be known.
     weight: Option<u8>,
+    /// The weight is reckoned from pods, not reported.
+    estimated: bool,
     /// The region's phase when it differs from the rollout's.
     own_phase: Option<Phase>,
     judgment: Option<&'a Judgment>,
@@ -71,11 +74,11 @@ impl Matrix<'_> {
         let state = self.state;
         let stale = state.metrics_stale();
         let conditions = state.guardrails.conditions();
-        let weights: HashMap<&str, u8> = state
+        let weights: HashMap<&str, &RegionRollout> = state
             .rollout
             .iter()
             .flat_map(|r| r.regions.iter())
-            .map(|r| (r.region.as_str(), r.canary_weight))
+            .map(|r| (r.region.as_str(), r))
             .collect();
         let own_phases: HashMap<&str, Phase> = state
             .rollout
@@ -99,7 +102,13 @@ impl Matrix<'_> {
                     region,
                     stable,
                     canary,
-                    weight: weights.get(region.as_str()).copied(),
+                    weight: weights
+                        .get(region.as_str())
+                        .filter(|r| r.weight_known != WeightKnown::Unknown)
+                        .map(|r| r.canary_weight),
+                    estimated: weights
+                        .get(region.as_str())
+                        .is_some_and(|r| r.weight_known == WeightKnown::Estimated),
                     own_phase: own_phases.get(region.as_str()).copied(),
                     judgment: state.judgment(region),
                     stable_verdict: judge_cell(stable, None, conditions, stale),
@@ -194,9 +203,13 @@ impl Matrix<'_> {
         let stable_style = self.value_style(f.stable_verdict);
         let canary_style = self.value_style(f.canary_verdict);
         let right = |text: String, style| Cell::from(Line::styled(text, style).right_aligned());
-        let weight = f
-            .weight
-            .map_or_else(|| "?".to_string(), |w| format!("{w}%"));
+        // An estimate is marked; `~all` keeps an estimated 100 whole in four columns.
+        let weight = match f.weight {
+            None => "?".to_string(),
+            Some(w) if f.estimated && w >= 100 => "~all".to_string(),
+            Some(w) if f.estimated => format!("~{w}%"),
+            Some(w) => format!("{w}%"),
+        };
         let mut cells = vec![
             self.region_cell(f),
             right(shown(f.stable, Signal::ErrorRate), stable_style),

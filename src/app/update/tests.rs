@@ -1092,7 +1092,10 @@ fn two_items_not_green_make_promote_ask_for_a_typed_reason() {
     assert_eq!(request.action, Action::Promote);
     let reason = request.reason.unwrap_or_default();
     assert!(reason.starts_with("NO-GO override ("), "{reason}");
-    assert!(reason.contains("support red"), "{reason}");
+    assert!(
+        reason.contains("Champions and support staffed red"),
+        "{reason}"
+    );
     assert!(reason.ends_with("CEO demo at noon"), "{reason}");
 }
 

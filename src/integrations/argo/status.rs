@@ -3,7 +3,7 @@
 
 use super::wire::{self, Rollout};
 use crate::domain::rollout::{
-    Phase, RegionRollout, Replicas, RolloutStatus, TargetDetail, WavePlan,
+    Phase, RegionRollout, Replicas, RolloutStatus, TargetDetail, WavePlan, WeightKnown,
 };
 use crate::domain::text;
 use crate::domain::{Span, Timestamp};
@@ -137,28 +137,53 @@ pub fn desired_weight(ro: &Rollout) -> u8 {
         .map_or(0, |w| percent(w.into()))
 }
 
-/// The canary's share of traffic now: what the traffic router was told,
-/// or, without one, the share of pods on the current template.
-pub fn actual_weight(ro: &Rollout, stage: Stage) -> u8 {
+/// The canary's share of traffic now, and how it is known:
+///
+/// - nothing in flight: 100 (or 0 for a region not started), reported;
+/// - blue-green: the new version takes none while only the preview service
+///   selects it, and all once the active one does (promoted);
+/// - canary with a traffic router: what the router was told; before it was
+///   told anything, unknown;
+/// - canary without one: the share of pods on the new template, estimated.
+pub fn actual_weight(ro: &Rollout, stage: Stage) -> (u8, WeightKnown) {
     let s = status(ro);
     let routed = s
         .canary
         .weights
         .as_ref()
         .map(|w| percent(w.canary.weight.into()));
+    let reported = |w| (w, WeightKnown::Reported);
     match stage {
-        Stage::NotStarted => 0,
-        Stage::Complete => 100,
-        Stage::Aborted => routed.unwrap_or(0),
-        Stage::Paused | Stage::Progressing if settled(ro) => 100,
-        Stage::Paused | Stage::Progressing => routed.unwrap_or_else(|| {
-            if s.replicas > 0 {
-                percent(i64::from(s.updated_replicas) * 100 / i64::from(s.replicas))
-            } else {
-                0
+        Stage::NotStarted => reported(0),
+        Stage::Complete => reported(100),
+        Stage::Aborted => reported(routed.unwrap_or(0)),
+        Stage::Paused | Stage::Progressing if settled(ro) => reported(100),
+        Stage::Paused | Stage::Progressing if ro.spec.strategy.blue_green.is_some() => {
+            match s.blue_green.active_selector.as_str() {
+                "" => (0, WeightKnown::Unknown),
+                active if active == s.current_pod_hash => reported(100),
+                _ => reported(0),
             }
-        }),
+        }
+        Stage::Paused | Stage::Progressing => match routed {
+            Some(w) => reported(w),
+            None if routing(ro) => (0, WeightKnown::Unknown),
+            None if s.replicas > 0 => (
+                percent(i64::from(s.updated_replicas) * 100 / i64::from(s.replicas)),
+                WeightKnown::Estimated,
+            ),
+            None => (0, WeightKnown::Estimated),
+        },
     }
+}
+
+/// Whether a traffic router (a mesh, an ingress) splits the canary's traffic.
+fn routing(ro: &Rollout) -> bool {
+    ro.spec
+        .strategy
+        .canary
+        .as_ref()
+        .is_some_and(|c| c.traffic_routing.is_some())
 }
 
 /// Step `i` of `n`, 1-based; `n` of `n` once past the last step.
@@ -289,7 +314,13 @@ pub fn region_view(
         status: Some(said(&word)),
         message: message(&s, stage).map(|m| text::message(&m, secrets)),
         step: step(ro),
-        desired_weight: Some(desired_weight(ro)),
+        // A blue-green Rollout has no steps to ask for a weight.
+        desired_weight: ro
+            .spec
+            .strategy
+            .blue_green
+            .is_none()
+            .then(|| desired_weight(ro)),
         stable_revision: (!s.stable_rs.is_empty()).then(|| said(&s.stable_rs)),
         canary_revision: canary_revision.as_deref().map(said),
         stable_images: all_said(stable_images),
@@ -303,10 +334,12 @@ pub fn region_view(
         pause_reasons: all_said(pause_reasons),
         analysis: analysis(&s).as_deref().map(said),
     };
+    let (canary_weight, weight_known) = actual_weight(ro, stage);
     RegionView {
         rollout: RegionRollout {
             region: region.to_string(),
-            canary_weight: actual_weight(ro, stage),
+            canary_weight,
+            weight_known,
             phase: Some(phase),
             target: Some(detail),
         },

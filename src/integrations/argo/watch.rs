@@ -29,6 +29,8 @@ use crate::domain::source::{Polled, Report, SourceError, backoff};
 struct Reading {
     rollout: Rollout,
     stable_images: Vec<String>,
+    /// Why the stable images are not this reading's own, if they are not.
+    note: Option<String>,
     /// The client's known credentials, masked in what the Rollout says.
     secrets: Arc<[String]>,
 }
@@ -83,11 +85,16 @@ pub fn spawn(source: Arc<ArgoRollouts>, clock: Arc<dyn Clock>, sink: mpsc::Sende
             }
             waiting = false;
             let at = clock.now();
+            let notes = latest
+                .iter()
+                .flatten()
+                .filter_map(|r| r.as_ref().ok()?.note.clone())
+                .collect();
             let polled = Polled {
                 at,
                 took,
                 result: report(&source, &latest, at),
-                notes: Vec::new(),
+                notes,
             };
             if sink.send(polled).await.is_err() {
                 break;
@@ -159,7 +166,7 @@ async fn region_task(source: Arc<ArgoRollouts>, region: usize, out: mpsc::Sender
         return;
     };
     let mut failures: u32 = 0;
-    let mut images = HashMap::new();
+    let mut images = StableImages::default();
     loop {
         let started = Instant::now();
         let connected =
@@ -224,7 +231,7 @@ impl RegionWatch<'_> {
 
     /// Watch until the app is gone or the client must be built again;
     /// `failures` starts again from zero once the Rollout is read.
-    async fn run(&self, images: &mut HashMap<String, Vec<String>>, failures: &mut u32) -> Ended {
+    async fn run(&self, images: &mut StableImages, failures: &mut u32) -> Ended {
         let api: Api<Rollout> = Api::namespaced_with(
             self.conn.client.clone(),
             &self.conn.namespace,
@@ -313,52 +320,106 @@ impl RegionWatch<'_> {
     }
 
     /// The Rollout with its stable ReplicaSet's images, read once per
-    /// stable ReplicaSet. Without them (no `list replicasets` right, say)
-    /// the region is still shown.
-    async fn reading(
-        &self,
-        rollout: Rollout,
-        images: &mut HashMap<String, Vec<String>>,
-    ) -> Reading {
+    /// stable ReplicaSet. When they cannot be listed (no `list replicasets`
+    /// right, say) the region is still shown, with the last stable images
+    /// known and a note saying why they are not read.
+    async fn reading(&self, rollout: Rollout, known: &mut StableImages) -> Reading {
         let status = rollout.status.clone().unwrap_or_default();
         let stable = status.stable_rs;
-        if stable.is_empty() || stable == status.current_pod_hash {
-            return Reading {
-                rollout,
-                stable_images: Vec::new(),
-                secrets: self.conn.secrets.clone(),
-            };
-        }
-        if !images.contains_key(&stable) {
-            let api: Api<ReplicaSet> =
-                Api::namespaced(self.conn.client.clone(), &self.conn.namespace);
-            let params =
-                ListParams::default().labels(&format!("{}={stable}", wire::POD_TEMPLATE_HASH));
-            let found = match tokio::time::timeout(self.source.timeout, api.list(&params)).await {
-                Ok(Ok(list)) => list
-                    .items
-                    .first()
-                    .map(|rs| wire::images(rs.spec.template.as_ref()))
-                    .unwrap_or_default(),
-                Ok(Err(e)) => {
-                    // The log is a screen too: the server's words made safe.
-                    let request = Request {
-                        name: None,
-                        resource: "replicasets",
-                        ..self.request("list", false)
-                    };
-                    let why = Problem::from_kube(&e, &self.conn.secrets()).words(&request);
-                    tracing::debug!(error = %why, "stable ReplicaSet not read");
-                    Vec::new()
-                }
-                Err(_) => Vec::new(),
-            };
-            images.insert(stable.clone(), found);
-        }
-        Reading {
-            stable_images: images.get(&stable).cloned().unwrap_or_default(),
+        let secrets = self.conn.secrets.clone();
+        let plain = |rollout, stable_images| Reading {
             rollout,
-            secrets: self.conn.secrets.clone(),
+            stable_images,
+            note: None,
+            secrets: secrets.clone(),
+        };
+        if stable.is_empty() {
+            return plain(rollout, Vec::new());
         }
+        if stable == status.current_pod_hash {
+            // Nothing in flight: the template is the stable ReplicaSet's.
+            let template = wire::images(rollout.spec.template.as_ref());
+            if !template.is_empty() {
+                known.learn(&stable, template);
+            }
+            return plain(rollout, Vec::new());
+        }
+        if let Some(images) = known.by_hash.get(&stable) {
+            let images = images.clone();
+            return plain(rollout, images);
+        }
+        let why = match known.failed.as_ref() {
+            // Asked lately and refused: not asked again before the next resync.
+            Some((hash, at, why)) if *hash == stable && at.elapsed() < self.source.interval => {
+                why.clone()
+            }
+            _ => match self.list_stable(&stable).await {
+                Ok(found) => {
+                    known.learn(&stable, found.clone());
+                    known.failed = None;
+                    return plain(rollout, found);
+                }
+                Err(why) => {
+                    known.failed = Some((stable.clone(), Instant::now(), why.clone()));
+                    why
+                }
+            },
+        };
+        let kept = if known.last.is_empty() {
+            "its image is not known"
+        } else {
+            "the last stable image known is shown"
+        };
+        Reading {
+            stable_images: known.last.clone(),
+            note: Some(format!(
+                "{}: stable ReplicaSet {stable} not listed ({why}); {kept}",
+                self.target.region
+            )),
+            rollout,
+            secrets,
+        }
+    }
+
+    /// The images of the ReplicaSet whose pod template hash is `stable`.
+    async fn list_stable(&self, stable: &str) -> Result<Vec<String>, String> {
+        let api: Api<ReplicaSet> = Api::namespaced(self.conn.client.clone(), &self.conn.namespace);
+        let params = ListParams::default().labels(&format!("{}={stable}", wire::POD_TEMPLATE_HASH));
+        let request = Request {
+            name: None,
+            resource: "replicasets",
+            ..self.request("list", false)
+        };
+        match tokio::time::timeout(self.source.timeout, api.list(&params)).await {
+            Ok(Ok(list)) => Ok(list
+                .items
+                .first()
+                .map(|rs| wire::images(rs.spec.template.as_ref()))
+                .unwrap_or_default()),
+            // The server's words, made safe: they reach the screen.
+            Ok(Err(e)) => Err(Problem::from_kube(&e, &self.conn.secrets()).words(&request)),
+            Err(_) => Err(Problem::Timeout(self.source.timeout).words(&request)),
+        }
+    }
+}
+
+/// What one region knows of its stable ReplicaSets' images.
+#[derive(Default)]
+struct StableImages {
+    by_hash: HashMap<String, Vec<String>>,
+    /// The images of the latest stable ReplicaSet read, whichever it was.
+    last: Vec<String>,
+    /// The last listing that failed: for which hash, when, and why.
+    failed: Option<(String, Instant, String)>,
+}
+
+impl StableImages {
+    /// `images` are those of the ReplicaSet `hash`; an empty list (none
+    /// found) is kept too, so it is not asked again, but is no stable image.
+    fn learn(&mut self, hash: &str, images: Vec<String>) {
+        if !images.is_empty() {
+            self.last.clone_from(&images);
+        }
+        self.by_hash.insert(hash.to_string(), images);
     }
 }

@@ -103,6 +103,21 @@ pub struct RolloutStatus {
     pub conditions: Vec<Condition>,
     #[serde(deserialize_with = "or_default")]
     pub canary: CanaryStatus,
+    /// Written for every Rollout; filled in for blue-green ones.
+    #[serde(deserialize_with = "or_default")]
+    pub blue_green: BlueGreenStatus,
+}
+
+/// Which ReplicaSet each of a blue-green Rollout's services selects.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BlueGreenStatus {
+    /// The pod template hash the active service (all the traffic) selects.
+    #[serde(deserialize_with = "or_default")]
+    pub active_selector: String,
+    /// The hash the preview service (no production traffic) selects.
+    #[serde(deserialize_with = "or_default")]
+    pub preview_selector: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -144,7 +144,10 @@ fn weights_follow_the_steps_and_the_router() {
         "canary": {"weights": {"canary": {"weight": 20}, "stable": {"weight": 80}}}
     }));
     assert_eq!(desired_weight(&ro), 40);
-    assert_eq!(actual_weight(&ro, Stage::Progressing), 20);
+    assert_eq!(
+        actual_weight(&ro, Stage::Progressing),
+        (20, WeightKnown::Reported)
+    );
     assert_eq!(step(&ro), Some((4, 8)));
     // Past the last step: everything on the new template.
     let ro = rollout(json!({"currentStepIndex": 8}));
@@ -153,9 +156,13 @@ fn weights_follow_the_steps_and_the_router() {
     // Without a traffic router, replicas split the traffic.
     let mut ro = rollout(json!({"currentStepIndex": 2, "replicas": 5, "updatedReplicas": 2}));
     ro.spec.strategy.canary.as_mut().unwrap().traffic_routing = None;
-    assert_eq!(actual_weight(&ro, Stage::Progressing), 40);
+    assert_eq!(
+        actual_weight(&ro, Stage::Progressing),
+        (40, WeightKnown::Estimated)
+    );
     let v = view("eu", &ro);
     assert_eq!(v.rollout.canary_weight, 40);
+    assert_eq!(v.rollout.weight_label(), "~40%");
     assert_eq!(v.rollout.target.unwrap().analysis, None);
 }
 
@@ -274,10 +281,9 @@ fn at_weight(region: &str, weight: u8, phase: Phase) -> RegionView {
     };
     RegionView {
         rollout: RegionRollout {
-            region: region.into(),
-            canary_weight: weight,
             phase: Some(phase),
             target: Some(TargetDetail::default()),
+            ..RegionRollout::following(region, weight)
         },
         stage,
         paused_since: None,
@@ -338,4 +344,68 @@ fn aborted_beats_paused_beats_progressing_and_held_counts_from_the_pause() {
         now,
     );
     assert_eq!(s.phase, Phase::Progressing);
+}
+
+/// A blue-green Rollout shaped like the Argo project's `rollout-bluegreen`
+/// example (active and preview services, no automatic promotion), with a
+/// new image waiting behind the preview service.
+fn blue_green(status: Value) -> Rollout {
+    let mut waiting = json!({
+        "phase": "Paused",
+        "message": "BlueGreenPause",
+        "currentPodHash": "5ffbfbbd64",
+        "stableRS": "8464d6ff4f",
+        "pauseConditions": [{"reason": "BlueGreenPause", "startTime": "2026-03-14T09:00:00Z"}],
+        "replicas": 11, "updatedReplicas": 3, "readyReplicas": 11, "availableReplicas": 11,
+        "blueGreen": {"activeSelector": "8464d6ff4f", "previewSelector": "5ffbfbbd64"}
+    });
+    merge(&mut waiting, status);
+    let mut ro = rollout(waiting);
+    let spec = json!({
+        "blueGreen": {
+            "activeService": "rollout-bluegreen-active",
+            "previewService": "rollout-bluegreen-preview",
+            "autoPromotionEnabled": false
+        }
+    });
+    ro.spec.strategy = serde_json::from_value(spec).unwrap();
+    ro
+}
+
+#[test]
+fn a_blue_green_preview_takes_no_traffic_until_promotion() {
+    // Paused before promotion: 3 of 11 pods are the new version's, but
+    // only the preview service selects them.
+    let v = view("eu", &blue_green(json!({})));
+    assert_eq!(v.stage, Stage::Paused);
+    assert_eq!(
+        (v.rollout.canary_weight, v.rollout.weight_known),
+        (0, WeightKnown::Reported)
+    );
+    assert_eq!(v.rollout.weight_label(), "0%");
+    let t = v.rollout.target.clone().unwrap();
+    assert_eq!((t.desired_weight, t.step), (None, None));
+    assert_eq!(t.pause_reasons, ["BlueGreenPause"]);
+    // Promoted: the active service selects the new version, which serves
+    // all while the old one waits to scale down.
+    let promoted = blue_green(json!({
+        "blueGreen": {"activeSelector": "5ffbfbbd64", "previewSelector": "5ffbfbbd64"}
+    }));
+    let v = view("eu", &promoted);
+    assert_eq!(v.rollout.weight_label(), "100%");
+    // No selector written yet: there is no telling.
+    let unread = blue_green(json!({"blueGreen": {"activeSelector": null}}));
+    let v = view("eu", &unread);
+    assert_eq!(v.rollout.weight_known, WeightKnown::Unknown);
+    assert_eq!(v.rollout.weight_label(), "?");
+}
+
+#[test]
+fn a_router_not_yet_told_is_no_reason_to_guess_from_pods() {
+    let ro = rollout(json!({"currentStepIndex": 2, "replicas": 5, "updatedReplicas": 2}));
+    assert_eq!(
+        actual_weight(&ro, Stage::Progressing),
+        (0, WeightKnown::Unknown)
+    );
+    assert_eq!(view("eu", &ro).rollout.weight_label(), "?");
 }
