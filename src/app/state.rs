@@ -348,11 +348,13 @@ impl AppState {
         }
     }
 
-    /// The canary's traffic share in `region`, as the deployment source last said.
+    /// The canary's traffic share in `region`, as the deployment source last
+    /// said; `None` when it has not said or there is no telling.
     pub fn canary_weight(&self, region: &str) -> Option<u8> {
         self.rollout
             .as_ref()
             .and_then(|r| r.regions.iter().find(|x| x.region == region))
+            .filter(|r| r.weight_known != crate::domain::rollout::WeightKnown::Unknown)
             .map(|r| r.canary_weight)
     }
 
