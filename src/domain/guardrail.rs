@@ -1,10 +1,10 @@
 //! Stop conditions: thresholds on the canary's signals that, held for long
 //! enough, call for an alert, a pause or a rollback.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-use super::health::{Cell, HealthMatrix, Signal, Verdict, VersionRole};
+use super::health::{Cell, Gap, HealthMatrix, Reading, Signal, Verdict, VersionRole};
 use super::{Span, Timestamp};
 
 /// Which way a signal goes bad.
@@ -89,42 +89,79 @@ impl StopCondition {
     /// no number, when `cell` has less traffic than the floor, or when a
     /// relative condition has no baseline.
     pub fn measure(&self, cell: Option<&Cell>, baseline: Option<&Cell>) -> Option<f64> {
-        let cell = cell?;
-        if let Some(floor) = self.min_request_rate
-            && cell
-                .latest(Signal::RequestRate)
-                .is_none_or(|rps| rps < floor)
-        {
-            return None;
+        self.reading(cell, baseline).number()
+    }
+
+    /// What this condition has to compare for `cell`: the number of
+    /// [`StopCondition::measure`], or why there is none (stale, partial,
+    /// not finite, no data).
+    pub fn reading(&self, cell: Option<&Cell>, baseline: Option<&Cell>) -> Reading {
+        let Some(cell) = cell else {
+            return Reading::Gap(Gap::NoData);
+        };
+        if let Some(floor) = self.min_request_rate {
+            match cell.reading(Signal::RequestRate) {
+                Reading::Number(rps) if rps >= floor => {}
+                // Too thin to judge.
+                Reading::Number(_) => return Reading::Gap(Gap::NoData),
+                gap => return gap,
+            }
         }
-        let value = cell.latest(self.signal)?;
+        let value = match cell.reading(self.signal) {
+            Reading::Number(v) => v,
+            gap => return gap,
+        };
         if !self.relative {
-            return Some(value);
+            return Reading::Number(value);
         }
-        let base = baseline?.latest(self.signal)?;
+        let base = match baseline.map(|b| b.reading(self.signal)) {
+            Some(Reading::Number(b)) => b,
+            Some(gap) => return gap,
+            None => return Reading::Gap(Gap::NoData),
+        };
         // Against a stable at zero: equal when the canary is zero too, else
         // infinitely worse (or better).
-        Some(if base != 0.0 {
+        let ratio = if base != 0.0 {
             value / base
         } else if value == 0.0 {
             1.0
         } else {
             value.signum() * f64::INFINITY
-        })
+        };
+        // ∞ / ∞ has no ratio.
+        if ratio.is_nan() {
+            return Reading::Gap(Gap::NotFinite);
+        }
+        Reading::Number(ratio)
     }
 
-    /// A measured number in the condition's own terms: `1.80× stable` or `470ms`.
+    /// A measured number in the condition's own terms: `1.80× stable` or
+    /// `470ms`; never `NaN` or `inf`.
     pub fn show(&self, measured: f64) -> String {
-        if self.relative {
-            format!("{measured:.2}× stable")
-        } else {
-            self.signal.format(measured)
+        if !self.relative {
+            return self.signal.format(measured);
+        }
+        match measured {
+            v if v.is_nan() => "—".to_string(),
+            v if v.is_infinite() && v > 0.0 => "+∞× stable".to_string(),
+            v if v.is_infinite() => "-∞× stable".to_string(),
+            v if v.abs() >= 1e6 => ">999999× stable".to_string(),
+            v => format!("{v:.2}× stable"),
         }
     }
     fn past(&self, value: f64, limit: f64) -> bool {
         match self.direction {
             Direction::Above => value > limit,
             Direction::Below => value < limit,
+        }
+    }
+
+    /// The instantaneous verdict for one reading: a number judged against
+    /// the levels, a gap shown as what it is.
+    pub fn judge_reading(&self, reading: Reading) -> Verdict {
+        match reading {
+            Reading::Number(v) => self.judge(Some(v)),
+            Reading::Gap(gap) => gap.verdict(),
         }
     }
 
@@ -164,7 +201,8 @@ impl fmt::Display for StopCondition {
 }
 
 /// The verdict of one matrix cell: the worst of the stop conditions judged on
-/// its latest values, `Stale` when its data is too old, `NoData` when there is
+/// its latest values, `Stale` when its data is too old (`stale`: the source's
+/// answers are; or the samples behind the values are), `NoData` when there is
 /// nothing to judge. Never `Healthy` without numbers. `baseline` is the
 /// stable cell of the same region when `cell` is a canary: conditions
 /// relative to stable apply only then.
@@ -174,21 +212,47 @@ pub fn judge_cell(
     conditions: &[StopCondition],
     stale: bool,
 ) -> Verdict {
+    cell_state(cell, baseline, conditions, stale).0
+}
+
+/// [`judge_cell`], with the reason when the verdict is "nothing to judge" or
+/// stale: no data, partial, not finite, stale. Its word is what the cell
+/// shows instead of the verdict's.
+pub fn cell_state(
+    cell: Option<&Cell>,
+    baseline: Option<&Cell>,
+    conditions: &[StopCondition],
+    stale: bool,
+) -> (Verdict, Option<Gap>) {
     let Some(cell) = cell.filter(|c| c.last_seen.is_some()) else {
-        return Verdict::NoData;
+        return (Verdict::NoData, Some(Gap::NoData));
     };
-    if stale {
-        return Verdict::Stale;
+    if stale || cell.gap() == Some(Gap::Stale) {
+        return (Verdict::Stale, Some(Gap::Stale));
     }
     if cell.missing {
-        return Verdict::NoData;
+        return (Verdict::NoData, Some(Gap::NoData));
     }
-    conditions
+    let readings: Vec<(Verdict, Option<Gap>)> = conditions
         .iter()
         .filter(|c| !c.relative || baseline.is_some())
-        .map(|c| c.judge(c.measure(Some(cell), baseline)))
-        .max()
-        .unwrap_or(Verdict::NoData)
+        .map(|c| {
+            let reading = c.reading(Some(cell), baseline);
+            let gap = match reading {
+                Reading::Gap(g) => Some(g),
+                Reading::Number(_) => None,
+            };
+            (c.judge_reading(reading), gap)
+        })
+        .collect();
+    let Some(verdict) = readings.iter().map(|r| r.0).max() else {
+        return (Verdict::NoData, Some(Gap::NoData));
+    };
+    let gap = match verdict {
+        Verdict::NoData | Verdict::Stale => readings.iter().filter_map(|r| r.1).max(),
+        _ => None,
+    };
+    (verdict, gap)
 }
 
 /// Where a stop condition stands, across the regions it watches.
@@ -244,14 +308,37 @@ pub struct Tripped {
     pub value: Option<f64>,
 }
 
+/// How long one condition has been past its limit in one region: only the
+/// time seen, from one evaluation to the next, both with a number past the
+/// limit. Time without data (a gap, stale or partial data, an outage of the
+/// source) neither counts nor resets it.
+#[derive(Debug, Clone, Copy, Default)]
+struct HoldClock {
+    counted: Span,
+    /// The evaluation that last saw a number past the limit, while it is
+    /// the latest one.
+    last_past: Option<Timestamp>,
+}
+
+/// How many recent steps between evaluations set the expected one.
+const STEPS_KEPT: usize = 8;
+
+/// A step longer than this many expected ones is an outage, not a poll.
+const STEP_SLACK: i32 = 3;
+
 /// The stop conditions of a plan and how long each has been past its limit,
 /// per region.
 #[derive(Debug, Clone, Default)]
 pub struct Guardrails {
     conditions: Vec<StopCondition>,
-    past_since: Vec<HashMap<String, Timestamp>>,
+    clocks: Vec<HashMap<String, HoldClock>>,
     breached: Vec<HashMap<String, bool>>,
     status: Vec<ConditionStatus>,
+    /// Why each condition with no number to judge has none.
+    gaps: Vec<Option<Gap>>,
+    last_evaluated: Option<Timestamp>,
+    /// The latest steps between evaluations, to tell a poll from an outage.
+    steps: VecDeque<Span>,
 }
 
 impl Guardrails {
@@ -259,7 +346,7 @@ impl Guardrails {
         let n = conditions.len();
         Guardrails {
             conditions,
-            past_since: vec![HashMap::new(); n],
+            clocks: vec![HashMap::new(); n],
             breached: vec![HashMap::new(); n],
             status: vec![
                 ConditionStatus {
@@ -269,6 +356,9 @@ impl Guardrails {
                 };
                 n
             ],
+            gaps: vec![Some(Gap::NoData); n],
+            last_evaluated: None,
+            steps: VecDeque::new(),
         }
     }
 
@@ -280,8 +370,57 @@ impl Guardrails {
         &self.status
     }
 
+    /// Why condition `i` has nothing to judge (stale, partial, not finite or
+    /// no data) when its state is `NoData`: the word to show for it.
+    pub fn gap(&self, i: usize) -> Option<Gap> {
+        match self.status.get(i)?.state {
+            GuardrailState::NoData => self.gaps.get(i).copied().flatten().or(Some(Gap::NoData)),
+            _ => None,
+        }
+    }
+
+    /// When the conditions were last judged.
+    pub fn evaluated_at(&self) -> Option<Timestamp> {
+        self.last_evaluated
+    }
+
+    /// How long condition `i` had been past its limit when last judged,
+    /// while it is tripping or breached: the "past" timer, which does not
+    /// run on between evaluations (nor while the metrics are out).
+    pub fn past(&self, i: usize) -> Option<Span> {
+        let at = self.last_evaluated?;
+        match self.status.get(i)?.state {
+            GuardrailState::Tripping { since } | GuardrailState::Breach { since } => {
+                Some((at - since).max(Span::zero()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the time since the last evaluation was a poll's step (and
+    /// so may count towards a hold) rather than an outage of the metrics.
+    fn step_counts(&mut self, now: Timestamp) -> bool {
+        let Some(last) = self.last_evaluated else {
+            return false;
+        };
+        let step = now - last;
+        let mut kept: Vec<Span> = self.steps.iter().copied().collect();
+        kept.sort();
+        let expected = kept.get(kept.len() / 2).copied();
+        let counts = step >= Span::zero() && expected.is_none_or(|e| step <= e * STEP_SLACK);
+        if step > Span::zero() {
+            if self.steps.len() == STEPS_KEPT {
+                self.steps.pop_front();
+            }
+            self.steps.push_back(step);
+        }
+        counts
+    }
+
     /// Judge the canary in every region where it should be taking traffic
     /// (`watched`), and return the conditions that became breached just now.
+    /// A breach is declared only on numbers seen: the hold counts the time
+    /// between evaluations that both saw the value past the limit.
     pub fn evaluate(
         &mut self,
         matrix: &HealthMatrix,
@@ -289,24 +428,37 @@ impl Guardrails {
         now: Timestamp,
     ) -> Vec<Tripped> {
         let mut tripped = Vec::new();
+        let previous = self.last_evaluated;
+        let step_counts = self.step_counts(now);
+        self.last_evaluated = Some(now);
         // A region no longer watched starts afresh when it is watched again.
-        for clocks in &mut self.past_since {
+        for clocks in &mut self.clocks {
             clocks.retain(|region, _| watched(region));
         }
         for breached in &mut self.breached {
             breached.retain(|region, _| watched(region));
         }
         for (ci, cond) in self.conditions.iter().enumerate() {
-            let mut worst: Option<ConditionStatus> = None;
+            let mut worst: Option<(ConditionStatus, Option<Gap>)> = None;
             for region in matrix.regions().iter().filter(|r| watched(r)) {
-                let value = cond.measure(
+                let reading = cond.reading(
                     matrix.cell_by_name(region, VersionRole::Canary),
                     matrix.cell_by_name(region, VersionRole::Stable),
                 );
-                let state = match cond.judge(value) {
+                let value = reading.number();
+                let mut gap = None;
+                let state = match cond.judge_reading(reading) {
                     Verdict::Breach => {
-                        let since = *self.past_since[ci].entry(region.clone()).or_insert(now);
-                        if now - since >= cond.hold {
+                        let clock = self.clocks[ci].entry(region.clone()).or_default();
+                        if step_counts
+                            && let Some(last) = clock.last_past
+                            && Some(last) == previous
+                        {
+                            clock.counted = clock.counted + (now - last);
+                        }
+                        clock.last_past = Some(now);
+                        let since = now - clock.counted;
+                        if clock.counted >= cond.hold {
                             let was = self.breached[ci].insert(region.clone(), true);
                             if was != Some(true) {
                                 tripped.push(Tripped {
@@ -320,11 +472,21 @@ impl Guardrails {
                             GuardrailState::Tripping { since }
                         }
                     }
-                    // A poll without a number says nothing about recovery:
-                    // the hold clock keeps running through the gap.
-                    Verdict::NoData | Verdict::Stale => GuardrailState::NoData,
+                    // No number says nothing about recovery, nor about the
+                    // breach going on: the hold clock stops, neither reset
+                    // nor counting, until numbers return.
+                    Verdict::NoData | Verdict::Stale => {
+                        if let Some(clock) = self.clocks[ci].get_mut(region) {
+                            clock.last_past = None;
+                        }
+                        gap = Some(match reading {
+                            Reading::Gap(g) => g,
+                            Reading::Number(_) => Gap::NoData,
+                        });
+                        GuardrailState::NoData
+                    }
                     verdict => {
-                        self.past_since[ci].remove(region);
+                        self.clocks[ci].remove(region);
                         self.breached[ci].remove(region);
                         match verdict {
                             Verdict::Warning => GuardrailState::Warning,
@@ -337,28 +499,35 @@ impl Guardrails {
                     region: Some(region.clone()),
                     value,
                 };
-                let worse =
-                    |w: &ConditionStatus| match candidate.state.urgency().cmp(&w.state.urgency()) {
-                        std::cmp::Ordering::Greater => true,
-                        std::cmp::Ordering::Less => false,
-                        // Same state: the value furthest past (or closest to) the limit.
-                        std::cmp::Ordering::Equal => {
-                            match (candidate.value, w.value, cond.direction) {
-                                (Some(c), Some(w), Direction::Above) => c > w,
-                                (Some(c), Some(w), Direction::Below) => c < w,
-                                _ => false,
-                            }
-                        }
-                    };
+                let worse = |(w, wgap): &(ConditionStatus, Option<Gap>)| match candidate
+                    .state
+                    .urgency()
+                    .cmp(&w.state.urgency())
+                {
+                    std::cmp::Ordering::Greater => true,
+                    std::cmp::Ordering::Less => false,
+                    // Same state: the value furthest past (or closest to)
+                    // the limit; among gaps, the worst reason.
+                    std::cmp::Ordering::Equal => match (candidate.value, w.value, cond.direction) {
+                        (Some(c), Some(w), Direction::Above) => c > w,
+                        (Some(c), Some(w), Direction::Below) => c < w,
+                        _ => gap > *wgap,
+                    },
+                };
                 if worst.as_ref().is_none_or(worse) {
-                    worst = Some(candidate);
+                    worst = Some((candidate, gap));
                 }
             }
-            self.status[ci] = worst.unwrap_or(ConditionStatus {
-                state: GuardrailState::NoData,
-                region: None,
-                value: None,
-            });
+            let (status, gap) = worst.unwrap_or((
+                ConditionStatus {
+                    state: GuardrailState::NoData,
+                    region: None,
+                    value: None,
+                },
+                Some(Gap::NoData),
+            ));
+            self.status[ci] = status;
+            self.gaps[ci] = gap;
         }
         tripped
     }
@@ -367,7 +536,7 @@ impl Guardrails {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::health::Sample;
+    use crate::domain::health::{Basis, Sample};
 
     fn t(s: i64) -> Timestamp {
         Timestamp::default() + Span::seconds(s)
@@ -390,6 +559,7 @@ mod tests {
             version: VersionRole::Canary,
             signal: Signal::ErrorRate,
             value,
+            basis: Default::default(),
         };
         m.ingest_poll(t(at), &[s("eu", eu), s("us", us)]);
     }
@@ -458,22 +628,158 @@ mod tests {
     }
 
     #[test]
-    fn a_gap_does_not_restart_the_hold() {
+    fn a_gap_stops_the_hold_clock_without_resetting_it() {
         let mut g = Guardrails::new(vec![error_rate_over_2pct()]);
         let mut m = HealthMatrix::default();
         let all = |_: &str| true;
-        poll(&mut m, 0, 0.001, 0.05);
-        g.evaluate(&m, &all, t(0));
-        poll(&mut m, 5, 0.001, f64::NAN);
-        g.evaluate(&m, &all, t(5));
+        for (at, us) in [(0, 0.05), (5, 0.05), (10, f64::NAN)] {
+            poll(&mut m, at, 0.001, us);
+            assert!(g.evaluate(&m, &all, t(at)).is_empty());
+        }
         assert_eq!(g.status()[0].state, GuardrailState::NoData);
-        poll(&mut m, 10, 0.001, 0.05);
-        let tripped = g.evaluate(&m, &all, t(10));
-        assert_eq!(
-            tripped.len(),
-            1,
-            "the hold counted from 0 s through the gap"
+        assert_eq!(g.gap(0), Some(Gap::NoData));
+        poll(&mut m, 15, 0.001, 0.05);
+        assert!(
+            g.evaluate(&m, &all, t(15)).is_empty(),
+            "10 s past the limit were not seen: no breach yet"
         );
+        // 5 s counted before the gap, none through it.
+        assert_eq!(
+            g.status()[0].state,
+            GuardrailState::Tripping { since: t(10) }
+        );
+        assert_eq!(g.past(0), Some(Span::seconds(5)));
+        poll(&mut m, 20, 0.001, 0.05);
+        let tripped = g.evaluate(&m, &all, t(20));
+        assert_eq!(tripped.len(), 1, "10 s seen past the limit");
+    }
+
+    #[test]
+    fn an_outage_of_the_metrics_is_not_counted_towards_the_hold() {
+        let mut g = Guardrails::new(vec![error_rate_over_2pct()]);
+        let mut m = HealthMatrix::default();
+        let all = |_: &str| true;
+        for at in 0..4 {
+            poll(&mut m, at, 0.001, 0.05);
+            assert!(g.evaluate(&m, &all, t(at)).is_empty());
+        }
+        // No poll answered for a minute; then the value is still past.
+        poll(&mut m, 63, 0.001, 0.05);
+        assert!(
+            g.evaluate(&m, &all, t(63)).is_empty(),
+            "a breach is never declared the moment data returns"
+        );
+        assert_eq!(g.past(0), Some(Span::seconds(3)));
+        let mut at = 63;
+        let tripped = loop {
+            at += 1;
+            poll(&mut m, at, 0.001, 0.05);
+            let tripped = g.evaluate(&m, &all, t(at));
+            if !tripped.is_empty() || at > 80 {
+                break at;
+            }
+        };
+        assert_eq!(tripped, 70, "the hold resumes where it stopped: 3 s + 7 s");
+    }
+
+    fn poll_on(m: &mut HealthMatrix, at: i64, value: f64, basis: Basis) {
+        m.ingest_poll(
+            t(at),
+            &[Sample {
+                region: "us".into(),
+                version: VersionRole::Canary,
+                signal: Signal::ErrorRate,
+                value,
+                basis,
+            }],
+        );
+    }
+
+    #[test]
+    fn stale_or_partial_values_stop_the_clock_and_never_breach() {
+        let mut g = Guardrails::new(vec![error_rate_over_2pct()]);
+        let mut m = HealthMatrix::default();
+        let all = |_: &str| true;
+        poll_on(&mut m, 0, 0.05, Basis::Current);
+        g.evaluate(&m, &all, t(0));
+        let stale = Basis::Stale { newest: Some(t(0)) };
+        for at in 1..30 {
+            let basis = if at % 2 == 0 { stale } else { Basis::Partial };
+            poll_on(&mut m, at, 0.05, basis);
+            assert!(g.evaluate(&m, &all, t(at)).is_empty(), "breach at {at}");
+            assert_eq!(g.status()[0].state, GuardrailState::NoData);
+        }
+        assert_eq!(g.gap(0), Some(Gap::Partial));
+        assert_eq!(g.status()[0].value, None);
+        poll_on(&mut m, 30, 0.05, stale);
+        g.evaluate(&m, &all, t(30));
+        assert_eq!(g.gap(0).map(Gap::word), Some("STALE"));
+        let cell = m.cell_by_name("us", VersionRole::Canary);
+        let conditions = [error_rate_over_2pct()];
+        assert_eq!(
+            cell_state(cell, None, &conditions, false),
+            (Verdict::Stale, Some(Gap::Stale))
+        );
+        poll_on(&mut m, 31, 0.05, Basis::Partial);
+        let cell = m.cell_by_name("us", VersionRole::Canary);
+        assert_eq!(
+            cell_state(cell, None, &conditions, false),
+            (Verdict::NoData, Some(Gap::Partial))
+        );
+    }
+
+    #[test]
+    fn infinities_that_mean_nothing_are_not_finite_never_healthy() {
+        let success = StopCondition::absolute(
+            Signal::SuccessRate,
+            Direction::Below,
+            0.99,
+            0.98,
+            Span::zero(),
+            Consequence::Alert,
+        );
+        let conditions = [error_rate_over_2pct(), success];
+        let mut m = HealthMatrix::default();
+        let s = |signal, value| Sample {
+            region: "eu".into(),
+            version: VersionRole::Canary,
+            signal,
+            value,
+            basis: Basis::Current,
+        };
+        m.ingest_poll(
+            t(0),
+            &[
+                s(Signal::ErrorRate, f64::INFINITY),
+                s(Signal::SuccessRate, f64::INFINITY),
+            ],
+        );
+        let cell = m.cell(0, VersionRole::Canary);
+        assert_eq!(
+            cell_state(cell, None, &conditions, false),
+            (Verdict::NoData, Some(Gap::NotFinite))
+        );
+        let mut g = Guardrails::new(conditions.to_vec());
+        g.evaluate(&m, &|_| true, t(0));
+        assert!(g.status().iter().all(|c| c.state == GuardrailState::NoData));
+        assert_eq!(g.gap(1).map(Gap::word), Some("NOT FINITE"));
+    }
+
+    #[test]
+    fn shown_values_never_read_nan_or_inf() {
+        let relative = StopCondition {
+            relative: true,
+            ..error_rate_over_2pct()
+        };
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e300, -1e300, 0.5] {
+            for c in [&relative, &error_rate_over_2pct()] {
+                let shown = c.show(v).to_lowercase();
+                assert!(
+                    !shown.contains("nan") && !shown.contains("inf") && shown.len() < 24,
+                    "{v} → {shown}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -521,6 +827,7 @@ mod tests {
             version,
             signal,
             value,
+            basis: Default::default(),
         };
         m.ingest_poll(
             t(at),

@@ -41,12 +41,19 @@ impl Signal {
     }
 
     /// The value in the signal's display unit, e.g. `0.0123` → `1.23%`.
+    /// Never `NaN` or `inf`: no number is `—`, an infinite one `+∞` / `-∞`,
+    /// and one too large to write out is `>` the largest that is.
     pub fn format(self, value: f64) -> String {
         if value.is_nan() {
             return "—".to_string();
         }
         if value.is_infinite() {
             return if value > 0.0 { "+∞" } else { "-∞" }.to_string();
+        }
+        let most = self.largest_shown();
+        if value.abs() > most {
+            let sign = if value > 0.0 { ">" } else { "<-" };
+            return format!("{sign}{}", self.format(most));
         }
         match self {
             Signal::RequestRate if value >= 10_000.0 => format!("{:.0}k/s", value / 1000.0),
@@ -56,6 +63,54 @@ impl Signal {
             Signal::LatencyP99 if value >= 10.0 => format!("{value:.0}s"),
             Signal::LatencyP99 if value >= 1.0 => format!("{value:.2}s"),
             Signal::LatencyP99 => format!("{:.0}ms", value * 1000.0),
+        }
+    }
+
+    /// The largest value written out in full: past it a number says only
+    /// that it is huge, so that a wild value cannot widen a column.
+    fn largest_shown(self) -> f64 {
+        match self {
+            Signal::RequestRate => 999_999_000.0,
+            Signal::ErrorRate | Signal::SuccessRate => 999.0,
+            Signal::LatencyP99 => 999_999.0,
+        }
+    }
+
+    /// Whether `value` is a reading this signal can have. A p99 beyond the
+    /// highest histogram bucket is +Inf, and that is a (very slow) value;
+    /// any other infinity comes from a division by zero requests and says
+    /// nothing about the version.
+    pub fn admits(self, value: f64) -> bool {
+        value.is_finite() || (self == Signal::LatencyP99 && value == f64::INFINITY)
+    }
+
+    /// The canary's difference from stable in this signal's terms: points
+    /// for shares (`+0.16pp`), percent for latency (`+12%`), `—` when
+    /// there is no finite difference to show (either side missing or
+    /// infinite, or a latency against a stable at zero).
+    pub fn delta(self, canary: Option<f64>, stable: Option<f64>) -> String {
+        let (Some(c), Some(s)) = (canary, stable) else {
+            return "—".to_string();
+        };
+        if !c.is_finite() || !s.is_finite() {
+            return "—".to_string();
+        }
+        // Rounded first, so a tiny negative difference is not "-0.00"; the
+        // `+ 0.0` turns a negative zero into a zero.
+        let shown = |v: f64, unit: &str, digits: usize| {
+            if !v.is_finite() || v.abs() >= 1e6 {
+                return "—".to_string();
+            }
+            format!("{:+.*}{unit}", digits, v + 0.0)
+        };
+        match self {
+            Signal::ErrorRate | Signal::SuccessRate => {
+                shown(((c - s) * 10_000.0).round() / 100.0, "pp", 2)
+            }
+            Signal::LatencyP99 | Signal::RequestRate if s > 0.0 => {
+                shown(((c / s - 1.0) * 100.0).round(), "%", 0)
+            }
+            _ => "—".to_string(),
         }
     }
 }
@@ -90,23 +145,103 @@ pub struct Sample {
     pub version: VersionRole,
     pub signal: Signal,
     pub value: f64,
+    /// What the source knows of the data behind the value.
+    pub basis: Basis,
+}
+
+/// What a source knows of the data behind a value: whether it is current,
+/// whole, or neither. A value computed over a window (a `rate()`) goes on
+/// being answered after its samples stopped; this says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Basis {
+    /// Current and whole, as far as the source can tell.
+    #[default]
+    Current,
+    /// The answer came with warnings (a store or replica that did not
+    /// answer): the value may leave part of the fleet out.
+    Partial,
+    /// The samples behind the value are older than the source allows, or
+    /// gone (a dead scrape target): `newest` is when the newest was taken,
+    /// when that is known.
+    Stale { newest: Option<Timestamp> },
+}
+
+/// Why there is no number to judge: each its own state, never healthy and
+/// never counted as OK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Gap {
+    /// Nothing arrived: no series, or NaN (a 0/0 of no requests).
+    NoData,
+    /// An infinity where the signal cannot be infinite (a share divided by
+    /// zero requests).
+    NotFinite,
+    /// The answer was partial: some of the fleet may be left out.
+    Partial,
+    /// The samples behind the value are old or gone.
+    Stale,
+}
+
+impl Gap {
+    /// The word the screen and `status` show for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Gap::NoData => "NO DATA",
+            Gap::NotFinite => "NOT FINITE",
+            Gap::Partial => "PARTIAL",
+            Gap::Stale => "STALE",
+        }
+    }
+
+    /// The verdict whose colour and glyph it is shown with: stale data is
+    /// stale; everything else is "nothing to judge".
+    pub fn verdict(self) -> Verdict {
+        match self {
+            Gap::Stale => Verdict::Stale,
+            Gap::NoData | Gap::NotFinite | Gap::Partial => Verdict::NoData,
+        }
+    }
+}
+
+/// The latest of one signal in one cell, as far as it can be judged.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reading {
+    /// A number to judge (finite, or a p99 of +Inf).
+    Number(f64),
+    /// No number to judge, and why.
+    Gap(Gap),
+}
+
+impl Reading {
+    /// The number, when there is one to judge.
+    pub fn number(self) -> Option<f64> {
+        match self {
+            Reading::Number(v) => Some(v),
+            Reading::Gap(_) => None,
+        }
+    }
 }
 
 /// The recent values of one signal, oldest first, capped.
 #[derive(Debug, Clone, Default)]
 pub struct Series {
-    points: VecDeque<(Timestamp, f64)>,
+    points: VecDeque<(Timestamp, f64, Basis)>,
 }
 
 impl Series {
     /// How many points a series keeps: enough for a sparkline and a trend.
     pub const CAPACITY: usize = 120;
 
+    /// Add a current, whole value.
     pub fn push(&mut self, at: Timestamp, value: f64) {
+        self.push_on(at, value, Basis::Current);
+    }
+
+    /// Add a value with what its source knows of it.
+    pub fn push_on(&mut self, at: Timestamp, value: f64, basis: Basis) {
         if self.points.len() == Self::CAPACITY {
             self.points.pop_front();
         }
-        self.points.push_back((at, value));
+        self.points.push_back((at, value, basis));
     }
 
     /// The latest value, unless it is NaN. ±Inf is a value: a p99 beyond the
@@ -115,12 +250,18 @@ impl Series {
         self.points.back().map(|p| p.1).filter(|v| !v.is_nan())
     }
 
+    /// What the latest value is based on.
+    pub fn latest_basis(&self) -> Option<Basis> {
+        self.points.back().map(|p| p.2)
+    }
+
     /// The numbers polled at or after `since`, oldest first, without the
-    /// gaps: the samples a canary judgment compares.
+    /// gaps and without values that were partial or stale: the samples a
+    /// canary judgment compares.
     pub fn numbers_since(&self, since: Timestamp) -> Vec<f64> {
         self.points
             .iter()
-            .filter(|(at, v)| *at >= since && v.is_finite())
+            .filter(|(at, v, basis)| *at >= since && v.is_finite() && *basis == Basis::Current)
             .map(|p| p.1)
             .collect()
     }
@@ -170,12 +311,70 @@ impl Cell {
         &self.series[signal.index()]
     }
 
-    /// The latest value of `signal`, unless the latest poll had nothing.
+    /// The latest value of `signal`, unless the latest poll had nothing:
+    /// what is shown. What may be judged is [`Cell::reading`].
     pub fn latest(&self, signal: Signal) -> Option<f64> {
         if self.missing {
             return None;
         }
         self.series(signal).latest()
+    }
+
+    /// The latest of `signal` as far as it can be judged: a number, or why
+    /// there is none. Old or gone samples come first (stale), then a
+    /// partial answer, then no value, then a value the signal cannot have.
+    pub fn reading(&self, signal: Signal) -> Reading {
+        let series = self.series(signal);
+        let Some(basis) = series.latest_basis().filter(|_| !self.missing) else {
+            return Reading::Gap(Gap::NoData);
+        };
+        let value = series.latest();
+        match (basis, value) {
+            (Basis::Stale { .. }, _) => Reading::Gap(Gap::Stale),
+            (Basis::Partial, _) => Reading::Gap(Gap::Partial),
+            (Basis::Current, None) => Reading::Gap(Gap::NoData),
+            (Basis::Current, Some(v)) if !signal.admits(v) => Reading::Gap(Gap::NotFinite),
+            (Basis::Current, Some(v)) => Reading::Number(v),
+        }
+    }
+
+    /// The number of `signal` to judge, if there is one.
+    pub fn number(&self, signal: Signal) -> Option<f64> {
+        self.reading(signal).number()
+    }
+
+    /// The worst reason beyond a plain "no value" that a signal of this
+    /// cell has no number: stale before partial before not finite; no
+    /// data when the latest poll left the cell out. `None` otherwise.
+    pub fn gap(&self) -> Option<Gap> {
+        if self.missing {
+            return Some(Gap::NoData);
+        }
+        Signal::ALL
+            .iter()
+            .filter(|s| self.series(**s).latest_basis().is_some())
+            .filter_map(|s| match self.reading(*s) {
+                Reading::Gap(Gap::NoData) | Reading::Number(_) => None,
+                Reading::Gap(g) => Some(g),
+            })
+            .max()
+    }
+
+    /// When the samples behind this cell's latest values were last known
+    /// to be current: the newest time a stale basis names, else when the
+    /// cell was last seen.
+    pub fn data_at(&self) -> Option<Timestamp> {
+        let stale_newest = Signal::ALL
+            .iter()
+            .filter_map(|s| match self.series(*s).latest_basis() {
+                Some(Basis::Stale { newest }) => Some(newest),
+                _ => None,
+            })
+            .collect::<Vec<_>>();
+        if stale_newest.is_empty() {
+            return self.last_seen;
+        }
+        stale_newest.into_iter().flatten().max()
     }
 }
 
@@ -234,7 +433,7 @@ impl HealthMatrix {
                 seen.resize(i + 1, [[false; 4]; 2]);
             }
             let cell = &mut self.cells[i][s.version.index()];
-            cell.series[s.signal.index()].push(at, s.value);
+            cell.series[s.signal.index()].push_on(at, s.value, s.basis);
             cell.last_seen = Some(at);
             cell.missing = false;
             seen[i][s.version.index()][s.signal.index()] = true;
@@ -244,18 +443,40 @@ impl HealthMatrix {
                 if cell.last_seen.is_none() {
                     continue;
                 }
-                if !seen.iter().any(|s| *s) {
-                    cell.missing = true;
-                }
-                // A gap keeps the trend aligned in time and the old value off screen.
+                // A gap keeps the trend aligned in time and the old value
+                // off screen. Data known to be stale stays stale until
+                // current data comes: a dead target's series vanish from
+                // the answers once their window has passed, and that is
+                // not "no data".
+                let mut stale_kept = false;
                 for (series, seen) in cell.series.iter_mut().zip(seen) {
                     if !seen {
-                        series.push(at, f64::NAN);
+                        let basis = match series.latest_basis() {
+                            Some(stale @ Basis::Stale { .. }) => {
+                                stale_kept = true;
+                                stale
+                            }
+                            _ => Basis::Current,
+                        };
+                        series.push_on(at, f64::NAN, basis);
                     }
+                }
+                if !seen.iter().any(|s| *s) && !stale_kept {
+                    cell.missing = true;
                 }
             }
         }
         self.last_poll = Some(at);
+    }
+
+    /// True when some cell's latest values came from a partial answer.
+    pub fn partial(&self) -> bool {
+        self.cells.iter().flatten().any(|c| {
+            !c.missing
+                && Signal::ALL
+                    .iter()
+                    .any(|s| c.series(*s).latest_basis() == Some(Basis::Partial))
+        })
     }
 }
 
@@ -298,6 +519,7 @@ mod tests {
             version,
             signal,
             value,
+            basis: Basis::Current,
         }
     }
 
@@ -430,6 +652,89 @@ mod tests {
         assert_eq!(Signal::RequestRate.format(1234.4), "1234/s");
         assert_eq!(Signal::RequestRate.format(f64::NAN), "—");
         assert_eq!(Signal::LatencyP99.format(f64::INFINITY), "+∞");
+    }
+
+    #[test]
+    fn deltas_and_formats_never_read_nan_or_inf() {
+        let e = Signal::ErrorRate;
+        assert_eq!(e.delta(Some(0.0110), Some(0.0126)), "-0.16pp");
+        assert_eq!(e.delta(Some(0.0126), Some(0.0110)), "+0.16pp");
+        assert_eq!(e.delta(Some(0.01), Some(0.01000001)), "+0.00pp");
+        assert_eq!(Signal::LatencyP99.delta(Some(0.3), Some(0.2)), "+50%");
+        assert_eq!(Signal::LatencyP99.delta(Some(0.3), Some(0.0)), "—");
+        let odd = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e300, -1e300];
+        for signal in Signal::ALL {
+            for a in odd {
+                for b in odd.iter().chain(&[0.0, 0.5]) {
+                    let shown = signal.delta(Some(a), Some(*b)) + &signal.delta(Some(*b), Some(a));
+                    let lower = shown.to_lowercase();
+                    assert!(!lower.contains("nan") && !lower.contains("inf"), "{shown}");
+                }
+                let shown = signal.format(a);
+                assert!(!shown.to_lowercase().contains("nan") && shown.chars().count() <= 12, "{shown}");
+            }
+        }
+        assert_eq!(e.delta(Some(f64::INFINITY), Some(f64::INFINITY)), "—");
+        assert_eq!(Signal::RequestRate.format(1e300), ">999999k/s");
+    }
+
+    fn sample_on(region: &str, value: f64, basis: Basis) -> Sample {
+        Sample {
+            basis,
+            ..sample(region, VersionRole::Canary, Signal::ErrorRate, value)
+        }
+    }
+
+    #[test]
+    fn each_reason_for_no_number_is_its_own_reading() {
+        let mut m = HealthMatrix::default();
+        let stale = Basis::Stale { newest: Some(t(0)) };
+        m.ingest_poll(
+            t(1),
+            &[
+                sample_on("eu", 0.01, Basis::Current),
+                sample_on("us", 0.01, Basis::Partial),
+                sample_on("ap", 0.01, stale),
+                sample_on("sa", f64::INFINITY, Basis::Current),
+                sample_on("me", f64::NAN, Basis::Current),
+            ],
+        );
+        let reading = |r: &str| {
+            m.cell_by_name(r, VersionRole::Canary)
+                .map(|c| c.reading(Signal::ErrorRate))
+        };
+        assert_eq!(reading("eu"), Some(Reading::Number(0.01)));
+        assert_eq!(reading("us"), Some(Reading::Gap(Gap::Partial)));
+        assert_eq!(reading("ap"), Some(Reading::Gap(Gap::Stale)));
+        assert_eq!(reading("sa"), Some(Reading::Gap(Gap::NotFinite)));
+        assert_eq!(reading("me"), Some(Reading::Gap(Gap::NoData)));
+        assert!(m.partial());
+        // What was shown stays shown; only what may be judged changes.
+        let shown = m
+            .cell_by_name("us", VersionRole::Canary)
+            .and_then(|c| c.latest(Signal::ErrorRate));
+        assert_eq!(shown, Some(0.01));
+    }
+
+    #[test]
+    fn stale_data_stays_stale_when_its_series_vanish() {
+        let mut m = HealthMatrix::default();
+        let stale = Basis::Stale { newest: Some(t(0)) };
+        m.ingest_poll(t(1), &[sample_on("eu", 0.01, Basis::Current)]);
+        m.ingest_poll(t(2), &[sample_on("eu", 0.01, stale)]);
+        // The rate's window has passed: the answer no longer has the cell.
+        m.ingest_poll(t(40), &[]);
+        let cell = m.cell_by_name("eu", VersionRole::Canary);
+        assert_eq!(
+            cell.map(|c| c.reading(Signal::ErrorRate)),
+            Some(Reading::Gap(Gap::Stale))
+        );
+        assert_eq!(cell.and_then(Cell::gap), Some(Gap::Stale));
+        assert_eq!(cell.and_then(Cell::data_at), Some(t(0)));
+        m.ingest_poll(t(41), &[sample_on("eu", 0.02, Basis::Current)]);
+        let cell = m.cell_by_name("eu", VersionRole::Canary);
+        assert_eq!(cell.and_then(|c| c.number(Signal::ErrorRate)), Some(0.02));
+        assert_eq!(cell.and_then(Cell::gap), None);
     }
 
     #[test]

@@ -269,6 +269,7 @@ impl Fleet {
                     version: t.version,
                     signal,
                     value,
+                    basis: Default::default(),
                 });
             }
         }

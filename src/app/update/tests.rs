@@ -621,6 +621,7 @@ fn breaching_poll(s: &mut AppState) -> Vec<Effect> {
         version: crate::domain::health::VersionRole::Canary,
         signal,
         value,
+        basis: Default::default(),
     };
     use crate::domain::health::Signal;
     update(
