@@ -6,8 +6,8 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::app::state::AppState;
-use crate::domain::guardrail::{GuardrailState, judge_cell};
-use crate::domain::health::{Signal, Verdict, VersionRole};
+use crate::domain::guardrail::{GuardrailState, cell_state};
+use crate::domain::health::{Gap, Signal, Verdict, VersionRole};
 
 /// The overall answer, which is also the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -149,14 +149,14 @@ fn cell_line(state: &AppState, region: usize, version: VersionRole) -> CellLine 
         VersionRole::Stable => None,
     };
     let value = |s| cell.and_then(|c| c.latest(s));
+    let conditions = state.guardrails.conditions();
+    // Nothing to judge says why: no data, partial, not finite, stale.
+    let verdict = match cell_state(cell, baseline, conditions, state.metrics_stale()) {
+        (Verdict::NoData | Verdict::Stale, Some(gap)) => gap.word(),
+        (verdict, _) => verdict.word(),
+    };
     CellLine {
-        verdict: judge_cell(
-            cell,
-            baseline,
-            state.guardrails.conditions(),
-            state.metrics_stale(),
-        )
-        .word(),
+        verdict,
         request_rate: value(Signal::RequestRate),
         error_rate: value(Signal::ErrorRate),
         latency_p99: value(Signal::LatencyP99),
@@ -213,9 +213,14 @@ pub fn build(state: &AppState) -> StatusReport {
             canary: cell_line(state, i, VersionRole::Canary),
         })
         .collect();
-    let watched_blind = regions.iter().any(|r| {
-        r.canary_weight.is_none_or(|w| w > 0) && r.canary.verdict == Verdict::NoData.word()
-    });
+    let blind = |word: &str| {
+        [Gap::NoData, Gap::Partial, Gap::NotFinite]
+            .iter()
+            .any(|g| g.word() == word)
+    };
+    let watched_blind = regions
+        .iter()
+        .any(|r| r.canary_weight.is_none_or(|w| w > 0) && blind(r.canary.verdict));
     let card = state.scorecard();
     // A breach seen is the news even when another source is down.
     let outcome = if stop_conditions.iter().any(|c| c.state == "breach") {

@@ -132,7 +132,9 @@ pub fn selectors(query: &str) -> Vec<Selector> {
                 });
                 i = end;
             }
-            c if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) => {
+            c if c.is_ascii_digit()
+                || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) =>
+            {
                 // Numbers and durations: 0.99, 1e3, 0x1f, 5m.
                 while i < chars.len() && (is_name(chars[i]) || chars[i] == '.') {
                     i += 1;
@@ -238,7 +240,17 @@ mod tests {
 
     #[test]
     fn nothing_in_it_panics() {
-        for q in ["", "{", "x{", "\"", "rate(", "[", "a[", "# only a comment", "sum by ("] {
+        for q in [
+            "",
+            "{",
+            "x{",
+            "\"",
+            "rate(",
+            "[",
+            "a[",
+            "# only a comment",
+            "sum by (",
+        ] {
             let _ = selectors(q);
         }
     }

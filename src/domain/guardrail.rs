@@ -771,7 +771,14 @@ mod tests {
             relative: true,
             ..error_rate_over_2pct()
         };
-        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e300, -1e300, 0.5] {
+        for v in [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e300,
+            -1e300,
+            0.5,
+        ] {
             for c in [&relative, &error_rate_over_2pct()] {
                 let shown = c.show(v).to_lowercase();
                 assert!(

@@ -671,7 +671,10 @@ mod tests {
                     assert!(!lower.contains("nan") && !lower.contains("inf"), "{shown}");
                 }
                 let shown = signal.format(a);
-                assert!(!shown.to_lowercase().contains("nan") && shown.chars().count() <= 12, "{shown}");
+                assert!(
+                    !shown.to_lowercase().contains("nan") && shown.chars().count() <= 12,
+                    "{shown}"
+                );
             }
         }
         assert_eq!(e.delta(Some(f64::INFINITY), Some(f64::INFINITY)), "—");
