@@ -226,6 +226,7 @@ fn infinities_that_mean_nothing_are_not_finite_never_healthy() {
     g.evaluate(&m, &|_| true, t(0));
     assert!(g.status().iter().all(|c| c.state == GuardrailState::NoData));
     assert_eq!(g.gap(1).map(Gap::word), Some("NOT FINITE"));
+    assert_eq!(g.blind(), [(0, Gap::NotFinite), (1, Gap::NotFinite)]);
 }
 
 #[test]

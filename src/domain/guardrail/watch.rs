@@ -78,6 +78,14 @@ impl Guardrails {
         }
     }
 
+    /// The conditions with nothing to judge, and why: what keeps the war
+    /// room from saying GO on numbers it does not have.
+    pub fn blind(&self) -> Vec<(usize, Gap)> {
+        (0..self.status.len())
+            .filter_map(|i| self.gap(i).map(|g| (i, g)))
+            .collect()
+    }
+
     /// When the conditions were last judged.
     pub fn evaluated_at(&self) -> Option<Timestamp> {
         self.last_evaluated
