@@ -103,6 +103,7 @@ fn samples() -> Vec<Sample> {
                     version,
                     signal,
                     value: 0.1,
+                    basis: Default::default(),
                 });
             }
         }

@@ -273,3 +273,76 @@ fn dora_checks_the_github_api_url_as_a_plan_checks_its_sources() {
         "{err}"
     );
 }
+
+/// Thresholds no value can cross, or that every value crosses, are refused
+/// with the file, the line and the field, and say what the signal's values
+/// are; the levels that can work are kept.
+#[test]
+fn status_refuses_impossible_thresholds_naming_file_line_and_field() {
+    let dir = common::temp_dir("config-impossible");
+    let path = dir.join("bad.toml");
+    for (from, to, field, says) in [
+        (
+            "above = 0.02",
+            "above = -1",
+            "stop_conditions[0].above",
+            "every value is above -1",
+        ),
+        (
+            "above = 0.02",
+            "above = 5",
+            "stop_conditions[0].above",
+            "no value can be above 5",
+        ),
+        (
+            "warn = 0.01",
+            "warn = -0.01",
+            "stop_conditions[0].warn",
+            "it would warn on every poll",
+        ),
+        (
+            "above = 0.4",
+            "above = -0.2",
+            "stop_conditions[1].above",
+            "latency p99 is in seconds",
+        ),
+        (
+            "below = 0.98",
+            "below = 1.5",
+            "stop_conditions[2].below",
+            "every value is below 1.5",
+        ),
+        (
+            "below = 0.98",
+            "below = 0",
+            "stop_conditions[2].below",
+            "no value can be below 0",
+        ),
+        (
+            "above = 0.02",
+            "above = \"2%\"",
+            "stop_conditions[0].above",
+            "expected a number",
+        ),
+    ] {
+        let text = example("simulator.toml").replacen(from, to, 1);
+        std::fs::write(&path, &text).unwrap();
+        let out = warroom(&dir, &["status", "--plan", path.to_str().unwrap()]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{to}: {err}");
+        let expected = format!("{}:{}: {field}: ", path.display(), line_of(&text, to));
+        assert!(err.contains(&expected), "{to}: {expected} not in {err}");
+        assert!(err.contains(says), "{to}: `{says}` not in {err}");
+        assert!(!err.contains("f64"), "{err}");
+    }
+    // Levels at the edges that values can still cross are fine.
+    for (from, to) in [("above = 0.02", "above = 0"), ("below = 0.98", "below = 1")] {
+        let text = example("simulator.toml")
+            .replacen(from, to, 1)
+            .replacen("warn = 0.01", "warn = 0", 1)
+            .replacen("warn = 0.99", "warn = 1", 1);
+        std::fs::write(&path, &text).unwrap();
+        let plan = warroom::config::plan::PlanFile::load(&path);
+        assert!(plan.is_ok(), "{to}: {:?}", plan.err());
+    }
+}

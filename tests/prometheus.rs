@@ -436,7 +436,7 @@ async fn status_exit_codes_gate_a_pipeline() {
     let out = status(false);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(5), "{text}");
-    assert!(text.contains("NO-GO (scorecard)"), "{text}");
+    assert!(text.contains(": NO-GO · scorecard NO-GO"), "{text}");
     for item in ["baseline", "pilot", "support", "communications"] {
         let set = std::process::Command::new(BIN)
             .args(["scorecard", "set", "--plan", path.to_str().unwrap()])
@@ -581,4 +581,255 @@ async fn a_breach_set_to_pause_pauses_the_rollout_and_is_audited() {
         warroom::audit::verify(&text),
         warroom::audit::Verdict::Intact { records: 2 }
     );
+}
+
+/// `warroom sim` on a fixed loopback address, so that a restarted one is
+/// scraped again by the same Prometheus target. Killed when dropped.
+struct FixedSim {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl FixedSim {
+    fn start(addr: &str) -> FixedSim {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(BIN)
+            .args(["sim", "--listen", addr, "--scenario", "calm"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // The first line says it listens.
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.contains(addr), "{line}");
+        FixedSim {
+            child,
+            addr: addr.to_string(),
+        }
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for FixedSim {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn inject_errors(sim: &str, share: f64) {
+    let body = format!(r#"{{"region":"eu-west-1","error_rate":{share},"ramp_seconds":0}}"#);
+    let injected = reqwest::Client::new()
+        .post(format!("http://{sim}/sim/faults"))
+        .json_body(&body)
+        .await;
+    assert_eq!(injected, 204);
+}
+
+fn canary_stale(s: &AppState) -> bool {
+    let verdict = judge_cell(
+        s.health.cell(0, VersionRole::Canary),
+        s.health.cell(0, VersionRole::Stable),
+        s.guardrails.conditions(),
+        s.metrics_stale(),
+    );
+    verdict == Verdict::Stale
+}
+
+/// Killing the scrape target (not Prometheus, which goes on answering the
+/// `rate()` for its whole window) turns the cells stale within one poll
+/// plus one scrape interval, from the raw samples' own timestamps. The
+/// stop condition's hold stops while the data is stale, and no breach is
+/// declared the moment the data returns: only once the hold has been seen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_scrape_target_is_stale_at_once_and_no_breach_is_declared_on_its_return() {
+    if !require("prometheus", "--version", "prometheus dead target") {
+        return;
+    }
+    let addr = format!("127.0.0.1:{}", common::free_port());
+    let mut sim = FixedSim::start(&addr);
+    let prometheus = Prometheus::start("dead-target", &addr);
+    let mut plan = plan(&prometheus.url(), &addr);
+    let hold = warroom::domain::Span::seconds(8);
+    for c in &mut plan.plan.stop_conditions {
+        c.hold = hold;
+    }
+    until_scraped(
+        &prometheus,
+        &PrometheusSource::new(&plan.metrics, &plan.plan).unwrap(),
+    )
+    .await;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut session = Session::from_plan(
+        &plan,
+        clock.clone(),
+        warroom::app::state::Seat::new("someone", vec!["dark".into()]),
+    )
+    .unwrap();
+    let state_of = |s: &AppState| s.guardrails.status()[0].state;
+    drive(
+        &mut session,
+        &clock,
+        Duration::from_secs(20),
+        "healthy cells",
+        |s| state_of(s) == GuardrailState::Ok,
+    )
+    .await;
+    inject_errors(&sim.addr, 0.2).await;
+    drive(
+        &mut session,
+        &clock,
+        Duration::from_secs(20),
+        "tripping",
+        |s| session_past(s).is_some_and(|p| p >= warroom::domain::Span::seconds(2)),
+    )
+    .await;
+
+    sim.kill();
+    let killed = Instant::now();
+    let took = drive(
+        &mut session,
+        &clock,
+        Duration::from_secs(10),
+        "stale cells",
+        canary_stale,
+    )
+    .await;
+    // One poll (1 s) plus one scrape (1 s), and the time a poll takes.
+    eprintln!("cells stale {took:?} after the scrape target died");
+    assert!(took <= Duration::from_millis(2500), "stale after {took:?}");
+    assert_eq!(state_of(&session.state), GuardrailState::NoData);
+    assert_eq!(
+        session.state.guardrails.gap(0),
+        Some(warroom::domain::health::Gap::Stale)
+    );
+    // Longer than the hold, while Prometheus still answers the rate.
+    drive(
+        &mut session,
+        &clock,
+        Duration::from_secs(30),
+        "an outage longer than the hold",
+        |s| {
+            assert!(
+                !matches!(state_of(s), GuardrailState::Breach { .. }),
+                "breach declared on data that was not there"
+            );
+            killed.elapsed() > Duration::from_secs(12)
+        },
+    )
+    .await;
+    assert!(
+        session
+            .state
+            .timeline
+            .newest_first()
+            .all(|e| !e.text.starts_with("BREACH"))
+    );
+
+    let mut sim = FixedSim::start(&addr);
+    inject_errors(&sim.addr, 0.2).await;
+    drive(
+        &mut session,
+        &clock,
+        Duration::from_secs(20),
+        "numbers again",
+        |s| {
+            matches!(
+                state_of(s),
+                GuardrailState::Tripping { .. } | GuardrailState::Breach { .. }
+            )
+        },
+    )
+    .await;
+    let returned = Instant::now();
+    let counted = session_past(&session.state).unwrap_or_default();
+    assert!(
+        matches!(state_of(&session.state), GuardrailState::Tripping { .. }),
+        "breach declared the moment data returned, {counted} counted"
+    );
+    assert!(counted < hold, "{counted}");
+    drive(
+        &mut session,
+        &clock,
+        Duration::from_secs(20),
+        "the breach, once seen for the hold",
+        |s| matches!(state_of(s), GuardrailState::Breach { .. }),
+    )
+    .await;
+    let after = returned.elapsed();
+    eprintln!("breach {after:?} after the data returned, {counted} counted before");
+    let owed = (hold - counted).to_std().unwrap_or_default();
+    assert!(
+        after + Duration::from_millis(1500) >= owed,
+        "breach after {after:?}, the hold still owed {owed:?}"
+    );
+    sim.kill();
+}
+
+fn session_past(s: &AppState) -> Option<warroom::domain::Span> {
+    s.guardrails.past(0)
+}
+
+/// A query whose every value is NaN (0/0): nothing to judge, never healthy;
+/// `warroom status` does not exit 0, and nothing it prints says NaN.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_against_all_nan_does_not_exit_0() {
+    if !require("prometheus", "--version", "prometheus all NaN") {
+        return;
+    }
+    let Rig {
+        sim,
+        prometheus,
+        plan: _,
+    } = rig("nan").await;
+    let dir = common::temp_dir("nan-plan");
+    let path = dir.join("plan.toml");
+    let nan = "'sum by (region, version) (rate(http_requests_total[10s])) * 0 / 0'";
+    let text: String = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/simulator.toml"),
+    )
+    .unwrap()
+    .replace("http://127.0.0.1:9090", &prometheus.url())
+    .replace("http://127.0.0.1:9464", &format!("http://{}", sim.addr))
+    .lines()
+    .map(|l| match l.split_once(" = 'sum") {
+        Some((name, _)) if !name.contains(' ') => format!("{name} = {nan}\n"),
+        _ => match l.split_once(" = 'histogram_quantile") {
+            Some((name, _)) => format!("{name} = {nan}\n"),
+            None => format!("{l}\n"),
+        },
+    })
+    .collect();
+    assert_eq!(text.matches("* 0 / 0").count(), 4, "{text}");
+    std::fs::write(&path, &text).unwrap();
+    let audit = dir.join("audit.jsonl");
+    let out = std::process::Command::new(BIN)
+        .args(["status", "--plan", path.to_str().unwrap()])
+        .args(["--audit-log", audit.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(4), "{shown}");
+    assert!(shown.contains("NO DATA"), "{shown}");
+    assert!(!shown.contains("NaN") && !shown.contains("inf"), "{shown}");
+    let json = std::process::Command::new(BIN)
+        .args(["status", "--json", "--plan", path.to_str().unwrap()])
+        .args(["--audit-log", audit.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["outcome"], "no_data");
+    let verdicts: Vec<&str> = json["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["canary"]["verdict"].as_str().unwrap_or(""))
+        .collect();
+    assert!(verdicts.iter().all(|v| *v == "NO DATA"), "{verdicts:?}");
 }

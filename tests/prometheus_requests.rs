@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::any;
 use warroom::config::plan::PlanFile;
+use warroom::domain::health::Basis;
 use warroom::integrations::prometheus::PrometheusSource;
 
 /// What the stand-in answers with.
@@ -131,8 +132,10 @@ fn fake(answer: Answer, token: Option<&'static str>) -> Fake {
     }
 }
 
+/// Per poll: one query per signal and one per distinct freshness query
+/// (the raw series' own timestamps), whatever the number of regions.
 #[tokio::test]
-async fn one_request_per_signal_for_4_and_200_regions() {
+async fn one_request_per_signal_and_freshness_query_for_4_and_200_regions() {
     for regions in [4, 200] {
         let f = fake(Answer::Vector { regions }, None);
         let url = serve(f.clone()).await;
@@ -140,22 +143,32 @@ async fn one_request_per_signal_for_4_and_200_regions() {
         let source = PrometheusSource::new(&plan.metrics, &plan.plan).unwrap();
         let poll = source.poll().await.unwrap();
         let seen = f.seen.lock().unwrap().clone();
-        assert_eq!(seen.len(), 4, "{regions} regions: {seen:?}");
         let mut sent = seen.clone();
         sent.sort();
         let mut expected: Vec<String> = plan
             .metrics
             .queries
             .iter()
+            .chain(&plan.metrics.freshness.queries)
             .map(|(_, q)| q.clone())
             .collect();
         expected.sort();
-        assert_eq!(sent, expected);
+        expected.dedup();
+        assert_eq!(sent, expected, "{regions} regions");
+        assert_eq!(seen.len(), 8, "{regions} regions: {seen:?}");
+        assert!(
+            expected.contains(&"max by (region, version) (timestamp(a))".to_string()),
+            "{expected:?}"
+        );
         assert_eq!(poll.samples.len(), regions * 2 * 4);
         assert!(
             poll.notes.iter().any(|n| n.contains("partial data")),
             "{:?}",
             poll.notes
+        );
+        assert!(
+            poll.samples.iter().all(|s| s.basis != Basis::Current),
+            "an answer with warnings, or a sample time of 1970, is not current"
         );
         assert!(
             poll.notes
@@ -167,8 +180,8 @@ async fn one_request_per_signal_for_4_and_200_regions() {
         source.poll().await.unwrap();
         assert_eq!(
             f.seen.lock().unwrap().len(),
-            8,
-            "a second poll sends four more"
+            16,
+            "a second poll sends eight more"
         );
     }
 }
@@ -186,7 +199,7 @@ async fn the_bearer_token_comes_from_its_file_and_never_prints() {
         "the token leaks through Debug"
     );
     source.poll().await.unwrap();
-    assert_eq!(f.seen.lock().unwrap().len(), 4);
+    assert_eq!(f.seen.lock().unwrap().len(), 8);
     std::fs::remove_file(&path).unwrap();
 }
 

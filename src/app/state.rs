@@ -385,6 +385,11 @@ impl AppState {
                 let feed = match s.condition(self.now) {
                     // Older than the plan allows: not validated, however it answers.
                     _ if stale && s.info.kind == SourceKind::Metrics => Feed::Failing,
+                    SourceCondition::Ok { .. }
+                        if s.info.kind == SourceKind::Metrics && self.health.partial() =>
+                    {
+                        Feed::Partial
+                    }
                     SourceCondition::Ok { .. } => Feed::Answering,
                     SourceCondition::Slow { .. } => Feed::Slow,
                     SourceCondition::Waiting => Feed::Waiting,

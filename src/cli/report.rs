@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::app::state::AppState;
 use crate::app::verdict::Call;
-use crate::domain::guardrail::{GuardrailState, judge_cell};
-use crate::domain::health::{Signal, Verdict, VersionRole};
+use crate::domain::guardrail::{GuardrailState, cell_state};
+use crate::domain::health::{Gap, Signal, Verdict, VersionRole};
 
 /// The overall answer, which is also the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -153,14 +153,14 @@ fn cell_line(state: &AppState, region: usize, version: VersionRole) -> CellLine 
         VersionRole::Stable => None,
     };
     let value = |s| cell.and_then(|c| c.latest(s));
+    let conditions = state.guardrails.conditions();
+    // Nothing to judge says why: no data, partial, not finite, stale.
+    let verdict = match cell_state(cell, baseline, conditions, state.metrics_stale()) {
+        (Verdict::NoData | Verdict::Stale, Some(gap)) => gap.word(),
+        (verdict, _) => verdict.word(),
+    };
     CellLine {
-        verdict: judge_cell(
-            cell,
-            baseline,
-            state.guardrails.conditions(),
-            state.metrics_stale(),
-        )
-        .word(),
+        verdict,
         request_rate: value(Signal::RequestRate),
         error_rate: value(Signal::ErrorRate),
         latency_p99: value(Signal::LatencyP99),
@@ -217,12 +217,17 @@ pub fn build(state: &AppState) -> StatusReport {
             canary: cell_line(state, i, VersionRole::Canary),
         })
         .collect();
-    let watched_blind = regions.iter().any(|r| {
-        r.canary_weight.is_none_or(|w| w > 0) && r.canary.verdict == Verdict::NoData.word()
-    });
+    let blind = |word: &str| {
+        [Gap::NoData, Gap::Partial, Gap::NotFinite]
+            .iter()
+            .any(|g| g.word() == word)
+    };
+    let watched_blind = regions
+        .iter()
+        .any(|r| r.canary_weight.is_none_or(|w| w > 0) && blind(r.canary.verdict));
     let card = state.scorecard();
     let verdict = state.verdict();
-    let blind = state.health.last_poll.is_none()
+    let nothing_to_judge = state.health.last_poll.is_none()
         || watched_blind
         || stop_conditions.iter().any(|c| c.state == "no_data");
     // A breach seen is the news even when another source is down.
@@ -233,7 +238,7 @@ pub fn build(state: &AppState) -> StatusReport {
     } else {
         match verdict.call {
             Call::NoData | Call::Stale | Call::Waiting => Outcome::NoData,
-            _ if blind => Outcome::NoData,
+            _ if nothing_to_judge => Outcome::NoData,
             // One poll cannot score a canary (the judgment needs a window of
             // samples): a verdict waiting for that alone is left to the dashboard.
             Call::Pending => Outcome::Healthy,

@@ -5,6 +5,7 @@
 
 pub mod file;
 pub mod plan;
+pub mod promql;
 pub mod text;
 pub mod toml_error;
 pub mod url;

@@ -24,9 +24,11 @@ use crate::domain::scorecard::{Item, ScorecardPlan};
 
 mod condition;
 mod deploy;
+mod freshness;
 mod gates;
 mod judgment;
 pub use deploy::{ArgoSource, ArgoTarget, DeploySource};
+pub use freshness::{DEFAULT_MAX_SAMPLE_AGE, SampleFreshness};
 
 /// A plan file that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +92,8 @@ pub struct MetricsSource {
     pub version_label: String,
     /// Region label value → region name.
     pub region_values: Vec<(String, String)>,
+    /// How the age of the samples behind each signal is asked for.
+    pub freshness: SampleFreshness,
 }
 
 /// A checked plan.
@@ -182,6 +186,8 @@ struct RawSignals {
     error_rate: Option<Spanned<String>>,
     latency_p99: Option<Spanned<String>>,
     success_rate: Option<Spanned<String>>,
+    /// `[signals.freshness]`: how old the samples behind a signal may be.
+    freshness: Option<Spanned<freshness::RawFreshness>>,
 }
 
 #[derive(Deserialize)]
@@ -685,6 +691,12 @@ impl PlanFile {
             "version",
             "labels.version",
         )?;
+        let freshness = check.freshness(
+            s.freshness.as_ref(),
+            &queries,
+            &region_label,
+            &version_label,
+        )?;
         // Three missed polls make the data stale, and never less than 5 s.
         let stale_after = Span::from_std(metrics.interval * 3)
             .unwrap_or(Span::MAX)
@@ -709,6 +721,7 @@ impl PlanFile {
                 region_label,
                 version_label,
                 region_values,
+                freshness,
             },
             deploy,
             history,

@@ -5,6 +5,9 @@ use std::collections::{HashMap, VecDeque};
 
 use super::{Span, Timestamp};
 
+mod reading;
+pub use reading::{Basis, Gap, Reading};
+
 /// The signals the health matrix shows for every region × version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Signal {
@@ -41,12 +44,19 @@ impl Signal {
     }
 
     /// The value in the signal's display unit, e.g. `0.0123` → `1.23%`.
+    /// Never `NaN` or `inf`: no number is `—`, an infinite one `+∞` / `-∞`,
+    /// and one too large to write out is `>` the largest that is.
     pub fn format(self, value: f64) -> String {
         if value.is_nan() {
             return "—".to_string();
         }
         if value.is_infinite() {
             return if value > 0.0 { "+∞" } else { "-∞" }.to_string();
+        }
+        let most = self.largest_shown();
+        if value.abs() > most {
+            let sign = if value > 0.0 { ">" } else { "<-" };
+            return format!("{sign}{}", self.format(most));
         }
         match self {
             Signal::RequestRate if value >= 10_000.0 => format!("{:.0}k/s", value / 1000.0),
@@ -56,6 +66,54 @@ impl Signal {
             Signal::LatencyP99 if value >= 10.0 => format!("{value:.0}s"),
             Signal::LatencyP99 if value >= 1.0 => format!("{value:.2}s"),
             Signal::LatencyP99 => format!("{:.0}ms", value * 1000.0),
+        }
+    }
+
+    /// The largest value written out in full: past it a number says only
+    /// that it is huge, so that a wild value cannot widen a column.
+    fn largest_shown(self) -> f64 {
+        match self {
+            Signal::RequestRate => 999_999_000.0,
+            Signal::ErrorRate | Signal::SuccessRate => 999.0,
+            Signal::LatencyP99 => 999_999.0,
+        }
+    }
+
+    /// Whether `value` is a reading this signal can have. A p99 beyond the
+    /// highest histogram bucket is +Inf, and that is a (very slow) value;
+    /// any other infinity comes from a division by zero requests and says
+    /// nothing about the version.
+    pub fn admits(self, value: f64) -> bool {
+        value.is_finite() || (self == Signal::LatencyP99 && value == f64::INFINITY)
+    }
+
+    /// The canary's difference from stable in this signal's terms: points
+    /// for shares (`+0.16pp`), percent for latency (`+12%`), `—` when
+    /// there is no finite difference to show (either side missing or
+    /// infinite, or a latency against a stable at zero).
+    pub fn delta(self, canary: Option<f64>, stable: Option<f64>) -> String {
+        let (Some(c), Some(s)) = (canary, stable) else {
+            return "—".to_string();
+        };
+        if !c.is_finite() || !s.is_finite() {
+            return "—".to_string();
+        }
+        // Rounded first, so a tiny negative difference is not "-0.00"; the
+        // `+ 0.0` turns a negative zero into a zero.
+        let shown = |v: f64, unit: &str, digits: usize| {
+            if !v.is_finite() || v.abs() >= 1e6 {
+                return "—".to_string();
+            }
+            format!("{:+.*}{unit}", digits, v + 0.0)
+        };
+        match self {
+            Signal::ErrorRate | Signal::SuccessRate => {
+                shown(((c - s) * 10_000.0).round() / 100.0, "pp", 2)
+            }
+            Signal::LatencyP99 | Signal::RequestRate if s > 0.0 => {
+                shown(((c / s - 1.0) * 100.0).round(), "%", 0)
+            }
+            _ => "—".to_string(),
         }
     }
 }
@@ -90,23 +148,31 @@ pub struct Sample {
     pub version: VersionRole,
     pub signal: Signal,
     pub value: f64,
+    /// What the source knows of the data behind the value.
+    pub basis: Basis,
 }
 
 /// The recent values of one signal, oldest first, capped.
 #[derive(Debug, Clone, Default)]
 pub struct Series {
-    points: VecDeque<(Timestamp, f64)>,
+    points: VecDeque<(Timestamp, f64, Basis)>,
 }
 
 impl Series {
     /// How many points a series keeps: enough for a sparkline and a trend.
     pub const CAPACITY: usize = 120;
 
+    /// Add a current, whole value.
     pub fn push(&mut self, at: Timestamp, value: f64) {
+        self.push_on(at, value, Basis::Current);
+    }
+
+    /// Add a value with what its source knows of it.
+    pub fn push_on(&mut self, at: Timestamp, value: f64, basis: Basis) {
         if self.points.len() == Self::CAPACITY {
             self.points.pop_front();
         }
-        self.points.push_back((at, value));
+        self.points.push_back((at, value, basis));
     }
 
     /// The latest value, unless it is NaN. ±Inf is a value: a p99 beyond the
@@ -115,12 +181,18 @@ impl Series {
         self.points.back().map(|p| p.1).filter(|v| !v.is_nan())
     }
 
+    /// What the latest value is based on.
+    pub fn latest_basis(&self) -> Option<Basis> {
+        self.points.back().map(|p| p.2)
+    }
+
     /// The numbers polled at or after `since`, oldest first, without the
-    /// gaps: the samples a canary judgment compares.
+    /// gaps and without values that were partial or stale: the samples a
+    /// canary judgment compares.
     pub fn numbers_since(&self, since: Timestamp) -> Vec<f64> {
         self.points
             .iter()
-            .filter(|(at, v)| *at >= since && v.is_finite())
+            .filter(|(at, v, basis)| *at >= since && v.is_finite() && *basis == Basis::Current)
             .map(|p| p.1)
             .collect()
     }
@@ -170,12 +242,70 @@ impl Cell {
         &self.series[signal.index()]
     }
 
-    /// The latest value of `signal`, unless the latest poll had nothing.
+    /// The latest value of `signal`, unless the latest poll had nothing:
+    /// what is shown. What may be judged is [`Cell::reading`].
     pub fn latest(&self, signal: Signal) -> Option<f64> {
         if self.missing {
             return None;
         }
         self.series(signal).latest()
+    }
+
+    /// The latest of `signal` as far as it can be judged: a number, or why
+    /// there is none. Old or gone samples come first (stale), then a
+    /// partial answer, then no value, then a value the signal cannot have.
+    pub fn reading(&self, signal: Signal) -> Reading {
+        let series = self.series(signal);
+        let Some(basis) = series.latest_basis().filter(|_| !self.missing) else {
+            return Reading::Gap(Gap::NoData);
+        };
+        let value = series.latest();
+        match (basis, value) {
+            (Basis::Stale { .. }, _) => Reading::Gap(Gap::Stale),
+            (Basis::Partial, _) => Reading::Gap(Gap::Partial),
+            (Basis::Current, None) => Reading::Gap(Gap::NoData),
+            (Basis::Current, Some(v)) if !signal.admits(v) => Reading::Gap(Gap::NotFinite),
+            (Basis::Current, Some(v)) => Reading::Number(v),
+        }
+    }
+
+    /// The number of `signal` to judge, if there is one.
+    pub fn number(&self, signal: Signal) -> Option<f64> {
+        self.reading(signal).number()
+    }
+
+    /// The worst reason beyond a plain "no value" that a signal of this
+    /// cell has no number: stale before partial before not finite; no
+    /// data when the latest poll left the cell out. `None` otherwise.
+    pub fn gap(&self) -> Option<Gap> {
+        if self.missing {
+            return Some(Gap::NoData);
+        }
+        Signal::ALL
+            .iter()
+            .filter(|s| self.series(**s).latest_basis().is_some())
+            .filter_map(|s| match self.reading(*s) {
+                Reading::Gap(Gap::NoData) | Reading::Number(_) => None,
+                Reading::Gap(g) => Some(g),
+            })
+            .max()
+    }
+
+    /// When the samples behind this cell's latest values were last known
+    /// to be current: the newest time a stale basis names, else when the
+    /// cell was last seen.
+    pub fn data_at(&self) -> Option<Timestamp> {
+        let stale_newest = Signal::ALL
+            .iter()
+            .filter_map(|s| match self.series(*s).latest_basis() {
+                Some(Basis::Stale { newest }) => Some(newest),
+                _ => None,
+            })
+            .collect::<Vec<_>>();
+        if stale_newest.is_empty() {
+            return self.last_seen;
+        }
+        stale_newest.into_iter().flatten().max()
     }
 }
 
@@ -234,7 +364,7 @@ impl HealthMatrix {
                 seen.resize(i + 1, [[false; 4]; 2]);
             }
             let cell = &mut self.cells[i][s.version.index()];
-            cell.series[s.signal.index()].push(at, s.value);
+            cell.series[s.signal.index()].push_on(at, s.value, s.basis);
             cell.last_seen = Some(at);
             cell.missing = false;
             seen[i][s.version.index()][s.signal.index()] = true;
@@ -244,18 +374,40 @@ impl HealthMatrix {
                 if cell.last_seen.is_none() {
                     continue;
                 }
-                if !seen.iter().any(|s| *s) {
-                    cell.missing = true;
-                }
-                // A gap keeps the trend aligned in time and the old value off screen.
+                // A gap keeps the trend aligned in time and the old value
+                // off screen. Data known to be stale stays stale until
+                // current data comes: a dead target's series vanish from
+                // the answers once their window has passed, and that is
+                // not "no data".
+                let mut stale_kept = false;
                 for (series, seen) in cell.series.iter_mut().zip(seen) {
                     if !seen {
-                        series.push(at, f64::NAN);
+                        let basis = match series.latest_basis() {
+                            Some(stale @ Basis::Stale { .. }) => {
+                                stale_kept = true;
+                                stale
+                            }
+                            _ => Basis::Current,
+                        };
+                        series.push_on(at, f64::NAN, basis);
                     }
+                }
+                if !seen.iter().any(|s| *s) && !stale_kept {
+                    cell.missing = true;
                 }
             }
         }
         self.last_poll = Some(at);
+    }
+
+    /// True when some cell's latest values came from a partial answer.
+    pub fn partial(&self) -> bool {
+        self.cells.iter().flatten().any(|c| {
+            !c.missing
+                && Signal::ALL
+                    .iter()
+                    .any(|s| c.series(*s).latest_basis() == Some(Basis::Partial))
+        })
     }
 }
 
@@ -285,158 +437,4 @@ impl Verdict {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn t(s: i64) -> Timestamp {
-        Timestamp::default() + Span::seconds(s)
-    }
-
-    fn sample(region: &str, version: VersionRole, signal: Signal, value: f64) -> Sample {
-        Sample {
-            region: region.into(),
-            version,
-            signal,
-            value,
-        }
-    }
-
-    #[test]
-    fn a_poll_that_omits_a_cell_marks_it_missing() {
-        let mut m = HealthMatrix::new(["eu".to_string(), "us".to_string()]);
-        m.ingest_poll(
-            t(0),
-            &[
-                sample("eu", VersionRole::Canary, Signal::ErrorRate, 0.01),
-                sample("us", VersionRole::Canary, Signal::ErrorRate, 0.02),
-            ],
-        );
-        m.ingest_poll(
-            t(1),
-            &[sample("eu", VersionRole::Canary, Signal::ErrorRate, 0.03)],
-        );
-        let eu = m
-            .cell_by_name("eu", VersionRole::Canary)
-            .map(|c| c.latest(Signal::ErrorRate));
-        let us = m
-            .cell_by_name("us", VersionRole::Canary)
-            .map(|c| c.latest(Signal::ErrorRate));
-        assert_eq!(eu, Some(Some(0.03)));
-        assert_eq!(
-            us,
-            Some(None),
-            "a missing cell must not keep showing its old value"
-        );
-        let gap = m
-            .cell_by_name("us", VersionRole::Canary)
-            .map(|c| c.series(Signal::ErrorRate).values().last());
-        assert!(
-            gap.flatten().is_some_and(f64::is_nan),
-            "a missing poll leaves a gap in the trend"
-        );
-    }
-
-    #[test]
-    fn a_signal_missing_from_a_poll_is_no_value_even_when_others_arrive() {
-        let mut m = HealthMatrix::default();
-        let both = [
-            sample("eu", VersionRole::Canary, Signal::ErrorRate, 0.002),
-            sample("eu", VersionRole::Canary, Signal::LatencyP99, 0.2),
-        ];
-        m.ingest_poll(t(0), &both);
-        m.ingest_poll(t(1), &both[1..]);
-        let cell = m.cell(0, VersionRole::Canary);
-        assert_eq!(cell.and_then(|c| c.latest(Signal::ErrorRate)), None);
-        assert_eq!(cell.and_then(|c| c.latest(Signal::LatencyP99)), Some(0.2));
-    }
-
-    #[test]
-    fn nan_is_no_value() {
-        let mut m = HealthMatrix::default();
-        m.ingest_poll(
-            t(0),
-            &[sample(
-                "eu",
-                VersionRole::Stable,
-                Signal::LatencyP99,
-                f64::NAN,
-            )],
-        );
-        let cell = m.cell(0, VersionRole::Stable);
-        assert_eq!(cell.and_then(|c| c.latest(Signal::LatencyP99)), None);
-        assert_eq!(
-            cell.map(|c| c.series(Signal::LatencyP99).values().len()),
-            Some(1)
-        );
-    }
-
-    #[test]
-    fn infinity_is_a_value_not_a_gap() {
-        let mut m = HealthMatrix::default();
-        m.ingest_poll(
-            t(0),
-            &[sample(
-                "eu",
-                VersionRole::Canary,
-                Signal::LatencyP99,
-                f64::INFINITY,
-            )],
-        );
-        let latest = m
-            .cell(0, VersionRole::Canary)
-            .and_then(|c| c.latest(Signal::LatencyP99));
-        assert_eq!(latest, Some(f64::INFINITY));
-    }
-
-    #[test]
-    fn unknown_regions_are_added_in_order_of_appearance() {
-        let mut m = HealthMatrix::new(["eu".to_string()]);
-        m.ingest_poll(
-            t(0),
-            &[sample("ap", VersionRole::Stable, Signal::RequestRate, 5.0)],
-        );
-        assert_eq!(m.regions(), ["eu", "ap"]);
-    }
-
-    #[test]
-    fn series_is_capped() {
-        let mut s = Series::default();
-        for i in 0..(Series::CAPACITY as i64 + 10) {
-            s.push(t(i), i as f64);
-        }
-        assert_eq!(s.values().len(), Series::CAPACITY);
-        assert_eq!(s.values().next(), Some(10.0));
-    }
-
-    #[test]
-    fn freshness_turns_stale_past_the_limit() {
-        let limit = Span::seconds(5);
-        assert_eq!(Freshness::of(None, t(10), limit), Freshness::Never);
-        assert_eq!(
-            Freshness::of(Some(t(8)), t(10), limit),
-            Freshness::Fresh(Span::seconds(2))
-        );
-        assert_eq!(
-            Freshness::of(Some(t(2)), t(10), limit),
-            Freshness::Stale(Span::seconds(8))
-        );
-    }
-
-    #[test]
-    fn formats_use_display_units() {
-        assert_eq!(Signal::ErrorRate.format(0.0123), "1.23%");
-        assert_eq!(Signal::LatencyP99.format(0.182), "182ms");
-        assert_eq!(Signal::LatencyP99.format(1.5), "1.50s");
-        assert_eq!(Signal::RequestRate.format(1234.4), "1234/s");
-        assert_eq!(Signal::RequestRate.format(f64::NAN), "—");
-        assert_eq!(Signal::LatencyP99.format(f64::INFINITY), "+∞");
-    }
-
-    #[test]
-    fn verdicts_order_by_urgency() {
-        assert!(Verdict::Breach > Verdict::Stale);
-        assert!(Verdict::Stale > Verdict::NoData);
-        assert!(Verdict::NoData > Verdict::Warning);
-        assert!(Verdict::Warning > Verdict::Healthy);
-    }
-}
+mod tests;

@@ -4,7 +4,7 @@
 //! classifications into a 0–100 score. Too little data is "no data", never a
 //! pass; a critical signal failing forces the score to 0.
 
-use super::health::{Cell, Signal};
+use super::health::{Cell, Gap, Reading, Signal};
 use super::stats::phi;
 use super::{Span, Timestamp};
 
@@ -114,6 +114,10 @@ pub struct MetricJudgment {
     /// True when the classification counts against the canary.
     pub failed: bool,
     pub test: Option<MannWhitney>,
+    /// Why the signal could not be judged, when it could not: too few
+    /// samples is no data; stale, partial or not-finite latest values are
+    /// each said as such.
+    pub gap: Option<Gap>,
 }
 
 /// The canary's overall result against the thresholds.
@@ -132,6 +136,23 @@ pub struct Judgment {
     /// 0–100, or `None` when no signal had enough data.
     pub score: Option<f64>,
     pub outcome: Outcome,
+}
+
+impl Judgment {
+    /// Why nothing could be judged, when the outcome is "no data": the
+    /// worst reason among the signals (stale, partial, not finite, no data).
+    pub fn gap(&self) -> Option<Gap> {
+        if self.outcome != Outcome::NoData {
+            return None;
+        }
+        Some(
+            self.metrics
+                .iter()
+                .filter_map(|m| m.gap)
+                .max()
+                .unwrap_or(Gap::NoData),
+        )
+    }
 }
 
 /// Thresholds and test settings for a judgment.
@@ -216,18 +237,31 @@ pub fn judge_cells(
     now: Timestamp,
 ) -> Judgment {
     let since = now - plan.window;
-    // A signal whose latest poll had no number is judged on nothing: old
-    // samples must not keep a canary passing after its data stopped.
+    // A signal whose latest poll had no number to judge (none, stale,
+    // partial, not finite) is judged on nothing: old samples must not keep
+    // a canary passing after its data stopped.
     let numbers = |cell: Option<&Cell>, signal| {
-        cell.filter(|c| c.latest(signal).is_some())
+        cell.filter(|c| c.number(signal).is_some())
             .map(|c| c.series(signal).numbers_since(since))
             .unwrap_or_default()
     };
-    judge(
+    let mut judgment = judge(
         &plan.rules,
         |signal| (numbers(canary, signal), numbers(stable, signal)),
         &plan.thresholds,
-    )
+    );
+    let gap_of = |cell: Option<&Cell>, signal| match cell.map(|c| c.reading(signal)) {
+        Some(Reading::Gap(g)) => Some(g),
+        Some(Reading::Number(_)) => None,
+        None => Some(Gap::NoData),
+    };
+    for m in &mut judgment.metrics {
+        if m.classification == Classification::NoData {
+            let worst = gap_of(canary, m.signal).max(gap_of(stable, m.signal));
+            m.gap = Some(worst.unwrap_or(Gap::NoData));
+        }
+    }
+    judgment
 }
 
 /// Classify one signal from the canary's and the stable's samples.
@@ -242,6 +276,7 @@ pub fn classify(
         classification: Classification::NoData,
         failed: false,
         test: None,
+        gap: Some(Gap::NoData),
     };
     if canary.len() < t.min_samples
         || stable.len() < t.min_samples
@@ -272,6 +307,7 @@ pub fn classify(
         classification,
         failed,
         test: Some(test),
+        gap: None,
     }
 }
 
@@ -332,6 +368,7 @@ mod tests {
             version,
             signal: Signal::ErrorRate,
             value,
+            basis: Default::default(),
         };
         for i in 0..30 {
             let v = 0.01 + f64::from(i % 5) * 0.001;
@@ -358,6 +395,44 @@ mod tests {
         }
         let j = judged(&m, t0 + Span::seconds(34));
         assert_eq!((j.score, j.outcome), (None, Outcome::NoData));
+        assert_eq!(j.gap(), Some(Gap::NoData));
+    }
+
+    #[test]
+    fn a_canary_on_partial_or_stale_data_is_not_judged_and_says_why() {
+        use crate::domain::health::{Basis, HealthMatrix, Sample, VersionRole};
+        let t0 = Timestamp::default();
+        let plan = JudgmentPlan::default();
+        for (basis, gap) in [
+            (Basis::Partial, Gap::Partial),
+            (Basis::Stale { newest: None }, Gap::Stale),
+        ] {
+            let mut m = HealthMatrix::new(["eu".to_string()]);
+            let sample = |version, value, basis| Sample {
+                region: "eu".into(),
+                version,
+                signal: Signal::ErrorRate,
+                value,
+                basis,
+            };
+            for i in 0..30 {
+                let v = 0.01 + f64::from(i % 5) * 0.001;
+                let b = if i == 29 { basis } else { Basis::Current };
+                let poll = [
+                    sample(VersionRole::Stable, v, Basis::Current),
+                    sample(VersionRole::Canary, v, b),
+                ];
+                m.ingest_poll(t0 + Span::seconds(i64::from(i)), &poll);
+            }
+            let j = judge_cells(
+                m.cell(0, VersionRole::Canary),
+                m.cell(0, VersionRole::Stable),
+                &plan,
+                t0 + Span::seconds(29),
+            );
+            assert_eq!(j.outcome, Outcome::NoData, "{basis:?}");
+            assert_eq!(j.gap(), Some(gap));
+        }
     }
 
     /// Reference values from SciPy 1.17:

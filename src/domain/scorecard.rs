@@ -179,6 +179,9 @@ impl ScorecardPlan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Feed {
     Answering,
+    /// Answering, with warnings that part of the answer is missing (a
+    /// store or replica that did not answer): not validated.
+    Partial,
     Slow,
     Waiting,
     Failing,
@@ -282,11 +285,17 @@ fn judge(item: Item, plan: &ScorecardPlan, evidence: &Evidence) -> (Status, Stri
                     .collect()
             };
             let failing = named(|f| *f == Feed::Failing);
+            let partial = named(|f| *f == Feed::Partial);
             let waiting = named(|f| matches!(f, Feed::Waiting | Feed::Slow));
             if evidence.feeds.is_empty() {
                 (Status::Unknown, "no sources".to_string())
             } else if !failing.is_empty() {
                 (Status::Red, format!("failing: {}", failing.join(", ")))
+            } else if !partial.is_empty() {
+                (
+                    Status::Amber,
+                    format!("partial answers: {}", partial.join(", ")),
+                )
             } else if !waiting.is_empty() {
                 (
                     Status::Amber,
@@ -503,6 +512,21 @@ mod tests {
                 .line(Item::SuccessMetrics)
                 .map(|l| l.evidence.as_str()),
             Some("3 stop conditions, approved by dana")
+        );
+    }
+
+    #[test]
+    fn a_partial_answer_is_not_validated() {
+        let e = evidence(
+            vec![("deploy", Feed::Answering), ("thanos", Feed::Partial)],
+            None,
+        );
+        let card = evaluate(&plan(), &e, &[set(Item::Dashboards, Status::Green, 1)]);
+        let line = card.line(Item::Dashboards).cloned();
+        assert_eq!(line.as_ref().map(|l| l.status), Some(Status::Amber));
+        assert_eq!(
+            line.map(|l| l.evidence),
+            Some("partial answers: thanos".to_string())
         );
     }
 

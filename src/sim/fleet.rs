@@ -297,6 +297,7 @@ impl Fleet {
                     version: t.version,
                     signal,
                     value,
+                    basis: Default::default(),
                 });
             }
         }

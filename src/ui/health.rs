@@ -12,7 +12,7 @@ use ratatui::widgets::{Cell, HighlightSpacing, Row, StatefulWidget, Table, Table
 use super::format::{fit, sparkline};
 use super::panel;
 use crate::app::state::AppState;
-use crate::domain::guardrail::judge_cell;
+use crate::domain::guardrail::{cell_state, judge_cell};
 use crate::domain::health::{Cell as HealthCell, Signal, Verdict, VersionRole};
 use crate::domain::judgment::{Judgment, Outcome};
 use crate::domain::rollout::{Phase, RegionRollout, WeightKnown};
@@ -49,24 +49,17 @@ fn shown(cell: Option<&HealthCell>, signal: Signal) -> String {
 }
 
 fn error_delta(f: &RowFacts) -> String {
-    match (
+    Signal::ErrorRate.delta(
         value(f.canary, Signal::ErrorRate),
         value(f.stable, Signal::ErrorRate),
-    ) {
-        // Rounded first, so a tiny negative difference is not "-0.00".
-        (Some(c), Some(s)) => format!("{:+.2}pp", ((c - s) * 10_000.0).round() / 100.0 + 0.0),
-        _ => "—".to_string(),
-    }
+    )
 }
 
 fn latency_delta(f: &RowFacts) -> String {
-    match (
+    Signal::LatencyP99.delta(
         value(f.canary, Signal::LatencyP99),
         value(f.stable, Signal::LatencyP99),
-    ) {
-        (Some(c), Some(s)) if s > 0.0 => format!("{:+.0}%", ((c / s - 1.0) * 100.0).round() + 0.0),
-        _ => "—".to_string(),
-    }
+    )
 }
 
 impl Matrix<'_> {
@@ -165,8 +158,15 @@ impl Matrix<'_> {
             ));
         }
         let v = f.canary_verdict;
+        // Nothing to judge says why: stale, partial, not finite, no data.
+        let conditions = self.state.guardrails.conditions();
+        let stale = self.state.metrics_stale();
+        let word = match cell_state(f.canary, f.stable, conditions, stale) {
+            (Verdict::NoData | Verdict::Stale, Some(gap)) => gap.word(),
+            _ => v.word(),
+        };
         Cell::from(Span::styled(
-            format!("{} {}", theme.verdict_symbol(v), v.word()),
+            format!("{} {word}", theme.verdict_symbol(v)),
             theme.verdict(v),
         ))
     }

@@ -103,6 +103,7 @@ fn healthy_polls(s: &mut AppState) {
                     version,
                     signal,
                     value: value * wobble,
+                    basis: Default::default(),
                 });
             }
         }
@@ -652,6 +653,7 @@ fn breaching_poll(s: &mut AppState) -> Vec<Effect> {
         version: crate::domain::health::VersionRole::Canary,
         signal,
         value,
+        basis: Default::default(),
     };
     use crate::domain::health::Signal;
     update(

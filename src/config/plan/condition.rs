@@ -4,6 +4,45 @@ use toml::Spanned;
 
 use super::*;
 
+/// What values `signal` can take, in words, and its bounds: shares are
+/// from 0 to 1; rates and latencies are 0 or more.
+fn range_of(signal: Signal) -> (&'static str, f64, Option<f64>) {
+    match signal {
+        Signal::ErrorRate => ("a share from 0 to 1 (0.02 is 2%)", 0.0, Some(1.0)),
+        Signal::SuccessRate => ("a share from 0 to 1 (0.98 is 98%)", 0.0, Some(1.0)),
+        Signal::LatencyP99 => ("in seconds, 0 or more (0.4 is 400ms)", 0.0, None),
+        Signal::RequestRate => ("in requests per second, 0 or more", 0.0, None),
+    }
+}
+
+/// Why a level on `signal` cannot work: one every value is past (it would
+/// act on every poll) or one no value can pass (it would never trip).
+/// `None` when some values are past it and some are not. `verb` is what
+/// passing it does: breach or warn.
+fn impossible(signal: Signal, direction: Direction, level: f64, verb: &str) -> Option<String> {
+    let (range, lowest, highest) = range_of(signal);
+    let name = signal.label();
+    let (every, never) = match direction {
+        Direction::Above => (level < lowest, highest.is_some_and(|h| level >= h)),
+        Direction::Below => (highest.is_some_and(|h| level > h), level <= lowest),
+    };
+    let side = match direction {
+        Direction::Above => "above",
+        Direction::Below => "below",
+    };
+    if every {
+        return Some(format!(
+            "{name} is {range}: every value is {side} {level}, so it would {verb} on every poll"
+        ));
+    }
+    if never {
+        return Some(format!(
+            "{name} is {range}: no value can be {side} {level}, so it would never {verb}"
+        ));
+    }
+    None
+}
+
 impl Checker<'_> {
     pub(super) fn condition(
         &self,
@@ -42,13 +81,17 @@ impl Checker<'_> {
                 );
             }
         };
+        let level_key = match direction {
+            Direction::Above => "above",
+            Direction::Below => "below",
+        };
         let breach_value = *breach.get_ref();
         if !breach_value.is_finite() {
-            return self.err(
-                breach.span(),
-                field("above/below"),
-                "must be a finite number",
-            );
+            return self.err(breach.span(), field(level_key), "must be a finite number");
+        }
+        let relative = c.relative_to.is_some();
+        if !relative && let Some(problem) = impossible(signal, direction, breach_value, "breach") {
+            return self.err(breach.span(), field(level_key), problem);
         }
         let warn = match &c.warn {
             None => breach_value,
@@ -58,6 +101,12 @@ impl Checker<'_> {
                     Direction::Above => v <= breach_value,
                     Direction::Below => v >= breach_value,
                 };
+                if !relative
+                    && v.is_finite()
+                    && let Some(problem) = impossible(signal, direction, v, "warn")
+                {
+                    return self.err(w.span(), field("warn"), problem);
+                }
                 if !v.is_finite() || !safe_side {
                     let side = if direction == Direction::Above {
                         "below"
@@ -112,7 +161,7 @@ impl Checker<'_> {
                 if breach_value <= 0.0 {
                     return self.err(
                         breach.span(),
-                        field("above/below"),
+                        field(level_key),
                         "relative to stable, the level is a multiple such as 1.5",
                     );
                 }

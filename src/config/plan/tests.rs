@@ -146,7 +146,8 @@ fn stop_conditions_are_checked() {
 #[test]
 fn unknown_and_missing_fields_are_named() {
     let e = edited("hold = \"30s\"", "hold = \"30s\"\nholdd = \"1m\"");
-    assert_eq!(e.field, "waves.holdd");
+    // Named as the checks name it: which wave, not just "a wave".
+    assert_eq!(e.field, "waves[0].holdd");
     assert_eq!(
         e.line,
         line_of_edit("hold = \"30s\"", "hold = \"30s\"\nholdd = \"1m\"", "holdd")
@@ -154,7 +155,16 @@ fn unknown_and_missing_fields_are_named() {
     let e = edited("service = \"checkout-api\"", "");
     assert!(e.to_string().contains("service"), "{e}");
     let e = edited("weight = 5", "weight = \"five\"");
-    assert_eq!(e.field, "waves.weight");
+    assert_eq!(e.field, "waves[0].weight");
+    assert_eq!(
+        e.problem, "expected a whole number, found the text \"five\"",
+        "no Rust type names"
+    );
+    let e = edited("[signals]", "[signals.error]\nquery = 'x'\n[signals]");
+    assert_eq!(
+        e.field, "signals.error",
+        "the table is named as written: {e}"
+    );
 }
 
 #[test]
@@ -394,4 +404,49 @@ fn a_region_cannot_be_called_all() {
     let e = edited("name = \"eu-west-1\"", "name = \"all\"");
     assert_eq!(e.field, "regions[0].name");
     assert!(e.problem.contains("`all` stands for every region"), "{e}");
+}
+
+#[test]
+fn freshness_is_asked_of_the_raw_series_unless_the_plan_says_otherwise() {
+    let sim = parse(&example("simulator.toml")).unwrap();
+    let fresh = &sim.metrics.freshness;
+    assert_eq!(fresh.max_age, super::DEFAULT_MAX_SAMPLE_AGE);
+    let query = |signal| {
+        fresh
+            .queries
+            .iter()
+            .find(|(s, _)| *s == signal)
+            .map(|(_, q)| q.as_str())
+    };
+    let requests = "max by (region, version) (timestamp(http_requests_total))";
+    assert_eq!(query(Signal::RequestRate), Some(requests));
+    assert_eq!(query(Signal::ErrorRate), Some(requests), "the denominator");
+    assert_eq!(
+        query(Signal::LatencyP99),
+        Some("max by (region, version) (timestamp(http_request_duration_seconds_bucket))")
+    );
+    let own = example("simulator.toml").replacen(
+        "[signals]\n",
+        "[signals.freshness]\nmax_age = \"45s\"\nerror_rate = 'max by (region, version) (timestamp(up))'\nlatency_p99 = \"off\"\n\n[signals]\n",
+        1,
+    );
+    let plan = parse(&own).unwrap();
+    let fresh = &plan.metrics.freshness;
+    assert_eq!(fresh.max_age, std::time::Duration::from_secs(45));
+    assert!(fresh.queries.iter().all(|(s, _)| *s != Signal::LatencyP99));
+    assert!(fresh.queries.contains(&(
+        Signal::ErrorRate,
+        "max by (region, version) (timestamp(up))".into()
+    )));
+    let e = edited(
+        "[signals]\n",
+        "[signals.freshness]\nmax_age = \"2h\"\n[signals]\n",
+    );
+    assert_eq!(e.field, "signals.freshness.max_age");
+    let e = edited(
+        "[signals]\n",
+        "[signals.freshness]\nmax_age = 30\n[signals]\n",
+    );
+    assert_eq!(e.field, "signals.freshness.max_age");
+    assert!(e.problem.contains("expected text in quotes"), "{e}");
 }

@@ -3,6 +3,7 @@
 //! with anything that speaks the Prometheus HTTP API (Thanos, Mimir,
 //! VictoriaMetrics, Cortex).
 
+mod freshness;
 pub mod response;
 
 use std::collections::HashMap;
@@ -13,7 +14,7 @@ use super::http::Http;
 pub use super::http::SetupError;
 use super::secret::bearer_token;
 use crate::config::plan::MetricsSource;
-use crate::domain::health::{Sample, Signal, VersionRole};
+use crate::domain::health::{Basis, Sample, Signal, VersionRole};
 use crate::domain::plan::RolloutPlan;
 use crate::domain::source::{SourceError, SourceInfo, SourceKind};
 use response::{InstantVector, parse_masked};
@@ -28,6 +29,10 @@ pub struct PrometheusSource {
     query_url: String,
     pub info: SourceInfo,
     queries: Vec<(Signal, String)>,
+    /// Each distinct freshness query, and the signals it speaks for.
+    freshness: Vec<(String, Vec<Signal>)>,
+    /// A newest raw sample older than this, in seconds, makes a value stale.
+    max_sample_age: f64,
     region_label: String,
     version_label: String,
     regions: HashMap<String, String>,
@@ -39,6 +44,18 @@ pub struct PrometheusSource {
 pub struct MetricsPoll {
     pub samples: Vec<Sample>,
     pub notes: Vec<String>,
+}
+
+/// Keep a handful of an answer's warnings as notes: a flood would only
+/// slow the screen.
+fn note_warnings(notes: &mut Vec<String>, label: &str, warnings: &[String]) {
+    for w in warnings.iter().take(MAX_WARNINGS) {
+        notes.push(format!("{label}: {w}"));
+    }
+    let extra = warnings.len().saturating_sub(MAX_WARNINGS);
+    if extra > 0 {
+        notes.push(format!("{label}: and {extra} more warnings"));
+    }
 }
 
 /// Series a poll could not place, counted by reason, for one note.
@@ -74,6 +91,8 @@ impl PrometheusSource {
                 timeout: config.endpoint.timeout,
             },
             queries: config.queries.clone(),
+            freshness: freshness::grouped(&config.freshness.queries),
+            max_sample_age: config.freshness.max_age.as_secs_f64(),
             region_label: config.region_label.clone(),
             version_label: config.version_label.clone(),
             regions: config.region_values.iter().cloned().collect(),
@@ -82,6 +101,16 @@ impl PrometheusSource {
                 (plan.canary_version.clone(), VersionRole::Canary),
             ]),
         })
+    }
+
+    /// The region name and version role a series' labels name, if the plan has them.
+    fn place(
+        &self,
+        labels: &std::collections::BTreeMap<String, String>,
+    ) -> Option<(String, VersionRole)> {
+        let region = self.regions.get(labels.get(&self.region_label)?)?;
+        let version = self.versions.get(labels.get(&self.version_label)?)?;
+        Some((region.clone(), *version))
     }
 
     /// Run one instant query.
@@ -100,23 +129,32 @@ impl PrometheusSource {
         })
     }
 
-    /// One poll: every signal's query at once. Any query failing fails the
-    /// poll, naming the signal; answers that cannot be placed become notes.
+    /// One poll: every signal's query and every freshness query at once.
+    /// Any query failing fails the poll, naming the signal; answers that
+    /// cannot be placed become notes. A value from an answer with warnings
+    /// is partial; one whose raw samples are old or gone is stale.
     pub async fn poll(&self) -> Result<MetricsPoll, SourceError> {
-        let answers = join_all(self.queries.iter().map(|(_, q)| self.query(q))).await;
+        let (answers, fresh) = futures_util::join!(
+            join_all(self.queries.iter().map(|(_, q)| self.query(q))),
+            join_all(self.freshness.iter().map(|(q, _)| self.query(q))),
+        );
         let mut poll = MetricsPoll::default();
+        let mut ages = HashMap::new();
+        for ((_, signals), answer) in self.freshness.iter().zip(fresh) {
+            let label = format!("{} freshness", signals[0].label());
+            let vector = answer.map_err(|e| SourceError(format!("{label}: {e}")))?;
+            note_warnings(&mut poll.notes, &label, &vector.warnings);
+            let view = freshness::View::of(&vector, |labels| self.place(labels));
+            for s in signals {
+                ages.insert(*s, view.clone());
+            }
+        }
         let mut skipped = Skipped::default();
         for ((signal, _), answer) in self.queries.iter().zip(answers) {
             let vector = answer.map_err(|e| SourceError(format!("{}: {e}", signal.label())))?;
-            // A handful says what is wrong; a flood would only slow the screen.
-            let extra = vector.warnings.len().saturating_sub(MAX_WARNINGS);
-            for w in vector.warnings.into_iter().take(MAX_WARNINGS) {
-                poll.notes.push(format!("{}: {w}", signal.label()));
-            }
-            if extra > 0 {
-                poll.notes
-                    .push(format!("{}: and {extra} more warnings", signal.label()));
-            }
+            note_warnings(&mut poll.notes, signal.label(), &vector.warnings);
+            let partial = !vector.warnings.is_empty();
+            let mut placed = Vec::new();
             for point in vector.points {
                 let Some(region_value) = point.labels.get(&self.region_label) else {
                     skipped.no_region += 1;
@@ -134,11 +172,36 @@ impl PrometheusSource {
                     skipped.other_version += 1;
                     continue;
                 };
+                placed.push((region.clone(), version, point.value));
+            }
+            let view = ages.get(signal);
+            // A partial answer says nothing of the cells it left out: they
+            // are partial too, not "no data".
+            if partial || view.is_some_and(|v| v.partial) {
+                for region in self.regions.values() {
+                    for version in VersionRole::ALL {
+                        if !placed.iter().any(|(r, v, _)| r == region && *v == version) {
+                            placed.push((region.clone(), version, f64::NAN));
+                        }
+                    }
+                }
+            }
+            for (region, version, value) in placed {
+                let answered = if partial {
+                    Basis::Partial
+                } else {
+                    Basis::Current
+                };
+                let basis = match view {
+                    Some(v) => v.basis(&region, version, answered, self.max_sample_age),
+                    None => answered,
+                };
                 poll.samples.push(Sample {
-                    region: region.clone(),
+                    region,
                     version,
                     signal: *signal,
-                    value: point.value,
+                    value,
+                    basis,
                 });
             }
         }

@@ -14,6 +14,8 @@ pub struct Point {
     pub labels: BTreeMap<String, String>,
     /// May be NaN or ±Inf, as Prometheus sent it.
     pub value: f64,
+    /// When Prometheus evaluated it, in Unix seconds by its own clock.
+    pub at: f64,
 }
 
 /// A successful instant query.
@@ -82,7 +84,10 @@ fn point(entry: &Value) -> Result<Point, ResponseError> {
         .filter(|a| a.len() == 2)
         .ok_or_else(|| shape("a series has no [time, value] pair"))?;
     let value = sample_value(&pair[1]).ok_or_else(|| shape("a sample value is not a number"))?;
-    Ok(Point { labels, value })
+    let at = pair[0]
+        .as_f64()
+        .ok_or_else(|| shape("a sample time is not a number"))?;
+    Ok(Point { labels, value, at })
 }
 
 /// Parse the answer to `GET/POST /api/v1/query`.
@@ -183,6 +188,7 @@ mod tests {
         assert_eq!(values[2], f64::INFINITY);
         assert_eq!(values[3], f64::NEG_INFINITY);
         assert_eq!(values[4], 0.001);
+        assert!(v.points.iter().all(|p| p.at == 1_700_000_000.5));
         assert_eq!(
             v.points[0].labels.get("region").map(String::as_str),
             Some("eu")

@@ -210,6 +210,7 @@ fn calm() -> Vec<crate::domain::health::Sample> {
                 version,
                 signal,
                 value,
+                basis: Default::default(),
             });
         }
     }

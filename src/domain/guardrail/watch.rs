@@ -1,0 +1,256 @@
+//! Where each stop condition stands, region by region, and for how long it
+//! has been seen past its limit: the hold clocks that declare a breach.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::{ConditionStatus, Direction, GuardrailState, StopCondition, Tripped};
+use crate::domain::health::{Gap, HealthMatrix, Reading, Verdict, VersionRole};
+use crate::domain::{Span, Timestamp};
+
+/// How long one condition has been past its limit in one region: only the
+/// time seen, from one evaluation to the next, both with a number past the
+/// limit. Time without data (a gap, stale or partial data, an outage of the
+/// source) neither counts nor resets it.
+#[derive(Debug, Clone, Copy, Default)]
+struct HoldClock {
+    counted: Span,
+    /// The evaluation that last saw a number past the limit, while it is
+    /// the latest one.
+    last_past: Option<Timestamp>,
+}
+
+/// How many recent steps between evaluations set the expected one.
+const STEPS_KEPT: usize = 8;
+
+/// A step longer than this many expected ones is an outage, not a poll.
+const STEP_SLACK: i32 = 3;
+
+/// The stop conditions of a plan and how long each has been past its limit,
+/// per region.
+#[derive(Debug, Clone, Default)]
+pub struct Guardrails {
+    conditions: Vec<StopCondition>,
+    clocks: Vec<HashMap<String, HoldClock>>,
+    breached: Vec<HashMap<String, bool>>,
+    status: Vec<ConditionStatus>,
+    /// Why each condition with no number to judge has none.
+    gaps: Vec<Option<Gap>>,
+    last_evaluated: Option<Timestamp>,
+    /// The latest steps between evaluations, to tell a poll from an outage.
+    steps: VecDeque<Span>,
+    /// The worst state of any condition in each region watched, from the
+    /// latest evaluation: what a region's row says.
+    by_region: HashMap<String, GuardrailState>,
+}
+
+impl Guardrails {
+    pub fn new(conditions: Vec<StopCondition>) -> Self {
+        let n = conditions.len();
+        Guardrails {
+            conditions,
+            clocks: vec![HashMap::new(); n],
+            breached: vec![HashMap::new(); n],
+            status: vec![
+                ConditionStatus {
+                    state: GuardrailState::NoData,
+                    region: None,
+                    value: None,
+                };
+                n
+            ],
+            gaps: vec![Some(Gap::NoData); n],
+            last_evaluated: None,
+            steps: VecDeque::new(),
+            by_region: HashMap::new(),
+        }
+    }
+
+    pub fn conditions(&self) -> &[StopCondition] {
+        &self.conditions
+    }
+
+    pub fn status(&self) -> &[ConditionStatus] {
+        &self.status
+    }
+
+    /// Why condition `i` has nothing to judge (stale, partial, not finite or
+    /// no data) when its state is `NoData`: the word to show for it.
+    pub fn gap(&self, i: usize) -> Option<Gap> {
+        match self.status.get(i)?.state {
+            GuardrailState::NoData => self.gaps.get(i).copied().flatten().or(Some(Gap::NoData)),
+            _ => None,
+        }
+    }
+
+    /// The conditions with nothing to judge, and why: what keeps the war
+    /// room from saying GO on numbers it does not have.
+    pub fn blind(&self) -> Vec<(usize, Gap)> {
+        (0..self.status.len())
+            .filter_map(|i| self.gap(i).map(|g| (i, g)))
+            .collect()
+    }
+
+    /// The worst state of any condition in `region`, `None` when the region
+    /// was not watched at the latest evaluation.
+    pub fn state_in(&self, region: &str) -> Option<GuardrailState> {
+        self.by_region.get(region).copied()
+    }
+
+    /// When the conditions were last judged.
+    pub fn evaluated_at(&self) -> Option<Timestamp> {
+        self.last_evaluated
+    }
+
+    /// How long condition `i` had been past its limit when last judged,
+    /// while it is tripping or breached: the "past" timer, which does not
+    /// run on between evaluations (nor while the metrics are out).
+    pub fn past(&self, i: usize) -> Option<Span> {
+        let at = self.last_evaluated?;
+        match self.status.get(i)?.state {
+            GuardrailState::Tripping { since } | GuardrailState::Breach { since } => {
+                Some((at - since).max(Span::zero()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the time since the last evaluation was a poll's step (and
+    /// so may count towards a hold) rather than an outage of the metrics.
+    fn step_counts(&mut self, now: Timestamp) -> bool {
+        let Some(last) = self.last_evaluated else {
+            return false;
+        };
+        let step = now - last;
+        let mut kept: Vec<Span> = self.steps.iter().copied().collect();
+        kept.sort();
+        let expected = kept.get(kept.len() / 2).copied();
+        let counts = step >= Span::zero() && expected.is_none_or(|e| step <= e * STEP_SLACK);
+        if step > Span::zero() {
+            if self.steps.len() == STEPS_KEPT {
+                self.steps.pop_front();
+            }
+            self.steps.push_back(step);
+        }
+        counts
+    }
+
+    /// Judge the canary in every region where it should be taking traffic
+    /// (`watched`), and return the conditions that became breached just now.
+    /// A breach is declared only on numbers seen: the hold counts the time
+    /// between evaluations that both saw the value past the limit.
+    pub fn evaluate(
+        &mut self,
+        matrix: &HealthMatrix,
+        watched: &dyn Fn(&str) -> bool,
+        now: Timestamp,
+    ) -> Vec<Tripped> {
+        let mut tripped = Vec::new();
+        let previous = self.last_evaluated;
+        let step_counts = self.step_counts(now);
+        self.last_evaluated = Some(now);
+        self.by_region.clear();
+        // A region no longer watched starts afresh when it is watched again.
+        for clocks in &mut self.clocks {
+            clocks.retain(|region, _| watched(region));
+        }
+        for breached in &mut self.breached {
+            breached.retain(|region, _| watched(region));
+        }
+        for (ci, cond) in self.conditions.iter().enumerate() {
+            let mut worst: Option<(ConditionStatus, Option<Gap>)> = None;
+            for region in matrix.regions().iter().filter(|r| watched(r)) {
+                let reading = cond.reading(
+                    matrix.cell_by_name(region, VersionRole::Canary),
+                    matrix.cell_by_name(region, VersionRole::Stable),
+                );
+                let value = reading.number();
+                let mut gap = None;
+                let state = match cond.judge_reading(reading) {
+                    Verdict::Breach => {
+                        let clock = self.clocks[ci].entry(region.clone()).or_default();
+                        if step_counts
+                            && let Some(last) = clock.last_past
+                            && Some(last) == previous
+                        {
+                            clock.counted += now - last;
+                        }
+                        clock.last_past = Some(now);
+                        let since = now - clock.counted;
+                        if clock.counted >= cond.hold {
+                            let was = self.breached[ci].insert(region.clone(), true);
+                            if was != Some(true) {
+                                tripped.push(Tripped {
+                                    condition: ci,
+                                    region: region.clone(),
+                                    value,
+                                });
+                            }
+                            GuardrailState::Breach { since }
+                        } else {
+                            GuardrailState::Tripping { since }
+                        }
+                    }
+                    // No number says nothing about recovery, nor about the
+                    // breach going on: the hold clock stops, neither reset
+                    // nor counting, until numbers return.
+                    Verdict::NoData | Verdict::Stale => {
+                        if let Some(clock) = self.clocks[ci].get_mut(region) {
+                            clock.last_past = None;
+                        }
+                        gap = Some(match reading {
+                            Reading::Gap(g) => g,
+                            Reading::Number(_) => Gap::NoData,
+                        });
+                        GuardrailState::NoData
+                    }
+                    verdict => {
+                        self.clocks[ci].remove(region);
+                        self.breached[ci].remove(region);
+                        match verdict {
+                            Verdict::Warning => GuardrailState::Warning,
+                            _ => GuardrailState::Ok,
+                        }
+                    }
+                };
+                let worst_here = self.by_region.entry(region.clone()).or_insert(state);
+                if state.urgency() > worst_here.urgency() {
+                    *worst_here = state;
+                }
+                let candidate = ConditionStatus {
+                    state,
+                    region: Some(region.clone()),
+                    value,
+                };
+                let worse = |(w, wgap): &(ConditionStatus, Option<Gap>)| match candidate
+                    .state
+                    .urgency()
+                    .cmp(&w.state.urgency())
+                {
+                    std::cmp::Ordering::Greater => true,
+                    std::cmp::Ordering::Less => false,
+                    // Same state: the value furthest past (or closest to)
+                    // the limit; among gaps, the worst reason.
+                    std::cmp::Ordering::Equal => match (candidate.value, w.value, cond.direction) {
+                        (Some(c), Some(w), Direction::Above) => c > w,
+                        (Some(c), Some(w), Direction::Below) => c < w,
+                        _ => gap > *wgap,
+                    },
+                };
+                if worst.as_ref().is_none_or(worse) {
+                    worst = Some((candidate, gap));
+                }
+            }
+            let (status, gap) = worst.unwrap_or((
+                ConditionStatus {
+                    state: GuardrailState::NoData,
+                    region: None,
+                    value: None,
+                },
+                Some(Gap::NoData),
+            ));
+            self.status[ci] = status;
+            self.gaps[ci] = gap;
+        }
+        tripped
+    }
+}
