@@ -4,6 +4,7 @@
 
 use super::state::AppState;
 use crate::domain::guardrail::GuardrailState;
+use crate::domain::health::Gap;
 use crate::domain::rollout::Phase;
 use crate::domain::source::SourceKind;
 
@@ -147,7 +148,15 @@ pub fn verdict(state: &AppState) -> Verdict {
             if stale {
                 reasons.push("metrics stale".to_string());
             } else if blind {
-                reasons.push("no data to judge".to_string());
+                // Say why when every condition lacks numbers for one reason.
+                let gaps: Vec<_> = state.guardrails.blind().into_iter().map(|(_, g)| g).collect();
+                let why = match gaps.first() {
+                    Some(g) if gaps.iter().all(|x| x == g) && *g != Gap::NoData => {
+                        format!("no data to judge ({})", g.word().to_lowercase())
+                    }
+                    _ => "no data to judge".to_string(),
+                };
+                reasons.push(why);
             }
             // What else holds the wave at its gate: tripping, scores, no data.
             if let Some(gate) = state.gate() {
@@ -209,12 +218,12 @@ fn is_said(b: &crate::domain::gate::Blocker, stale: bool) -> bool {
 /// called a breach), or, where no condition watches it, what its latest
 /// numbers say.
 pub fn canary_row(state: &AppState, region: usize) -> crate::domain::health::Verdict {
-    use crate::domain::guardrail::judge_cell;
+    use crate::domain::guardrail::cell_state;
     use crate::domain::health::{Verdict as Cell, VersionRole};
     let stale = state.metrics_stale();
     let canary = state.health.cell(region, VersionRole::Canary);
     let stable = state.health.cell(region, VersionRole::Stable);
-    let judged = judge_cell(canary, stable, state.guardrails.conditions(), stale);
+    let (judged, _) = cell_state(canary, stable, state.guardrails.conditions(), stale);
     let name = state.health.regions().get(region);
     match name.and_then(|r| state.guardrails.state_in(r)) {
         // Numbers too old or missing say so, whatever the last judgment was.
