@@ -52,7 +52,10 @@ fn the_untouched_demo_never_goes_past_a_blocked_gate() {
     }
     let screen = held.unwrap_or_else(|| panic!("the gate never held:\n{}", tmux.screen()));
     assert!(in_breach(&screen, "us-east-1"), "{screen}");
-    assert!(screen.contains("breach in us-east-1"), "the reason: {screen}");
+    assert!(
+        screen.contains("breach in us-east-1"),
+        "the reason: {screen}"
+    );
     // Long past the hold, the wave still waits for a person.
     let later = Instant::now() + Duration::from_secs(12);
     while Instant::now() < later {

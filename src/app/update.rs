@@ -17,7 +17,7 @@ use crate::domain::Timestamp;
 use crate::domain::action::{ActionOutcome, ActionRequest};
 use crate::domain::dora::{Event as DoraEvent, History};
 use crate::domain::guardrail::Consequence;
-use crate::domain::health::VersionRole;
+use crate::domain::health::{Signal, VersionRole};
 use crate::domain::judgment::judge_cells;
 use crate::domain::rollout::{Action, Phase, RolloutStatus};
 use crate::domain::source::{Polled, Report, SourceId};
@@ -328,13 +328,27 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
         .filter(|x| x.canary_weight == 0)
         .map(|x| x.region.as_str())
         .collect();
-    // A region whose canary was just taken out of traffic is still judged
-    // while its canary still reports: it is breached where it is breached.
+    // A region rolled back on its own is still judged while its canary
+    // still reports numbers: it is breached where it is breached.
+    let rolled_back: HashSet<&str> = state
+        .rollout
+        .iter()
+        .flat_map(|r| r.regions.iter())
+        .filter(|x| x.phase == Some(Phase::RolledBack))
+        .map(|x| x.region.as_str())
+        .collect();
     let (health, stale_after) = (&state.health, state.plan.stale_after);
     let reporting = |region: &str| {
-        health
-            .cell_by_name(region, VersionRole::Canary)
-            .is_some_and(|c| !c.missing && c.last_seen.is_some_and(|t| at - t <= stale_after))
+        rolled_back.contains(region)
+            && health
+                .cell_by_name(region, VersionRole::Canary)
+                .is_some_and(|c| {
+                    let fresh = c.last_seen.is_some_and(|t| at - t <= stale_after);
+                    let numbers = [Signal::ErrorRate, Signal::LatencyP99, Signal::SuccessRate]
+                        .into_iter()
+                        .any(|s| c.latest(s).is_some_and(f64::is_finite));
+                    fresh && numbers
+                })
     };
     let watched = |region: &str| !idle.contains(region) || reporting(region);
     let tripped = state.guardrails.evaluate(&state.health, &watched, at);

@@ -149,7 +149,12 @@ pub fn verdict(state: &AppState) -> Verdict {
                 reasons.push("metrics stale".to_string());
             } else if blind {
                 // Say why when every condition lacks numbers for one reason.
-                let gaps: Vec<_> = state.guardrails.blind().into_iter().map(|(_, g)| g).collect();
+                let gaps: Vec<_> = state
+                    .guardrails
+                    .blind()
+                    .into_iter()
+                    .map(|(_, g)| g)
+                    .collect();
                 let why = match gaps.first() {
                     Some(g) if gaps.iter().all(|x| x == g) && *g != Gap::NoData => {
                         format!("no data to judge ({})", g.word().to_lowercase())

@@ -450,3 +450,21 @@ fn freshness_is_asked_of_the_raw_series_unless_the_plan_says_otherwise() {
     assert_eq!(e.field, "signals.freshness.max_age");
     assert!(e.problem.contains("expected text in quotes"), "{e}");
 }
+
+#[test]
+fn gates_hold_by_default_and_auto_promote_needs_them_enforced() {
+    let text = example("simulator.toml");
+    let plan = parse(&text).unwrap().plan;
+    assert_eq!(plan.gates, crate::domain::gate::GatePolicy::default());
+    assert!(plan.gates.enforce && !plan.gates.auto_promote);
+    let with = |gates: &str| parse(&format!("{text}\n[gates]\n{gates}\n"));
+    let auto = with("auto_promote = true").unwrap().plan.gates;
+    assert!(auto.enforce && auto.auto_promote);
+    let advisory = with("enforce = false").unwrap().plan.gates;
+    assert!(!advisory.enforce);
+    let e = with("enforce = false\nauto_promote = true").unwrap_err();
+    assert_eq!(e.field, "gates.auto_promote");
+    assert_eq!(e.line, text.lines().count() + 4, "{e}");
+    let e = with("hold = true").unwrap_err();
+    assert!(e.to_string().contains("hold"), "{e}");
+}
