@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
+use super::scorecard::fit_rows;
 use super::{centered, clear};
 use crate::app::keymap::{self, Binding, Context};
 use crate::domain::health::Verdict;
@@ -107,10 +108,16 @@ impl Widget for Help<'_> {
             "  A paste is text, never keys. The mouse is left alone: select to copy.",
             theme.role(Role::Muted),
         ));
-        // A narrow terminal wraps the longer lines: count the rows they take.
-        let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-        let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2);
-        let rect = centered(area, WIDTH, height);
+        // A narrow terminal wraps the longer lines; a short one says what
+        // it leaves out.
+        let width = WIDTH.min(area.width);
+        let (lines, rows) = fit_rows(
+            lines,
+            area.height.saturating_sub(2),
+            width.saturating_sub(2),
+            theme,
+        );
+        let rect = centered(area, WIDTH, rows.saturating_add(2));
         clear(rect, buf, theme);
         let block = Block::bordered()
             .border_style(theme.role(Role::Accent))

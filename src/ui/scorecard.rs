@@ -7,8 +7,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Widget, Wrap};
 
+use super::fit;
 use super::footer::key_hints;
-use super::format::{duration, fit};
+use super::format::duration;
 use super::{centered, clear, panel};
 use crate::app::state::{AppState, ScorecardView};
 use crate::domain::scorecard::{Item, Scorecard, Status};
@@ -61,7 +62,7 @@ impl Widget for ScorecardPanel<'_> {
         let (state, theme) = (self.state, self.theme);
         let card = state.scorecard();
         let title = verdict_title(&card);
-        let block = panel(&title, theme, false);
+        let block = panel(&title, theme, false, area.width);
         let inner = block.inner(area);
         block.render(area, buf);
         let width = inner.width as usize;
@@ -79,7 +80,7 @@ impl Widget for ScorecardPanel<'_> {
                 Line::from(vec![
                     Span::styled(head, theme.role(role)),
                     Span::styled(
-                        format!(" {}", fit(&l.evidence, rest)),
+                        format!(" {}", fit::words(&l.evidence, rest)),
                         theme.role(Role::Muted),
                     ),
                 ])
@@ -136,13 +137,12 @@ impl Widget for ScorecardOverlay<'_> {
             if let Some((who, at)) = &l.set_by {
                 detail.push_str(&format!(" — {who}, {} ago", duration(state.now - *at)));
             }
-            lines.push(Line::styled(
-                format!(
-                    "            {}",
-                    fit(&detail, text_width.saturating_sub(12))
-                ),
-                theme.role(Role::Muted),
-            ));
+            for part in fit::wrap(&detail, text_width.saturating_sub(12)) {
+                lines.push(Line::styled(
+                    format!("            {part}"),
+                    theme.role(Role::Muted),
+                ));
+            }
         }
         lines.push(Line::raw(""));
         match &view.editing {
@@ -165,15 +165,69 @@ impl Widget for ScorecardOverlay<'_> {
             }
             None => lines.push(key_hints(state, theme, &[], None)),
         }
-        let rect = centered(area, width, lines.len() as u16 + 2);
+        let (lines, rows) = fit_rows(
+            lines,
+            area.height.saturating_sub(2),
+            width.saturating_sub(4),
+            theme,
+        );
+        let rect = centered(area, width, rows + 2);
         clear(rect, buf, theme);
         let title = format!(" {} ", verdict_title(&card));
         let block = Block::bordered()
             .border_style(theme.role(role))
             .title(Line::styled(title, theme.role(role)))
             .padding(Padding::horizontal(1));
-        Paragraph::new(lines).block(block).render(rect, buf);
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block)
+            .render(rect, buf);
     }
+}
+
+/// `lines` wrapped at `width` in at most `rows` rows, and the rows they
+/// take: when they do not fit, the last row says so, so an overlay never
+/// hides its end without a word.
+pub(crate) fn fit_rows(
+    mut lines: Vec<Line<'static>>,
+    rows: u16,
+    width: u16,
+    theme: &Theme,
+) -> (Vec<Line<'static>>, u16) {
+    let width = usize::from(width).max(1);
+    let rows = usize::from(rows);
+    // Rows as a word wrap takes them, which may be more than width alone says.
+    let tall = |l: &Line| {
+        let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+        fit::wrap(&text, width)
+            .len()
+            .max(l.width().div_ceil(width))
+            .max(1)
+    };
+    let total: usize = lines.iter().map(tall).sum();
+    if total <= rows {
+        return (lines, total as u16);
+    }
+    let mut used = 0;
+    let mut kept = 0;
+    for l in &lines {
+        if used + tall(l) + 1 > rows {
+            break;
+        }
+        used += tall(l);
+        kept += 1;
+    }
+    let hidden = lines.len() - kept;
+    lines.truncate(kept);
+    if rows > used {
+        let note = format!("… {hidden} more lines: enlarge the terminal to read them");
+        lines.push(Line::styled(
+            fit::words(&note, width),
+            theme.role(Role::Warn),
+        ));
+        used += 1;
+    }
+    (lines, used as u16)
 }
 
 /// Promote in spite of NO-GO: says what is not green and takes a reason.
