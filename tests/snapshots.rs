@@ -70,6 +70,26 @@ fn dashboard_in_every_theme_at_80x24_and_160x48() {
     }
 }
 
+/// The breach on the small and middle screens, where columns are dropped
+/// and names shortened rather than numbers cut.
+#[test]
+fn the_breach_at_small_and_middle_sizes() {
+    let state = breaching();
+    let theme = &themes()[0];
+    for (w, h) in [(60, 16), (64, 20), (100, 30), (120, 40)] {
+        let terminal = render(&state, theme, w, h);
+        let text: String = {
+            let buf = terminal.backend().buffer();
+            (0..h)
+                .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert!(text.contains("BREACH"), "{w}×{h}: no breach on screen");
+        insta::assert_snapshot!(format!("breach_{w}x{h}"), terminal.backend());
+    }
+}
+
 #[test]
 fn verdict_cells_carry_the_theme_colours() {
     let state = breaching();
