@@ -376,3 +376,98 @@ fn a_target_per_region_shows_its_own_account() {
         render(&state, &themes()[0], 160, 48).backend()
     );
 }
+
+/// A read-only seat is offered only the keys that work there: no action,
+/// no scorecard setting.
+#[test]
+fn a_read_only_footer_offers_only_what_works() {
+    use warroom::app::state::ScorecardView;
+    let mut state = breaching();
+    state.read_only = true;
+    for overlay in [
+        Overlay::None,
+        Overlay::Scorecard(ScorecardView {
+            selected: 3,
+            editing: None,
+        }),
+    ] {
+        state.overlay = overlay;
+        for (w, h) in [(80, 24), (160, 48)] {
+            let terminal = render(&state, &themes()[0], w, h);
+            let buf = terminal.backend().buffer();
+            let screen: Vec<String> = (0..h)
+                .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect())
+                .collect();
+            let footer = &screen[usize::from(h) - 1];
+            assert!(!footer.trim().is_empty(), "{w}×{h}: no footer");
+            for dead in ["p pause", "P promote", "r roll back"] {
+                assert!(
+                    !footer.contains(dead),
+                    "{w}×{h}: the footer offers `{dead}`"
+                );
+            }
+            assert!(
+                !screen.iter().any(|l| l.contains("g/a/r/u")),
+                "{w}×{h}: g/a/r/u offered:\n{}",
+                screen.join("\n")
+            );
+        }
+    }
+}
+
+/// Overlays on the smallest screen: wrapped between words, and saying so
+/// when they cannot show everything.
+#[test]
+fn overlays_on_the_smallest_screen() {
+    use warroom::app::state::ScorecardView;
+    let theme = &themes()[0];
+    let overlays = [
+        ("help", Overlay::Help),
+        (
+            "scorecard",
+            Overlay::Scorecard(ScorecardView {
+                selected: 0,
+                editing: None,
+            }),
+        ),
+        (
+            "confirm",
+            Overlay::Confirm(PendingAction {
+                action: Action::Rollback,
+                scope: ActionScope::Rollout,
+            }),
+        ),
+        (
+            "override",
+            Overlay::Override {
+                scope: ActionScope::Rollout,
+                reason: "fix is in the next wave".to_string(),
+            },
+        ),
+    ];
+    for (name, overlay) in overlays {
+        let mut state = no_go();
+        state.overlay = overlay;
+        let terminal = render(&state, theme, 60, 16);
+        insta::assert_snapshot!(format!("{name}_60x16"), terminal.backend());
+    }
+}
+
+/// On a short screen the scorecard scrolls to the selected item and says
+/// what is above and below it.
+#[test]
+fn the_scorecard_scrolls_to_the_selected_item() {
+    use warroom::app::state::ScorecardView;
+    let mut state = no_go();
+    state.overlay = Overlay::Scorecard(ScorecardView {
+        selected: 6,
+        editing: None,
+    });
+    let terminal = render(&state, &themes()[0], 60, 16);
+    let buf = terminal.backend().buffer();
+    let screen: String = (0..16)
+        .map(|y| (0..60).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect();
+    assert!(screen.contains("› ✖ RED     Communications"), "{screen}");
+    assert!(screen.contains("more lines above"), "{screen}");
+}

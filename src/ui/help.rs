@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::scorecard::fit_rows;
-use super::{centered, clear};
+use super::{centered, clear, fit};
 use crate::app::keymap::{self, Binding, Context};
 use crate::domain::health::Verdict;
 use crate::ui::theme::{Role, Theme};
@@ -14,6 +14,9 @@ use crate::ui::theme::{Role, Theme};
 pub struct Help<'a> {
     pub theme: &'a Theme,
 }
+
+/// Columns before a key's words on the dashboard's lines.
+const KEY_COLUMNS: usize = 11;
 
 /// The help's width, borders included, when the terminal has it.
 const WIDTH: u16 = 76;
@@ -56,12 +59,19 @@ impl Widget for Help<'_> {
             match context {
                 // The dashboard's keys one a line, this help's own in the
                 // title, the overlays' a line or two each.
-                Context::Dashboard => lines.extend(rows.iter().map(|b| {
-                    Line::from(vec![
-                        Span::styled(format!("  {:<9}", b.shown), theme.role(Role::Accent)),
-                        Span::raw(b.help),
-                    ])
-                })),
+                // A long line wraps under its own text, not under the key.
+                Context::Dashboard => {
+                    for b in rows {
+                        let parts = fit::wrap(b.help, inner.saturating_sub(KEY_COLUMNS));
+                        for (i, part) in parts.into_iter().enumerate() {
+                            let key = if i == 0 { b.shown } else { "" };
+                            lines.push(Line::from(vec![
+                                Span::styled(format!("  {key:<9}"), theme.role(Role::Accent)),
+                                Span::raw(part),
+                            ]));
+                        }
+                    }
+                }
                 Context::Help => {
                     for b in rows {
                         title.push(Span::styled(

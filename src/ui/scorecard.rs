@@ -106,6 +106,8 @@ impl Widget for ScorecardOverlay<'_> {
         let width = area.width.saturating_sub(4).min(100);
         let text_width = width.saturating_sub(4) as usize;
         let mut lines = Vec::new();
+        // Where the selected item's lines end, so a short screen scrolls to it.
+        let mut selected_end = 0;
         for (i, l) in card.lines.iter().enumerate() {
             let (glyph, status_role) = status_look(l.status, theme);
             let selected = i == view.selected;
@@ -115,20 +117,32 @@ impl Widget for ScorecardOverlay<'_> {
             } else {
                 "set by hand"
             };
-            let mut title = vec![
-                Span::styled(
-                    format!("{marker} {glyph} {:<7} ", l.status.word().to_uppercase()),
-                    theme.role(status_role),
-                ),
-                Span::styled(l.item.title().to_string(), theme.role(Role::Text)),
-                Span::styled(format!("  ({kind})"), theme.role(Role::Muted)),
-            ];
-            if selected {
-                for s in &mut title {
-                    s.style = s.style.patch(theme.selection());
+            // The title wraps under itself, after the status.
+            let heading = format!("{}  ({kind})", l.item.title());
+            let parts = fit::wrap(&heading, text_width.saturating_sub(12));
+            for (i, part) in parts.into_iter().enumerate() {
+                let lead = if i == 0 {
+                    format!("{marker} {glyph} {:<7} ", l.status.word().to_uppercase())
+                } else {
+                    " ".repeat(12)
+                };
+                let (title, kind) = match part.find("  (") {
+                    Some(at) => (part[..at].to_string(), part[at..].to_string()),
+                    None if part.starts_with('(') => (String::new(), part),
+                    None => (part, String::new()),
+                };
+                let mut spans = vec![
+                    Span::styled(lead, theme.role(status_role)),
+                    Span::styled(title, theme.role(Role::Text)),
+                    Span::styled(kind, theme.role(Role::Muted)),
+                ];
+                if selected {
+                    for s in &mut spans {
+                        s.style = s.style.patch(theme.selection());
+                    }
                 }
+                lines.push(Line::from(spans));
             }
-            lines.push(Line::from(title));
             let owner = l
                 .owner
                 .as_deref()
@@ -142,6 +156,9 @@ impl Widget for ScorecardOverlay<'_> {
                     format!("            {part}"),
                     theme.role(Role::Muted),
                 ));
+            }
+            if selected {
+                selected_end = lines.len();
             }
         }
         lines.push(Line::raw(""));
@@ -164,6 +181,22 @@ impl Widget for ScorecardOverlay<'_> {
                 lines.push(key_hints(state, theme, &[], None));
             }
             None => lines.push(key_hints(state, theme, &[], None)),
+        }
+        // Too short for all of it: the items above the selected one scroll
+        // away, and a line says so.
+        let room = usize::from(area.height.saturating_sub(2));
+        let below = lines.len() - selected_end;
+        let wanted = selected_end + below.min(3);
+        if wanted > room && room > 2 {
+            let skip = (wanted - room + 1).min(selected_end);
+            lines.drain(..skip);
+            lines.insert(
+                0,
+                Line::styled(
+                    fit::words(&format!("↑ {skip} more lines above"), usize::from(width)),
+                    theme.role(Role::Warn),
+                ),
+            );
         }
         let (lines, rows) = fit_rows(
             lines,
@@ -270,7 +303,14 @@ impl Widget for OverrideModal<'_> {
             Line::raw(""),
             key_hints(state, theme, &[], None),
         ]);
-        let rect = centered(area, 72, lines.len() as u16 + 2);
+        let width = area.width.min(72);
+        let (lines, rows) = fit_rows(
+            lines,
+            area.height.saturating_sub(2),
+            width.saturating_sub(4),
+            theme,
+        );
+        let rect = centered(area, width, rows + 2);
         clear(rect, buf, theme);
         let block = Block::bordered()
             .border_style(theme.role(Role::Breach))
