@@ -471,3 +471,45 @@ fn the_scorecard_scrolls_to_the_selected_item() {
     assert!(screen.contains("› ✖ RED     Communications"), "{screen}");
     assert!(screen.contains("more lines above"), "{screen}");
 }
+
+/// The deployment source failing: its error wrapped between words in the
+/// sources panel, and the hold countdown it can no longer vouch for marked
+/// stale wherever it is shown.
+#[test]
+fn a_failing_deploy_source_marks_the_hold_stale() {
+    use warroom::domain::source::{Polled, SourceError, SourceId};
+    let mut state = breaching();
+    let error = "deploy API at https://deploy.internal.example/api/v1/rollouts/checkout \
+                 answered 503 Service Unavailable: upstream connect error or disconnect \
+                 before headers";
+    let now = state.now;
+    update(
+        &mut state,
+        Msg::Source {
+            source: SourceId(0),
+            polled: Polled {
+                at: now,
+                took: std::time::Duration::from_secs(3),
+                result: Err(SourceError(error.to_string())),
+                notes: vec![],
+            },
+        },
+    );
+    let stale = &themes()[0].symbols.stale;
+    for (w, h) in [(80, 24), (120, 40)] {
+        let terminal = render(&state, &themes()[0], w, h);
+        let buf = terminal.backend().buffer();
+        let screen: Vec<String> = (0..h)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect())
+            .collect();
+        assert!(
+            screen
+                .iter()
+                .any(|l| l.contains(&format!("hold 35s {stale}"))
+                    || l.contains(&format!("hold 35s left {stale}"))),
+            "{w}×{h}: the hold is not marked stale:\n{}",
+            screen.join("\n")
+        );
+        insta::assert_snapshot!(format!("deploy_failing_{w}x{h}"), terminal.backend());
+    }
+}

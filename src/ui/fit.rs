@@ -80,26 +80,43 @@ pub fn words(s: &str, room: usize) -> String {
 }
 
 /// Prose wrapped between words into lines of at most `room` columns. A
-/// word longer than a line is cut as a name.
+/// word longer than a whole line (a URL) is broken across lines.
 pub fn wrap(s: &str, room: usize) -> Vec<String> {
     let room = room.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in s.split_whitespace() {
-        let word = name(word, room);
         if line.is_empty() {
-            line = word;
-        } else if width(&line) + 1 + width(&word) <= room {
+            line = word.to_string();
+        } else if width(&line) + 1 + width(word) <= room {
             line.push(' ');
-            line.push_str(&word);
+            line.push_str(word);
         } else {
-            lines.push(std::mem::replace(&mut line, word));
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        }
+        while width(&line) > room {
+            let (head, tail) = split_at_width(&line, room);
+            lines.push(head);
+            line = tail;
         }
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
     }
     lines
+}
+
+/// `s` split after `room` columns.
+fn split_at_width(s: &str, room: usize) -> (String, String) {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if used + w > room {
+            return (s[..i].to_string(), s[i..].to_string());
+        }
+        used += w;
+    }
+    (s.to_string(), String::new())
 }
 
 /// One phrase of a line that may be dropped whole: its spans and how much
@@ -239,6 +256,10 @@ mod tests {
             ["the quick", "brown fox", "jumps"]
         );
         assert_eq!(wrap("", 10), [""]);
+        assert_eq!(
+            wrap("at https://a.example/x", 10),
+            ["at", "https://a.", "example/x"]
+        );
     }
 
     #[test]

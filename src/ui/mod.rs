@@ -151,10 +151,10 @@ fn core_panels(areas: [Rect; 4], buf: &mut Buffer, state: &AppState, theme: &The
 /// selected region. Room goes first to the matrix and the stop conditions,
 /// then the scorecard, then DORA and the timeline.
 fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
-    let waves = waves::height(state.plan.waves.len());
-    let matrix = (state.health.regions().len() as u16 + 4).max(waves);
     let columns = [Constraint::Percentage(62), Constraint::Percentage(38)];
     let [_, right_column] = Layout::horizontal(columns).areas(area);
+    let waves = waves::height(state, theme, right_column.width);
+    let matrix = (state.health.regions().len() as u16 + 4).max(waves);
     let sources_height = sources::height(state, theme, right_column.width);
     let guard_height = state.guardrails.conditions().len() as u16 + 3;
     // The timeline keeps room for a few entries; DORA, then the scorecard,

@@ -18,7 +18,7 @@ pub struct Sources<'a> {
 }
 
 /// Rows of one source's error, wrapped between words, at most.
-const ERROR_ROWS: usize = 2;
+const ERROR_ROWS: usize = 3;
 
 /// Rows the panel needs in `width` columns: a line per source, the error
 /// of a failing one wrapped below it, and the frame.

@@ -43,11 +43,24 @@ impl Waves<'_> {
     }
 }
 
-/// Rows the wave panel needs: its waves, the header, the gate's three lines
-/// and the frame.
-pub fn height(waves: usize) -> u16 {
-    waves as u16 + 6
+/// Rows the wave panel needs in `width` columns: its waves, the header,
+/// the gate's lines (three at least, six at most) and the frame.
+pub fn height(state: &AppState, theme: &Theme, width: u16) -> u16 {
+    let panel = Waves {
+        state,
+        theme,
+        compact: false,
+    };
+    let room = usize::from(width.saturating_sub(2));
+    let gate = panel.gate_lines(room, GATE_ROWS_MAX).map_or(0, |l| l.len());
+    let gate = u16::try_from(gate)
+        .unwrap_or(u16::MAX)
+        .clamp(3, GATE_ROWS_MAX as u16);
+    state.plan.waves.len() as u16 + 3 + gate
 }
+
+/// The most rows the gate's reasons take before the rest is cut with `…`.
+const GATE_ROWS_MAX: usize = 6;
 
 impl Waves<'_> {
     /// What the current wave's gate waits for, as lines of whole phrases in
