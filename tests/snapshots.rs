@@ -513,3 +513,36 @@ fn a_failing_deploy_source_marks_the_hold_stale() {
         insta::assert_snapshot!(format!("deploy_failing_{w}x{h}"), terminal.backend());
     }
 }
+
+/// At 120×40 the timeline keeps room for several entries, in a drill (no
+/// delivery history, more to say in the detail) as in the demo.
+#[test]
+fn the_timeline_keeps_room_at_120x40() {
+    use warroom::app::state::{Dora, RunMode};
+    for drill in [false, true] {
+        let mut state = breaching();
+        if drill {
+            state.mode = RunMode::Drill;
+            state.dora = Dora::Off;
+        }
+        let terminal = render(&state, &themes()[0], 120, 40);
+        let buf = terminal.backend().buffer();
+        let rows: Vec<String> = (0..40)
+            .map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect())
+            .collect();
+        let top = rows
+            .iter()
+            .position(|l| l.contains("┌ Timeline"))
+            .unwrap_or_else(|| panic!("no timeline:\n{}", rows.join("\n")));
+        let entries = rows[top + 1..]
+            .iter()
+            .take_while(|l| !l.starts_with('└'))
+            .filter(|l| l.contains(':'))
+            .count();
+        assert!(
+            entries >= 5,
+            "drill {drill}: {entries} timeline entries:\n{}",
+            rows.join("\n")
+        );
+    }
+}

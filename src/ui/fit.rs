@@ -136,9 +136,8 @@ impl Phrase {
     }
 }
 
-/// The phrases that fit `room` columns, in their order: the most important
-/// are taken first (the earlier of equals), then any less important one
-/// that still fits; never part of a phrase.
+/// The phrases that fit `room` columns, in their order, the least
+/// important (the later of equals) dropped first; never part of a phrase.
 pub fn pack(phrases: Vec<Phrase>, room: usize) -> Vec<Span<'static>> {
     let mut order: Vec<usize> = (0..phrases.len()).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(phrases[i].keep), i));
@@ -146,10 +145,11 @@ pub fn pack(phrases: Vec<Phrase>, room: usize) -> Vec<Span<'static>> {
     let mut used = 0;
     for i in order {
         let w = phrases[i].width();
-        if used + w <= room {
-            used += w;
-            kept[i] = true;
+        if used + w > room {
+            break;
         }
+        used += w;
+        kept[i] = true;
     }
     phrases
         .into_iter()
@@ -274,7 +274,7 @@ mod tests {
         let phrases = || vec![p(9, "p pause  "), p(1, "t theme  "), p(5, "q quit")];
         assert_eq!(text(pack(phrases(), 30)), "p pause  t theme  q quit");
         assert_eq!(text(pack(phrases(), 20)), "p pause  q quit");
-        assert_eq!(text(pack(phrases(), 8)), "q quit");
+        assert_eq!(text(pack(phrases(), 8)), "");
         assert_eq!(text(pack(phrases(), 3)), "");
     }
 
