@@ -308,25 +308,6 @@ fn every_number_is_whole_with_fifty_regions() {
 }
 
 #[test]
-#[ignore = "timing only"]
-fn time_one_screen() {
-    let state = state_at(FleetSpec::demo(42), 85);
-    let theme = theme();
-    let t = std::time::Instant::now();
-    for _ in 0..100 {
-        screen(&state, &theme, 240, 70);
-    }
-    eprintln!("render: {:?} per screen", t.elapsed() / 100);
-    let t = std::time::Instant::now();
-    let (words, names) = vocabulary(&state);
-    let lines = screen(&state, &theme, 240, 70);
-    for _ in 0..100 {
-        strangers(&lines, &words, &names);
-    }
-    eprintln!("check: {:?} per screen", t.elapsed() / 100);
-}
-
-#[test]
 fn the_check_sees_a_cut_value() {
     let words: BTreeSet<String> = ["494ms", "-0.16pp", "2m01s"].map(String::from).into();
     let names = vec!["ap-southeast-1".to_string()];
