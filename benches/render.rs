@@ -25,8 +25,9 @@ fn main() {
     divan::main();
 }
 
-/// (width, height, regions)
-const SCREENS: [(u16, u16, usize); 2] = [(80, 24, 4), (240, 70, 50)];
+/// (width, height, regions): the smallest screen, where most columns and
+/// phrases are dropped, the common ones, and a large fleet.
+const SCREENS: [(u16, u16, usize); 4] = [(60, 16, 4), (80, 24, 4), (120, 40, 4), (240, 70, 50)];
 
 fn fixture(regions: usize, at: i64) -> AppState {
     let spec = if regions == 4 {

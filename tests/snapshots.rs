@@ -70,6 +70,26 @@ fn dashboard_in_every_theme_at_80x24_and_160x48() {
     }
 }
 
+/// The breach on the small and middle screens, where columns are dropped
+/// and names shortened rather than numbers cut.
+#[test]
+fn the_breach_at_small_and_middle_sizes() {
+    let state = breaching();
+    let theme = &themes()[0];
+    for (w, h) in [(60, 16), (64, 20), (100, 30), (120, 40)] {
+        let terminal = render(&state, theme, w, h);
+        let text: String = {
+            let buf = terminal.backend().buffer();
+            (0..h)
+                .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert!(text.contains("BREACH"), "{w}×{h}: no breach on screen");
+        insta::assert_snapshot!(format!("breach_{w}x{h}"), terminal.backend());
+    }
+}
+
 #[test]
 fn verdict_cells_carry_the_theme_colours() {
     let state = breaching();
@@ -355,4 +375,174 @@ fn a_target_per_region_shows_its_own_account() {
         "target_detail_160x48",
         render(&state, &themes()[0], 160, 48).backend()
     );
+}
+
+/// A read-only seat is offered only the keys that work there: no action,
+/// no scorecard setting.
+#[test]
+fn a_read_only_footer_offers_only_what_works() {
+    use warroom::app::state::ScorecardView;
+    let mut state = breaching();
+    state.read_only = true;
+    for overlay in [
+        Overlay::None,
+        Overlay::Scorecard(ScorecardView {
+            selected: 3,
+            editing: None,
+        }),
+    ] {
+        state.overlay = overlay;
+        for (w, h) in [(80, 24), (160, 48)] {
+            let terminal = render(&state, &themes()[0], w, h);
+            let buf = terminal.backend().buffer();
+            let screen: Vec<String> = (0..h)
+                .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect())
+                .collect();
+            let footer = &screen[usize::from(h) - 1];
+            assert!(!footer.trim().is_empty(), "{w}×{h}: no footer");
+            for dead in ["p pause", "P promote", "r roll back"] {
+                assert!(
+                    !footer.contains(dead),
+                    "{w}×{h}: the footer offers `{dead}`"
+                );
+            }
+            assert!(
+                !screen.iter().any(|l| l.contains("g/a/r/u")),
+                "{w}×{h}: g/a/r/u offered:\n{}",
+                screen.join("\n")
+            );
+        }
+    }
+}
+
+/// Overlays on the smallest screen: wrapped between words, and saying so
+/// when they cannot show everything.
+#[test]
+fn overlays_on_the_smallest_screen() {
+    use warroom::app::state::ScorecardView;
+    let theme = &themes()[0];
+    let overlays = [
+        ("help", Overlay::Help),
+        (
+            "scorecard",
+            Overlay::Scorecard(ScorecardView {
+                selected: 0,
+                editing: None,
+            }),
+        ),
+        (
+            "confirm",
+            Overlay::Confirm(PendingAction {
+                action: Action::Rollback,
+                scope: ActionScope::Rollout,
+            }),
+        ),
+        (
+            "override",
+            Overlay::Override {
+                scope: ActionScope::Rollout,
+                reason: "fix is in the next wave".to_string(),
+            },
+        ),
+    ];
+    for (name, overlay) in overlays {
+        let mut state = no_go();
+        state.overlay = overlay;
+        let terminal = render(&state, theme, 60, 16);
+        insta::assert_snapshot!(format!("{name}_60x16"), terminal.backend());
+    }
+}
+
+/// On a short screen the scorecard scrolls to the selected item and says
+/// what is above and below it.
+#[test]
+fn the_scorecard_scrolls_to_the_selected_item() {
+    use warroom::app::state::ScorecardView;
+    let mut state = no_go();
+    state.overlay = Overlay::Scorecard(ScorecardView {
+        selected: 6,
+        editing: None,
+    });
+    let terminal = render(&state, &themes()[0], 60, 16);
+    let buf = terminal.backend().buffer();
+    let screen: String = (0..16)
+        .map(|y| (0..60).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect();
+    assert!(screen.contains("› ✖ RED     Communications"), "{screen}");
+    assert!(screen.contains("more lines above"), "{screen}");
+}
+
+/// The deployment source failing: its error wrapped between words in the
+/// sources panel, and the hold countdown it can no longer vouch for marked
+/// stale wherever it is shown.
+#[test]
+fn a_failing_deploy_source_marks_the_hold_stale() {
+    use warroom::domain::source::{Polled, SourceError, SourceId};
+    let mut state = breaching();
+    let error = "deploy API at https://deploy.internal.example/api/v1/rollouts/checkout \
+                 answered 503 Service Unavailable: upstream connect error or disconnect \
+                 before headers";
+    let now = state.now;
+    update(
+        &mut state,
+        Msg::Source {
+            source: SourceId(0),
+            polled: Polled {
+                at: now,
+                took: std::time::Duration::from_secs(3),
+                result: Err(SourceError(error.to_string())),
+                notes: vec![],
+            },
+        },
+    );
+    let stale = &themes()[0].symbols.stale;
+    for (w, h) in [(80, 24), (120, 40)] {
+        let terminal = render(&state, &themes()[0], w, h);
+        let buf = terminal.backend().buffer();
+        let screen: Vec<String> = (0..h)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect())
+            .collect();
+        assert!(
+            screen
+                .iter()
+                .any(|l| l.contains(&format!("hold 35s {stale}"))
+                    || l.contains(&format!("hold 35s left {stale}"))),
+            "{w}×{h}: the hold is not marked stale:\n{}",
+            screen.join("\n")
+        );
+        insta::assert_snapshot!(format!("deploy_failing_{w}x{h}"), terminal.backend());
+    }
+}
+
+/// At 120×40 the timeline keeps room for several entries, in a drill (no
+/// delivery history, more to say in the detail) as in the demo.
+#[test]
+fn the_timeline_keeps_room_at_120x40() {
+    use warroom::app::state::{Dora, RunMode};
+    for drill in [false, true] {
+        let mut state = breaching();
+        if drill {
+            state.mode = RunMode::Drill;
+            state.dora = Dora::Off;
+        }
+        let terminal = render(&state, &themes()[0], 120, 40);
+        let buf = terminal.backend().buffer();
+        let rows: Vec<String> = (0..40)
+            .map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect())
+            .collect();
+        let top = rows
+            .iter()
+            .position(|l| l.contains("┌ Timeline"))
+            .unwrap_or_else(|| panic!("no timeline:\n{}", rows.join("\n")));
+        let entries = rows[top + 1..]
+            .iter()
+            .take_while(|l| !l.starts_with('└'))
+            .filter(|l| l.contains(':'))
+            .count();
+        assert!(
+            entries >= 5,
+            "drill {drill}: {entries} timeline entries:\n{}",
+            rows.join("\n")
+        );
+    }
 }

@@ -247,9 +247,15 @@ pub fn build(state: &AppState) -> StatusReport {
         }
     };
     let scorecard = ScorecardReport::from(&card);
+    // One poll cannot score a canary: "no score yet" is not news here.
     let reasons = match outcome {
         Outcome::Healthy => Vec::new(),
-        _ => verdict.reasons.clone(),
+        _ => verdict
+            .reasons
+            .iter()
+            .filter(|r| !r.starts_with("gate: no score yet"))
+            .cloned()
+            .collect(),
     };
     StatusReport {
         outcome,

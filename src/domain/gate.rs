@@ -69,12 +69,19 @@ impl Gate {
     }
 }
 
+/// Past this many regions, regions with the same reason are counted
+/// rather than named.
+const NAMED_REGIONS: usize = 3;
+
 impl Gate {
     /// The blockers in few words: stop conditions in the same state and
-    /// region are named together.
+    /// region are named together, and canaries without a score (or with a
+    /// failing one) are named together, or counted past a few regions.
     pub fn summary(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut groups: Vec<(&'static str, Option<&str>, Vec<&str>)> = Vec::new();
+        let mut unscored: Vec<&str> = Vec::new();
+        let mut scored: Vec<String> = Vec::new();
         for b in &self.blockers {
             match b {
                 Blocker::Condition {
@@ -88,21 +95,34 @@ impl Gate {
                     Some((_, _, names)) => names.push(condition),
                     None => groups.push((state, region.as_deref(), vec![condition])),
                 },
+                Blocker::Score {
+                    region,
+                    score: None,
+                    ..
+                } => unscored.push(region),
+                Blocker::Score { .. } => scored.push(b.to_string()),
                 other => out.push(other.to_string()),
             }
         }
-        // Conditions go after the hold, pause and staleness, before scores.
-        let at = out
-            .iter()
-            .position(|s| s.starts_with("score") || s.starts_with("no score"))
-            .unwrap_or(out.len());
-        let conditions = groups
-            .into_iter()
-            .map(|(state, region, names)| match region {
-                Some(r) => format!("{state} in {r}: {}", names.join(", ")),
-                None => format!("{state}: {}", names.join(", ")),
-            });
-        out.splice(at..at, conditions);
+        // Conditions go after the hold, pause and staleness, then scores.
+        out.extend(
+            groups
+                .into_iter()
+                .map(|(state, region, names)| match region {
+                    Some(r) => format!("{state} in {r}: {}", names.join(", ")),
+                    None => format!("{state}: {}", names.join(", ")),
+                }),
+        );
+        if scored.len() > NAMED_REGIONS {
+            out.push(format!("score below pass in {} regions", scored.len()));
+        } else {
+            out.extend(scored);
+        }
+        match unscored.len() {
+            0 => {}
+            n if n > NAMED_REGIONS => out.push(format!("no score yet in {n} regions")),
+            _ => out.push(format!("no score yet in {}", unscored.join(", "))),
+        }
         out
     }
 }
@@ -413,6 +433,33 @@ mod tests {
                 "score 0 fail in us",
             ]
         );
+    }
+
+    #[test]
+    fn the_summary_counts_regions_past_a_few() {
+        let unscored = |n: usize| Gate {
+            wave: 0,
+            blockers: (0..n)
+                .map(|i| Blocker::Score {
+                    region: format!("r{i}"),
+                    score: None,
+                    outcome: Outcome::NoData,
+                })
+                .collect(),
+        };
+        assert_eq!(unscored(2).summary(), ["no score yet in r0, r1"]);
+        assert_eq!(unscored(47).summary(), ["no score yet in 47 regions"]);
+        let failing = Gate {
+            wave: 0,
+            blockers: (0..5)
+                .map(|i| Blocker::Score {
+                    region: format!("r{i}"),
+                    score: Some(10.0),
+                    outcome: Outcome::Fail,
+                })
+                .collect(),
+        };
+        assert_eq!(failing.summary(), ["score below pass in 5 regions"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::footer::key_hints;
+use super::scorecard::fit_rows;
 use super::{centered, clear};
 use ratatui::style::Modifier;
 
@@ -153,7 +154,14 @@ impl Widget for Confirm<'_> {
             Line::raw(""),
             keys,
         ];
-        let rect = centered(area, 64, lines.len() as u16 + 3);
+        let width = area.width.min(64);
+        let (lines, rows) = fit_rows(
+            lines,
+            area.height.saturating_sub(2),
+            width.saturating_sub(4),
+            theme,
+        );
+        let rect = centered(area, width, rows + 2);
         clear(rect, buf, theme);
         let block = Block::bordered()
             .border_style(theme.role(role))

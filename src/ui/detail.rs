@@ -5,7 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::format::{fit, sparkline_between};
+use super::fit::{self, Phrase, pack};
+use super::format::{sparkline_between, trend_range};
 use super::panel;
 use crate::app::state::AppState;
 use crate::domain::health::{Signal, VersionRole};
@@ -71,12 +72,28 @@ fn target_lines(t: &TargetDetail, theme: &Theme, width: usize) -> Vec<Line<'stat
         ),
         (None, true) => (t.name.clone(), Role::Muted),
     };
-    let line =
-        |text: String, role| Line::styled(format!(" {}", fit(&text, width)), theme.role(role));
+    // Whole phrases, the first ones kept longest; prose cut between words.
+    let phrases = |parts: Vec<String>, role: Role| -> Line<'static> {
+        let count = parts.len();
+        let phrases = parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let text = if i == 0 {
+                    format!(" {p}")
+                } else {
+                    format!(" · {p}")
+                };
+                let keep = u8::try_from(count - i).unwrap_or(u8::MAX);
+                Phrase::new(keep, vec![Span::styled(text, theme.role(role))])
+            })
+            .collect();
+        Line::from(pack(phrases, width + 1))
+    };
     vec![
-        line(first.join(" · "), Role::Text),
-        line(second.join(" · "), Role::Muted),
-        line(third, role),
+        phrases(first, Role::Text),
+        phrases(second, Role::Muted),
+        Line::styled(format!(" {}", fit::words(&third, width)), theme.role(role)),
     ]
 }
 
@@ -117,7 +134,7 @@ impl Widget for RegionDetail<'_> {
         {
             title.push_str(&format!(" · {}", own.phase_in(rollout.phase).label()));
         }
-        let block = panel(&title, theme, false);
+        let block = panel(&title, theme, false, area.width);
         let inner = block.inner(area);
         block.render(area, buf);
         let width = inner.width.saturating_sub(30) as usize;
@@ -143,7 +160,7 @@ impl Widget for RegionDetail<'_> {
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
                     (lo.min(v), hi.max(v))
                 });
-            let lo = lo.min(hi - noise_floor(signal, hi));
+            let (lo, hi) = trend_range(lo, hi, noise_floor(signal, hi));
             for (version, cell) in VersionRole::ALL.into_iter().zip(cells) {
                 let label = if version == VersionRole::Stable {
                     signal.label()
@@ -153,6 +170,7 @@ impl Widget for RegionDetail<'_> {
                 let latest = cell
                     .and_then(|c| c.latest(signal))
                     .map_or_else(|| "—".to_string(), |v| signal.format(v));
+                let latest = fit::value(&latest, 8);
                 let bars = cell
                     .map(|c| sparkline_between(c.series(signal).values(), width, lo, hi))
                     .unwrap_or_default();

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::format::sparkline;
-use super::panel;
+use super::{fit, panel};
 use crate::app::state::{AppState, DORA_WINDOW_DAYS, Dora};
 use crate::domain::dora::{Measure, Summary, Tier, WeekPoint};
 use crate::ui::format::human_seconds;
@@ -54,6 +54,11 @@ impl DoraPanel<'_> {
             Role::Text
         };
         let room = width.saturating_sub(TREND_AT).min(trend.len());
+        // A value whole in its column, or the marker; a reason cut between words.
+        let value = match m {
+            Measure::Value { .. } => fit::value(&value, 21),
+            Measure::NotEnough { .. } => fit::words(&value, 21),
+        };
         Line::from(vec![
             Span::styled(format!(" {name:<22}"), theme.role(Role::Text)),
             Span::styled(format!("{value:<22}"), theme.role(value_role)),
@@ -111,8 +116,13 @@ impl DoraPanel<'_> {
                 weekly(|w| w.rework_rate),
                 width,
             ),
+            // Under the trends, when there is room for the words.
             Line::styled(
-                format!(" {:<52}weekly, oldest first", ""),
+                if width >= TREND_AT + 20 {
+                    format!(" {:<52}weekly, oldest first", "")
+                } else {
+                    String::new()
+                },
                 self.theme.role(Role::Muted),
             ),
         ]
@@ -129,7 +139,7 @@ impl Widget for DoraPanel<'_> {
             ),
             _ => format!("DORA · {DORA_WINDOW_DAYS} days"),
         };
-        let block = panel(&title, theme, false);
+        let block = panel(&title, theme, false, area.width);
         let inner = block.inner(area);
         block.render(area, buf);
         let lines = match &state.dora {
@@ -141,10 +151,19 @@ impl Widget for DoraPanel<'_> {
                 " reading the delivery history…",
                 theme.role(Role::Muted),
             )],
-            Dora::Failed(e) => vec![Line::styled(
-                format!(" {} {e}", theme.symbols.breach),
-                theme.role(Role::Breach),
-            )],
+            Dora::Failed(e) => {
+                let room = usize::from(inner.width).saturating_sub(3);
+                let mut rows = fit::wrap(e, room).into_iter();
+                let first = rows.next().unwrap_or_default();
+                let mut lines = vec![Line::styled(
+                    format!(" {} {first}", theme.symbols.breach),
+                    theme.role(Role::Breach),
+                )];
+                lines.extend(
+                    rows.map(|r| Line::styled(format!("   {r}"), theme.role(Role::Breach))),
+                );
+                lines
+            }
             Dora::Ready { summary, .. } => self.lines(summary, inner.width as usize),
         };
         Paragraph::new(lines).render(inner, buf);

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use super::fit::{self, Phrase, pack};
 use super::format::duration;
 use crate::app::keymap;
 use crate::app::state::{AppState, NoticeLevel};
@@ -21,28 +22,47 @@ impl Widget for Footer<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (state, theme) = (self.state, self.theme);
         let keys = keymap::offered(state);
-        let mut spans = vec![Span::raw(" ")];
+        let mut phrases = vec![Phrase::new(u8::MAX, vec![Span::raw(" ")])];
         for f in &state.in_flight {
             let scope = match &f.scope {
                 ActionScope::Rollout => String::new(),
                 ActionScope::Region(r) => format!(" {r}"),
             };
-            spans.push(Span::styled(
-                format!(
-                    " {} {}{scope}… {} ",
-                    theme.symbols.pending,
-                    f.action,
-                    duration(state.now - f.since)
-                ),
-                theme.badge(Role::Warn),
+            phrases.push(Phrase::new(
+                u8::MAX - 1,
+                vec![
+                    Span::styled(
+                        format!(
+                            " {} {}{scope}… {} ",
+                            theme.symbols.pending,
+                            f.action,
+                            duration(state.now - f.since)
+                        ),
+                        theme.badge(Role::Warn),
+                    ),
+                    Span::raw(" "),
+                ],
             ));
-            spans.push(Span::raw(" "));
         }
-        for (key, what) in keys {
-            spans.push(Span::styled(key, theme.role(Role::Accent)));
-            spans.push(Span::styled(format!(" {what}  "), theme.role(Role::Muted)));
+        // Hints are dropped whole, the last first, but the help and quit
+        // keys stay longest: they lead to everything else.
+        let count = keys.len();
+        for (i, (key, what)) in keys.into_iter().enumerate() {
+            let keep = match key {
+                "?" | "q" => 200,
+                _ => u8::try_from(count.saturating_sub(i))
+                    .unwrap_or(u8::MAX)
+                    .min(199),
+            };
+            phrases.push(Phrase::new(
+                keep,
+                vec![
+                    Span::styled(key, theme.role(Role::Accent)),
+                    Span::styled(format!(" {what}  "), theme.role(Role::Muted)),
+                ],
+            ));
         }
-        Paragraph::new(Line::from(spans)).render(area, buf);
+        Paragraph::new(Line::from(pack(phrases, usize::from(area.width)))).render(area, buf);
     }
 }
 
@@ -91,7 +111,10 @@ impl Widget for NoticeLine<'_> {
         };
         let line = Line::from(vec![
             Span::styled(format!(" {glyph} "), self.theme.role(role)),
-            Span::styled(notice.text.clone(), self.theme.role(role)),
+            Span::styled(
+                fit::words(&notice.text, usize::from(area.width).saturating_sub(4)),
+                self.theme.role(role),
+            ),
         ]);
         Paragraph::new(line).render(area, buf);
     }

@@ -33,11 +33,19 @@ pub fn sparkline(
         .copied()
         .filter(|v| v.is_finite())
         .fold(ceiling, f64::max);
+    // Scaled by its own values alone, a flat series would be all full
+    // bars: draw it flat in the middle instead.
+    let finite = || recent.iter().copied().filter(|v| v.is_finite());
+    let flat = ceiling <= 0.0 && finite().count() > 0 && finite().all(|v| v == top) && top > 0.0;
     let mut out = String::with_capacity(width * 3);
     for _ in recent.len()..width {
         out.push(' ');
     }
     for v in recent {
+        if flat && v.is_finite() {
+            out.push(BARS[BARS.len() / 2]);
+            continue;
+        }
         if !v.is_finite() || top <= 0.0 {
             out.push(' ');
             continue;
@@ -75,17 +83,28 @@ pub fn sparkline_between(
     out
 }
 
-/// `s` cut to `width` columns, with `…` when cut.
-pub fn fit(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_string();
+/// The range a trend between `lo` and `hi` is drawn over: at least
+/// `floor` wide, centred on the values when they vary less than that, so
+/// a flat series draws flat in the middle, not as a full-height bar.
+pub fn trend_range(lo: f64, hi: f64, floor: f64) -> (f64, f64) {
+    if !(lo.is_finite() && hi.is_finite()) || (hi > lo && hi - lo >= floor) {
+        return (lo, hi);
     }
-    if width == 0 {
-        return String::new();
-    }
-    let mut out: String = s.chars().take(width - 1).collect();
-    out.push('…');
-    out
+    let mid = (lo + hi) / 2.0;
+    let half = (floor / 2.0).max(f64::EPSILON * mid.abs().max(1.0));
+    (mid - half, mid + half)
+}
+
+/// The canary's error rate against stable's, in percentage points:
+/// `+6.04pp`, `-0.16pp`. Rounded first, so a tiny negative difference is
+/// not `-0.00pp`.
+pub fn error_delta(canary: f64, stable: f64) -> String {
+    crate::domain::health::Signal::ErrorRate.delta(Some(canary), Some(stable))
+}
+
+/// The canary's latency against stable's, in percent: `+12%`, `-3%`.
+pub fn latency_delta(canary: f64, stable: f64) -> String {
+    crate::domain::health::Signal::LatencyP99.delta(Some(canary), Some(stable))
 }
 
 /// A duration in seconds, as people say it: `45m`, `5.5h`, `3.2d`.
@@ -130,8 +149,17 @@ mod tests {
     }
 
     #[test]
-    fn fit_cuts_with_an_ellipsis() {
-        assert_eq!(fit("us-east-1", 20), "us-east-1");
-        assert_eq!(fit("ap-southeast-1", 6), "ap-so…");
+    fn a_flat_trend_draws_in_the_middle() {
+        let (lo, hi) = trend_range(530.0, 530.0, 53.0);
+        assert_eq!(sparkline_between([530.0; 3].into_iter(), 3, lo, hi), "▅▅▅");
+        let (lo, hi) = trend_range(0.0, 0.0, 0.0);
+        assert_eq!(sparkline_between([0.0; 2].into_iter(), 2, lo, hi), "▅▅");
+        assert_eq!(trend_range(1.0, 3.0, 0.5), (1.0, 3.0));
+    }
+
+    #[test]
+    fn a_flat_series_with_no_ceiling_is_not_a_wall() {
+        assert_eq!(sparkline([7.0; 3].into_iter(), 3, 0.0), "▅▅▅");
+        assert_eq!(sparkline([0.0, 7.0].into_iter(), 2, 0.0), "▁█");
     }
 }

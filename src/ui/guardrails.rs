@@ -2,14 +2,15 @@
 //! region that drives it, time past the threshold and what a breach does.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table, Widget};
+use ratatui::widgets::{Row, Table, Widget};
 
-use super::format::{duration, fit};
+use super::columns::{self, Column, Give};
+use super::format::duration;
 use super::panel;
 use crate::app::state::AppState;
-use crate::domain::guardrail::{ConditionStatus, GuardrailState, StopCondition};
+use crate::domain::guardrail::{ConditionStatus, GuardrailState};
 use crate::domain::health::Verdict;
 use crate::ui::theme::{Role, Theme};
 
@@ -21,7 +22,7 @@ pub struct StopConditions<'a> {
 
 impl StopConditions<'_> {
     /// The state cell: glyph and word, `STALE` when the metrics behind it are old.
-    fn state_cell(&self, status: &ConditionStatus) -> Cell<'static> {
+    fn state_cell(&self, status: &ConditionStatus) -> Span<'static> {
         let theme = self.theme;
         let (verdict, word) = if self.state.metrics_stale() {
             (Verdict::Stale, "STALE")
@@ -35,36 +36,57 @@ impl StopConditions<'_> {
             };
             (status.state.verdict(), word)
         };
-        Cell::from(Span::styled(
+        Span::styled(
             format!("{} {word}", theme.verdict_symbol(verdict)),
             theme.verdict(verdict),
-        ))
+        )
     }
 
-    fn row(&self, cond: &StopCondition, status: &ConditionStatus, full: bool) -> Row<'static> {
-        let since = match status.state {
-            GuardrailState::Tripping { since } | GuardrailState::Breach { since } => {
-                duration(self.state.now - since)
-            }
-            _ => String::new(),
-        };
-        let value = status
-            .value
-            .map_or_else(|| "—".to_string(), |v| cond.show(v));
-        let region = status.region.clone().unwrap_or_else(|| "—".to_string());
-        let mut cells = vec![
-            self.state_cell(status),
-            Cell::from(cond.to_string()),
-            Cell::from(Line::from(value).right_aligned()),
-            Cell::from(fit(&region, if full { 15 } else { 11 })),
-            Cell::from(Line::from(since).right_aligned()),
-        ];
-        if full {
-            cells.push(Cell::from(format!("→ {}", cond.on_breach())));
-        } else {
-            cells.push(Cell::from(cond.on_breach()));
+    /// The columns, most important kept longest: the state, the value now
+    /// and the condition; then the time past it, the region, and what a
+    /// breach does.
+    fn columns(&self, full: bool, headed: bool) -> Vec<Column> {
+        let state = self.state;
+        let text = self.theme.role(Role::Text);
+        // Headings that are not shown do not widen their columns.
+        let h = |title: &'static str| if headed { title } else { "" };
+        let mut status_col = Column::text(h("State"), 20, Give::Never, 0);
+        let mut condition = Column::text(h("Condition"), 15, Give::Words, 12);
+        let mut now = Column::values(h("Now"), 18);
+        let mut region = Column::text(h("Worst region"), 10, Give::Name, 6).or_short(h("Region"));
+        let mut past = Column::values(h("Past"), 12);
+        let mut action = Column::text(h("On breach"), 8, Give::Never, 0);
+        for (cond, status) in state
+            .guardrails
+            .conditions()
+            .iter()
+            .zip(state.guardrails.status())
+        {
+            let since = match status.state {
+                GuardrailState::Tripping { since } | GuardrailState::Breach { since } => {
+                    duration(state.now - since)
+                }
+                _ => String::new(),
+            };
+            let value = status
+                .value
+                .map_or_else(|| "—".to_string(), |v| cond.show(v));
+            status_col.push(vec![self.state_cell(status)]);
+            condition.push_text(cond.to_string(), text);
+            now.push_text(value, text);
+            region.push_text(
+                status.region.clone().unwrap_or_else(|| "—".to_string()),
+                text,
+            );
+            past.push_text(since, text);
+            let consequence = if full {
+                format!("→ {}", cond.on_breach())
+            } else {
+                cond.on_breach().to_string()
+            };
+            action.push_text(consequence, text);
         }
-        Row::new(cells)
+        vec![status_col, condition, now, region, past, action]
     }
 }
 
@@ -74,11 +96,11 @@ impl Widget for StopConditions<'_> {
             "Stop conditions · canary, per region",
             self.theme,
             self.compact,
+            area.width,
         );
         let inner = block.inner(area);
         block.render(area, buf);
-        let conditions = self.state.guardrails.conditions();
-        if conditions.is_empty() {
+        if self.state.guardrails.conditions().is_empty() {
             Line::styled(
                 "  the plan has no stop conditions",
                 self.theme.role(Role::Warn),
@@ -86,32 +108,13 @@ impl Widget for StopConditions<'_> {
             .render(inner, buf);
             return;
         }
-        // Room for the long form: header, wide region and the consequence arrow.
+        // Room for the long form: header and the consequence arrow.
         let full = inner.width >= 90;
-        let rows = conditions
-            .iter()
-            .zip(self.state.guardrails.status())
-            .map(|(c, s)| self.row(c, s, full));
-        let widths = [
-            Constraint::Length(10),
-            Constraint::Min(30),
-            Constraint::Length(7),
-            Constraint::Length(if full { 15 } else { 11 }),
-            Constraint::Length(6),
-            Constraint::Length(if full { 10 } else { 5 }),
-        ];
-        let mut table = Table::new(rows, widths).column_spacing(1);
-        if full && !self.compact {
-            let header = Row::new([
-                "State",
-                "Condition",
-                "Now",
-                "Worst region",
-                "Past",
-                "On breach",
-            ])
-            .style(self.theme.role(Role::Muted));
-            table = table.header(header);
+        let headed = full && !self.compact;
+        let (widths, header, rows) = columns::layout(self.columns(full, headed), inner.width, 1);
+        let mut table = Table::new(rows.into_iter().map(Row::new), widths).column_spacing(1);
+        if headed {
+            table = table.header(header.style(self.theme.role(Role::Muted)));
         }
         table.render(inner, buf);
     }

@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use super::fit::{self, Phrase, pack};
 use super::format::{clock, duration};
 use crate::app::state::{AppState, SourceCondition};
 use crate::app::verdict::Call;
@@ -26,21 +27,29 @@ fn phase_role(phase: Phase) -> Role {
 }
 
 impl Header<'_> {
-    /// The first line. `compact` below 110 columns; below 90 the versions
-    /// give way to the hold (the matrix names them).
-    fn rollout_line(&self, compact: bool, tiny: bool) -> Line<'static> {
+    /// The first line's phrases. `compact` below 110 columns; below 90 the
+    /// versions give way to the hold (the matrix names them). Whatever
+    /// still does not fit is dropped whole, the versions and the wave's
+    /// name first.
+    fn rollout_line(&self, compact: bool, tiny: bool) -> Vec<Phrase> {
         let (state, theme) = (self.state, self.theme);
         let plan = &state.plan;
         let gap = if compact { " " } else { "  " };
-        let mut spans = vec![Span::styled(
-            format!(" {} ", plan.service),
-            theme.role(Role::Accent),
+        let mut phrases = vec![Phrase::new(
+            10,
+            vec![Span::styled(
+                format!(" {} ", plan.service),
+                theme.role(Role::Accent),
+            )],
         )];
         if !tiny {
-            spans.push(Span::raw(format!(
-                "{} → {}{gap}",
-                plan.stable_version, plan.canary_version
-            )));
+            phrases.push(Phrase::new(
+                3,
+                vec![Span::raw(format!(
+                    "{} → {}{gap}",
+                    plan.stable_version, plan.canary_version
+                ))],
+            ));
         }
         let Some(rollout) = &state.rollout else {
             let has_deploy = state
@@ -49,23 +58,32 @@ impl Header<'_> {
                 .any(|s| s.info.kind == crate::domain::source::SourceKind::Deployment);
             if !has_deploy {
                 // Nothing will ever report the waves: say so, not "waiting".
-                spans.push(Span::styled(" METRICS ONLY ", theme.badge(Role::Accent)));
+                phrases.push(Phrase::new(
+                    9,
+                    vec![Span::styled(" METRICS ONLY ", theme.badge(Role::Accent))],
+                ));
                 let note = if compact {
                     " no deploy source"
                 } else {
                     "  no [sources.deploy] in the plan: waves and actions are off"
                 };
-                spans.push(Span::styled(note, theme.role(Role::Muted)));
-                return Line::from(spans);
+                phrases.push(Phrase::new(4, vec![Span::styled(note, theme.role(Role::Muted))]));
+                return phrases;
             }
-            spans.push(Span::styled(" WAITING ", theme.badge(Role::NoData)));
+            phrases.push(Phrase::new(
+                9,
+                vec![Span::styled(" WAITING ", theme.badge(Role::NoData))],
+            ));
             let waiting = if compact {
                 " waiting…"
             } else {
                 "  waiting for the deployment source…"
             };
-            spans.push(Span::styled(waiting, theme.role(Role::Muted)));
-            return Line::from(spans);
+            phrases.push(Phrase::new(
+                4,
+                vec![Span::styled(waiting, theme.role(Role::Muted))],
+            ));
+            return phrases;
         };
         let symbol = match rollout.phase {
             Phase::Paused => &theme.symbols.paused,
@@ -73,27 +91,32 @@ impl Header<'_> {
             Phase::Complete => &theme.symbols.done,
             Phase::Aborted | Phase::RolledBack => &theme.symbols.cancelled,
         };
-        spans.push(Span::styled(
-            format!(" {symbol} {} ", rollout.phase.label()),
-            theme.badge(phase_role(rollout.phase)),
+        phrases.push(Phrase::new(
+            9,
+            vec![Span::styled(
+                format!(" {symbol} {} ", rollout.phase.label()),
+                theme.badge(phase_role(rollout.phase)),
+            )],
         ));
         let waves = &plan.waves;
         if let Some(wave) = waves.waves.get(rollout.wave) {
-            let name = if compact {
-                String::new()
-            } else {
-                format!(" {}", wave.name)
-            };
+            phrases.push(Phrase::new(
+                8,
+                vec![Span::raw(format!(
+                    "{gap}wave {}/{}",
+                    rollout.wave + 1,
+                    waves.len()
+                ))],
+            ));
+            if !compact {
+                phrases.push(Phrase::new(2, vec![Span::raw(format!(" {}", wave.name))]));
+            }
             // After a rollback the canary takes nothing, whatever the wave was.
             let weight = match rollout.phase {
                 Phase::RolledBack | Phase::Aborted => 0,
                 _ => wave.weight,
             };
-            spans.push(Span::raw(format!(
-                "{gap}wave {}/{}{name} · {weight}%",
-                rollout.wave + 1,
-                waves.len(),
-            )));
+            phrases.push(Phrase::new(7, vec![Span::raw(format!(" · {weight}%"))]));
             let left = (wave.hold - rollout.held).max(crate::domain::Span::zero());
             let at_gate = state
                 .gate_hold
@@ -113,58 +136,77 @@ impl Header<'_> {
                 _ => None,
             };
             if let Some(hold) = hold {
-                spans.push(Span::styled(hold, theme.role(Role::Text)));
+                let mut spans = vec![Span::styled(hold, theme.role(Role::Text))];
+                if super::deploy_stale(state) {
+                    spans.push(Span::styled(
+                        format!(" {}", theme.symbols.stale),
+                        theme.role(Role::Stale),
+                    ));
+                }
+                phrases.push(Phrase::new(6, spans));
             }
         }
-        Line::from(spans)
+        phrases
     }
 
-    fn data_line(&self) -> Line<'static> {
+    /// The second line's phrases: the age of the data, the sources in
+    /// trouble and the stop conditions' worst news.
+    fn data_line(&self) -> Vec<Phrase> {
         let (state, theme) = (self.state, self.theme);
-        let mut spans = vec![Span::raw(" data ")];
+        let mut ages = vec![Span::raw(" data ")];
         let (freshest, stalest) = state.data_ages();
         match (freshest, stalest) {
-            (None, _) => spans.push(Span::styled("loading…", theme.role(Role::Muted))),
+            (None, _) => ages.push(Span::styled("loading…", theme.role(Role::Muted))),
             (Some(f), Some(Some(s))) => {
                 let stale = s > state.plan.stale_after;
                 let role = if stale { Role::Stale } else { Role::Text };
+                // Said once when both read the same.
+                let (f, s) = (duration(f), duration(s));
                 let text = if f == s {
-                    format!("{} old", duration(f))
+                    format!("{f} old")
                 } else {
-                    format!("{}–{} old", duration(f), duration(s))
+                    format!("{f}–{s} old")
                 };
-                spans.push(Span::styled(text, theme.role(role)));
+                ages.push(Span::styled(text, theme.role(role)));
                 if stale {
-                    spans.push(Span::styled(
+                    ages.push(Span::styled(
                         format!(" {} STALE", theme.symbols.stale),
                         theme.role(Role::Stale),
                     ));
                 }
             }
             (Some(f), _) => {
-                spans.push(Span::raw(format!("{} old", duration(f))));
-                spans.push(Span::styled(
+                ages.push(Span::raw(format!("{} old", duration(f))));
+                ages.push(Span::styled(
                     format!(" {} a source has not answered", theme.symbols.no_data),
                     theme.role(Role::NoData),
                 ));
             }
         }
+        let mut phrases = vec![Phrase::new(9, ages)];
         for source in &state.sources {
-            match source.condition(state.now) {
-                SourceCondition::Failing { .. } => spans.push(Span::styled(
-                    format!("  {} {} failing", theme.symbols.breach, source.info.name),
-                    theme.role(Role::Breach),
-                )),
-                SourceCondition::Slow { .. } => spans.push(Span::styled(
-                    format!("  {} {} slow", theme.symbols.warn, source.info.name),
-                    theme.role(Role::Warn),
-                )),
-                SourceCondition::Waiting | SourceCondition::Ok { .. } => {}
+            let trouble = match source.condition(state.now) {
+                SourceCondition::Failing { .. } => {
+                    Some((&theme.symbols.breach, "failing", Role::Breach))
+                }
+                SourceCondition::Slow { .. } => Some((&theme.symbols.warn, "slow", Role::Warn)),
+                SourceCondition::Waiting | SourceCondition::Ok { .. } => None,
+            };
+            if let Some((glyph, word, role)) = trouble {
+                phrases.push(Phrase::new(
+                    5,
+                    vec![Span::styled(
+                        format!("  {glyph} {} {word}", source.info.name),
+                        theme.role(role),
+                    )],
+                ));
             }
         }
-        spans.push(Span::raw("  stop conditions "));
-        spans.push(self.guardrail_summary());
-        Line::from(spans)
+        phrases.push(Phrase::new(
+            10,
+            vec![Span::raw("  stop conditions "), self.guardrail_summary()],
+        ));
+        phrases
     }
 
     /// The worst news about the stop conditions, in one phrase. Unknown is
@@ -216,18 +258,15 @@ impl Header<'_> {
 fn whole_phrases(phrases: &[String], room: usize) -> String {
     let mut out = String::new();
     for p in phrases {
-        let wanted = if out.is_empty() {
-            p.chars().count()
+        let joined = if out.is_empty() {
+            p.clone()
         } else {
-            out.chars().count() + 3 + p.chars().count()
+            format!("{out} · {p}")
         };
-        if wanted > room {
+        if fit::width(&joined) > room {
             break;
         }
-        if !out.is_empty() {
-            out.push_str(" · ");
-        }
-        out.push_str(p);
+        out = joined;
     }
     out
 }
@@ -249,31 +288,45 @@ impl Widget for Header<'_> {
         let [top, bottom] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
         let mut badges = self.badges();
-        let clock_text = format!("{} UTC ", clock(self.state.now));
-        let rollout = self.rollout_line(area.width < 110, area.width < 90);
+        let room = usize::from(area.width).saturating_sub(badges.width() + 1);
+        let first = pack(self.rollout_line(area.width < 110, area.width < 90), room);
         // Why the verdict is what it is, in as many whole phrases as fit.
-        let room = (area.width as usize).saturating_sub(rollout.width() + badges.width() + 3);
-        let because = whole_phrases(&self.state.verdict().reasons, room);
+        let spare = room.saturating_sub(fit::spans_width(&first) + 2);
+        let because = whole_phrases(&self.state.verdict().reasons, spare);
         if !because.is_empty() {
-            let role = Role::Muted;
-            badges.spans.insert(
-                0,
-                Span::styled(format!("{because} "), self.theme.role(role)),
-            );
+            let muted = self.theme.role(Role::Muted);
+            badges.spans.insert(0, Span::styled(format!("{because} "), muted));
         }
         let [left, right] = Layout::horizontal([
             Constraint::Min(0),
             Constraint::Length(badges.width() as u16 + 1),
         ])
         .areas(top);
-        Paragraph::new(rollout).render(left, buf);
+        Paragraph::new(Line::from(first)).render(left, buf);
         Paragraph::new(badges).render(right, buf);
-        let [left, right] = Layout::horizontal([
-            Constraint::Min(0),
-            Constraint::Length(clock_text.chars().count() as u16),
-        ])
-        .areas(bottom);
-        Paragraph::new(self.data_line()).render(left, buf);
-        Paragraph::new(Span::styled(clock_text, self.theme.role(Role::Muted))).render(right, buf);
+        // The clock keeps two columns from the data line, or gives way.
+        let clock_text = format!("{} UTC ", clock(self.state.now));
+        let clock_width = fit::width(&clock_text) as u16;
+        let phrases = self.data_line();
+        let essential: usize = phrases
+            .iter()
+            .filter(|p| p.keep >= 9)
+            .map(|p| fit::spans_width(&p.spans))
+            .sum();
+        let with_clock = essential + 2 + usize::from(clock_width) <= usize::from(bottom.width);
+        let room = if with_clock {
+            bottom.width - clock_width - 2
+        } else {
+            bottom.width
+        };
+        Paragraph::new(Line::from(pack(phrases, usize::from(room)))).render(bottom, buf);
+        if with_clock {
+            let at = Rect {
+                x: bottom.x + bottom.width - clock_width,
+                width: clock_width,
+                ..bottom
+            };
+            Paragraph::new(Span::styled(clock_text, self.theme.role(Role::Muted))).render(at, buf);
+        }
     }
 }

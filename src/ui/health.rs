@@ -7,10 +7,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, HighlightSpacing, Row, StatefulWidget, Table, TableState, Widget};
+use ratatui::widgets::{HighlightSpacing, Row, StatefulWidget, Table, TableState, Widget};
 
-use super::format::{fit, sparkline};
-use super::panel;
+use super::columns::{self, Column, Give};
+use super::format::sparkline;
+use super::{fit, panel};
 use crate::app::state::AppState;
 use crate::domain::guardrail::{cell_state, judge_cell};
 use crate::domain::health::{Cell as HealthCell, Signal, Verdict, VersionRole};
@@ -111,25 +112,24 @@ impl Matrix<'_> {
             .collect()
     }
 
-    /// The region's name, marked when it was paused or rolled back on its own.
-    fn region_cell(&self, f: &RowFacts) -> Cell<'static> {
+    /// The region's name, marked when it was paused or rolled back on its
+    /// own: the name gives way (`…`), the mark does not.
+    fn region_cell(&self, f: &RowFacts) -> Vec<Span<'static>> {
         let symbols = &self.theme.symbols;
         let mark = match f.own_phase {
             Some(Phase::Paused) => Some((&symbols.paused, Role::Warn)),
             Some(Phase::RolledBack | Phase::Aborted) => Some((&symbols.cancelled, Role::Breach)),
             _ => None,
         };
-        match mark {
-            None => Cell::from(fit(f.region, 15)),
-            Some((glyph, role)) => Cell::from(Line::from(vec![
-                Span::raw(format!("{} ", fit(f.region, 13))),
-                Span::styled(glyph.clone(), self.theme.role(role)),
-            ])),
+        let mut spans = vec![Span::raw(f.region.to_string())];
+        if let Some((glyph, role)) = mark {
+            spans.push(Span::styled(format!(" {glyph}"), self.theme.role(role)));
         }
+        spans
     }
 
     /// The canary's judgment score, 0–100, coloured by its outcome.
-    fn score_cell(&self, f: &RowFacts) -> Cell<'static> {
+    fn score_cell(&self, f: &RowFacts) -> Span<'static> {
         let theme = self.theme;
         let stale = self.state.metrics_stale();
         let (text, role) = match f.judgment.map(|j| (j.score, j.outcome)) {
@@ -146,16 +146,16 @@ impl Matrix<'_> {
             ),
             _ => (theme.symbols.no_data.clone(), Role::NoData),
         };
-        Cell::from(Line::styled(text, theme.role(role)).right_aligned())
+        Span::styled(text, theme.role(role))
     }
 
-    fn verdict_cell(&self, f: &RowFacts) -> Cell<'static> {
+    fn verdict_cell(&self, f: &RowFacts) -> Span<'static> {
         let theme = self.theme;
         if f.weight == Some(0) && f.canary_verdict == Verdict::NoData {
-            return Cell::from(Span::styled(
+            return Span::styled(
                 format!("{} no traffic", theme.symbols.no_data),
                 theme.role(Role::Muted),
-            ));
+            );
         }
         let v = f.canary_verdict;
         // Nothing to judge says why: stale, partial, not finite, no data.
@@ -165,10 +165,10 @@ impl Matrix<'_> {
             (Verdict::NoData | Verdict::Stale, Some(gap)) => gap.word(),
             _ => v.word(),
         };
-        Cell::from(Span::styled(
+        Span::styled(
             format!("{} {word}", theme.verdict_symbol(v)),
             theme.verdict(v),
-        ))
+        )
     }
 
     fn value_style(&self, verdict: Verdict) -> ratatui::style::Style {
@@ -178,7 +178,7 @@ impl Matrix<'_> {
         }
     }
 
-    fn trend(&self, f: &RowFacts, width: usize) -> Cell<'static> {
+    fn trend(&self, f: &RowFacts, width: usize) -> Span<'static> {
         let ceiling = self
             .state
             .guardrails
@@ -189,140 +189,147 @@ impl Matrix<'_> {
         let line = f
             .canary
             .map(|c| sparkline(c.series(Signal::ErrorRate).values(), width, ceiling))
-            .unwrap_or_default();
+            .unwrap_or_else(|| " ".repeat(width));
         // Reverse video would turn bars into a blank box: keep only the colour.
         let style = self
             .theme
             .verdict(f.canary_verdict)
             .remove_modifier(Modifier::REVERSED);
-        Cell::from(Span::styled(line, style))
+        Span::styled(line, style)
     }
 
-    fn row(&self, f: &RowFacts, full: bool, trend_width: usize) -> Row<'static> {
+    /// Every column the matrix can show, most important kept longest: the
+    /// region and the canary's verdict, its error rate and latency, the
+    /// weight and delta, the score; stable's values, the request rate,
+    /// the latency delta, success rate and the trend go first.
+    fn columns(&self, facts: &[RowFacts]) -> Vec<Column> {
         let theme = self.theme;
-        let stable_style = self.value_style(f.stable_verdict);
-        let canary_style = self.value_style(f.canary_verdict);
-        let right = |text: String, style| Cell::from(Line::styled(text, style).right_aligned());
-        // An estimate is marked; `~all` keeps an estimated 100 whole in four columns.
-        let weight = match f.weight {
-            None => "?".to_string(),
-            Some(w) if f.estimated && w >= 100 => "~all".to_string(),
-            Some(w) if f.estimated => format!("~{w}%"),
-            Some(w) => format!("{w}%"),
-        };
-        let mut cells = vec![
-            self.region_cell(f),
-            right(shown(f.stable, Signal::ErrorRate), stable_style),
-            right(shown(f.stable, Signal::LatencyP99), stable_style),
-            Cell::from(Span::styled(
+        let mut region = Column::text("Region", 20, Give::Name, 6);
+        let mut stable_err = Column::values("err", 5);
+        let mut stable_p99 = Column::values("p99", 4);
+        let mut stable_mark = Column::text("", 6, Give::Never, 1);
+        let mut weight = Column::values("wt", 12);
+        let mut rps = Column::values("rps", 1);
+        let mut err = Column::values("err", 15);
+        let mut delta = Column::values("Δerr", 13);
+        let mut p99 = Column::values("p99", 14);
+        let mut p99_delta = Column::values("Δp99", 2);
+        let mut succ = Column::values("succ", 3);
+        let mut trend = Column::text("err trend", 0, Give::Bars, 6)
+            .up_to(TREND_MAX)
+            .or_short("trend");
+        let mut score = Column::values("score", 10);
+        let mut verdict = Column::text("Verdict", 18, Give::Never, 0);
+        for f in facts {
+            let stable_style = self.value_style(f.stable_verdict);
+            let canary_style = self.value_style(f.canary_verdict);
+            region.push(self.region_cell(f));
+            stable_err.push_text(shown(f.stable, Signal::ErrorRate), stable_style);
+            stable_p99.push_text(shown(f.stable, Signal::LatencyP99), stable_style);
+            stable_mark.push_text(
                 theme.verdict_symbol(f.stable_verdict).to_string(),
                 theme.verdict(f.stable_verdict),
-            )),
-            right(weight, theme.role(Role::Text)),
-        ];
-        if full {
-            cells.push(right(shown(f.canary, Signal::RequestRate), canary_style));
+            );
+            // An estimate is marked; `~all` keeps an estimated 100 whole in four columns.
+            let w = match f.weight {
+                None => "?".to_string(),
+                Some(w) if f.estimated && w >= 100 => "~all".to_string(),
+                Some(w) if f.estimated => format!("~{w}%"),
+                Some(w) => format!("{w}%"),
+            };
+            weight.push_text(w, theme.role(Role::Text));
+            rps.push_text(shown(f.canary, Signal::RequestRate), canary_style);
+            err.push_text(shown(f.canary, Signal::ErrorRate), canary_style);
+            delta.push_text(error_delta(f), canary_style);
+            p99.push_text(shown(f.canary, Signal::LatencyP99), canary_style);
+            p99_delta.push_text(latency_delta(f), canary_style);
+            succ.push_text(shown(f.canary, Signal::SuccessRate), canary_style);
+            trend.push(vec![self.trend(f, usize::from(TREND_MAX))]);
+            score.push(vec![self.score_cell(f)]);
+            verdict.push(vec![self.verdict_cell(f)]);
         }
-        cells.push(right(shown(f.canary, Signal::ErrorRate), canary_style));
-        cells.push(right(error_delta(f), canary_style));
-        cells.push(right(shown(f.canary, Signal::LatencyP99), canary_style));
-        if full {
-            cells.push(right(latency_delta(f), canary_style));
-            cells.push(right(shown(f.canary, Signal::SuccessRate), canary_style));
-        }
-        if trend_width > 0 {
-            cells.push(self.trend(f, trend_width));
-        }
-        cells.push(self.score_cell(f));
-        cells.push(self.verdict_cell(f));
-        Row::new(cells)
-    }
-
-    fn columns(&self, full: bool, trend_width: u16) -> Vec<Constraint> {
-        use Constraint::Length;
-        let mut c = vec![Length(15), Length(6), Length(5), Length(1), Length(4)];
-        if full {
-            c.push(Length(6));
-        }
-        c.extend([Length(6), Length(7), Length(5)]);
-        if full {
-            c.extend([Length(5), Length(6)]);
-        }
-        if trend_width > 0 {
-            c.push(Length(trend_width));
-        }
-        c.extend([Length(5), Length(12)]);
-        c
-    }
-
-    fn header(&self, full: bool, trend_width: u16) -> Row<'static> {
-        let right = |label: &str| Cell::from(Line::from(label.to_string()).right_aligned());
-        let mut cells = vec![
-            Cell::from("Region"),
-            right("err"),
-            right("p99"),
-            Cell::from(""),
-            right("wt"),
-        ];
-        if full {
-            cells.push(right("rps"));
-        }
-        cells.extend([right("err"), right("Δerr"), right("p99")]);
-        if full {
-            cells.extend([right("Δp99"), right("succ")]);
-        }
-        if trend_width > 0 {
-            cells.push(Cell::from(if trend_width >= 9 {
-                "err trend"
-            } else {
-                "trend"
-            }));
-        }
-        cells.push(right("score"));
-        cells.push(Cell::from("Verdict"));
-        Row::new(cells).style(self.theme.role(Role::Muted))
+        vec![
+            region,
+            stable_err,
+            stable_p99,
+            stable_mark,
+            weight,
+            rps,
+            err,
+            delta,
+            p99,
+            p99_delta,
+            succ,
+            trend,
+            score,
+            verdict,
+        ]
     }
 
     /// The line above the column names that says which columns are which
-    /// version. Columns are fixed widths laid out from the left, after the
-    /// two-column selection marker.
-    fn version_line(&self, area: Rect, buf: &mut Buffer, full: bool, trend_width: u16) {
-        let widths: Vec<u16> = self
-            .columns(full, trend_width)
-            .iter()
-            .map(|c| match c {
-                Constraint::Length(n) => *n,
-                _ => 0,
-            })
-            .collect();
-        let x_of = |col: usize| area.x + 2 + widths.iter().take(col).map(|w| w + 1).sum::<u16>();
-        let style = self.theme.role(Role::Muted);
-        let stable = format!("stable {}", self.state.plan.stable_version);
-        let canary = format!("canary {}", self.state.plan.canary_version);
-        let (stable_x, canary_x) = (x_of(1), x_of(4));
-        let stable_room = canary_x.saturating_sub(stable_x + 1);
+    /// version: stable over its first column shown, canary over the weight
+    /// or the first of its columns shown. A label that does not fit is left
+    /// out whole.
+    fn version_line(&self, area: Rect, buf: &mut Buffer, widths: &[Option<u16>]) {
+        let mut x = area.x + SELECTION;
+        let mut xs: Vec<Option<u16>> = Vec::new();
+        for w in widths {
+            xs.push(w.map(|_| x));
+            if let Some(w) = w {
+                x += w + 1;
+            }
+        }
+        let first_in = |range: std::ops::Range<usize>| {
+            range.filter_map(|i| xs.get(i).copied().flatten()).next()
+        };
         let end = area.x + area.width;
-        buf.set_stringn(
-            stable_x,
-            area.y,
-            fit(&stable, stable_room as usize),
-            stable_room as usize,
-            style,
-        );
-        let canary_room = end.saturating_sub(canary_x) as usize;
-        buf.set_stringn(
-            canary_x,
-            area.y,
-            fit(&canary, canary_room),
-            canary_room,
-            style,
-        );
+        let stable_x = first_in(STABLE_COLUMNS);
+        let canary_x = first_in(STABLE_COLUMNS.end..xs.len());
+        let style = self.theme.role(Role::Muted);
+        let label = |role: &str, version: &str, room: u16| -> String {
+            let long = format!("{role} {version}");
+            [long, role.to_string()]
+                .into_iter()
+                .find(|s| fit::width(s) <= usize::from(room))
+                .unwrap_or_default()
+        };
+        let plan = &self.state.plan;
+        if let Some(sx) = stable_x {
+            let room = canary_x.unwrap_or(end).saturating_sub(sx + 1);
+            buf.set_string(
+                sx,
+                area.y,
+                label("stable", &plan.stable_version, room),
+                style,
+            );
+        }
+        if let Some(cx) = canary_x {
+            let room = end.saturating_sub(cx);
+            buf.set_string(
+                cx,
+                area.y,
+                label("canary", &plan.canary_version, room),
+                style,
+            );
+        }
     }
 }
 
+/// Columns the selection marker takes before the table's first column.
+const SELECTION: u16 = 2;
+/// The widest the trend gets.
+const TREND_MAX: u16 = 30;
+/// Which of the columns are stable's.
+const STABLE_COLUMNS: std::ops::Range<usize> = 1..4;
+
 impl Widget for Matrix<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let block = panel("Health · region × version", self.theme, self.compact);
+        let block = panel(
+            "Health · region × version",
+            self.theme,
+            self.compact,
+            area.width,
+        );
         let inner = block.inner(area);
         block.render(area, buf);
         let facts = self.facts();
@@ -331,31 +338,17 @@ impl Widget for Matrix<'_> {
                 .render(inner, buf);
             return;
         }
-        let fixed = |full| -> u16 {
-            let widths = self.columns(full, 0);
-            widths
-                .iter()
-                .map(|c| match c {
-                    Constraint::Length(n) => n + 1,
-                    _ => 1,
-                })
-                .sum::<u16>()
-                + 2
-        };
-        // All columns when they fit with a trend of at least 6 cells.
-        let full = inner.width >= fixed(true) + 7;
-        let trend_width = inner.width.saturating_sub(fixed(full)).min(30);
-        let trend_width = if trend_width >= 6 { trend_width } else { 0 };
-        let rows: Vec<Row> = facts
-            .iter()
-            .map(|f| self.row(f, full, trend_width as usize))
-            .collect();
+        let columns = self.columns(&facts);
+        let room = inner.width.saturating_sub(SELECTION);
+        let widths = columns::widths(&columns, room, 1);
+        let (constraints, header, cells) = columns::layout(columns, room, 1);
+        let rows: Vec<Row> = cells.into_iter().map(Row::new).collect();
         let [versions, table_area] =
             ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)])
                 .areas(inner);
-        self.version_line(versions, buf, full, trend_width);
-        let table = Table::new(rows, self.columns(full, trend_width))
-            .header(self.header(full, trend_width))
+        self.version_line(versions, buf, &widths);
+        let table = Table::new(rows, constraints)
+            .header(header.style(self.theme.role(Role::Muted)))
             .column_spacing(1)
             .highlight_symbol("› ")
             .highlight_spacing(HighlightSpacing::Always)

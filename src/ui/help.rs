@@ -5,7 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::{centered, clear};
+use super::scorecard::fit_rows;
+use super::{centered, clear, fit};
 use crate::app::keymap::{self, Binding, Context};
 use crate::domain::health::Verdict;
 use crate::ui::theme::{Role, Theme};
@@ -13,6 +14,9 @@ use crate::ui::theme::{Role, Theme};
 pub struct Help<'a> {
     pub theme: &'a Theme,
 }
+
+/// Columns before a key's words on the dashboard's lines.
+const KEY_COLUMNS: usize = 11;
 
 /// The help's width, borders included, when the terminal has it.
 const WIDTH: u16 = 76;
@@ -55,12 +59,19 @@ impl Widget for Help<'_> {
             match context {
                 // The dashboard's keys one a line, this help's own in the
                 // title, the overlays' a line or two each.
-                Context::Dashboard => lines.extend(rows.iter().map(|b| {
-                    Line::from(vec![
-                        Span::styled(format!("  {:<9}", b.shown), theme.role(Role::Accent)),
-                        Span::raw(b.help),
-                    ])
-                })),
+                // A long line wraps under its own text, not under the key.
+                Context::Dashboard => {
+                    for b in rows {
+                        let parts = fit::wrap(b.help, inner.saturating_sub(KEY_COLUMNS));
+                        for (i, part) in parts.into_iter().enumerate() {
+                            let key = if i == 0 { b.shown } else { "" };
+                            lines.push(Line::from(vec![
+                                Span::styled(format!("  {key:<9}"), theme.role(Role::Accent)),
+                                Span::raw(part),
+                            ]));
+                        }
+                    }
+                }
                 Context::Help => {
                     for b in rows {
                         title.push(Span::styled(
@@ -107,10 +118,16 @@ impl Widget for Help<'_> {
             "  A paste is text, never keys. The mouse is left alone: select to copy.",
             theme.role(Role::Muted),
         ));
-        // A narrow terminal wraps the longer lines: count the rows they take.
-        let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-        let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2);
-        let rect = centered(area, WIDTH, height);
+        // A narrow terminal wraps the longer lines; a short one says what
+        // it leaves out.
+        let width = WIDTH.min(area.width);
+        let (lines, rows) = fit_rows(
+            lines,
+            area.height.saturating_sub(2),
+            width.saturating_sub(2),
+            theme,
+        );
+        let rect = centered(area, WIDTH, rows.saturating_add(2));
         clear(rect, buf, theme);
         let block = Block::bordered()
             .border_style(theme.role(Role::Accent))

@@ -1,9 +1,11 @@
 //! Drawing: a pure function of state and theme. Layout adapts to the terminal
 //! size; nothing here changes state or does I/O.
 
+mod columns;
 mod confirm;
 mod detail;
 mod dora;
+mod fit;
 mod footer;
 pub mod format;
 mod guardrails;
@@ -29,6 +31,10 @@ use crate::ui::theme::{Role, Theme};
 /// The smallest terminal the dashboard is drawn in.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
+
+/// Rows the timeline keeps on a two-column screen, frame included, when
+/// the screen has five times as many.
+const TIMELINE_MIN: u16 = 8;
 
 /// From this size on, the dashboard uses two columns.
 const WIDE_WIDTH: u16 = 120;
@@ -145,19 +151,25 @@ fn core_panels(areas: [Rect; 4], buf: &mut Buffer, state: &AppState, theme: &The
 /// selected region. Room goes first to the matrix and the stop conditions,
 /// then the scorecard, then DORA and the timeline.
 fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
-    let waves = waves::height(state.plan.waves.len());
+    let columns = [Constraint::Percentage(62), Constraint::Percentage(38)];
+    let [_, right_column] = Layout::horizontal(columns).areas(area);
+    let waves = waves::height(state, theme, right_column.width);
     let matrix = (state.health.regions().len() as u16 + 4).max(waves);
-    let sources_height = sources::height(state.sources.len());
+    let sources_height = sources::height(state, theme, right_column.width);
     let guard_height = state.guardrails.conditions().len() as u16 + 3;
-    let timeline_min = 3;
+    // The timeline keeps room for a few entries; DORA, then the scorecard,
+    // give way to it.
+    let timeline_min = TIMELINE_MIN.min(area.height / 5).max(3);
     let matrix = matrix
         .min(area.height.saturating_sub(guard_height + timeline_min))
         .max(6);
     let room = area.height.saturating_sub(matrix + timeline_min);
     let with_scorecard = room >= guard_height + scorecard::HEIGHT;
     let scorecard_height = if with_scorecard { scorecard::HEIGHT } else { 0 };
-    let wanted = (guard_height + scorecard_height + dora::HEIGHT)
-        .max(detail::height(state) + sources_height);
+    let with_dora = room >= guard_height + scorecard_height + dora::HEIGHT;
+    let dora_height = if with_dora { dora::HEIGHT } else { 0 };
+    let wanted =
+        (guard_height + scorecard_height + dora_height).max(detail::height(state) + sources_height);
     let lower = wanted.min(room);
     let [top, middle, timeline_area] = Layout::vertical([
         Constraint::Length(matrix),
@@ -165,7 +177,6 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
         Constraint::Min(0),
     ])
     .areas(area);
-    let columns = [Constraint::Percentage(62), Constraint::Percentage(38)];
     let [health_area, waves_area] = Layout::horizontal(columns).areas(top);
     let [left, right] = Layout::horizontal(columns).areas(middle);
     let [guard_area, scorecard_area, dora_area] = Layout::vertical([
@@ -182,14 +193,16 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     if with_scorecard {
         scorecard::ScorecardPanel { state, theme }.render(scorecard_area, buf);
     }
-    if dora_area.height >= 4 {
+    if with_dora {
         dora::DoraPanel { state, theme }.render(dora_area, buf);
     }
     detail::RegionDetail { state, theme }.render(detail_area, buf);
 }
 
-/// A panel's frame: a titled block, with only a top rule when space is short.
-pub(crate) fn panel<'a>(title: &'a str, theme: &Theme, compact: bool) -> Block<'a> {
+/// A panel's frame: a titled block, with only a top rule when space is
+/// short. The title fits the panel's `width`: its last ` · ` phrases go
+/// first, and what is left is cut between words.
+pub(crate) fn panel<'a>(title: &str, theme: &Theme, compact: bool, width: u16) -> Block<'a> {
     let block = if compact {
         Block::new().borders(ratatui::widgets::Borders::TOP)
     } else {
@@ -197,7 +210,23 @@ pub(crate) fn panel<'a>(title: &'a str, theme: &Theme, compact: bool) -> Block<'
     };
     block
         .border_style(theme.role(Role::Border))
-        .title(Line::styled(format!(" {title} "), theme.role(Role::Accent)))
+        .title(Line::styled(
+            format!(
+                " {} ",
+                title_in(title, usize::from(width).saturating_sub(4))
+            ),
+            theme.role(Role::Accent),
+        ))
+}
+
+/// `title` in `room` columns, whole phrases first.
+fn title_in(title: &str, room: usize) -> String {
+    let phrases: Vec<&str> = title.split(" · ").collect();
+    (1..=phrases.len())
+        .rev()
+        .map(|n| phrases[..n].join(" · "))
+        .find(|t| fit::width(t) <= room)
+        .unwrap_or_else(|| fit::words(phrases.first().copied().unwrap_or(""), room))
 }
 
 fn too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -222,6 +251,23 @@ fn too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
         .alignment(ratatui::layout::Alignment::Center)
         .wrap(Wrap { trim: true })
         .render(inner, buf);
+}
+
+/// True when what the deployment source last said can no longer be
+/// trusted to be current: it is failing, or its last good answer is older
+/// than the plan's `stale_after`. Its countdowns are then marked stale.
+pub(crate) fn deploy_stale(state: &AppState) -> bool {
+    use crate::app::state::SourceCondition;
+    use crate::domain::source::SourceKind;
+    state
+        .sources
+        .iter()
+        .filter(|s| s.info.kind == SourceKind::Deployment)
+        .any(|s| {
+            matches!(s.condition(state.now), SourceCondition::Failing { .. })
+                || s.last_ok
+                    .is_some_and(|t| state.now - t > state.plan.stale_after)
+        })
 }
 
 /// A rectangle of at most `width` × `height` in the middle of `area`.

@@ -7,8 +7,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Widget, Wrap};
 
+use super::fit;
 use super::footer::key_hints;
-use super::format::{duration, fit};
+use super::format::duration;
 use super::{centered, clear, panel};
 use crate::app::state::{AppState, ScorecardView};
 use crate::domain::scorecard::{Item, Scorecard, Status};
@@ -67,7 +68,7 @@ impl Widget for ScorecardPanel<'_> {
         let (state, theme) = (self.state, self.theme);
         let card = state.scorecard();
         let title = verdict_title(&card, state.verdict().call);
-        let block = panel(&title, theme, false);
+        let block = panel(&title, theme, false, area.width);
         let inner = block.inner(area);
         block.render(area, buf);
         let width = inner.width as usize;
@@ -85,7 +86,7 @@ impl Widget for ScorecardPanel<'_> {
                 Line::from(vec![
                     Span::styled(head, theme.role(role)),
                     Span::styled(
-                        format!(" {}", fit(&l.evidence, rest)),
+                        format!(" {}", fit::words(&l.evidence, rest)),
                         theme.role(Role::Muted),
                     ),
                 ])
@@ -111,6 +112,8 @@ impl Widget for ScorecardOverlay<'_> {
         let width = area.width.saturating_sub(4).min(100);
         let text_width = width.saturating_sub(4) as usize;
         let mut lines = Vec::new();
+        // Where the selected item's lines end, so a short screen scrolls to it.
+        let mut selected_end = 0;
         for (i, l) in card.lines.iter().enumerate() {
             let (glyph, status_role) = status_look(l.status, theme);
             let selected = i == view.selected;
@@ -120,20 +123,32 @@ impl Widget for ScorecardOverlay<'_> {
             } else {
                 "set by hand"
             };
-            let mut title = vec![
-                Span::styled(
-                    format!("{marker} {glyph} {:<7} ", l.status.word().to_uppercase()),
-                    theme.role(status_role),
-                ),
-                Span::styled(l.item.title().to_string(), theme.role(Role::Text)),
-                Span::styled(format!("  ({kind})"), theme.role(Role::Muted)),
-            ];
-            if selected {
-                for s in &mut title {
-                    s.style = s.style.patch(theme.selection());
+            // The title wraps under itself, after the status.
+            let heading = format!("{}  ({kind})", l.item.title());
+            let parts = fit::wrap(&heading, text_width.saturating_sub(12));
+            for (i, part) in parts.into_iter().enumerate() {
+                let lead = if i == 0 {
+                    format!("{marker} {glyph} {:<7} ", l.status.word().to_uppercase())
+                } else {
+                    " ".repeat(12)
+                };
+                let (title, kind) = match part.find("  (") {
+                    Some(at) => (part[..at].to_string(), part[at..].to_string()),
+                    None if part.starts_with('(') => (String::new(), part),
+                    None => (part, String::new()),
+                };
+                let mut spans = vec![
+                    Span::styled(lead, theme.role(status_role)),
+                    Span::styled(title, theme.role(Role::Text)),
+                    Span::styled(kind, theme.role(Role::Muted)),
+                ];
+                if selected {
+                    for s in &mut spans {
+                        s.style = s.style.patch(theme.selection());
+                    }
                 }
+                lines.push(Line::from(spans));
             }
-            lines.push(Line::from(title));
             let owner = l
                 .owner
                 .as_deref()
@@ -142,13 +157,15 @@ impl Widget for ScorecardOverlay<'_> {
             if let Some((who, at)) = &l.set_by {
                 detail.push_str(&format!(" — {who}, {} ago", duration(state.now - *at)));
             }
-            lines.push(Line::styled(
-                format!(
-                    "            {}",
-                    fit(&detail, text_width.saturating_sub(12))
-                ),
-                theme.role(Role::Muted),
-            ));
+            for part in fit::wrap(&detail, text_width.saturating_sub(12)) {
+                lines.push(Line::styled(
+                    format!("            {part}"),
+                    theme.role(Role::Muted),
+                ));
+            }
+            if selected {
+                selected_end = lines.len();
+            }
         }
         lines.push(Line::raw(""));
         match &view.editing {
@@ -171,15 +188,85 @@ impl Widget for ScorecardOverlay<'_> {
             }
             None => lines.push(key_hints(state, theme, &[], None)),
         }
-        let rect = centered(area, width, lines.len() as u16 + 2);
+        // Too short for all of it: the items above the selected one scroll
+        // away, and a line says so.
+        let room = usize::from(area.height.saturating_sub(2));
+        let below = lines.len() - selected_end;
+        let wanted = selected_end + below.min(3);
+        if wanted > room && room > 2 {
+            let skip = (wanted - room + 1).min(selected_end);
+            lines.drain(..skip);
+            lines.insert(
+                0,
+                Line::styled(
+                    fit::words(&format!("↑ {skip} more lines above"), usize::from(width)),
+                    theme.role(Role::Warn),
+                ),
+            );
+        }
+        let (lines, rows) = fit_rows(
+            lines,
+            area.height.saturating_sub(2),
+            width.saturating_sub(4),
+            theme,
+        );
+        let rect = centered(area, width, rows + 2);
         clear(rect, buf, theme);
         let title = format!(" {} ", verdict_title(&card, state.verdict().call));
         let block = Block::bordered()
             .border_style(theme.role(role))
             .title(Line::styled(title, theme.role(role)))
             .padding(Padding::horizontal(1));
-        Paragraph::new(lines).block(block).render(rect, buf);
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block)
+            .render(rect, buf);
     }
+}
+
+/// `lines` wrapped at `width` in at most `rows` rows, and the rows they
+/// take: when they do not fit, the last row says so, so an overlay never
+/// hides its end without a word.
+pub(crate) fn fit_rows(
+    mut lines: Vec<Line<'static>>,
+    rows: u16,
+    width: u16,
+    theme: &Theme,
+) -> (Vec<Line<'static>>, u16) {
+    let width = usize::from(width).max(1);
+    let rows = usize::from(rows);
+    // Rows as a word wrap takes them, which may be more than width alone says.
+    let tall = |l: &Line| {
+        let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+        fit::wrap(&text, width)
+            .len()
+            .max(l.width().div_ceil(width))
+            .max(1)
+    };
+    let total: usize = lines.iter().map(tall).sum();
+    if total <= rows {
+        return (lines, total as u16);
+    }
+    let mut used = 0;
+    let mut kept = 0;
+    for l in &lines {
+        if used + tall(l) + 1 > rows {
+            break;
+        }
+        used += tall(l);
+        kept += 1;
+    }
+    let hidden = lines.len() - kept;
+    lines.truncate(kept);
+    if rows > used {
+        let note = format!("… {hidden} more lines: enlarge the terminal to read them");
+        lines.push(Line::styled(
+            fit::words(&note, width),
+            theme.role(Role::Warn),
+        ));
+        used += 1;
+    }
+    (lines, used as u16)
 }
 
 /// Promote in spite of NO-GO: says what is not green and takes a reason.
@@ -222,7 +309,14 @@ impl Widget for OverrideModal<'_> {
             Line::raw(""),
             key_hints(state, theme, &[], None),
         ]);
-        let rect = centered(area, 72, lines.len() as u16 + 2);
+        let width = area.width.min(72);
+        let (lines, rows) = fit_rows(
+            lines,
+            area.height.saturating_sub(2),
+            width.saturating_sub(4),
+            theme,
+        );
+        let rect = centered(area, width, rows + 2);
         clear(rect, buf, theme);
         let block = Block::bordered()
             .border_style(theme.role(Role::Breach))

@@ -6,7 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::format::{duration, fit};
+use super::fit::{self, Phrase, pack};
+use super::format::duration;
 use super::panel;
 use crate::app::state::{AppState, SourceCondition};
 use crate::ui::theme::{Role, Theme};
@@ -16,76 +17,109 @@ pub struct Sources<'a> {
     pub theme: &'a Theme,
 }
 
-/// Rows the panel needs for `n` sources.
-pub fn height(n: usize) -> u16 {
-    n as u16 + 2
+/// Rows of one source's error, wrapped between words, at most.
+const ERROR_ROWS: usize = 3;
+
+/// Rows the panel needs in `width` columns: a line per source, the error
+/// of a failing one wrapped below it, and the frame.
+pub fn height(state: &AppState, theme: &Theme, width: u16) -> u16 {
+    lines(state, theme, usize::from(width.saturating_sub(2))).len() as u16 + 2
 }
 
 fn ms(d: std::time::Duration) -> String {
     format!("{} ms", d.as_millis())
 }
 
+/// Each source's line: its glyph, name and condition as whole phrases;
+/// a failing source's error below it, wrapped between words.
+fn lines(state: &AppState, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let sym = &theme.symbols;
+    let mut out = Vec::new();
+    for s in &state.sources {
+        let mut error = None;
+        let (glyph, role, words) = match s.condition(state.now) {
+            SourceCondition::Waiting => (
+                &sym.no_data,
+                Role::NoData,
+                vec!["waiting for a first answer".to_string()],
+            ),
+            SourceCondition::Ok { age, took } => (
+                &sym.ok,
+                Role::Ok,
+                vec!["ok".to_string(), ms(took), format!("{} ago", duration(age))],
+            ),
+            SourceCondition::Slow { age, took } => (
+                &sym.warn,
+                Role::Warn,
+                vec![
+                    "slow".to_string(),
+                    ms(took),
+                    format!("last answer {} ago", duration(age)),
+                ],
+            ),
+            SourceCondition::Failing {
+                error: e,
+                failures,
+                since_ok,
+            } => {
+                error = Some(e);
+                let last = since_ok.map_or_else(
+                    || "never ok".to_string(),
+                    |a| format!("ok {} ago", duration(a)),
+                );
+                (
+                    &sym.breach,
+                    Role::Breach,
+                    vec![format!("failing ×{failures}"), last],
+                )
+            }
+        };
+        let mut phrases = vec![Phrase::new(
+            9,
+            vec![
+                Span::styled(format!("{glyph} "), theme.role(role)),
+                Span::styled(format!("{} ", s.info.name), theme.role(Role::Text)),
+            ],
+        )];
+        for (i, w) in words.into_iter().enumerate() {
+            let text = if i == 0 { w } else { format!(" · {w}") };
+            let keep = 8u8.saturating_sub(u8::try_from(i).unwrap_or(u8::MAX));
+            phrases.push(Phrase::new(
+                keep,
+                vec![Span::styled(text, theme.role(role))],
+            ));
+        }
+        if let Some(note) = s.notes.first() {
+            phrases.push(Phrase::new(
+                1,
+                vec![Span::styled(
+                    format!("  {} {note}", sym.warn),
+                    theme.role(Role::Warn),
+                )],
+            ));
+        }
+        out.push(Line::from(pack(phrases, width)));
+        if let Some(e) = error {
+            let rows = fit::at_most(
+                fit::wrap(&e, width.saturating_sub(2)),
+                ERROR_ROWS,
+                width.saturating_sub(2),
+            );
+            out.extend(
+                rows.into_iter()
+                    .map(|r| Line::styled(format!("  {r}"), theme.role(role))),
+            );
+        }
+    }
+    out
+}
+
 impl Widget for Sources<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (state, theme) = (self.state, self.theme);
-        let block = panel("Sources", theme, false);
+        let block = panel("Sources", theme, false, area.width);
         let inner = block.inner(area);
         block.render(area, buf);
-        let sym = &theme.symbols;
-        let width = inner.width as usize;
-        let lines: Vec<Line> = state
-            .sources
-            .iter()
-            .map(|s| {
-                let (glyph, role, words) = match s.condition(state.now) {
-                    SourceCondition::Waiting => (
-                        &sym.no_data,
-                        Role::NoData,
-                        "waiting for a first answer".to_string(),
-                    ),
-                    SourceCondition::Ok { age, took } => (
-                        &sym.ok,
-                        Role::Ok,
-                        format!("ok · {} · {} ago", ms(took), duration(age)),
-                    ),
-                    SourceCondition::Slow { age, took } => (
-                        &sym.warn,
-                        Role::Warn,
-                        format!("slow · {} · last answer {} ago", ms(took), duration(age)),
-                    ),
-                    SourceCondition::Failing {
-                        error,
-                        failures,
-                        since_ok,
-                    } => {
-                        let last = since_ok.map_or_else(
-                            || "never ok".to_string(),
-                            |a| format!("ok {} ago", duration(a)),
-                        );
-                        (
-                            &sym.breach,
-                            Role::Breach,
-                            format!("failing ×{failures} · {last} · {error}"),
-                        )
-                    }
-                };
-                let mut spans = vec![
-                    Span::styled(format!("{glyph} "), theme.role(role)),
-                    Span::styled(format!("{} ", s.info.name), theme.role(Role::Text)),
-                    Span::styled(
-                        fit(&words, width.saturating_sub(s.info.name.len() + 3)),
-                        theme.role(role),
-                    ),
-                ];
-                if let Some(note) = s.notes.first() {
-                    spans.push(Span::styled(
-                        format!("  {} {note}", sym.warn),
-                        theme.role(Role::Warn),
-                    ));
-                }
-                Line::from(spans)
-            })
-            .collect();
-        Paragraph::new(lines).render(inner, buf);
+        Paragraph::new(lines(state, theme, usize::from(inner.width))).render(inner, buf);
     }
 }

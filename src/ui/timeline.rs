@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::format::clock;
-use super::panel;
+use super::{fit, panel};
 use crate::app::state::AppState;
 use crate::domain::timeline::EventKind;
 use crate::ui::theme::{Role, Theme};
@@ -34,9 +34,11 @@ impl TimelinePanel<'_> {
 
 impl Widget for TimelinePanel<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let block = panel("Timeline", self.theme, self.compact);
+        let block = panel("Timeline", self.theme, self.compact, area.width);
         let inner = block.inner(area);
         block.render(area, buf);
+        // A clock, a glyph and their spaces before the text.
+        let room = usize::from(inner.width).saturating_sub(11);
         let lines: Vec<Line> = self
             .state
             .timeline
@@ -55,7 +57,7 @@ impl Widget for TimelinePanel<'_> {
                 Line::from(vec![
                     Span::styled(format!("{} ", clock(e.at)), self.theme.role(Role::Muted)),
                     Span::styled(format!("{glyph} "), self.theme.role(role)),
-                    Span::styled(e.text.clone(), self.theme.role(text_role)),
+                    Span::styled(fit::words(&e.text, room), self.theme.role(text_role)),
                 ])
             })
             .collect();

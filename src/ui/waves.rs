@@ -3,11 +3,14 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
+use ratatui::widgets::{Paragraph, Row, Table, Widget};
 
+use super::columns::{self, Column, Give};
+use super::fit::{self, Phrase, pack};
 use super::format::duration;
 use super::panel;
 use crate::app::state::AppState;
+use crate::domain::gate::Gate;
 use crate::domain::rollout::{Scope, WaveState, wave_state};
 use crate::ui::theme::{Role, Theme};
 
@@ -40,16 +43,30 @@ impl Waves<'_> {
     }
 }
 
-/// Rows the wave panel needs: its waves, the header, the gate's three lines
-/// and the frame.
-pub fn height(waves: usize) -> u16 {
-    waves as u16 + 6
+/// Rows the wave panel needs in `width` columns: its waves, the header,
+/// the gate's lines (three at least, six at most) and the frame.
+pub fn height(state: &AppState, theme: &Theme, width: u16) -> u16 {
+    let panel = Waves {
+        state,
+        theme,
+        compact: false,
+    };
+    let room = usize::from(width.saturating_sub(2));
+    let gate = panel.gate_lines(room, GATE_ROWS_MAX).map_or(0, |l| l.len());
+    let gate = u16::try_from(gate)
+        .unwrap_or(u16::MAX)
+        .clamp(3, GATE_ROWS_MAX as u16);
+    state.plan.waves.len() as u16 + 3 + gate
 }
 
+/// The most rows the gate's reasons take before the rest is cut with `…`.
+const GATE_ROWS_MAX: usize = 6;
+
 impl Waves<'_> {
-    /// What the current wave's gate waits for, in words; `None` when there
-    /// is no gate (no report yet, or the rollout has finished).
-    fn gate_line(&self) -> Option<Line<'static>> {
+    /// What the current wave's gate waits for, as lines of whole phrases in
+    /// `room` columns, at most `rows` of them; `None` when there is no gate
+    /// (no report yet, or the rollout has finished).
+    fn gate_lines(&self, room: usize, rows: usize) -> Option<Vec<Line<'static>>> {
         let theme = self.theme;
         let gate = self.state.gate()?;
         let next = self.state.plan.waves.waves.get(gate.wave + 1);
@@ -58,69 +75,148 @@ impl Waves<'_> {
             |w| format!("wave {} {}", gate.wave + 2, w.name),
         );
         if gate.is_open() {
-            return Some(Line::from(vec![
+            let spans = vec![
                 Span::styled(
                     format!("{} gate open", theme.symbols.ok),
                     theme.role(Role::Ok),
                 ),
                 Span::styled(format!(" · ready for {target}"), theme.role(Role::Muted)),
-            ]));
+            ];
+            return Some(vec![fit::line(spans, room)]);
         }
-        let reasons = gate.summary();
-        Some(Line::from(vec![
-            Span::styled(
-                format!("{} gate to {target} blocked: ", theme.symbols.warn),
-                theme.role(Role::Warn),
-            ),
-            Span::styled(reasons.join(" · "), theme.role(Role::Text)),
-        ]))
+        let head = format!("{} gate to {target} blocked", theme.symbols.warn);
+        let mut phrases = vec![head.clone()];
+        phrases.extend(self.reasons(&gate));
+        let lines = fit::at_most(fit::flow(&phrases, " · ", room), rows, room);
+        Some(
+            lines
+                .into_iter()
+                .map(|l| match l.strip_prefix(&head) {
+                    Some(rest) => Line::from(vec![
+                        Span::styled(head.clone(), theme.role(Role::Warn)),
+                        Span::styled(rest.to_string(), theme.role(Role::Text)),
+                    ]),
+                    None => Line::styled(l, theme.role(Role::Text)),
+                })
+                .collect(),
+        )
+    }
+
+    /// The gate's reasons in few words, the hold marked stale when the
+    /// deployment source cannot vouch for its countdown.
+    fn reasons(&self, gate: &Gate) -> Vec<String> {
+        let stale = super::deploy_stale(self.state);
+        gate.summary()
+            .into_iter()
+            .map(|r| {
+                if stale && r.starts_with("hold ") {
+                    format!("{r} {}", self.theme.symbols.stale)
+                } else {
+                    r
+                }
+            })
+            .collect()
+    }
+
+    /// The one-line form: each wave with its weight, the current one's
+    /// hold, then the gate's first reason; whole phrases only, the current
+    /// wave and the gate kept longest.
+    fn compact_line(&self, states: &[Option<WaveState>], room: usize) -> Line<'static> {
+        let theme = self.theme;
+        let plan = &self.state.plan.waves;
+        let stale = super::deploy_stale(self.state);
+        let mut phrases = Vec::new();
+        for (i, (wave, st)) in plan.waves.iter().zip(states).enumerate() {
+            let mut spans = Vec::new();
+            if i > 0 {
+                spans.push(Span::styled(" › ", theme.role(Role::Muted)));
+            }
+            let (glyph, role, _) = self.describe(*st);
+            spans.push(Span::styled(
+                format!("{glyph} {} {}%", wave.name, wave.weight),
+                theme.role(role),
+            ));
+            let current = matches!(
+                st,
+                Some(WaveState::Holding { .. } | WaveState::Paused { .. })
+            );
+            if let Some(WaveState::Holding { left } | WaveState::Paused { left }) = st {
+                spans.push(Span::styled(
+                    format!(" {}", duration(*left)),
+                    theme.role(role),
+                ));
+                if stale {
+                    spans.push(Span::styled(
+                        format!(" {}", theme.symbols.stale),
+                        theme.role(Role::Stale),
+                    ));
+                }
+            }
+            phrases.push(Phrase::new(if current { 9 } else { 5 }, spans));
+        }
+        if let Some(gate) = self.state.gate() {
+            let (text, role) = if gate.is_open() {
+                (format!("  {} gate open", theme.symbols.ok), Role::Ok)
+            } else {
+                let first = self.reasons(&gate).into_iter().next().unwrap_or_default();
+                (
+                    format!("  {} gate: {first}", theme.symbols.warn),
+                    Role::Warn,
+                )
+            };
+            phrases.push(Phrase::new(8, vec![Span::styled(text, theme.role(role))]));
+        }
+        Line::from(pack(phrases, room))
+    }
+
+    /// The wave table's columns: the wave's number, name and weight stay
+    /// longest, then where it stands; the scope gives way first.
+    fn columns(&self, states: &[Option<WaveState>], scope_room: Option<u16>) -> Vec<Column> {
+        let plan = &self.state.plan.waves;
+        let stale = super::deploy_stale(self.state);
+        let mut number = Column::text("", 20, Give::Never, 0);
+        let mut name = Column::text("Wave", 15, Give::Name, 4);
+        let mut weight = Column::values("%", 18);
+        let mut scope = Column::text("Scope", 5, Give::Words, 5);
+        let mut gate = Column::text("Gate", 12, Give::Never, 0);
+        for (i, (wave, st)) in plan.waves.iter().zip(states).enumerate() {
+            let (glyph, role, words) = self.describe(*st);
+            let words = match st {
+                Some(WaveState::Pending) | None => format!("hold {}", duration(wave.hold)),
+                Some(WaveState::Holding { .. } | WaveState::Paused { .. }) if stale => {
+                    format!("{words} {}", self.theme.symbols.stale)
+                }
+                _ => words,
+            };
+            let style = self.theme.role(role);
+            let mut text = wave.scope.to_string();
+            if let (Some(room), Scope::Regions(list)) = (scope_room, &wave.scope)
+                && fit::width(&text) > usize::from(room)
+            {
+                text = format!("{} regions", list.len());
+            }
+            number.push_text(format!("{glyph} {}", i + 1), style);
+            name.push_text(wave.name.clone(), self.theme.role(Role::Text));
+            weight.push_text(format!("{}%", wave.weight), self.theme.role(Role::Text));
+            scope.push_text(text, self.theme.role(Role::Text));
+            gate.push_text(words, style);
+        }
+        vec![number, name, weight, scope, gate]
     }
 }
 
 impl Widget for Waves<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let plan = &self.state.plan.waves;
-        let block = panel("Waves", self.theme, self.compact);
+        let block = panel("Waves", self.theme, self.compact, area.width);
         let inner = block.inner(area);
         block.render(area, buf);
         let states: Vec<Option<WaveState>> = (0..plan.len())
             .map(|i| self.state.rollout.as_ref().map(|r| wave_state(plan, r, i)))
             .collect();
+        let room = usize::from(inner.width);
         if self.compact {
-            let mut spans = Vec::new();
-            for (i, (wave, st)) in plan.waves.iter().zip(&states).enumerate() {
-                if i > 0 {
-                    spans.push(Span::styled(" › ", self.theme.role(Role::Muted)));
-                }
-                let (glyph, role, _) = self.describe(*st);
-                spans.push(Span::styled(
-                    format!("{glyph} {} {}%", wave.name, wave.weight),
-                    self.theme.role(role),
-                ));
-                if let Some(WaveState::Holding { left } | WaveState::Paused { left }) = st {
-                    spans.push(Span::styled(
-                        format!(" {}", duration(*left)),
-                        self.theme.role(role),
-                    ));
-                }
-            }
-            if let Some(gate) = self.state.gate() {
-                let (text, role) = if gate.is_open() {
-                    (format!("  {} gate open", self.theme.symbols.ok), Role::Ok)
-                } else {
-                    let first = gate
-                        .blockers
-                        .first()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    (
-                        format!("  {} gate: {first}", self.theme.symbols.warn),
-                        Role::Warn,
-                    )
-                };
-                spans.push(Span::styled(text, self.theme.role(role)));
-            }
-            Paragraph::new(Line::from(spans)).render(inner, buf);
+            Paragraph::new(self.compact_line(&states, room)).render(inner, buf);
             return;
         }
         let [table_area, gate_area] = ratatui::layout::Layout::vertical([
@@ -128,52 +224,19 @@ impl Widget for Waves<'_> {
             Constraint::Min(0),
         ])
         .areas(inner);
-        if let Some(line) = self.gate_line() {
-            Paragraph::new(line)
-                .wrap(ratatui::widgets::Wrap { trim: true })
-                .render(gate_area, buf);
+        if let Some(lines) = self.gate_lines(room, usize::from(gate_area.height)) {
+            Paragraph::new(lines).render(gate_area, buf);
         }
-        let fixed = 3 + 7 + 4 + 13 + 4;
-        let scope_width = inner.width.saturating_sub(fixed) as usize;
-        let rows = plan
-            .waves
-            .iter()
-            .zip(&states)
-            .enumerate()
-            .map(|(i, (wave, st))| {
-                let (glyph, role, words) = self.describe(*st);
-                let words = match st {
-                    Some(WaveState::Pending) | None => format!("hold {}", duration(wave.hold)),
-                    _ => words,
-                };
-                let style = self.theme.role(role);
-                let mut scope = wave.scope.to_string();
-                if scope.chars().count() > scope_width
-                    && let Scope::Regions(list) = &wave.scope
-                {
-                    scope = format!("{} regions", list.len());
-                }
-                Row::new(vec![
-                    Cell::from(Span::styled(format!("{glyph} {}", i + 1), style)),
-                    Cell::from(wave.name.clone()),
-                    Cell::from(Line::from(format!("{}%", wave.weight)).right_aligned()),
-                    Cell::from(scope),
-                    Cell::from(Span::styled(words, style)),
-                ])
-            });
-        let header =
-            Row::new(["", "Wave", "  %", "Scope", "Gate"]).style(self.theme.role(Role::Muted));
-        Table::new(
-            rows,
-            [
-                Constraint::Length(3),
-                Constraint::Length(7),
-                Constraint::Length(4),
-                Constraint::Fill(1),
-                Constraint::Length(13),
-            ],
-        )
-        .header(header)
-        .render(table_area, buf);
+        // A scope list too long for its column is named by its count.
+        let scope_room = columns::widths(&self.columns(&states, None), inner.width, 1)[3];
+        let (widths, header, rows) = columns::layout(
+            self.columns(&states, Some(scope_room.unwrap_or(0))),
+            inner.width,
+            1,
+        );
+        Table::new(rows.into_iter().map(Row::new), widths)
+            .header(header.style(self.theme.role(Role::Muted)))
+            .column_spacing(1)
+            .render(table_area, buf);
     }
 }
