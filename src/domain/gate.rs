@@ -219,12 +219,11 @@ pub fn current_gate(i: &GateInputs) -> Option<Gate> {
             state,
         });
     }
-    // Every region where the canary takes traffic in this wave must pass.
-    for region in status
-        .regions
-        .iter()
-        .filter(|r| r.canary_weight > 0 && !r.phase_in(status.phase).is_terminal())
-    {
+    // Every region where the canary takes traffic in this wave must pass;
+    // where it takes all of it there is no stable left to score against.
+    for region in status.regions.iter().filter(|r| {
+        r.canary_weight > 0 && r.canary_weight < 100 && !r.phase_in(status.phase).is_terminal()
+    }) {
         let judgment = i.judgments.get(&region.region);
         match judgment {
             Some(j) if j.outcome == Outcome::Pass => {}

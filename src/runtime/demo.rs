@@ -60,13 +60,20 @@ impl Replay {
         let reports = [Report::Rollout(status), Report::Metrics(samples)];
         for (i, report) in reports.into_iter().enumerate() {
             let polled = Polled::instant(now, report);
-            update(
+            let effects = update(
                 &mut self.state,
                 Msg::Source {
                     source: SourceId(i),
                     polled,
                 },
             );
+            // A gate that holds the wave is told to the simulator, as the
+            // live loop does.
+            for effect in effects {
+                if let crate::app::Effect::HoldAtGate(wave) = effect {
+                    self.fleet.hold_at_gate(wave, now);
+                }
+            }
         }
     }
 
@@ -135,6 +142,14 @@ mod tests {
             .filter_map(|s| s.region.clone())
             .collect();
         assert!(breached.iter().any(|r| r == "us-east-1"), "{breached:?}");
+    }
+
+    #[test]
+    fn the_breach_holds_the_demo_at_wave_two() {
+        let state = state_at(FleetSpec::demo(42), 200);
+        let rollout = state.rollout.as_ref().map(|r| (r.wave, r.phase));
+        assert_eq!(rollout, Some((1, Phase::Progressing)));
+        assert!(state.gate_hold.is_some());
     }
 
     #[test]

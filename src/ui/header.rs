@@ -67,7 +67,10 @@ impl Header<'_> {
                 } else {
                     "  no [sources.deploy] in the plan: waves and actions are off"
                 };
-                phrases.push(Phrase::new(4, vec![Span::styled(note, theme.role(Role::Muted))]));
+                phrases.push(Phrase::new(
+                    4,
+                    vec![Span::styled(note, theme.role(Role::Muted))],
+                ));
                 return phrases;
             }
             phrases.push(Phrase::new(
@@ -295,7 +298,9 @@ impl Widget for Header<'_> {
         let because = whole_phrases(&self.state.verdict().reasons, spare);
         if !because.is_empty() {
             let muted = self.theme.role(Role::Muted);
-            badges.spans.insert(0, Span::styled(format!("{because} "), muted));
+            badges
+                .spans
+                .insert(0, Span::styled(format!("{because} "), muted));
         }
         let [left, right] = Layout::horizontal([
             Constraint::Min(0),

@@ -27,6 +27,12 @@ impl Waves<'_> {
         match state {
             None => (&s.pending, Role::Muted, "waiting".to_string()),
             Some(WaveState::Done) => (&s.done, Role::Ok, "done".to_string()),
+            // The hold has passed and warroom holds the wave at its gate.
+            Some(WaveState::Holding { left })
+                if left.is_zero() && self.state.gate_hold.is_some() =>
+            {
+                (&s.current, Role::Warn, "held at gate".to_string())
+            }
             Some(WaveState::Holding { left }) => (
                 &s.current,
                 Role::Accent,
