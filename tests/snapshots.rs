@@ -30,7 +30,7 @@ fn render(state: &AppState, theme: &Theme, width: u16, height: u16) -> Terminal<
     terminal
 }
 
-/// The default demo 85 s in: wave 3, the us-east-1 canary in breach.
+/// The default demo 85 s in: wave 2 held at its gate, the us-east-1 canary in breach.
 fn breaching() -> AppState {
     state_at(FleetSpec::demo(42), 85)
 }

@@ -277,6 +277,8 @@ pub struct AppState {
     /// When the operator last moved the selection: a breach takes the
     /// selection to its region unless they moved it in the last minute.
     pub selection_moved: Option<Timestamp>,
+    /// Keys already told they do nothing here (each is told once).
+    pub told_unbound: std::collections::BTreeSet<String>,
     /// The wave held at its blocked gate, if any.
     pub gate_hold: Option<GateHold>,
     /// Set when something on screen changed since the last draw.
@@ -343,6 +345,7 @@ impl AppState {
             last_rollback: remembered.last_rollback,
             audit_readable: true,
             gate_hold: None,
+            told_unbound: Default::default(),
             selection_moved: None,
             dirty: true,
         }

@@ -78,9 +78,16 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// The reasons in one line: `breach in us-east-1 · scorecard GO`.
-    pub fn because(&self) -> String {
-        self.reasons.join(" · ")
+    /// The reasons in few words, for a header: a breach names its region
+    /// only (`breach in us-east-1`), the conditions being on screen below.
+    pub fn short_reasons(&self) -> Vec<String> {
+        self.reasons
+            .iter()
+            .map(|r| match r.split_once(": ") {
+                Some((head, _)) if r.starts_with("breach in ") => head.to_string(),
+                _ => r.clone(),
+            })
+            .collect()
     }
 }
 

@@ -68,6 +68,9 @@ pub struct RegionLine {
 pub struct ConditionLine {
     pub condition: String,
     pub state: &'static str,
+    /// With `no_data`, why there is nothing to judge: `NO DATA`, `STALE`,
+    /// `PARTIAL` or `NOT FINITE`, as the screen says it.
+    pub gap: Option<&'static str>,
     pub region: Option<String>,
     pub value: Option<f64>,
     /// The value in the condition's terms, e.g. `1.80× stable`.
@@ -196,9 +199,11 @@ pub fn build(state: &AppState) -> StatusReport {
         .conditions()
         .iter()
         .zip(state.guardrails.status())
-        .map(|(c, s)| ConditionLine {
+        .enumerate()
+        .map(|(i, (c, s))| ConditionLine {
             condition: c.to_string(),
             state: state_word(s.state),
+            gap: state.guardrails.gap(i).map(|g| g.word()),
             region: s.region.clone(),
             value: s.value.filter(|v| v.is_finite()),
             shown: s.value.map(|v| c.show(v)),
@@ -356,7 +361,8 @@ pub fn text(r: &StatusReport) -> String {
         let _ = writeln!(
             out,
             "  {:<8} {}{at} → {}",
-            c.state.replace('_', " ").to_uppercase(),
+            c.gap
+                .map_or_else(|| c.state.replace('_', " ").to_uppercase(), str::to_string),
             c.condition,
             c.on_breach
         );

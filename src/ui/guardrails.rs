@@ -56,18 +56,16 @@ impl StopConditions<'_> {
         let mut region = Column::text(h("Worst region"), 10, Give::Name, 6).or_short(h("Region"));
         let mut past = Column::values(h("Past"), 12);
         let mut action = Column::text(h("On breach"), 8, Give::Never, 0);
-        for (cond, status) in state
+        for (i, (cond, status)) in state
             .guardrails
             .conditions()
             .iter()
             .zip(state.guardrails.status())
+            .enumerate()
         {
-            let since = match status.state {
-                GuardrailState::Tripping { since } | GuardrailState::Breach { since } => {
-                    duration(state.now - since)
-                }
-                _ => String::new(),
-            };
+            // The time seen past the limit as of the last poll: it does not
+            // run on while the metrics are out.
+            let since = state.guardrails.past(i).map(duration).unwrap_or_default();
             let value = status
                 .value
                 .map_or_else(|| "—".to_string(), |v| cond.show(v));

@@ -84,10 +84,12 @@ fn on_key(state: &mut AppState, key: KeyEvent, command: Option<Command>) -> Vec<
     match command {
         Some(command) => run(state, command),
         None => {
-            if let KeyCode::Char(c) = key.code
-                && Context::of(&state.overlay).takes_text()
-            {
-                type_char(state, c);
+            if Context::of(&state.overlay).takes_text() {
+                if let KeyCode::Char(c) = key.code {
+                    type_char(state, c);
+                }
+            } else {
+                unbound(state, &key);
             }
             vec![]
         }
@@ -281,4 +283,16 @@ fn confirm(state: &mut AppState, pending: PendingAction) -> Vec<Effect> {
 fn select(state: &mut AppState, row: usize) {
     state.selected = row;
     state.selection_moved = Some(state.now);
+}
+
+/// A key that does nothing here says so, once for each key, so that a
+/// mistyped key is not taken for one that worked.
+fn unbound(state: &mut AppState, key: &KeyEvent) {
+    let name = key_name(key);
+    if state.told_unbound.contains(&name) {
+        return;
+    }
+    let text = format!("{name} does nothing here; ? lists the keys");
+    state.told_unbound.insert(name);
+    notify(state, NoticeLevel::Info, text);
 }

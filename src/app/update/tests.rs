@@ -1412,3 +1412,15 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
 }
 
 mod gates;
+
+#[test]
+fn a_key_that_does_nothing_says_so_once() {
+    let mut s = with_rollout(Phase::Progressing, 1);
+    update(&mut s, ch('x'));
+    assert!(notice(&s).contains("x does nothing here"), "{}", notice(&s));
+    s.notice = None;
+    update(&mut s, ch('x'));
+    assert!(s.notice.is_none(), "told once: {:?}", s.notice);
+    update(&mut s, ch('j'));
+    assert!(notice(&s).contains("j does nothing here"), "{}", notice(&s));
+}
