@@ -60,8 +60,12 @@ pub enum Msg {
 pub enum Effect {
     /// Send an action through the control path (audit, call, audit).
     Execute(ActionRequest),
-    /// Tell a target that knows gates to hold this wave at its gate.
-    HoldAtGate(usize),
+    /// Tell a target that knows gates to hold this wave at its gate, or to
+    /// let it go on as planned again.
+    HoldAtGate {
+        wave: usize,
+        hold: bool,
+    },
     /// Record a scorecard item set by a person in the audit log.
     RecordScorecard(crate::domain::scorecard::Setting),
     Quit,

@@ -117,6 +117,11 @@ pub struct GateHold {
     pub since: Timestamp,
     /// The gate has opened since: said once on the timeline.
     pub open: bool,
+    /// Pauses sent for it (a target that advances on its own).
+    pub tries: u8,
+    /// A person acted on the rollout since: warroom then never promotes
+    /// by itself over them.
+    pub person_acted: bool,
 }
 
 /// How a source is doing.
@@ -447,6 +452,15 @@ impl AppState {
             judgments: &self.judgments,
             stale: self.metrics_stale(),
         })
+    }
+
+    /// Whether the target itself holds the wave in progress at its gate (the
+    /// simulator, told to): what the screen says instead of a hold of 0 s.
+    pub fn held_at_gate(&self) -> bool {
+        let wave = self.rollout.as_ref().map(|r| r.wave);
+        self.mode != RunMode::Live
+            && self.gate_hold.as_ref().map(|h| h.wave) == wave
+            && wave.is_some()
     }
 
     /// The judgment of `region`'s canary, if it has one.

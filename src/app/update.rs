@@ -19,7 +19,7 @@ use crate::domain::dora::{Event as DoraEvent, History};
 use crate::domain::guardrail::Consequence;
 use crate::domain::health::{Signal, VersionRole};
 use crate::domain::judgment::judge_cells;
-use crate::domain::rollout::{Action, Phase, RolloutStatus};
+use crate::domain::rollout::{Action, Phase, RolloutStatus, WeightKnown};
 use crate::domain::source::{Polled, Report, SourceId};
 use crate::domain::timeline::EventKind;
 
@@ -128,6 +128,11 @@ fn send(
 ) -> Effect {
     let id = state.next_action_id;
     state.next_action_id += 1;
+    if operator != AUTOMATIC_OPERATOR
+        && let Some(hold) = state.gate_hold.as_mut()
+    {
+        hold.person_acted = true;
+    }
     state.in_flight.push(InFlight {
         id,
         action,
@@ -325,7 +330,8 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
         .rollout
         .iter()
         .flat_map(|r| r.regions.iter())
-        .filter(|x| x.canary_weight == 0)
+        // Only a reported 0 is idle: a weight there is no telling of is watched.
+        .filter(|x| x.canary_weight == 0 && x.weight_known != WeightKnown::Unknown)
         .map(|x| x.region.as_str())
         .collect();
     // A region rolled back on its own is still judged while its canary

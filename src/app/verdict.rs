@@ -124,7 +124,18 @@ pub fn verdict(state: &AppState) -> Verdict {
     let card = state.scorecard();
     let not_green = card.not_green().count();
     let scorecard_go = !card.is_no_go();
-    let (conditions, breaches) = count(state);
+    let (conditions, mut breaches) = count(state);
+    // A condition's status names its worst region only: every other region
+    // in breach is named too.
+    for region in state.health.regions() {
+        let breached = matches!(
+            state.guardrails.state_in(region),
+            Some(GuardrailState::Breach { .. })
+        );
+        if breached && !breaches.iter().any(|(r, _)| r == region) {
+            breaches.push((region.clone(), Vec::new()));
+        }
+    }
     let breached_in: Vec<String> = breaches.iter().map(|(r, _)| r.clone()).collect();
     let mut reasons: Vec<String> = Vec::new();
     let phase = state.rollout.as_ref().map(|r| r.phase);
@@ -141,7 +152,10 @@ pub fn verdict(state: &AppState) -> Verdict {
         }
         _ => {
             for (region, labels) in &breaches {
-                reasons.push(format!("breach in {region}: {}", labels.join(", ")));
+                match labels.is_empty() {
+                    true => reasons.push(format!("breach in {region}")),
+                    false => reasons.push(format!("breach in {region}: {}", labels.join(", "))),
+                }
             }
             let stale = state.metrics_stale();
             // Not a number to judge in any region watched.
@@ -186,7 +200,9 @@ pub fn verdict(state: &AppState) -> Verdict {
                 reasons.push(format!("scorecard NO-GO ({not_green} of 7 not green)"));
             }
             match () {
-                _ if !breached_in.is_empty() => Call::NoGo,
+                // A breach or a NO-GO scorecard is a definite no, whatever
+                // else cannot be judged.
+                _ if !breached_in.is_empty() || !scorecard_go => Call::NoGo,
                 _ if stale => Call::Stale,
                 _ if blind => Call::NoData,
                 _ if !reasons.is_empty() && reasons.iter().all(|r| is_unscored(r)) => Call::Pending,

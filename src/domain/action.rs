@@ -94,10 +94,11 @@ pub type ControlFuture<'a> =
 pub trait DeploymentControl: Send + Sync {
     fn apply<'a>(&'a self, request: &'a ActionRequest) -> ControlFuture<'a>;
 
-    /// Hold `wave` at its gate: when its hold passes it waits for a promote.
-    /// Only a target that knows gates can (the simulator); the others
-    /// advance on their own, answer `false`, and are paused instead.
-    fn hold_at_gate(&self, _wave: usize) -> bool {
+    /// Hold `wave` at its gate (when its hold passes it waits for a
+    /// promote), or with `hold` false let it go on as planned again. Only a
+    /// target that knows gates can (the simulator); the others advance on
+    /// their own, answer `false`, and are paused instead.
+    fn hold_at_gate(&self, _wave: usize, _hold: bool) -> bool {
         false
     }
 }

@@ -221,8 +221,11 @@ pub fn current_gate(i: &GateInputs) -> Option<Gate> {
     }
     // Every region where the canary takes traffic in this wave must pass;
     // where it takes all of it there is no stable left to score against.
+    // A weight there is no telling of must be judged as if it took traffic.
     for region in status.regions.iter().filter(|r| {
-        r.canary_weight > 0 && r.canary_weight < 100 && !r.phase_in(status.phase).is_terminal()
+        let unknown = r.weight_known == super::rollout::WeightKnown::Unknown;
+        (unknown || (r.canary_weight > 0 && r.canary_weight < 100))
+            && !r.phase_in(status.phase).is_terminal()
     }) {
         let judgment = i.judgments.get(&region.region);
         match judgment {

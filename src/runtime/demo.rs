@@ -70,8 +70,8 @@ impl Replay {
             // A gate that holds the wave is told to the simulator, as the
             // live loop does.
             for effect in effects {
-                if let crate::app::Effect::HoldAtGate(wave) = effect {
-                    self.fleet.hold_at_gate(wave, now);
+                if let crate::app::Effect::HoldAtGate { wave, hold } = effect {
+                    self.fleet.hold_at_gate(wave, hold, now);
                 }
             }
         }

@@ -119,8 +119,8 @@ where
             match effect {
                 Effect::Quit => return Ok(state),
                 Effect::Execute(request) => executor.execute(request),
-                Effect::HoldAtGate(wave) => {
-                    if !executor.hold_at_gate(wave) {
+                Effect::HoldAtGate { wave, hold } => {
+                    if !executor.hold_at_gate(wave, hold) {
                         let note = Msg::Note {
                             kind: crate::domain::timeline::EventKind::ActionFailed,
                             text: format!(

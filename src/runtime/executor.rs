@@ -51,8 +51,8 @@ impl Executor {
     }
 
     /// Tell the target to hold `wave` at its gate; `false` when it cannot.
-    pub fn hold_at_gate(&self, wave: usize) -> bool {
-        self.control.hold_at_gate(wave)
+    pub fn hold_at_gate(&self, wave: usize, hold: bool) -> bool {
+        self.control.hold_at_gate(wave, hold)
     }
 
     /// Start `request` on its own task; its outcome arrives as `Msg::ActionDone`.

@@ -44,7 +44,10 @@ enum Command {
         scope: ActionScope,
         reply: oneshot::Sender<Result<(), Refusal>>,
     },
-    HoldAtGate(usize),
+    HoldAtGate {
+        wave: usize,
+        hold: bool,
+    },
 }
 
 /// Sends actions to the simulator task.
@@ -73,10 +76,10 @@ impl DeploymentControl for SimControl {
         })
     }
 
-    fn hold_at_gate(&self, wave: usize) -> bool {
+    fn hold_at_gate(&self, wave: usize, hold: bool) -> bool {
         // The channel is short and the task drains it every tick: a full one
         // means the simulator is gone or stuck, and the gate says so next poll.
-        self.tx.try_send(Command::HoldAtGate(wave)).is_ok()
+        self.tx.try_send(Command::HoldAtGate { wave, hold }).is_ok()
     }
 }
 
@@ -123,7 +126,7 @@ async fn run(
                     Some(Command::Act { action, scope, reply }) => {
                         let _ = reply.send(fleet.apply(action, &scope, now));
                     }
-                    Some(Command::HoldAtGate(wave)) => fleet.hold_at_gate(wave, now),
+                    Some(Command::HoldAtGate { wave, hold }) => fleet.hold_at_gate(wave, hold, now),
                 }
                 wiring.deploy.send(rollout(&fleet, now)).await.is_ok()
             }

@@ -136,10 +136,10 @@ impl Fleet {
 
     /// Hold `wave` at its gate: when its hold passes it waits for a promote.
     /// Said of a wave already gone by, it is ignored.
-    pub fn hold_at_gate(&mut self, wave: usize, now: Timestamp) {
+    pub fn hold_at_gate(&mut self, wave: usize, hold: bool, now: Timestamp) {
         self.advance(now);
         if wave == self.wave {
-            self.gate_held = Some(wave);
+            self.gate_held = hold.then_some(wave);
         }
     }
 
@@ -399,7 +399,7 @@ mod tests {
     #[test]
     fn a_wave_held_at_its_gate_waits_for_a_promote() {
         let mut f = Fleet::new(FleetSpec::demo(1), t0());
-        f.hold_at_gate(0, at(20));
+        f.hold_at_gate(0, true, at(20));
         f.advance(at(500));
         assert_eq!((f.status().wave, f.status().phase), (0, Phase::Progressing));
         assert_eq!(
@@ -408,7 +408,7 @@ mod tests {
             "the hold shows as passed"
         );
         // Said too late, of a wave gone by: ignored.
-        f.hold_at_gate(3, at(501));
+        f.hold_at_gate(3, true, at(501));
         f.apply(Action::Promote, &ActionScope::Rollout, at(502))
             .unwrap();
         assert_eq!(f.status().wave, 1);
@@ -418,7 +418,7 @@ mod tests {
         let mut f = Fleet::new(FleetSpec::demo(1), t0());
         f.advance(at(30 + 45 + 45 + 1));
         assert_eq!(f.status().wave, 3);
-        f.hold_at_gate(3, at(30 + 45 + 45 + 2));
+        f.hold_at_gate(3, true, at(30 + 45 + 45 + 2));
         f.advance(at(10_000));
         assert_eq!(f.status().phase, Phase::Progressing);
     }

@@ -111,19 +111,19 @@ pub fn widths(columns: &[Column], room: u16, spacing: u16) -> Vec<Option<u16>> {
     let mut used: u16 = 0;
     for &i in &order {
         let gap = if used == 0 { 0 } else { spacing };
-        let fits = |w: u16| used + gap + w <= room;
+        let fits = |w: u16| u32::from(used) + u32::from(gap) + u32::from(w) <= u32::from(room);
         let (widest, least) = (columns[i].widest(), columns[i].least());
         let take = [widest, least].into_iter().find(|&w| fits(w));
         if let Some(w) = take {
-            used += gap + w;
+            used = used.saturating_add(gap).saturating_add(w);
             out[i] = Some(w);
         }
     }
     for &i in &order {
         if let Some(w) = out[i] {
-            let more = (columns[i].widest().saturating_sub(w)).min(room - used);
-            out[i] = Some(w + more);
-            used += more;
+            let more = (columns[i].widest().saturating_sub(w)).min(room.saturating_sub(used));
+            out[i] = Some(w.saturating_add(more));
+            used = used.saturating_add(more);
         }
     }
     out

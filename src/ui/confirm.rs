@@ -27,15 +27,21 @@ impl Confirm<'_> {
     fn consequence(&self) -> String {
         let mut text = self.effect();
         if self.pending.action == Action::Resume {
+            // Resuming lets the wave go on: say what would stop it.
             let v = self.state.verdict();
-            let breaches: Vec<&String> = v
+            let against: Vec<&str> = v
                 .reasons
                 .iter()
-                .filter(|r| r.starts_with("breach in"))
+                .map(String::as_str)
+                .filter(|r| *r != "scorecard GO")
                 .collect();
-            if !breaches.is_empty() {
-                let list: Vec<&str> = breaches.iter().map(|s| s.as_str()).collect();
-                text = format!("{text} Stop conditions are in breach: {}.", list.join("; "));
+            if against.iter().any(|r| r.starts_with("breach in")) {
+                text = format!(
+                    "{text} Stop conditions are in breach: {}.",
+                    against.join("; ")
+                );
+            } else if !against.is_empty() {
+                text = format!("{text} The gate is blocked: {}.", against.join("; "));
             }
         }
         text

@@ -121,10 +121,7 @@ impl Header<'_> {
             };
             phrases.push(Phrase::new(7, vec![Span::raw(format!(" · {weight}%"))]));
             let left = (wave.hold - rollout.held).max(crate::domain::Span::zero());
-            let at_gate = state
-                .gate_hold
-                .as_ref()
-                .is_some_and(|h| h.wave == rollout.wave);
+            let at_gate = state.held_at_gate();
             let hold = match (rollout.phase, compact) {
                 (Phase::Progressing, false) if at_gate && left.is_zero() => {
                     Some("  held at its gate".to_string())

@@ -90,7 +90,13 @@ impl Waves<'_> {
             ];
             return Some(vec![fit::line(spans, room)]);
         }
-        let head = format!("{} gate to {target} blocked", theme.symbols.warn);
+        // Advisory gates (`[gates] enforce = false`) are shown, never acted on.
+        let advisory = if self.state.plan.gates.enforce {
+            ""
+        } else {
+            " (advisory)"
+        };
+        let head = format!("{} gate to {target} blocked{advisory}", theme.symbols.warn);
         let mut phrases = vec![head.clone()];
         phrases.extend(self.reasons(&gate));
         let lines = fit::at_most(fit::flow(&phrases, " · ", room), rows, room);
@@ -166,7 +172,10 @@ impl Waves<'_> {
             } else {
                 let first = self.reasons(&gate).into_iter().next().unwrap_or_default();
                 (
-                    format!("  {} gate: {first}", theme.symbols.warn),
+                    match self.state.plan.gates.enforce {
+                        true => format!("  {} gate: {first}", theme.symbols.warn),
+                        false => format!("  {} advisory gate: {first}", theme.symbols.warn),
+                    },
                     Role::Warn,
                 )
             };

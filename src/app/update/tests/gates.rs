@@ -33,7 +33,7 @@ fn holds(effects: &[Effect]) -> Vec<usize> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::HoldAtGate(w) => Some(*w),
+            Effect::HoldAtGate { wave, hold: true } => Some(*wave),
             _ => None,
         })
         .collect()
@@ -105,8 +105,83 @@ fn a_live_target_is_paused_once_through_the_action_path() {
             outcome: ActionOutcome::Done("paused".into()),
         },
     );
+    let mut st = status(Phase::Paused, 1);
+    st.held = Span::seconds(43);
+    update(&mut s, polled(0, epoch(), Ok(Report::Rollout(st))));
     for _ in 0..3 {
         assert!(requests(&breaching_poll(&mut s)).is_empty());
+    }
+}
+
+#[test]
+fn a_gate_pause_that_failed_is_sent_again_a_few_times_not_every_poll() {
+    let mut s = at_wave_two(live(), 43);
+    let mut sent = 0;
+    for _ in 0..10 {
+        for r in requests(&breaching_poll(&mut s)) {
+            assert_eq!(r.action, Action::Pause);
+            sent += 1;
+            let failed = ActionOutcome::Failed("403 Forbidden".into());
+            let done = Msg::ActionDone {
+                id: r.id,
+                action: Action::Pause,
+                at: epoch(),
+                outcome: failed,
+            };
+            update(&mut s, done);
+        }
+    }
+    assert_eq!(sent, 3, "retried, and bounded");
+    // A read-only screen sends nothing at all.
+    let mut ro = live();
+    ro.read_only = true;
+    let mut ro = at_wave_two(ro, 43);
+    for _ in 0..5 {
+        assert!(requests(&breaching_poll(&mut ro)).is_empty());
+    }
+}
+
+#[test]
+fn a_gate_open_again_before_the_hold_ends_lets_the_simulator_go_on() {
+    let mut s = at_wave_two(state(), 43);
+    assert_eq!(holds(&breaching_poll(&mut s)), [1]);
+    let later = |t: i64| epoch() + Span::seconds(t);
+    let mut released = false;
+    for t in 1..=30 {
+        let effects = update(&mut s, polled(1, later(t), Ok(Report::Metrics(calm()))));
+        released |= effects.iter().any(|e| {
+            matches!(
+                e,
+                Effect::HoldAtGate {
+                    wave: 1,
+                    hold: false
+                }
+            )
+        });
+    }
+    assert!(released, "the hold is lifted");
+    assert!(s.gate_hold.is_none());
+}
+
+#[test]
+fn auto_promote_never_overrides_a_person() {
+    let mut s = state();
+    s.mode = RunMode::Live;
+    s.plan.gates.auto_promote = true;
+    let mut s = at_wave_two(s, 45);
+    breaching_poll(&mut s);
+    s.in_flight.clear();
+    // A person acts meanwhile: a region paused by hand.
+    update(&mut s, ch('p'));
+    update(&mut s, ch('p'));
+    s.in_flight.clear();
+    let mut st = status(Phase::Paused, 1);
+    st.held = Span::seconds(45);
+    update(&mut s, polled(0, epoch(), Ok(Report::Rollout(st))));
+    for t in 1..=30 {
+        let at = epoch() + Span::seconds(t);
+        let effects = update(&mut s, polled(1, at, Ok(Report::Metrics(calm()))));
+        assert!(requests(&effects).is_empty(), "{effects:?}");
     }
 }
 
@@ -118,13 +193,13 @@ fn auto_promote_promotes_once_when_the_gate_opens() {
         enforce: true,
         auto_promote: true,
     };
-    let mut s = at_wave_two(s, 43);
+    let mut s = at_wave_two(s, 45);
     breaching_poll(&mut s);
     assert!(s.gate_hold.is_some());
     s.in_flight.clear();
     // Healthy again for a whole window: the gate opens.
     let mut st = status(Phase::Paused, 1);
-    st.held = Span::seconds(43);
+    st.held = Span::seconds(45);
     update(&mut s, polled(0, epoch(), Ok(Report::Rollout(st))));
     let later = |t: i64| epoch() + Span::seconds(t);
     let mut promotes = Vec::new();
