@@ -109,6 +109,7 @@ mod tests {
             action,
             scope,
             since: epoch(),
+            automatic: false,
         });
     }
 

@@ -85,6 +85,8 @@ pub struct InFlight {
     pub action: Action,
     pub scope: ActionScope,
     pub since: Timestamp,
+    /// Sent by warroom itself (a stop condition's consequence, a gate).
+    pub automatic: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -138,6 +138,7 @@ fn send(
         action,
         scope: scope.clone(),
         since: state.now,
+        automatic: operator == AUTOMATIC_OPERATOR,
     });
     let mut text = format!("{operator} asked to {action} ({})", scope.label());
     if let Some(r) = &reason {
@@ -192,6 +193,11 @@ fn on_action_done(
     at: Timestamp,
     outcome: ActionOutcome,
 ) {
+    // What warroom did by itself says so: a drill's mitigation is a person's.
+    let by = match state.in_flight.iter().any(|f| f.id == id && f.automatic) {
+        true => format!(" by {AUTOMATIC_OPERATOR}"),
+        false => String::new(),
+    };
     state.in_flight.retain(|f| f.id != id);
     // A rollback that worked shows the runbook works: the scorecard counts it.
     if action == Action::Rollback && outcome.is_done() {
@@ -213,9 +219,11 @@ fn on_action_done(
     }
     match outcome {
         ActionOutcome::Done(what) => {
-            state
-                .timeline
-                .push(at, EventKind::ActionOk, format!("{action} done: {what}"));
+            state.timeline.push(
+                at,
+                EventKind::ActionOk,
+                format!("{action} done{by}: {what}"),
+            );
             notify(state, NoticeLevel::Info, format!("{action} done: {what}"));
         }
         // The target may have acted: neither done nor failed.

@@ -115,6 +115,11 @@ pub struct DrillEntry {
     /// Whether a pause or a rollback took effect after the fault began.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mitigated: Option<bool>,
+    /// Whether the drill rehearsed a plan file (`false`: the built-in demo,
+    /// which is no rehearsal of any real plan's runbook). Absent in older
+    /// records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of_plan: Option<bool>,
 }
 
 impl DrillEntry {
@@ -190,7 +195,13 @@ impl AuditRecord {
     /// The end of a tabletop drill of `plan`, with its debrief in a line and
     /// whether it was detected and mitigated: a drill that was is the
     /// rehearsal the scorecard's runbooks item looks for.
-    pub fn drill(plan: &RolloutPlan, operator: &str, time: Timestamp, debrief: &Debrief) -> Self {
+    pub fn drill(
+        plan: &RolloutPlan,
+        of_plan: bool,
+        operator: &str,
+        time: Timestamp,
+        debrief: &Debrief,
+    ) -> Self {
         AuditRecord::Drill(DrillEntry {
             time,
             id: 0,
@@ -205,6 +216,7 @@ impl AuditRecord {
             mode: Some(Mode::Drill),
             detected: Some(debrief.detected.is_some()),
             mitigated: Some(debrief.mitigated.is_some()),
+            of_plan: Some(of_plan),
         })
     }
 

@@ -100,6 +100,7 @@ mod tests {
         acted.push(t0, EventKind::ActionOk, "roll back done: simulator");
         log.append(&AuditRecord::drill(
             &plan,
+            true,
             "dana",
             t0,
             &debrief(&acted, t0, t0 + crate::domain::Span::minutes(1)),

@@ -25,7 +25,10 @@ pub fn recall(entries: &[AuditRecord], service: &str, mode: Option<Mode>) -> Rec
     let mut out = Recalled::default();
     for entry in entries.iter().filter(|e| e.target() == service) {
         match entry {
-            AuditRecord::Drill(d) if d.rehearsed() => {
+            // A drill of the built-in demo rehearses no real plan's runbook.
+            AuditRecord::Drill(d)
+                if d.rehearsed() && (mode.is_some() || d.of_plan != Some(false)) =>
+            {
                 out.last_rollback = out.last_rollback.max(Some(d.time));
             }
             _ if !counts(entry.mode(), mode) => {}
@@ -187,15 +190,19 @@ mod tests {
             "roll back done: simulator",
         );
         let ended = t0 + Span::minutes(1);
-        let nobody = AuditRecord::drill(&plan, "dana", ended, &debrief(&idle, t0, ended));
+        let nobody = AuditRecord::drill(&plan, true, "dana", ended, &debrief(&idle, t0, ended));
         assert_eq!(recall(&[nobody], &plan.service, None).last_rollback, None);
-        let drilled = AuditRecord::drill(&plan, "dana", ended, &debrief(&acted, t0, ended));
+        let drilled = AuditRecord::drill(&plan, true, "dana", ended, &debrief(&acted, t0, ended));
         for mode in [None, Some(Mode::Drill)] {
             assert_eq!(
                 recall(std::slice::from_ref(&drilled), &plan.service, mode).last_rollback,
                 Some(ended)
             );
         }
+        // A drill of the built-in demo, of the same service name: no
+        // rehearsal of the real plan's runbook.
+        let demo = AuditRecord::drill(&plan, false, "dana", ended, &debrief(&acted, t0, ended));
+        assert_eq!(recall(&[demo], &plan.service, None).last_rollback, None);
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub fn run(
     print!("{debrief}");
     audit.append(&AuditRecord::drill(
         &rollout,
+        plan.is_some(),
         &state.operator,
         ended,
         &debrief,

@@ -69,8 +69,9 @@ pub fn debrief(timeline: &Timeline, fault_at: Timestamp, ended: Timestamp) -> De
     let mitigated = events
         .iter()
         .find(|e| {
+            // A person's pause or rollback: warroom's own say "done by warroom".
             e.kind == EventKind::ActionOk
-                && (e.text.starts_with("pause done") || e.text.starts_with("roll back done"))
+                && (e.text.starts_with("pause done: ") || e.text.starts_with("roll back done: "))
         })
         .map(|e| (e.at, e.text.clone()));
     let actions = events
@@ -194,6 +195,21 @@ mod tests {
             !debrief(&tl, t(50), t(100)).rehearsed(),
             "nothing was detected"
         );
+    }
+
+    #[test]
+    fn warroom_pausing_by_itself_is_no_mitigation() {
+        let mut tl = Timeline::default();
+        tl.push(t(71), EventKind::Breach, "BREACH error rate in us-east-1");
+        tl.push(
+            t(72),
+            EventKind::ActionOk,
+            "pause done by warroom: simulator",
+        );
+        let d = debrief(&tl, t(50), t(100));
+        assert!(!d.rehearsed(), "nobody acted");
+        tl.push(t(90), EventKind::ActionOk, "roll back done: simulator");
+        assert!(debrief(&tl, t(50), t(100)).rehearsed());
     }
 
     #[test]

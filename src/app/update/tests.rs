@@ -899,6 +899,7 @@ fn the_override_refuses_while_an_action_flies_and_no_go_catches_a_confirmation()
         action: Action::Pause,
         scope: ActionScope::Rollout,
         since: epoch(),
+        automatic: false,
     });
     assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
     assert!(notice(&s).contains("still in flight"), "{}", notice(&s));
