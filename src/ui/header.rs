@@ -216,7 +216,14 @@ impl Header<'_> {
         let counts = state.verdict().conditions;
         let (breached, tripping, blind) = (counts.breached, counts.tripping, counts.no_data);
         let sym = &theme.symbols;
-        let (text, role) = if breached > 0 {
+        let (text, role) = if breached > 0 && state.metrics_stale() {
+            // The breach was seen; the rows now say the data is stale.
+            let text = format!(
+                "{} {breached} BREACHED when last seen {} stale",
+                sym.breach, sym.stale
+            );
+            (text, Role::Breach)
+        } else if breached > 0 {
             (format!("{} {breached} BREACHED", sym.breach), Role::Breach)
         } else if state.metrics_stale() {
             (format!("{} stale", sym.stale), Role::Stale)

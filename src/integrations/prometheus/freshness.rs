@@ -29,6 +29,9 @@ pub struct View {
     ages: HashMap<(String, VersionRole), (f64, f64)>,
     /// The answer came with warnings: a missing series may be elsewhere.
     pub partial: bool,
+    /// The answer had series but none named a region and version (the
+    /// signal's own query rewrites its labels): it can say nothing.
+    pub unplaced: bool,
 }
 
 impl View {
@@ -52,9 +55,12 @@ impl View {
                 ages.insert(key, (age, p.value));
             }
         }
+        let unplaced =
+            !vector.points.is_empty() && !vector.points.iter().any(|p| place(&p.labels).is_some());
         View {
             ages,
             partial: !vector.warnings.is_empty(),
+            unplaced,
         }
     }
 
@@ -72,6 +78,8 @@ impl View {
             Some((_, newest)) => Basis::Stale {
                 newest: unix_time(*newest),
             },
+            // Series that cannot be placed say nothing of this cell.
+            None if self.unplaced => answered,
             // Left out of a partial answer: unknown, not gone.
             None if self.partial => Basis::Partial,
             None => Basis::Stale { newest: None },
@@ -104,6 +112,31 @@ mod tests {
 
     fn place(labels: &BTreeMap<String, String>) -> Option<(String, VersionRole)> {
         Some((labels.get("region")?.clone(), VersionRole::Canary))
+    }
+
+    #[test]
+    fn series_that_name_no_region_say_nothing_of_freshness() {
+        let mut unnamed = point("eu", 1000.0, 999.0);
+        unnamed.labels.clear();
+        let vector = InstantVector {
+            points: vec![unnamed],
+            warnings: vec![],
+        };
+        let view = View::of(&vector, place);
+        assert_eq!(
+            view.basis("eu", VersionRole::Canary, Basis::Current, 120.0),
+            Basis::Current
+        );
+        // An empty answer is series gone: stale.
+        let empty = InstantVector {
+            points: vec![],
+            warnings: vec![],
+        };
+        let view = View::of(&empty, place);
+        assert_eq!(
+            view.basis("eu", VersionRole::Canary, Basis::Current, 120.0),
+            Basis::Stale { newest: None }
+        );
     }
 
     #[test]
