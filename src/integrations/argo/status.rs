@@ -89,11 +89,36 @@ fn runs(images: &[String], version: &str) -> bool {
     })
 }
 
+/// Whether `ro` is held only by a canary `pause` step with a duration: no
+/// person's pause (`spec.paused`), no other pause condition.
+pub fn timed_step_pause(ro: &Rollout) -> bool {
+    let s = status(ro);
+    let by_step = !s.pause_conditions.is_empty()
+        && s.pause_conditions
+            .iter()
+            .all(|p| p.reason == "CanaryPauseStep");
+    let step = s
+        .current_step_index
+        .and_then(|i| usize::try_from(i).ok())
+        .and_then(|i| ro.spec.strategy.canary.as_ref()?.steps.get(i).cloned());
+    let timed = step
+        .and_then(|st| st.pause)
+        .and_then(|p| p.duration)
+        .is_some_and(|d| !d.is_null());
+    !ro.spec.paused && by_step && timed
+}
+
 /// Where `ro` stands. Abort wins over a pause, a pause over the rest.
 pub fn stage(ro: &Rollout, versions: Versions) -> Stage {
     let s = status(ro);
     if s.abort {
         return Stage::Aborted;
+    }
+    // A timed pause step is the controller holding the wave, moving on by
+    // itself when it ends: progressing, its hold running, so that a blocked
+    // gate can pause it before it does.
+    if timed_step_pause(ro) {
+        return Stage::Progressing;
     }
     if ro.spec.paused || !s.pause_conditions.is_empty() || s.phase == "Paused" {
         return Stage::Paused;
@@ -381,7 +406,8 @@ pub fn aggregate(views: &[RegionView], waves: &WavePlan, now: Timestamp) -> Roll
     let wave = (0..waves.len()).rev().find(|w| reached(*w)).unwrap_or(0);
     let held = views
         .iter()
-        .filter(|v| v.stage == Stage::Paused)
+        // A pause (a person's, or a timed step's, which is progressing).
+        .filter(|v| matches!(v.stage, Stage::Paused | Stage::Progressing))
         .filter_map(|v| v.paused_since)
         .max()
         .map_or(Span::zero(), |since| (now - since).max(Span::zero()));

@@ -68,6 +68,16 @@ pub struct Canary {
 #[serde(rename_all = "camelCase", default)]
 pub struct CanaryStep {
     pub set_weight: Option<i32>,
+    pub pause: Option<PauseStep>,
+}
+
+/// A `pause` step: with a `duration` the controller moves on by itself when
+/// it ends; without one it waits for a promote.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PauseStep {
+    /// Seconds, or a duration such as `"30s"`; absent or null: indefinite.
+    pub duration: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -409,3 +409,35 @@ fn a_router_not_yet_told_is_no_reason_to_guess_from_pods() {
     );
     assert_eq!(view("eu", &ro).rollout.weight_label(), "?");
 }
+
+#[test]
+fn a_timed_pause_step_is_the_hold_running_not_a_pause() {
+    let timed = rollout(json!({
+        "phase": "Paused",
+        "currentStepIndex": 3,
+        "controllerPause": true,
+        "pauseConditions": [{"reason": "CanaryPauseStep", "startTime": "2026-03-14T09:00:00Z"}],
+        "canary": {"weights": {
+            "canary": {"weight": 40, "podTemplateHash": "7bf84f9696", "serviceName": "c"},
+            "stable": {"weight": 60, "podTemplateHash": "6cf78c66c5", "serviceName": "s"}
+        }}
+    }));
+    let v = view("eu-west-1", &timed);
+    assert_eq!(
+        v.stage,
+        Stage::Progressing,
+        "the controller moves on by itself"
+    );
+    assert_eq!(v.paused_since, Some(at("2026-03-14T09:00:00Z")));
+    let s = aggregate(
+        std::slice::from_ref(&v),
+        &plan(),
+        at("2026-03-14T09:00:25Z"),
+    );
+    assert_eq!((s.phase, s.held), (Phase::Progressing, Span::seconds(25)));
+    // A person's pause on top of it is a pause; so is an indefinite step.
+    let mut by_hand = timed.clone();
+    by_hand.spec.paused = true;
+    assert_eq!(view("eu-west-1", &by_hand).stage, Stage::Paused);
+    assert_eq!(view("eu-west-1", &paused()).stage, Stage::Paused);
+}
