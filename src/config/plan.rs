@@ -27,8 +27,10 @@ mod deploy;
 mod freshness;
 mod gates;
 mod judgment;
+mod raw;
 pub use deploy::{ArgoSource, ArgoTarget, DeploySource};
 pub use freshness::{DEFAULT_MAX_SAMPLE_AGE, SampleFreshness};
+use raw::*;
 
 /// A plan file that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,160 +107,6 @@ pub struct PlanFile {
     pub deploy: Option<DeploySource>,
     /// The delivery history for DORA (an NDJSON event file), if any.
     pub history: Option<PathBuf>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPlan {
-    service: Spanned<String>,
-    versions: Spanned<RawVersions>,
-    #[serde(default)]
-    labels: Option<RawLabels>,
-    regions: Spanned<Vec<Spanned<RawRegion>>>,
-    signals: Spanned<RawSignals>,
-    #[serde(default)]
-    stop_conditions: Vec<Spanned<RawCondition>>,
-    waves: Spanned<Vec<Spanned<RawWave>>>,
-    sources: Spanned<RawSources>,
-    judgment: Option<Spanned<RawJudgment>>,
-    scorecard: Option<Spanned<RawScorecard>>,
-    gates: Option<Spanned<gates::RawGates>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawJudgment {
-    pass: Option<Spanned<f64>>,
-    marginal: Option<Spanned<f64>>,
-    window: Option<Spanned<String>>,
-    alpha: Option<Spanned<f64>>,
-    min_samples: Option<Spanned<i64>>,
-    #[serde(default)]
-    rules: Vec<Spanned<RawRule>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRule {
-    signal: Spanned<String>,
-    /// `higher`, `lower` or `either`: which way the signal goes bad.
-    bad: Spanned<String>,
-    tolerance: Option<Spanned<f64>>,
-    #[serde(default)]
-    critical: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawScorecard {
-    approved_by: Option<Spanned<String>>,
-    rehearsal_within: Option<Spanned<String>>,
-    #[serde(default)]
-    owners: std::collections::BTreeMap<String, Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawVersions {
-    stable: Spanned<String>,
-    canary: Spanned<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLabels {
-    region: Option<Spanned<String>>,
-    version: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRegion {
-    name: Spanned<String>,
-    /// The value of the region label in the metrics, when it differs from the name.
-    label: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSignals {
-    request_rate: Option<Spanned<String>>,
-    error_rate: Option<Spanned<String>>,
-    latency_p99: Option<Spanned<String>>,
-    success_rate: Option<Spanned<String>>,
-    /// `[signals.freshness]`: how old the samples behind a signal may be.
-    freshness: Option<Spanned<freshness::RawFreshness>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCondition {
-    signal: Spanned<String>,
-    above: Option<Spanned<f64>>,
-    below: Option<Spanned<f64>>,
-    warn: Option<Spanned<f64>>,
-    #[serde(rename = "for")]
-    hold: Spanned<String>,
-    on_breach: Option<Spanned<String>>,
-    /// `"rollout"` (the default) or `"region"`: what an automatic pause or
-    /// rollback acts on.
-    act_on: Option<Spanned<String>>,
-    /// `"stable"`: the levels are multiples of stable's value in the region.
-    relative_to: Option<Spanned<String>>,
-    /// Below this canary request rate (per second) the signal is no data.
-    min_request_rate: Option<Spanned<f64>>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawScope {
-    All(String),
-    Regions(Vec<String>),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWave {
-    name: Spanned<String>,
-    weight: Spanned<i64>,
-    regions: Spanned<RawScope>,
-    hold: Spanned<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSources {
-    metrics: Spanned<RawEndpoint>,
-    deploy: Option<Spanned<deploy::RawDeploy>>,
-    history: Option<Spanned<RawHistory>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawHistory {
-    /// An NDJSON event file, relative to the plan file.
-    events: Spanned<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEndpoint {
-    kind: Spanned<String>,
-    url: Spanned<String>,
-    interval: Option<Spanned<String>>,
-    timeout: Option<Spanned<String>>,
-    auth: Option<Spanned<RawAuth>>,
-    /// The answer size cap, e.g. `"16MiB"`.
-    max_answer: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
-struct RawAuth {
-    bearer_token_file: Option<Spanned<String>>,
-    bearer_token_env: Option<Spanned<String>>,
-    /// Refused: present only to say so clearly.
-    bearer_token: Option<Spanned<String>>,
 }
 
 /// Checks a raw plan and turns it into the domain's types.
