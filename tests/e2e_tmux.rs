@@ -247,7 +247,7 @@ fn resizing_to_too_small_and_back() {
         s.contains("Timeline")
             && s.contains("┌ Waves")
             && s.contains("change failure rate")
-            && s.contains("Scorecard · GO")
+            && s.contains("Scorecard · ")
     });
     tmux.keys(&["q"]);
     assert_restored(&tmux);

@@ -197,6 +197,9 @@ pub async fn run(
     let result = event_loop::run(&mut terminal, session.state, wiring).await;
     // Left on, the shell after us would see pastes wrapped in markers.
     let unpasted = paste_mode(false);
+    // A terminal that grew while the dashboard was up (tmux among them) may
+    // show rows of the alternate screen under the restored one: blank them.
+    let _ = terminal.clear();
     ratatui::try_restore().context("cannot restore the terminal")?;
     unpasted.context("cannot turn bracketed paste off")?;
     tracing::info!(ok = result.is_ok(), "dashboard closed");
