@@ -85,30 +85,38 @@ fn with_rollout(phase: Phase, wave: usize) -> AppState {
     s
 }
 
+/// Healthy samples of eu-west-1's stable and canary, scaled by `wobble`.
+fn healthy_samples(wobble: f64) -> Vec<crate::domain::health::Sample> {
+    use crate::domain::health::{Sample, Signal, VersionRole};
+    let mut samples = Vec::new();
+    for version in [VersionRole::Stable, VersionRole::Canary] {
+        for (signal, value) in [
+            (Signal::RequestRate, 100.0),
+            (Signal::ErrorRate, 0.003),
+            (Signal::LatencyP99, 0.2),
+            (Signal::SuccessRate, 0.995),
+        ] {
+            samples.push(Sample {
+                region: "eu-west-1".into(),
+                version,
+                signal,
+                value: value * wobble,
+                basis: Default::default(),
+            });
+        }
+    }
+    samples
+}
+
 /// A judgment window of healthy polls in eu-west-1, ending at the epoch.
 fn healthy_polls(s: &mut AppState) {
-    use crate::domain::health::{Sample, Signal, VersionRole};
     for i in 0..12 {
         let wobble = if i % 2 == 0 { 1.0 } else { 1.02 };
-        let mut samples = Vec::new();
-        for version in [VersionRole::Stable, VersionRole::Canary] {
-            for (signal, value) in [
-                (Signal::RequestRate, 100.0),
-                (Signal::ErrorRate, 0.003),
-                (Signal::LatencyP99, 0.2),
-                (Signal::SuccessRate, 0.995),
-            ] {
-                samples.push(Sample {
-                    region: "eu-west-1".into(),
-                    version,
-                    signal,
-                    value: value * wobble,
-                    basis: Default::default(),
-                });
-            }
-        }
         let at = epoch() - Span::seconds(11 - i);
-        update(s, polled(1, at, Ok(Report::Metrics(samples))));
+        update(
+            s,
+            polled(1, at, Ok(Report::Metrics(healthy_samples(wobble)))),
+        );
     }
 }
 

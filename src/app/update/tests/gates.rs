@@ -271,23 +271,5 @@ fn promoting_through_a_blocked_gate_takes_a_reason() {
 
 /// Healthy samples for the canary and stable of eu-west-1.
 fn calm() -> Vec<crate::domain::health::Sample> {
-    use crate::domain::health::{Sample, Signal, VersionRole};
-    let mut out = Vec::new();
-    for version in [VersionRole::Stable, VersionRole::Canary] {
-        for (signal, value) in [
-            (Signal::RequestRate, 100.0),
-            (Signal::ErrorRate, 0.003),
-            (Signal::LatencyP99, 0.2),
-            (Signal::SuccessRate, 0.995),
-        ] {
-            out.push(Sample {
-                region: "eu-west-1".into(),
-                version,
-                signal,
-                value,
-                basis: Default::default(),
-            });
-        }
-    }
-    out
+    healthy_samples(1.0)
 }
