@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::verdict::Why;
 use crate::domain::gate::{Gate, GateInputs, Judgments, current_gate};
 use crate::domain::guardrail::Guardrails;
 use crate::domain::health::HealthMatrix;
@@ -430,10 +431,12 @@ impl AppState {
         if v.call.is_go() {
             return Vec::new();
         }
+        // The scorecard is named by its items below, not in a phrase.
         let mut out: Vec<String> = v
             .reasons
-            .into_iter()
-            .filter(|r| r != "scorecard GO" && !r.starts_with("scorecard NO-GO"))
+            .iter()
+            .filter(|r| !matches!(r.why, Why::ScorecardGo | Why::ScorecardNoGo))
+            .map(|r| r.text.clone())
             .collect();
         if !v.scorecard_go {
             let card = self.scorecard();

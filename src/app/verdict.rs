@@ -3,6 +3,7 @@
 //! override and `warroom status` all read it here, so they cannot disagree.
 
 use super::state::AppState;
+use crate::domain::gate::Blocker;
 use crate::domain::guardrail::GuardrailState;
 use crate::domain::health::Gap;
 use crate::domain::rollout::Phase;
@@ -62,13 +63,70 @@ pub struct Conditions {
     pub no_data: usize,
 }
 
+/// What a reason is about: callers decide by this, never by its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    /// The deployment source has not said where the rollout stands.
+    NoState,
+    /// A stop condition is in breach in a region.
+    Breach,
+    Stale,
+    NoData,
+    /// A canary in the wave has no score yet.
+    Unscored,
+    /// Anything else that holds the wave at its gate.
+    Gate,
+    /// The scorecard alone is NO-GO.
+    ScorecardNoGo,
+    /// Said with a NO-GO the scorecard alone would not make.
+    ScorecardGo,
+}
+
+/// One reason the verdict is what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    pub why: Why,
+    pub text: String,
+}
+
+impl Reason {
+    fn new(why: Why, text: impl Into<String>) -> Reason {
+        Reason {
+            why,
+            text: text.into(),
+        }
+    }
+
+    /// In few words, for a header: a breach names its region only
+    /// (`breach in us-east-1`), the conditions being on screen below.
+    pub fn short(&self) -> &str {
+        match (self.why, self.text.split_once(": ")) {
+            (Why::Breach, Some((head, _))) => head,
+            _ => &self.text,
+        }
+    }
+}
+
+impl std::ops::Deref for Reason {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl PartialEq<str> for Reason {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+
 /// The verdict and everything said with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     pub call: Call,
     /// Why the call is not GO, worst first, in short phrases; with a NO-GO
     /// that the scorecard alone would not make, the last says `scorecard GO`.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     /// The scorecard on its own: GO or not, and how many items are not green.
     pub scorecard_go: bool,
     pub not_green: usize,
@@ -78,16 +136,14 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// The reasons in few words, for a header: a breach names its region
-    /// only (`breach in us-east-1`), the conditions being on screen below.
+    /// The reasons in few words, for a header.
     pub fn short_reasons(&self) -> Vec<String> {
-        self.reasons
-            .iter()
-            .map(|r| match r.split_once(": ") {
-                Some((head, _)) if r.starts_with("breach in ") => head.to_string(),
-                _ => r.clone(),
-            })
-            .collect()
+        self.reasons.iter().map(|r| r.short().to_string()).collect()
+    }
+
+    /// The reasons that are about `why`.
+    pub fn about(&self, why: Why) -> impl Iterator<Item = &Reason> {
+        self.reasons.iter().filter(move |r| r.why == why)
     }
 }
 
@@ -137,7 +193,7 @@ pub fn verdict(state: &AppState) -> Verdict {
         }
     }
     let breached_in: Vec<String> = breaches.iter().map(|(r, _)| r.clone()).collect();
-    let mut reasons: Vec<String> = Vec::new();
+    let mut reasons: Vec<Reason> = Vec::new();
     let phase = state.rollout.as_ref().map(|r| r.phase);
     let has_deploy = state
         .sources
@@ -147,15 +203,19 @@ pub fn verdict(state: &AppState) -> Verdict {
         Some(Phase::RolledBack) => Call::RolledBack,
         Some(Phase::Aborted) => Call::Aborted,
         None if has_deploy => {
-            reasons.push("no state from the deployment source yet".to_string());
+            reasons.push(Reason::new(
+                Why::NoState,
+                "no state from the deployment source yet",
+            ));
             Call::Waiting
         }
         _ => {
             for (region, labels) in &breaches {
-                match labels.is_empty() {
-                    true => reasons.push(format!("breach in {region}")),
-                    false => reasons.push(format!("breach in {region}: {}", labels.join(", "))),
-                }
+                let text = match labels.is_empty() {
+                    true => format!("breach in {region}"),
+                    false => format!("breach in {region}: {}", labels.join(", ")),
+                };
+                reasons.push(Reason::new(Why::Breach, text));
             }
             let stale = state.metrics_stale();
             // Not a number to judge in any region watched.
@@ -167,7 +227,7 @@ pub fn verdict(state: &AppState) -> Verdict {
                     .filter_map(|r| state.guardrails.state_in(r))
                     .all(|s| s == GuardrailState::NoData);
             if stale {
-                reasons.push("metrics stale".to_string());
+                reasons.push(Reason::new(Why::Stale, "metrics stale"));
             } else if blind {
                 // Say why when every condition lacks numbers for one reason.
                 let gaps: Vec<_> = state
@@ -182,22 +242,31 @@ pub fn verdict(state: &AppState) -> Verdict {
                     }
                     _ => "no data to judge".to_string(),
                 };
-                reasons.push(why);
+                reasons.push(Reason::new(Why::NoData, why));
             }
             // What else holds the wave at its gate: tripping, scores, no data.
+            // Canaries not scored yet are said apart: alone they are NOT YET.
             if let Some(gate) = state.gate() {
-                let holding = crate::domain::gate::Gate {
-                    wave: gate.wave,
-                    blockers: gate
-                        .holding()
-                        .filter(|b| !is_said(b, stale))
-                        .cloned()
-                        .collect(),
-                };
-                reasons.extend(holding.summary().into_iter().map(|r| format!("gate: {r}")));
+                let (unscored, rest): (Vec<Blocker>, Vec<Blocker>) = gate
+                    .holding()
+                    .filter(|b| !is_said(b, stale))
+                    .cloned()
+                    .partition(|b| matches!(b, Blocker::Score { score: None, .. }));
+                for (why, blockers) in [(Why::Gate, rest), (Why::Unscored, unscored)] {
+                    let part = crate::domain::gate::Gate {
+                        wave: gate.wave,
+                        blockers,
+                    };
+                    reasons.extend(
+                        part.summary()
+                            .into_iter()
+                            .map(|r| Reason::new(why, format!("gate: {r}"))),
+                    );
+                }
             }
             if !scorecard_go {
-                reasons.push(format!("scorecard NO-GO ({not_green} of 7 not green)"));
+                let text = format!("scorecard NO-GO ({not_green} of 7 not green)");
+                reasons.push(Reason::new(Why::ScorecardNoGo, text));
             }
             match () {
                 // A breach or a NO-GO scorecard is a definite no, whatever
@@ -205,7 +274,9 @@ pub fn verdict(state: &AppState) -> Verdict {
                 _ if !breached_in.is_empty() || !scorecard_go => Call::NoGo,
                 _ if stale => Call::Stale,
                 _ if blind => Call::NoData,
-                _ if !reasons.is_empty() && reasons.iter().all(|r| is_unscored(r)) => Call::Pending,
+                _ if !reasons.is_empty() && reasons.iter().all(|r| r.why == Why::Unscored) => {
+                    Call::Pending
+                }
                 _ if !reasons.is_empty() => Call::NoGo,
                 _ if phase == Some(Phase::Complete) => Call::Complete,
                 _ => Call::Go,
@@ -213,7 +284,7 @@ pub fn verdict(state: &AppState) -> Verdict {
         }
     };
     if call == Call::NoGo && scorecard_go {
-        reasons.push("scorecard GO".to_string());
+        reasons.push(Reason::new(Why::ScorecardGo, "scorecard GO"));
     }
     Verdict {
         call,
@@ -225,15 +296,9 @@ pub fn verdict(state: &AppState) -> Verdict {
     }
 }
 
-/// A reason that says only that a canary has no score yet.
-fn is_unscored(reason: &str) -> bool {
-    reason.starts_with("gate: no score yet")
-}
-
 /// A gate blocker the verdict has already said in its own words: breaches
 /// (named by region) and staleness.
-fn is_said(b: &crate::domain::gate::Blocker, stale: bool) -> bool {
-    use crate::domain::gate::Blocker;
+fn is_said(b: &Blocker, stale: bool) -> bool {
     match b {
         Blocker::Condition { state, .. } => *state == "breach",
         Blocker::Stale => stale,

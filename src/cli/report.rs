@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::app::state::AppState;
-use crate::app::verdict::Call;
+use crate::app::verdict::{Call, Why};
 use crate::domain::guardrail::{GuardrailState, cell_state};
 use crate::domain::health::{Gap, Signal, Verdict, VersionRole};
 
@@ -258,8 +258,8 @@ pub fn build(state: &AppState) -> StatusReport {
         _ => verdict
             .reasons
             .iter()
-            .filter(|r| !r.starts_with("gate: no score yet"))
-            .cloned()
+            .filter(|r| r.why != Why::Unscored)
+            .map(|r| r.text.clone())
             .collect(),
     };
     StatusReport {

@@ -1,6 +1,7 @@
 //! The confirmation modal: names the action, the service, the regions and
 //! the versions, and says what will happen.
 
+use crate::app::verdict::Why;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -32,10 +33,10 @@ impl Confirm<'_> {
             let against: Vec<&str> = v
                 .reasons
                 .iter()
-                .map(String::as_str)
-                .filter(|r| *r != "scorecard GO")
+                .filter(|r| r.why != Why::ScorecardGo)
+                .map(|r| r.text.as_str())
                 .collect();
-            if against.iter().any(|r| r.starts_with("breach in")) {
+            if v.about(Why::Breach).next().is_some() {
                 text = format!(
                     "{text} Stop conditions are in breach: {}.",
                     against.join("; ")

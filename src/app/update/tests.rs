@@ -1181,7 +1181,10 @@ fn a_breach_is_no_go_too_and_promote_then_takes_a_reason() {
     );
     let v = s.verdict();
     assert_eq!(v.call.word(), "NO-GO");
-    assert_eq!(v.reasons.last().map(String::as_str), Some("scorecard GO"));
+    assert_eq!(
+        v.reasons.last().map(|r| r.text.as_str()),
+        Some("scorecard GO")
+    );
     assert!(
         !s.scorecard().is_no_go(),
         "the scorecard itself is still GO"
