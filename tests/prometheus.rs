@@ -17,7 +17,7 @@ use warroom::app::{Msg, update};
 use warroom::config::plan::PlanFile;
 use warroom::domain::clock::{Clock, SystemClock};
 use warroom::domain::guardrail::{GuardrailState, judge_cell};
-use warroom::domain::health::{Signal, Verdict, VersionRole};
+use warroom::domain::health::{Verdict, VersionRole};
 use warroom::integrations::prometheus::PrometheusSource;
 use warroom::runtime::session::Session;
 use warroom::sim::http::WireTruth;
@@ -74,7 +74,7 @@ async fn until_scraped_n(prometheus: &Prometheus, source: &PrometheusSource, sam
             let rates = poll
                 .samples
                 .iter()
-                .filter(|s| s.signal == Signal::RequestRate && s.value > 0.0)
+                .filter(|s| s.signal.is("request_rate") && s.value > 0.0)
                 .count();
             if rates >= 5 {
                 return;
@@ -171,38 +171,26 @@ async fn values_match_the_simulators_truth() {
         } else {
             VersionRole::Stable
         };
-        let got = |signal| {
+        let got = |signal: &str| {
             poll.samples
                 .iter()
-                .find(|s| s.region == t.region && s.version == version && s.signal == signal)
+                .find(|s| s.region == t.region && s.version == version && s.signal.is(signal))
                 .map(|s| s.value)
                 .unwrap_or(f64::NAN)
         };
         let checks = [
             (
                 "request rate",
-                got(Signal::RequestRate),
+                got("request_rate"),
                 t.request_rate,
                 0.05,
                 0.0,
             ),
-            (
-                "error rate",
-                got(Signal::ErrorRate),
-                t.error_rate,
-                0.02,
-                0.0002,
-            ),
-            (
-                "latency p99",
-                got(Signal::LatencyP99),
-                t.latency_p99,
-                0.05,
-                0.0,
-            ),
+            ("error rate", got("error_rate"), t.error_rate, 0.02, 0.0002),
+            ("latency p99", got("latency_p99"), t.latency_p99, 0.05, 0.0),
             (
                 "success rate",
-                got(Signal::SuccessRate),
+                got("success_rate"),
                 t.success_rate,
                 0.0,
                 0.001,

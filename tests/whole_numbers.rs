@@ -16,7 +16,7 @@ use ratatui::widgets::Widget;
 use warroom::app::state::{AppState, Dora, SourceCondition};
 use warroom::domain::Span;
 use warroom::domain::dora::Measure;
-use warroom::domain::health::{Signal, VersionRole};
+use warroom::domain::health::VersionRole;
 use warroom::runtime::demo::state_at;
 use warroom::sim::FleetSpec;
 use warroom::ui;
@@ -92,26 +92,19 @@ fn vocabulary(state: &AppState) -> (BTreeSet<String>, Vec<String>) {
     for (i, region) in regions.iter().enumerate() {
         texts.push(region.clone());
         let cells = VersionRole::ALL.map(|v| state.health.cell(i, v));
-        for cell in cells.iter().flatten() {
-            for signal in Signal::ALL {
+        let own = state.health.region_cell(i);
+        for signal in plan.signals.iter() {
+            for cell in cells.iter().flatten().chain(own.iter()) {
                 if let Some(v) = cell.latest(signal) {
                     texts.push(signal.format(v));
                 }
             }
-        }
-        let [stable, canary] = cells;
-        let latest = |c: Option<&warroom::domain::health::Cell>, s| c.and_then(|c| c.latest(s));
-        if let (Some(c), Some(s)) = (
-            latest(canary, Signal::ErrorRate),
-            latest(stable, Signal::ErrorRate),
-        ) {
-            texts.push(ui::format::error_delta(c, s));
-        }
-        if let (Some(c), Some(s)) = (
-            latest(canary, Signal::LatencyP99),
-            latest(stable, Signal::LatencyP99),
-        ) {
-            texts.push(ui::format::latency_delta(c, s));
+            let [stable, canary] = cells;
+            let latest =
+                |c: Option<&warroom::domain::health::Cell>| c.and_then(|c| c.latest(signal));
+            if latest(canary).is_some() && latest(stable).is_some() {
+                texts.push(signal.delta(latest(canary), latest(stable)));
+            }
         }
         if let Some(score) = state.judgment(region).and_then(|j| j.score) {
             texts.push(format!("{score:.0}"));

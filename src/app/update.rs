@@ -16,10 +16,11 @@ use super::state::{ActionScope, AppState, DORA_WINDOW_DAYS, Dora, InFlight, Noti
 use crate::domain::Timestamp;
 use crate::domain::action::{ActionOutcome, ActionRequest};
 use crate::domain::dora::{Event as DoraEvent, History};
-use crate::domain::guardrail::Consequence;
-use crate::domain::health::{Signal, VersionRole};
+use crate::domain::guardrail::{Consequence, SERVICE_WIDE};
+use crate::domain::health::VersionRole;
 use crate::domain::judgment::judge_cells;
 use crate::domain::rollout::{Action, Phase, RolloutStatus, WeightKnown};
+use crate::domain::signal::{Per, Unit};
 use crate::domain::source::{Polled, Report, SourceId};
 use crate::domain::timeline::EventKind;
 
@@ -352,14 +353,17 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
         .map(|x| x.region.as_str())
         .collect();
     let (health, stale_after) = (&state.health, state.plan.stale_after);
+    let signals = &state.plan.signals;
     let reporting = |region: &str| {
         rolled_back.contains(region)
             && health
                 .cell_by_name(region, VersionRole::Canary)
                 .is_some_and(|c| {
                     let fresh = c.last_seen.is_some_and(|t| at - t <= stale_after);
-                    let numbers = [Signal::ErrorRate, Signal::LatencyP99, Signal::SuccessRate]
-                        .into_iter()
+                    // Traffic alone says nothing of the canary's quality.
+                    let numbers = signals
+                        .per(Per::Version)
+                        .filter(|s| *s.unit() != Unit::PerSecond)
                         .any(|s| c.latest(s).is_some_and(f64::is_finite));
                     fresh && numbers
                 })
@@ -372,11 +376,11 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
             continue;
         };
         let value = t.value.map(|v| cond.show(v)).unwrap_or_default();
-        let text = format!(
-            "BREACH {cond} in {} ({value}) → {}",
-            t.region,
-            cond.on_breach()
-        );
+        let place = match t.region.as_str() {
+            SERVICE_WIDE => "service-wide".to_string(),
+            region => format!("in {region}"),
+        };
+        let text = format!("BREACH {cond} {place} ({value}) → {}", cond.on_breach());
         state.timeline.push(at, EventKind::Breach, text.clone());
         notify(state, NoticeLevel::Error, text);
         follow_trouble(state, &t.region, at);
@@ -385,7 +389,7 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
             Consequence::Pause => Action::Pause,
             Consequence::Rollback => Action::Rollback,
         };
-        let reason = format!("stop condition breached: {cond} in {} ({value})", t.region);
+        let reason = format!("stop condition breached: {cond} {place} ({value})");
         let scope = if cond.region_only {
             ActionScope::Region(t.region.clone())
         } else {

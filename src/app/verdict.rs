@@ -5,6 +5,7 @@
 use super::state::AppState;
 use crate::domain::gate::Blocker;
 use crate::domain::guardrail::GuardrailState;
+use crate::domain::guardrail::SERVICE_WIDE;
 use crate::domain::health::Gap;
 use crate::domain::rollout::Phase;
 use crate::domain::source::SourceKind;
@@ -211,9 +212,13 @@ pub fn verdict(state: &AppState) -> Verdict {
         }
         _ => {
             for (region, labels) in &breaches {
+                let place = match region.as_str() {
+                    SERVICE_WIDE => "service-wide breach".to_string(),
+                    region => format!("breach in {region}"),
+                };
                 let text = match labels.is_empty() {
-                    true => format!("breach in {region}"),
-                    false => format!("breach in {region}: {}", labels.join(", ")),
+                    true => place,
+                    false => format!("{place}: {}", labels.join(", ")),
                 };
                 reasons.push(Reason::new(Why::Breach, text));
             }

@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::app::state::AppState;
 use crate::app::verdict::{Call, Why};
 use crate::domain::guardrail::{GuardrailState, cell_state};
-use crate::domain::health::{Gap, Signal, Verdict, VersionRole};
+use crate::domain::health::{Cell, Gap, Per, Signal, Verdict, VersionRole};
+use crate::domain::signal::REQUEST_RATE;
 
 /// The overall answer, which is also the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,10 +51,33 @@ pub struct SourceLine {
 #[derive(Debug, Clone, Serialize)]
 pub struct CellLine {
     pub verdict: &'static str,
-    pub request_rate: Option<f64>,
-    pub error_rate: Option<f64>,
-    pub latency_p99: Option<f64>,
-    pub success_rate: Option<f64>,
+    /// Every signal of the plan measured here, in the plan's order.
+    pub signals: Vec<SignalLine>,
+}
+
+/// One signal's latest value, by name, with its unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignalLine {
+    pub name: String,
+    pub label: String,
+    pub unit: String,
+    /// `null` when there is no finite value.
+    pub value: Option<f64>,
+    /// The value as the screen writes it: `1.23%`, `470ms`, `—`.
+    pub shown: String,
+}
+
+impl SignalLine {
+    fn of(signal: &Signal, cell: Option<&Cell>) -> SignalLine {
+        let latest = cell.and_then(|c| c.latest(signal));
+        SignalLine {
+            name: signal.name().to_string(),
+            label: signal.label().to_string(),
+            unit: signal.unit().name().to_string(),
+            value: latest.filter(|v| v.is_finite()),
+            shown: latest.map_or_else(|| "—".to_string(), |v| signal.format(v)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +86,8 @@ pub struct RegionLine {
     pub canary_weight: Option<u8>,
     pub stable: CellLine,
     pub canary: CellLine,
+    /// The region's own signals (measured per region, whatever the version).
+    pub signals: Vec<SignalLine>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,6 +117,8 @@ pub struct StatusReport {
     pub wave: Option<usize>,
     pub sources: Vec<SourceLine>,
     pub regions: Vec<RegionLine>,
+    /// The signals measured for the whole service.
+    pub service_signals: Vec<SignalLine>,
     pub stop_conditions: Vec<ConditionLine>,
     pub scorecard: ScorecardReport,
 }
@@ -155,7 +183,6 @@ fn cell_line(state: &AppState, region: usize, version: VersionRole) -> CellLine 
         VersionRole::Canary => state.health.cell(region, VersionRole::Stable),
         VersionRole::Stable => None,
     };
-    let value = |s| cell.and_then(|c| c.latest(s));
     let conditions = state.guardrails.conditions();
     // Nothing to judge says why: no data, partial, not finite, stale.
     let verdict = match cell_state(cell, baseline, conditions, state.metrics_stale()) {
@@ -164,10 +191,12 @@ fn cell_line(state: &AppState, region: usize, version: VersionRole) -> CellLine 
     };
     CellLine {
         verdict,
-        request_rate: value(Signal::RequestRate),
-        error_rate: value(Signal::ErrorRate),
-        latency_p99: value(Signal::LatencyP99),
-        success_rate: value(Signal::SuccessRate),
+        signals: state
+            .plan
+            .signals
+            .per(Per::Version)
+            .map(|s| SignalLine::of(s, cell))
+            .collect(),
     }
 }
 
@@ -220,6 +249,12 @@ pub fn build(state: &AppState) -> StatusReport {
             canary_weight: state.canary_weight(r),
             stable: cell_line(state, i, VersionRole::Stable),
             canary: cell_line(state, i, VersionRole::Canary),
+            signals: state
+                .plan
+                .signals
+                .per(Per::Region)
+                .map(|s| SignalLine::of(s, state.health.region_cell(i)))
+                .collect(),
         })
         .collect();
     let blind = |word: &str| {
@@ -273,13 +308,84 @@ pub fn build(state: &AppState) -> StatusReport {
         wave: state.rollout.as_ref().map(|r| r.wave + 1),
         sources,
         regions,
+        service_signals: state
+            .plan
+            .signals
+            .per(Per::Service)
+            .map(|s| SignalLine::of(s, Some(state.health.service())))
+            .collect(),
         stop_conditions,
         scorecard,
     }
 }
 
-fn shown(signal: Signal, v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_string(), |v| signal.format(v))
+/// What a cell line says of `name`, as written on screen.
+fn shown<'a>(signals: &'a [SignalLine], name: &str) -> &'a str {
+    signals
+        .iter()
+        .find(|s| s.name == name)
+        .map_or("—", |s| s.shown.as_str())
+}
+
+/// The region table: stable's first two signals and verdict, the
+/// weight, every canary signal and its verdict, then the region's own
+/// signals; the service's signals beneath.
+fn regions_table(out: &mut String, r: &StatusReport) {
+    let Some(first) = r.regions.first() else {
+        out.push_str("\nno regions reported yet\n");
+        return;
+    };
+    let names: Vec<&str> = first
+        .canary
+        .signals
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    let stable_names: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| *n != REQUEST_RATE)
+        .take(2)
+        .collect();
+    let own: Vec<&str> = first.signals.iter().map(|s| s.name.as_str()).collect();
+    let width = |n: &str| n.len().clamp(8, 20);
+    let mut head = format!("\n{:<16}", "region");
+    for n in &stable_names {
+        let _ = write!(head, " {:>w$}", format!("st.{n}"), w = width(n) + 3);
+    }
+    let _ = write!(head, " {:>9}  {:>5}", "st", "wt");
+    for n in names.iter().chain(&own) {
+        let _ = write!(head, " {:>w$}", n, w = width(n));
+    }
+    let _ = writeln!(out, "{head}  canary");
+    for row in &r.regions {
+        let weight = row
+            .canary_weight
+            .map_or_else(|| "?".to_string(), |w| format!("{w}%"));
+        let mut line = format!("{:<16}", row.region);
+        for n in &stable_names {
+            let _ = write!(
+                line,
+                " {:>w$}",
+                shown(&row.stable.signals, n),
+                w = width(n) + 3
+            );
+        }
+        let _ = write!(line, " {:>9}  {:>5}", row.stable.verdict, weight);
+        for n in &names {
+            let _ = write!(line, " {:>w$}", shown(&row.canary.signals, n), w = width(n));
+        }
+        for n in &own {
+            let _ = write!(line, " {:>w$}", shown(&row.signals, n), w = width(n));
+        }
+        let _ = writeln!(out, "{line}  {}", row.canary.verdict);
+    }
+    if !r.service_signals.is_empty() {
+        out.push_str("\nservice-wide\n");
+        for s in &r.service_signals {
+            let _ = writeln!(out, "  {:<24} {}", s.label, s.shown);
+        }
+    }
 }
 
 /// The report as plain text for a terminal or a CI log.
@@ -325,29 +431,7 @@ pub fn text(r: &StatusReport) -> String {
             let _ = writeln!(out, "           note: {n}");
         }
     }
-    let _ = writeln!(
-        out,
-        "\n{:<16} {:>8} {:>8} {:>9}  {:>5} {:>8} {:>8} {:>9}  canary",
-        "region", "st.err", "st.p99", "st", "wt", "err", "p99", "succ"
-    );
-    for row in &r.regions {
-        let weight = row
-            .canary_weight
-            .map_or_else(|| "?".to_string(), |w| format!("{w}%"));
-        let _ = writeln!(
-            out,
-            "{:<16} {:>8} {:>8} {:>9}  {:>5} {:>8} {:>8} {:>9}  {}",
-            row.region,
-            shown(Signal::ErrorRate, row.stable.error_rate),
-            shown(Signal::LatencyP99, row.stable.latency_p99),
-            row.stable.verdict,
-            weight,
-            shown(Signal::ErrorRate, row.canary.error_rate),
-            shown(Signal::LatencyP99, row.canary.latency_p99),
-            shown(Signal::SuccessRate, row.canary.success_rate),
-            row.canary.verdict,
-        );
-    }
+    regions_table(&mut out, r);
     out.push_str("\nstop conditions (canary; one poll cannot see durations: past the threshold is a breach)\n");
     if r.stop_conditions.is_empty() {
         out.push_str("  none in the plan\n");

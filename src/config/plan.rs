@@ -21,6 +21,7 @@ use crate::domain::judgment::{Bad, JudgmentPlan, MetricRule};
 use crate::domain::plan::RolloutPlan;
 use crate::domain::rollout::{Scope, Wave, WavePlan};
 use crate::domain::scorecard::{Item, ScorecardPlan};
+use crate::domain::signal::Signals;
 
 mod condition;
 mod deploy;
@@ -28,6 +29,7 @@ mod freshness;
 mod gates;
 mod judgment;
 mod raw;
+mod signals;
 pub use deploy::{ArgoSource, ArgoTarget, DeploySource};
 pub use freshness::{DEFAULT_MAX_SAMPLE_AGE, SampleFreshness};
 use raw::*;
@@ -362,15 +364,6 @@ const MAX_DURATION: Duration = Duration::from_secs(30 * 86_400);
 /// The longest poll interval or timeout: a source polled less often is not watched.
 const MAX_POLL: Duration = Duration::from_secs(3600);
 
-const SIGNAL_NAMES: [&str; 4] = ["request_rate", "error_rate", "latency_p99", "success_rate"];
-
-fn signal_named(name: &str) -> Option<Signal> {
-    SIGNAL_NAMES
-        .iter()
-        .position(|n| *n == name)
-        .map(|i| Signal::ALL[i])
-}
-
 impl PlanFile {
     /// Read and check the plan at `path`; a file over 1 MiB is refused
     /// before it is read whole.
@@ -456,28 +449,7 @@ impl PlanFile {
             region_values.push((label, name));
         }
 
-        let s = raw.signals.get_ref();
-        let mut queries = Vec::new();
-        for (signal, query, name) in [
-            (Signal::RequestRate, &s.request_rate, "request_rate"),
-            (Signal::ErrorRate, &s.error_rate, "error_rate"),
-            (Signal::LatencyP99, &s.latency_p99, "latency_p99"),
-            (Signal::SuccessRate, &s.success_rate, "success_rate"),
-        ] {
-            if let Some(q) = query {
-                queries.push((signal, check.text(q, &format!("signals.{name}"), QUERY)?));
-            }
-        }
-        if queries.is_empty() {
-            return check.err(
-                raw.signals.span(),
-                "signals",
-                format!(
-                    "no query given; set at least one of {}",
-                    SIGNAL_NAMES.join(", ")
-                ),
-            );
-        }
+        let (signals, queries) = check.signals(&raw.signals)?;
 
         if raw.stop_conditions.is_empty() {
             return check.err(
@@ -490,7 +462,7 @@ impl PlanFile {
             .stop_conditions
             .iter()
             .enumerate()
-            .map(|(i, c)| check.condition(i, c, &queries))
+            .map(|(i, c)| check.condition(i, c, &signals))
             .collect::<Result<Vec<_>, _>>()?;
 
         if raw.waves.get_ref().is_empty() {
@@ -511,7 +483,7 @@ impl PlanFile {
 
         let sources = raw.sources.get_ref();
         let metrics = check.endpoint(&sources.metrics, "metrics", &["prometheus"])?;
-        let judgment = check.judgment(raw.judgment.as_ref(), &queries, metrics.interval)?;
+        let judgment = check.judgment(raw.judgment.as_ref(), &signals, metrics.interval)?;
         let deploy = match &sources.deploy {
             Some(d) => Some(check.deploy(d, &regions, path)?),
             None => None,
@@ -540,7 +512,7 @@ impl PlanFile {
             "labels.version",
         )?;
         let freshness = check.freshness(
-            s.freshness.as_ref(),
+            raw.signals.get_ref().freshness.as_ref(),
             &queries,
             &region_label,
             &version_label,
@@ -556,6 +528,7 @@ impl PlanFile {
                 stable_version: stable,
                 canary_version: canary,
                 regions,
+                signals,
                 waves: WavePlan { waves },
                 stop_conditions,
                 stale_after,

@@ -253,7 +253,6 @@ mod tests {
     use super::*;
     use crate::domain::Timestamp;
     use crate::domain::guardrail::{Consequence, Direction};
-    use crate::domain::health::Signal;
     use crate::domain::judgment::Judgment;
     use crate::domain::rollout::{RegionRollout, Scope, Wave};
 
@@ -300,7 +299,7 @@ mod tests {
 
     fn condition() -> StopCondition {
         StopCondition::absolute(
-            Signal::ErrorRate,
+            crate::domain::signal::standard("error_rate"),
             Direction::Above,
             0.01,
             0.02,

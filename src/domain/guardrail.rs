@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::health::{Cell, Gap, Reading, Signal, Verdict};
+use super::health::{Cell, Gap, Per, Reading, Signal, Verdict};
 use super::{Span, Timestamp};
 
 mod watch;
@@ -48,8 +48,9 @@ pub struct StopCondition {
     /// `warn` and `breach` are multiples of the stable version's value in
     /// the same region (`p99 > 1.5 × stable`) rather than absolute values.
     pub relative: bool,
-    /// Below this canary request rate the signal is "not enough data".
-    pub min_request_rate: Option<f64>,
+    /// Below this canary request rate (the signal, the least rate) the
+    /// signal is "not enough data".
+    pub min_request_rate: Option<(Signal, f64)>,
     /// An automatic pause or rollback acts on the breaching region only,
     /// not on the whole rollout.
     pub region_only: bool,
@@ -101,22 +102,22 @@ impl StopCondition {
         let Some(cell) = cell else {
             return Reading::Gap(Gap::NoData);
         };
-        if let Some(floor) = self.min_request_rate {
-            match cell.reading(Signal::RequestRate) {
-                Reading::Number(rps) if rps >= floor => {}
+        if let Some((rate, floor)) = &self.min_request_rate {
+            match cell.reading(rate) {
+                Reading::Number(rps) if rps >= *floor => {}
                 // Too thin to judge.
                 Reading::Number(_) => return Reading::Gap(Gap::NoData),
                 gap => return gap,
             }
         }
-        let value = match cell.reading(self.signal) {
+        let value = match cell.reading(&self.signal) {
             Reading::Number(v) => v,
             gap => return gap,
         };
         if !self.relative {
             return Reading::Number(value);
         }
-        let base = match baseline.map(|b| b.reading(self.signal)) {
+        let base = match baseline.map(|b| b.reading(&self.signal)) {
             Some(Reading::Number(b)) => b,
             Some(gap) => return gap,
             None => return Reading::Gap(Gap::NoData),
@@ -195,8 +196,8 @@ impl fmt::Display for StopCondition {
             self.signal.label(),
             self.hold.num_seconds()
         )?;
-        match self.min_request_rate {
-            Some(floor) => write!(f, " at ≥ {}", Signal::RequestRate.format(floor)),
+        match &self.min_request_rate {
+            Some((rate, floor)) => write!(f, " at ≥ {}", rate.format(*floor)),
             None => Ok(()),
         }
     }
@@ -235,8 +236,11 @@ pub fn cell_state(
     if cell.missing {
         return (Verdict::NoData, Some(Gap::NoData));
     }
+    // A cell holds the signals measured per version; the others are
+    // judged where they are measured.
     let readings: Vec<(Verdict, Option<Gap>)> = conditions
         .iter()
+        .filter(|c| c.signal.per() == Per::Version)
         .filter(|c| !c.relative || baseline.is_some())
         .map(|c| {
             let reading = c.reading(Some(cell), baseline);
@@ -301,6 +305,10 @@ pub struct ConditionStatus {
     pub region: Option<String>,
     pub value: Option<f64>,
 }
+
+/// Where a condition on a service-wide signal is judged: `all`, which no
+/// region may be called, and which actions read as every region.
+pub const SERVICE_WIDE: &str = "all";
 
 /// A condition newly breached in a region by the latest evaluation.
 #[derive(Debug, Clone, PartialEq)]

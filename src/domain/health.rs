@@ -8,115 +8,7 @@ use super::{Span, Timestamp};
 mod reading;
 pub use reading::{Basis, Gap, Reading};
 
-/// The signals the health matrix shows for every region × version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Signal {
-    /// Requests per second.
-    RequestRate,
-    /// Share of requests that failed, 0..=1.
-    ErrorRate,
-    /// 99th percentile latency, in seconds.
-    LatencyP99,
-    /// Share of requests that succeeded, 0..=1.
-    SuccessRate,
-}
-
-impl Signal {
-    pub const ALL: [Signal; 4] = [
-        Signal::RequestRate,
-        Signal::ErrorRate,
-        Signal::LatencyP99,
-        Signal::SuccessRate,
-    ];
-
-    fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The name people say aloud on a bridge.
-    pub fn label(self) -> &'static str {
-        match self {
-            Signal::RequestRate => "request rate",
-            Signal::ErrorRate => "error rate",
-            Signal::LatencyP99 => "latency p99",
-            Signal::SuccessRate => "success rate",
-        }
-    }
-
-    /// The value in the signal's display unit, e.g. `0.0123` → `1.23%`.
-    /// Never `NaN` or `inf`: no number is `—`, an infinite one `+∞` / `-∞`,
-    /// and one too large to write out is `>` the largest that is.
-    pub fn format(self, value: f64) -> String {
-        if value.is_nan() {
-            return "—".to_string();
-        }
-        if value.is_infinite() {
-            return if value > 0.0 { "+∞" } else { "-∞" }.to_string();
-        }
-        let most = self.largest_shown();
-        if value.abs() > most {
-            let sign = if value > 0.0 { ">" } else { "<-" };
-            return format!("{sign}{}", self.format(most));
-        }
-        match self {
-            Signal::RequestRate if value >= 10_000.0 => format!("{:.0}k/s", value / 1000.0),
-            Signal::RequestRate => format!("{value:.0}/s"),
-            Signal::ErrorRate => format!("{:.2}%", value * 100.0),
-            Signal::SuccessRate => format!("{:.2}%", value * 100.0),
-            Signal::LatencyP99 if value >= 10.0 => format!("{value:.0}s"),
-            Signal::LatencyP99 if value >= 1.0 => format!("{value:.2}s"),
-            Signal::LatencyP99 => format!("{:.0}ms", value * 1000.0),
-        }
-    }
-
-    /// The largest value written out in full: past it a number says only
-    /// that it is huge, so that a wild value cannot widen a column.
-    fn largest_shown(self) -> f64 {
-        match self {
-            Signal::RequestRate => 999_999_000.0,
-            Signal::ErrorRate | Signal::SuccessRate => 999.0,
-            Signal::LatencyP99 => 999_999.0,
-        }
-    }
-
-    /// Whether `value` is a reading this signal can have. A p99 beyond the
-    /// highest histogram bucket is +Inf, and that is a (very slow) value;
-    /// any other infinity comes from a division by zero requests and says
-    /// nothing about the version.
-    pub fn admits(self, value: f64) -> bool {
-        value.is_finite() || (self == Signal::LatencyP99 && value == f64::INFINITY)
-    }
-
-    /// The canary's difference from stable in this signal's terms: points
-    /// for shares (`+0.16pp`), percent for latency (`+12%`), `—` when
-    /// there is no finite difference to show (either side missing or
-    /// infinite, or a latency against a stable at zero).
-    pub fn delta(self, canary: Option<f64>, stable: Option<f64>) -> String {
-        let (Some(c), Some(s)) = (canary, stable) else {
-            return "—".to_string();
-        };
-        if !c.is_finite() || !s.is_finite() {
-            return "—".to_string();
-        }
-        // Rounded first, so a tiny negative difference is not "-0.00"; the
-        // `+ 0.0` turns a negative zero into a zero.
-        let shown = |v: f64, unit: &str, digits: usize| {
-            if !v.is_finite() || v.abs() >= 1e6 {
-                return "—".to_string();
-            }
-            format!("{:+.*}{unit}", digits, v + 0.0)
-        };
-        match self {
-            Signal::ErrorRate | Signal::SuccessRate => {
-                shown(((c - s) * 10_000.0).round() / 100.0, "pp", 2)
-            }
-            Signal::LatencyP99 | Signal::RequestRate if s > 0.0 => {
-                shown(((c / s - 1.0) * 100.0).round(), "%", 0)
-            }
-            _ => "—".to_string(),
-        }
-    }
-}
+pub use super::signal::{Per, Signal};
 
 /// Which side of the comparison a version is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -156,6 +48,9 @@ pub struct Sample {
 #[derive(Debug, Clone, Default)]
 pub struct Series {
     points: VecDeque<(Timestamp, f64, Basis)>,
+    /// Whether +∞ is a value of its signal (a duration past the highest
+    /// bucket), so that a cell can say which infinities are gaps.
+    infinite_ok: bool,
 }
 
 impl Series {
@@ -203,6 +98,12 @@ impl Series {
     }
 }
 
+/// What a cell gives for a signal it never had.
+static NO_SERIES: Series = Series {
+    points: VecDeque::new(),
+    infinite_ok: false,
+};
+
 /// How recent a cell's data is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Freshness {
@@ -230,7 +131,8 @@ impl Freshness {
 /// One region × version of the health matrix.
 #[derive(Debug, Clone, Default)]
 pub struct Cell {
-    series: [Series; 4],
+    /// By the signal's slot in the plan; a signal never polled has none.
+    series: Vec<Series>,
     /// When this cell last appeared in a poll.
     pub last_seen: Option<Timestamp>,
     /// True when the latest poll answered but had nothing for this cell.
@@ -238,13 +140,51 @@ pub struct Cell {
 }
 
 impl Cell {
-    pub fn series(&self, signal: Signal) -> &Series {
-        &self.series[signal.index()]
+    pub fn series(&self, signal: &Signal) -> &Series {
+        self.series.get(signal.slot()).unwrap_or(&NO_SERIES)
+    }
+
+    fn series_mut(&mut self, slot: usize) -> &mut Series {
+        if self.series.len() <= slot {
+            self.series.resize_with(slot + 1, Series::default);
+        }
+        &mut self.series[slot]
+    }
+
+    /// Take the values one poll gave this cell (`seen`: by slot, whether
+    /// the poll had a value): a signal the poll lacked gets a gap, and a
+    /// cell the poll left out entirely is missing.
+    fn close_poll(&mut self, at: Timestamp, seen: &[bool]) {
+        if self.last_seen.is_none() {
+            return;
+        }
+        // A gap keeps the trend aligned in time and the old value off
+        // screen. Data known to be stale stays stale until current data
+        // comes: a dead target's series vanish from the answers once
+        // their window has passed, and that is not "no data".
+        let mut stale_kept = false;
+        for (slot, series) in self.series.iter_mut().enumerate() {
+            if seen.get(slot).copied().unwrap_or(false) {
+                continue;
+            }
+            let basis = match series.latest_basis() {
+                Some(stale @ Basis::Stale { .. }) => {
+                    stale_kept = true;
+                    stale
+                }
+                None => continue,
+                _ => Basis::Current,
+            };
+            series.push_on(at, f64::NAN, basis);
+        }
+        if !seen.iter().any(|s| *s) && !stale_kept {
+            self.missing = true;
+        }
     }
 
     /// The latest value of `signal`, unless the latest poll had nothing:
     /// what is shown. What may be judged is [`Cell::reading`].
-    pub fn latest(&self, signal: Signal) -> Option<f64> {
+    pub fn latest(&self, signal: &Signal) -> Option<f64> {
         if self.missing {
             return None;
         }
@@ -254,7 +194,7 @@ impl Cell {
     /// The latest of `signal` as far as it can be judged: a number, or why
     /// there is none. Old or gone samples come first (stale), then a
     /// partial answer, then no value, then a value the signal cannot have.
-    pub fn reading(&self, signal: Signal) -> Reading {
+    pub fn reading(&self, signal: &Signal) -> Reading {
         let series = self.series(signal);
         let Some(basis) = series.latest_basis().filter(|_| !self.missing) else {
             return Reading::Gap(Gap::NoData);
@@ -270,7 +210,7 @@ impl Cell {
     }
 
     /// The number of `signal` to judge, if there is one.
-    pub fn number(&self, signal: Signal) -> Option<f64> {
+    pub fn number(&self, signal: &Signal) -> Option<f64> {
         self.reading(signal).number()
     }
 
@@ -281,12 +221,16 @@ impl Cell {
         if self.missing {
             return Some(Gap::NoData);
         }
-        Signal::ALL
+        self.series
             .iter()
-            .filter(|s| self.series(**s).latest_basis().is_some())
-            .filter_map(|s| match self.reading(*s) {
-                Reading::Gap(Gap::NoData) | Reading::Number(_) => None,
-                Reading::Gap(g) => Some(g),
+            .filter_map(|series| match series.latest_basis()? {
+                Basis::Stale { .. } => Some(Gap::Stale),
+                Basis::Partial => Some(Gap::Partial),
+                Basis::Current => match series.points.back()?.1 {
+                    v if v == f64::INFINITY && series.infinite_ok => None,
+                    v if v.is_infinite() => Some(Gap::NotFinite),
+                    _ => None,
+                },
             })
             .max()
     }
@@ -295,9 +239,10 @@ impl Cell {
     /// to be current: the newest time a stale basis names, else when the
     /// cell was last seen.
     pub fn data_at(&self) -> Option<Timestamp> {
-        let stale_newest = Signal::ALL
+        let stale_newest = self
+            .series
             .iter()
-            .filter_map(|s| match self.series(*s).latest_basis() {
+            .filter_map(|s| match s.latest_basis() {
                 Some(Basis::Stale { newest }) => Some(newest),
                 _ => None,
             })
@@ -309,12 +254,17 @@ impl Cell {
     }
 }
 
-/// Rows are regions, columns are versions.
+/// Rows are regions, columns are versions; beside them, each region's
+/// signals that are not per version, and the service's own.
 #[derive(Debug, Clone, Default)]
 pub struct HealthMatrix {
     regions: Vec<String>,
     index: HashMap<String, usize>,
     cells: Vec<[Cell; 2]>,
+    /// Per region: the signals measured per region only.
+    region_cells: Vec<Cell>,
+    /// The signals measured for the whole service.
+    service: Cell,
     /// When the latest poll was taken.
     pub last_poll: Option<Timestamp>,
 }
@@ -341,12 +291,33 @@ impl HealthMatrix {
         self.index.get(region).and_then(|&i| self.cell(i, version))
     }
 
+    /// The cell of a region's own signals (those measured per region).
+    pub fn region_cell(&self, region: usize) -> Option<&Cell> {
+        self.region_cells.get(region)
+    }
+
+    /// The cell of the signals measured for the whole service.
+    pub fn service(&self) -> &Cell {
+        &self.service
+    }
+
+    /// Where `signal` is kept for `region` and `version`: the version's
+    /// cell, the region's, or the service's, as the signal is measured.
+    pub fn place(&self, signal: &Signal, region: &str, version: VersionRole) -> Option<&Cell> {
+        match signal.per() {
+            Per::Version => self.cell_by_name(region, version),
+            Per::Region => self.index.get(region).and_then(|&i| self.region_cell(i)),
+            Per::Service => Some(&self.service),
+        }
+    }
+
     fn row(&mut self, region: &str) -> usize {
         if let Some(&i) = self.index.get(region) {
             return i;
         }
         self.regions.push(region.to_string());
         self.cells.push(Default::default());
+        self.region_cells.push(Default::default());
         self.index
             .insert(region.to_string(), self.regions.len() - 1);
         self.regions.len() - 1
@@ -355,59 +326,69 @@ impl HealthMatrix {
     /// Take in one complete poll: every cell it names gets its values, every
     /// cell it does not name is marked missing, and a signal a named cell lacks
     /// gets a gap (NaN): an old value is never shown as current. Regions not
-    /// yet known are added.
+    /// yet known are added. Each sample goes where its signal is measured:
+    /// a region's own signal ignores the version, the service's both.
     pub fn ingest_poll(&mut self, at: Timestamp, samples: &[Sample]) {
-        let mut seen = vec![[[false; 4]; 2]; self.cells.len()];
-        for s in samples {
-            let i = self.row(&s.region);
-            if i >= seen.len() {
-                seen.resize(i + 1, [[false; 4]; 2]);
+        fn mark(seen: &mut Vec<bool>, slot: usize) {
+            if seen.len() <= slot {
+                seen.resize(slot + 1, false);
             }
-            let cell = &mut self.cells[i][s.version.index()];
-            cell.series[s.signal.index()].push_on(at, s.value, s.basis);
+            seen[slot] = true;
+        }
+        let mut seen: Vec<[Vec<bool>; 2]> = vec![Default::default(); self.cells.len()];
+        let mut seen_region: Vec<Vec<bool>> = vec![Vec::new(); self.cells.len()];
+        let mut seen_service: Vec<bool> = Vec::new();
+        for s in samples {
+            let slot = s.signal.slot();
+            let (cell, seen) = match s.signal.per() {
+                Per::Service => (&mut self.service, &mut seen_service),
+                per => {
+                    let i = self.row(&s.region);
+                    if i >= seen.len() {
+                        seen.resize(i + 1, Default::default());
+                        seen_region.resize(i + 1, Vec::new());
+                    }
+                    match per {
+                        Per::Version => (
+                            &mut self.cells[i][s.version.index()],
+                            &mut seen[i][s.version.index()],
+                        ),
+                        _ => (&mut self.region_cells[i], &mut seen_region[i]),
+                    }
+                }
+            };
+            let series = cell.series_mut(slot);
+            series.infinite_ok = s.signal.admits(f64::INFINITY);
+            series.push_on(at, s.value, s.basis);
             cell.last_seen = Some(at);
             cell.missing = false;
-            seen[i][s.version.index()][s.signal.index()] = true;
+            mark(seen, slot);
         }
         for (row, seen) in self.cells.iter_mut().zip(&seen) {
             for (cell, seen) in row.iter_mut().zip(seen) {
-                if cell.last_seen.is_none() {
-                    continue;
-                }
-                // A gap keeps the trend aligned in time and the old value
-                // off screen. Data known to be stale stays stale until
-                // current data comes: a dead target's series vanish from
-                // the answers once their window has passed, and that is
-                // not "no data".
-                let mut stale_kept = false;
-                for (series, seen) in cell.series.iter_mut().zip(seen) {
-                    if !seen {
-                        let basis = match series.latest_basis() {
-                            Some(stale @ Basis::Stale { .. }) => {
-                                stale_kept = true;
-                                stale
-                            }
-                            _ => Basis::Current,
-                        };
-                        series.push_on(at, f64::NAN, basis);
-                    }
-                }
-                if !seen.iter().any(|s| *s) && !stale_kept {
-                    cell.missing = true;
-                }
+                cell.close_poll(at, seen);
             }
         }
+        for (cell, seen) in self.region_cells.iter_mut().zip(&seen_region) {
+            cell.close_poll(at, seen);
+        }
+        self.service.close_poll(at, &seen_service);
         self.last_poll = Some(at);
     }
 
     /// True when some cell's latest values came from a partial answer.
     pub fn partial(&self) -> bool {
-        self.cells.iter().flatten().any(|c| {
-            !c.missing
-                && Signal::ALL
-                    .iter()
-                    .any(|s| c.series(*s).latest_basis() == Some(Basis::Partial))
-        })
+        self.cells
+            .iter()
+            .flatten()
+            .chain(&self.region_cells)
+            .chain(std::iter::once(&self.service))
+            .any(|c| {
+                !c.missing
+                    && c.series
+                        .iter()
+                        .any(|s| s.latest_basis() == Some(Basis::Partial))
+            })
     }
 }
 

@@ -5,6 +5,7 @@
 //! pass; a critical signal failing forces the score to 0.
 
 use super::health::{Cell, Gap, Reading, Signal};
+use super::signal::{ERROR_RATE, LATENCY_P99, Per, SUCCESS_RATE, Signals, Unit, Worse};
 use super::stats::phi;
 use super::{Span, Timestamp};
 
@@ -194,25 +195,52 @@ pub struct JudgmentPlan {
     pub window: Span,
 }
 
-impl Default for JudgmentPlan {
-    /// Error rate (critical) and p99 must not rise, success rate must not
-    /// fall, over the last two minutes. Request rate is not judged: it
+impl JudgmentPlan {
+    /// The default judgment of `signals`: error rate (critical) and p99
+    /// must not rise, success rate must not fall; any other signal
+    /// measured per version must not go the way it goes bad by more than
+    /// 5%; over the last two minutes. A rate per second is not judged: it
     /// follows the traffic weight, not the version's quality.
-    fn default() -> Self {
-        let rule = |signal, bad, tolerance, critical| MetricRule {
-            signal,
-            bad,
-            tolerance,
-            critical,
-        };
+    pub fn for_signals(signals: &Signals) -> Self {
+        let rules = signals
+            .per(Per::Version)
+            .filter_map(|signal| {
+                let (bad, tolerance, critical) = match signal.name() {
+                    ERROR_RATE => (Bad::Higher, 0.5, true),
+                    LATENCY_P99 => (Bad::Higher, 0.2, false),
+                    SUCCESS_RATE => (Bad::Lower, 0.005, false),
+                    _ if *signal.unit() == Unit::PerSecond => return None,
+                    _ => (Bad::of(signal.worse()), 0.05, false),
+                };
+                Some(MetricRule {
+                    signal: signal.clone(),
+                    bad,
+                    tolerance,
+                    critical,
+                })
+            })
+            .collect();
         JudgmentPlan {
-            rules: vec![
-                rule(Signal::ErrorRate, Bad::Higher, 0.5, true),
-                rule(Signal::LatencyP99, Bad::Higher, 0.2, false),
-                rule(Signal::SuccessRate, Bad::Lower, 0.005, false),
-            ],
+            rules,
             thresholds: Thresholds::default(),
             window: Span::minutes(2),
+        }
+    }
+}
+
+impl Default for JudgmentPlan {
+    /// The default judgment of the four standard signals.
+    fn default() -> Self {
+        JudgmentPlan::for_signals(&Signals::standard())
+    }
+}
+
+impl Bad {
+    /// The way a signal goes bad, as a judgment rule says it.
+    pub fn of(worse: Worse) -> Bad {
+        match worse {
+            Worse::Higher => Bad::Higher,
+            Worse::Lower => Bad::Lower,
         }
     }
 }
@@ -240,7 +268,7 @@ pub fn judge_cells(
     // A signal whose latest poll had no number to judge (none, stale,
     // partial, not finite) is judged on nothing: old samples must not keep
     // a canary passing after its data stopped.
-    let numbers = |cell: Option<&Cell>, signal| {
+    let numbers = |cell: Option<&Cell>, signal: &Signal| {
         cell.filter(|c| c.number(signal).is_some())
             .map(|c| c.series(signal).numbers_since(since))
             .unwrap_or_default()
@@ -250,14 +278,14 @@ pub fn judge_cells(
         |signal| (numbers(canary, signal), numbers(stable, signal)),
         &plan.thresholds,
     );
-    let gap_of = |cell: Option<&Cell>, signal| match cell.map(|c| c.reading(signal)) {
+    let gap_of = |cell: Option<&Cell>, signal: &Signal| match cell.map(|c| c.reading(signal)) {
         Some(Reading::Gap(g)) => Some(g),
         Some(Reading::Number(_)) => None,
         None => Some(Gap::NoData),
     };
     for m in &mut judgment.metrics {
         if m.classification == Classification::NoData {
-            let worst = gap_of(canary, m.signal).max(gap_of(stable, m.signal));
+            let worst = gap_of(canary, &m.signal).max(gap_of(stable, &m.signal));
             m.gap = Some(worst.unwrap_or(Gap::NoData));
         }
     }
@@ -272,7 +300,7 @@ pub fn classify(
     t: &Thresholds,
 ) -> MetricJudgment {
     let no_data = MetricJudgment {
-        signal: rule.signal,
+        signal: rule.signal.clone(),
         classification: Classification::NoData,
         failed: false,
         test: None,
@@ -303,7 +331,7 @@ pub fn classify(
             | (Classification::Low, Bad::Lower | Bad::Either)
     );
     MetricJudgment {
-        signal: rule.signal,
+        signal: rule.signal.clone(),
         classification,
         failed,
         test: Some(test),
@@ -314,13 +342,13 @@ pub fn classify(
 /// Judge a canary: `samples(signal)` gives (canary, stable) samples.
 pub fn judge(
     rules: &[MetricRule],
-    samples: impl Fn(Signal) -> (Vec<f64>, Vec<f64>),
+    samples: impl Fn(&Signal) -> (Vec<f64>, Vec<f64>),
     t: &Thresholds,
 ) -> Judgment {
     let metrics: Vec<MetricJudgment> = rules
         .iter()
         .map(|r| {
-            let (canary, stable) = samples(r.signal);
+            let (canary, stable) = samples(&r.signal);
             classify(r, &canary, &stable, t)
         })
         .collect();
@@ -366,7 +394,7 @@ mod tests {
         let sample = |version, value| Sample {
             region: "eu".into(),
             version,
-            signal: Signal::ErrorRate,
+            signal: crate::domain::signal::standard("error_rate"),
             value,
             basis: Default::default(),
         };
@@ -411,7 +439,7 @@ mod tests {
             let sample = |version, value, basis| Sample {
                 region: "eu".into(),
                 version,
-                signal: Signal::ErrorRate,
+                signal: crate::domain::signal::standard("error_rate"),
                 value,
                 basis,
             };
@@ -491,13 +519,21 @@ mod tests {
     fn a_shifted_canary_fails_and_a_critical_failure_forces_zero() {
         let t = Thresholds::default();
         let rules = [
-            rule(Signal::ErrorRate, Bad::Higher, true),
-            rule(Signal::LatencyP99, Bad::Higher, false),
+            rule(
+                crate::domain::signal::standard("error_rate"),
+                Bad::Higher,
+                true,
+            ),
+            rule(
+                crate::domain::signal::standard("latency_p99"),
+                Bad::Higher,
+                false,
+            ),
         ];
         let j = judge(
             &rules,
-            |s| match s {
-                Signal::ErrorRate => (noisy(1, 30, 0.05), noisy(2, 30, 0.003)),
+            |s| match s.name() {
+                "error_rate" => (noisy(1, 30, 0.05), noisy(2, 30, 0.003)),
                 _ => (noisy(3, 30, 0.2), noisy(4, 30, 0.2)),
             },
             &t,
@@ -512,13 +548,21 @@ mod tests {
     fn better_in_the_harmless_direction_is_not_a_failure() {
         let t = Thresholds::default();
         let rules = [
-            rule(Signal::LatencyP99, Bad::Higher, false),
-            rule(Signal::SuccessRate, Bad::Lower, false),
+            rule(
+                crate::domain::signal::standard("latency_p99"),
+                Bad::Higher,
+                false,
+            ),
+            rule(
+                crate::domain::signal::standard("success_rate"),
+                Bad::Lower,
+                false,
+            ),
         ];
         let j = judge(
             &rules,
-            |s| match s {
-                Signal::LatencyP99 => (noisy(5, 30, 0.1), noisy(6, 30, 0.2)),
+            |s| match s.name() {
+                "latency_p99" => (noisy(5, 30, 0.1), noisy(6, 30, 0.2)),
                 _ => (noisy(7, 30, 0.95), noisy(8, 30, 0.95)),
             },
             &t,
@@ -532,7 +576,11 @@ mod tests {
     #[test]
     fn too_little_data_is_no_data_not_a_pass() {
         let t = Thresholds::default();
-        let rules = [rule(Signal::ErrorRate, Bad::Higher, true)];
+        let rules = [rule(
+            crate::domain::signal::standard("error_rate"),
+            Bad::Higher,
+            true,
+        )];
         let j = judge(&rules, |_| (noisy(1, 5, 0.01), noisy(2, 30, 0.01)), &t);
         assert_eq!(j.metrics[0].classification, Classification::NoData);
         assert_eq!(j.score, None);
@@ -542,7 +590,11 @@ mod tests {
     #[test]
     fn a_significant_difference_within_tolerance_passes() {
         let t = Thresholds::default();
-        let rules = [rule(Signal::LatencyP99, Bad::Higher, false)];
+        let rules = [rule(
+            crate::domain::signal::standard("latency_p99"),
+            Bad::Higher,
+            false,
+        )];
         // 5% slower, consistently: significant, but inside the 10% tolerance.
         let j = judge(
             &rules,
@@ -562,7 +614,7 @@ mod tests {
         #[test]
         fn identical_samples_always_pass(v in proptest::collection::vec(0.0f64..1.0, 10..60)) {
             let t = Thresholds::default();
-            let rules = [rule(Signal::ErrorRate, Bad::Either, true)];
+            let rules = [rule(crate::domain::signal::standard("error_rate"), Bad::Either, true)];
             let j = judge(&rules, |_| (v.clone(), v.clone()), &t);
             prop_assert_eq!(j.metrics[0].classification, Classification::Pass);
             prop_assert_eq!(j.score, Some(100.0));
@@ -578,7 +630,7 @@ mod tests {
         #[test]
         fn shifting_the_canary_far_up_fails_it(v in proptest::collection::vec(0.1f64..1.0, 20..60)) {
             let t = Thresholds::default();
-            let rules = [rule(Signal::LatencyP99, Bad::Higher, false)];
+            let rules = [rule(crate::domain::signal::standard("latency_p99"), Bad::Higher, false)];
             let shifted: Vec<f64> = v.iter().map(|x| x + 2.0).collect();
             let j = judge(&rules, |_| (shifted.clone(), v.clone()), &t);
             prop_assert_eq!(j.metrics[0].classification, Classification::High);

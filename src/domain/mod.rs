@@ -12,6 +12,7 @@ pub mod judgment;
 pub mod plan;
 pub mod rollout;
 pub mod scorecard;
+pub mod signal;
 pub mod source;
 pub mod stats;
 pub mod text;

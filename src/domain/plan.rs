@@ -6,6 +6,7 @@ use super::guardrail::StopCondition;
 use super::judgment::JudgmentPlan;
 use super::rollout::WavePlan;
 use super::scorecard::ScorecardPlan;
+use super::signal::Signals;
 
 /// Everything the war room knows about a rollout before any source reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +15,8 @@ pub struct RolloutPlan {
     pub stable_version: String,
     pub canary_version: String,
     pub regions: Vec<String>,
+    /// Every signal the plan names, in its order.
+    pub signals: Signals,
     pub waves: WavePlan,
     pub stop_conditions: Vec<StopCondition>,
     /// Data older than this is shown as stale.

@@ -1,9 +1,10 @@
 //! The simulated fleet's state machine and its signals.
 
-use crate::domain::health::{Sample, Signal, VersionRole};
+use crate::domain::health::{Sample, VersionRole};
 use crate::domain::rollout::{
     Action, ActionScope, Phase, Refusal, RegionRollout, RolloutStatus, check_action,
 };
+use crate::domain::signal::{ERROR_RATE, LATENCY_P99, REQUEST_RATE, SUCCESS_RATE};
 use crate::domain::{Span, Timestamp};
 
 use super::scenario::FleetSpec;
@@ -286,16 +287,21 @@ impl Fleet {
             let success_rate = (1.0 - error_rate - client_errors).clamp(0.0, 1.0);
             let jitter = 0.05 + 2.0 / requests.sqrt();
             let p99 = (t.p99 * (1.0 + jitter * self.normal())).max(0.001);
-            for (signal, value) in [
-                (Signal::RequestRate, t.rps),
-                (Signal::ErrorRate, error_rate),
-                (Signal::LatencyP99, p99),
-                (Signal::SuccessRate, success_rate),
+            for (name, value) in [
+                (REQUEST_RATE, t.rps),
+                (ERROR_RATE, error_rate),
+                (LATENCY_P99, p99),
+                (SUCCESS_RATE, success_rate),
             ] {
+                // The fleet serves the signals it knows; a plan's others
+                // have no data here.
+                let Some(signal) = self.spec.plan.signals.get(name) else {
+                    continue;
+                };
                 out.push(Sample {
                     region: t.region.clone(),
                     version: t.version,
-                    signal,
+                    signal: signal.clone(),
                     value,
                     basis: Default::default(),
                 });

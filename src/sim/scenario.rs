@@ -3,11 +3,11 @@
 
 use crate::domain::Span;
 use crate::domain::guardrail::{Consequence, Direction, StopCondition};
-use crate::domain::health::Signal;
 use crate::domain::judgment::JudgmentPlan;
 use crate::domain::plan::RolloutPlan;
 use crate::domain::rollout::{Scope, Wave, WavePlan};
 use crate::domain::scorecard::ScorecardPlan;
+use crate::domain::signal::{ERROR_RATE, LATENCY_P99, SUCCESS_RATE, Signals};
 
 /// The normal behaviour of one region.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,34 +84,21 @@ fn profile(name: &str, rps: f64, error_rate: f64, p99_ms: f64) -> RegionProfile 
     }
 }
 
-fn default_stop_conditions() -> Vec<StopCondition> {
+fn default_stop_conditions(signals: &Signals) -> Vec<StopCondition> {
     let hold = Span::seconds(15);
-    vec![
-        StopCondition::absolute(
-            Signal::ErrorRate,
-            Direction::Above,
-            0.01,
-            0.02,
-            hold,
-            Consequence::Alert,
-        ),
-        StopCondition::absolute(
-            Signal::LatencyP99,
-            Direction::Above,
-            0.32,
-            0.40,
-            hold,
-            Consequence::Alert,
-        ),
-        StopCondition::absolute(
-            Signal::SuccessRate,
-            Direction::Below,
-            0.99,
-            0.98,
-            hold,
-            Consequence::Alert,
-        ),
-    ]
+    let signal = |name: &str| signals.get(name).cloned();
+    let conditions = [
+        signal(ERROR_RATE).map(|s| {
+            StopCondition::absolute(s, Direction::Above, 0.01, 0.02, hold, Consequence::Alert)
+        }),
+        signal(LATENCY_P99).map(|s| {
+            StopCondition::absolute(s, Direction::Above, 0.32, 0.40, hold, Consequence::Alert)
+        }),
+        signal(SUCCESS_RATE).map(|s| {
+            StopCondition::absolute(s, Direction::Below, 0.99, 0.98, hold, Consequence::Alert)
+        }),
+    ];
+    conditions.into_iter().flatten().collect()
 }
 
 fn wave(name: &str, weight: u8, scope: Scope, hold_s: i64) -> Wave {
@@ -142,6 +129,7 @@ impl FleetSpec {
             wave("broad", 50, Scope::All, 45),
             wave("full", 100, Scope::All, 30),
         ];
+        let signals = Signals::standard();
         FleetSpec {
             plan: RolloutPlan {
                 service: "checkout-api".to_string(),
@@ -149,9 +137,10 @@ impl FleetSpec {
                 canary_version: "v2.4.0".to_string(),
                 regions: profiles.iter().map(|p| p.name.clone()).collect(),
                 waves: WavePlan { waves },
-                stop_conditions: default_stop_conditions(),
+                stop_conditions: default_stop_conditions(&signals),
                 stale_after: Span::seconds(5),
-                judgment: JudgmentPlan::default(),
+                judgment: JudgmentPlan::for_signals(&signals),
+                signals,
                 scorecard: demo_scorecard(),
                 gates: Default::default(),
             },

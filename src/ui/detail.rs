@@ -9,12 +9,18 @@ use super::fit::{self, Phrase, pack};
 use super::format::{sparkline_between, trend_range};
 use super::panel;
 use crate::app::state::AppState;
-use crate::domain::health::{Signal, VersionRole};
+use crate::domain::health::{Cell, Per, Signal, VersionRole};
 use crate::domain::rollout::TargetDetail;
+use crate::domain::signal::Unit;
 use crate::ui::theme::{Role, Theme};
 
-/// Rows the panel needs: two per signal and its frame.
-pub const HEIGHT: u16 = 2 * Signal::ALL.len() as u16 + 2;
+/// Rows the signals need: two for each measured per version (stable and
+/// canary), one for each measured per region, and the frame.
+fn signals_height(state: &AppState) -> u16 {
+    let signals = &state.plan.signals;
+    let rows = 2 * signals.per(Per::Version).count() + signals.per(Per::Region).count();
+    u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2)
+}
 
 /// Lines of the deployment target's own account, when it gives one.
 const TARGET_LINES: u16 = 3;
@@ -25,7 +31,7 @@ pub fn height(state: &AppState) -> u16 {
         .rollout
         .as_ref()
         .is_some_and(|r| r.regions.iter().any(|g| g.target.is_some()));
-    HEIGHT + if detailed { TARGET_LINES } else { 0 }
+    signals_height(state) + if detailed { TARGET_LINES } else { 0 }
 }
 
 /// The target's step, weights and replicas; its revisions, images and
@@ -104,11 +110,12 @@ pub struct RegionDetail<'a> {
 
 /// The smallest range a trend is stretched over, so ordinary noise does not
 /// fill the whole height.
-fn noise_floor(signal: Signal, level: f64) -> f64 {
-    match signal {
-        Signal::RequestRate => level.abs() * 0.1,
-        Signal::LatencyP99 => 0.05,
-        Signal::ErrorRate | Signal::SuccessRate => 0.005,
+fn noise_floor(signal: &Signal, level: f64) -> f64 {
+    match signal.unit() {
+        Unit::Seconds => 0.05,
+        Unit::Ratio => 0.005,
+        Unit::Percent => 0.5,
+        Unit::PerSecond | Unit::Count | Unit::Bytes | Unit::Other(_) => level.abs() * 0.1,
     }
 }
 
@@ -139,7 +146,7 @@ impl Widget for RegionDetail<'_> {
         block.render(area, buf);
         let width = inner.width.saturating_sub(30) as usize;
         let mut lines = Vec::new();
-        if height(state) > HEIGHT {
+        if height(state) > signals_height(state) {
             match reported.and_then(|(_, g)| g.target.as_ref()) {
                 Some(t) => lines.extend(target_lines(
                     t,
@@ -149,23 +156,40 @@ impl Widget for RegionDetail<'_> {
                 None => lines.extend((0..TARGET_LINES).map(|_| Line::raw(""))),
             }
         }
-        for signal in Signal::ALL {
-            // One scale for both versions, so their bars compare.
-            let cells = VersionRole::ALL.map(|v| state.health.cell_by_name(region, v));
-            let (lo, hi) = cells
+        for signal in state.plan.signals.iter() {
+            // One scale for every version shown, so their bars compare.
+            let rows: Vec<(&str, Role, Option<&Cell>)> = match signal.per() {
+                Per::Version => VersionRole::ALL
+                    .into_iter()
+                    .map(|v| {
+                        let role = match v {
+                            VersionRole::Canary => Role::Accent,
+                            VersionRole::Stable => Role::Muted,
+                        };
+                        (v.label(), role, state.health.cell_by_name(region, v))
+                    })
+                    .collect(),
+                Per::Region => {
+                    let cell = state.health.place(signal, region, VersionRole::Stable);
+                    vec![("region", Role::Muted, cell)]
+                }
+                // The service's own signals are shown beneath the matrix.
+                Per::Service => continue,
+            };
+            let (lo, hi) = rows
                 .iter()
-                .flatten()
+                .filter_map(|r| r.2)
                 .flat_map(|c| c.series(signal).values().rev().take(width))
                 .filter(|v| v.is_finite())
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
                     (lo.min(v), hi.max(v))
                 });
             let (lo, hi) = trend_range(lo, hi, noise_floor(signal, hi));
-            for (version, cell) in VersionRole::ALL.into_iter().zip(cells) {
-                let label = if version == VersionRole::Stable {
-                    signal.label()
+            for (i, (version, role, cell)) in rows.into_iter().enumerate() {
+                let label = if i == 0 {
+                    fit::name(signal.label(), 13)
                 } else {
-                    ""
+                    String::new()
                 };
                 let latest = cell
                     .and_then(|c| c.latest(signal))
@@ -174,14 +198,9 @@ impl Widget for RegionDetail<'_> {
                 let bars = cell
                     .map(|c| sparkline_between(c.series(signal).values(), width, lo, hi))
                     .unwrap_or_default();
-                let role = if version == VersionRole::Canary {
-                    Role::Accent
-                } else {
-                    Role::Muted
-                };
                 lines.push(Line::from(vec![
                     Span::styled(format!(" {label:<13}"), theme.role(Role::Text)),
-                    Span::styled(format!("{:<7}", version.label()), theme.role(role)),
+                    Span::styled(format!("{version:<7}"), theme.role(role)),
                     Span::raw(format!("{latest:>8} ")),
                     Span::styled(bars, theme.role(role)),
                 ]));

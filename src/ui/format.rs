@@ -99,12 +99,12 @@ pub fn trend_range(lo: f64, hi: f64, floor: f64) -> (f64, f64) {
 /// `+6.04pp`, `-0.16pp`. Rounded first, so a tiny negative difference is
 /// not `-0.00pp`.
 pub fn error_delta(canary: f64, stable: f64) -> String {
-    crate::domain::health::Signal::ErrorRate.delta(Some(canary), Some(stable))
+    crate::domain::signal::Unit::Ratio.delta(Some(canary), Some(stable))
 }
 
 /// The canary's latency against stable's, in percent: `+12%`, `-3%`.
 pub fn latency_delta(canary: f64, stable: f64) -> String {
-    crate::domain::health::Signal::LatencyP99.delta(Some(canary), Some(stable))
+    crate::domain::signal::Unit::Seconds.delta(Some(canary), Some(stable))
 }
 
 /// A duration in seconds, as people say it: `45m`, `5.5h`, `3.2d`.

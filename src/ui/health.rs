@@ -14,9 +14,10 @@ use super::format::sparkline;
 use super::{fit, panel};
 use crate::app::state::AppState;
 use crate::domain::guardrail::{cell_state, judge_cell};
-use crate::domain::health::{Cell as HealthCell, Signal, Verdict, VersionRole};
+use crate::domain::health::{Cell as HealthCell, Per, Signal, Verdict, VersionRole};
 use crate::domain::judgment::{Judgment, Outcome};
 use crate::domain::rollout::{Phase, RegionRollout, WeightKnown};
+use crate::domain::signal::Unit;
 use crate::ui::theme::{Role, Theme};
 
 pub struct Matrix<'a> {
@@ -30,6 +31,8 @@ struct RowFacts<'a> {
     region: &'a str,
     stable: Option<&'a HealthCell>,
     canary: Option<&'a HealthCell>,
+    /// The region's own signals, measured whatever the version.
+    region_cell: Option<&'a HealthCell>,
     /// The canary's weight; `None` when it cannot be known.
     weight: Option<u8>,
     /// The weight is reckoned from pods, not reported.
@@ -41,26 +44,20 @@ struct RowFacts<'a> {
     canary_verdict: Verdict,
 }
 
-fn value(cell: Option<&HealthCell>, signal: Signal) -> Option<f64> {
+fn value(cell: Option<&HealthCell>, signal: &Signal) -> Option<f64> {
     cell.and_then(|c| c.latest(signal))
 }
 
-fn shown(cell: Option<&HealthCell>, signal: Signal) -> String {
+fn shown(cell: Option<&HealthCell>, signal: &Signal) -> String {
     value(cell, signal).map_or_else(|| "—".to_string(), |v| signal.format(v))
 }
 
-fn error_delta(f: &RowFacts) -> String {
-    Signal::ErrorRate.delta(
-        value(f.canary, Signal::ErrorRate),
-        value(f.stable, Signal::ErrorRate),
-    )
-}
-
-fn latency_delta(f: &RowFacts) -> String {
-    Signal::LatencyP99.delta(
-        value(f.canary, Signal::LatencyP99),
-        value(f.stable, Signal::LatencyP99),
-    )
+/// The cell a row shows `signal` from: the canary's, or the region's own.
+fn source<'a>(f: &RowFacts<'a>, signal: &Signal) -> Option<&'a HealthCell> {
+    match signal.per() {
+        Per::Region => f.region_cell,
+        _ => f.canary,
+    }
 }
 
 impl Matrix<'_> {
@@ -96,6 +93,7 @@ impl Matrix<'_> {
                     region,
                     stable,
                     canary,
+                    region_cell: state.health.region_cell(i),
                     weight: weights
                         .get(region.as_str())
                         .filter(|r| r.weight_known != WeightKnown::Unknown)
@@ -178,17 +176,17 @@ impl Matrix<'_> {
         }
     }
 
-    fn trend(&self, f: &RowFacts, width: usize) -> Span<'static> {
+    fn trend(&self, f: &RowFacts, signal: &Signal, width: usize) -> Span<'static> {
         let ceiling = self
             .state
             .guardrails
             .conditions()
             .iter()
-            .find(|c| c.signal == Signal::ErrorRate)
-            .map_or(0.01, |c| c.breach);
+            .find(|c| c.signal == *signal)
+            .map_or(0.0, |c| c.breach);
         let line = f
             .canary
-            .map(|c| sparkline(c.series(Signal::ErrorRate).values(), width, ceiling))
+            .map(|c| sparkline(c.series(signal).values(), width, ceiling))
             .unwrap_or_else(|| " ".repeat(width));
         // Reverse video would turn bars into a blank box: keep only the colour.
         let style = self
@@ -199,33 +197,67 @@ impl Matrix<'_> {
     }
 
     /// Every column the matrix can show, most important kept longest: the
-    /// region and the canary's verdict, its error rate and latency, the
-    /// weight and delta, the score; stable's values, the request rate,
-    /// the latency delta, success rate and the trend go first.
-    fn columns(&self, facts: &[RowFacts]) -> Vec<Column> {
+    /// region and the canary's verdict, the first two signals compared
+    /// with stable (error rate and latency by default) and their deltas,
+    /// the weight, the score; stable's values, the other signals, the
+    /// second delta and the trend go first. Signals come in the plan's
+    /// column order; a region's own signals stand beside its name.
+    fn columns(&self, facts: &[RowFacts]) -> (Vec<Column>, std::ops::Range<usize>) {
         let theme = self.theme;
+        let shown_signals = self.state.plan.signals.columns();
+        let compared: Vec<&Signal> = shown_signals
+            .iter()
+            .copied()
+            .filter(|s| s.per() == Per::Version && *s.unit() != Unit::PerSecond)
+            .take(2)
+            .collect();
+        let rank = |s: &Signal| compared.iter().position(|c| *c == s);
         let mut region = Column::text("Region", 20, Give::Name, 6);
-        let mut stable_err = Column::values("err", 5);
-        let mut stable_p99 = Column::values("p99", 4);
+        let mut own: Vec<(&Signal, Column)> = shown_signals
+            .iter()
+            .filter(|s| s.per() == Per::Region)
+            .map(|s| (*s, Column::values(s.short(), 3)))
+            .collect();
+        let mut stable: Vec<(&Signal, Column)> = compared
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, Column::values(s.short(), 5 - i as u8)))
+            .collect();
         let mut stable_mark = Column::text("", 6, Give::Never, 1);
         let mut weight = Column::values("wt", 12);
-        let mut rps = Column::values("rps", 1);
-        let mut err = Column::values("err", 15);
-        let mut delta = Column::values("Δerr", 13);
-        let mut p99 = Column::values("p99", 14);
-        let mut p99_delta = Column::values("Δp99", 2);
-        let mut succ = Column::values("succ", 3);
-        let mut trend = Column::text("err trend", 0, Give::Bars, 6)
-            .up_to(TREND_MAX)
-            .or_short("trend");
+        // Each canary signal, and beside a compared one its delta.
+        let mut canary: Vec<(&Signal, Column, Option<Column>)> = shown_signals
+            .iter()
+            .filter(|s| s.per() == Per::Version)
+            .map(|s| {
+                let (keep, delta_keep) = match rank(s) {
+                    Some(0) => (15, Some(13)),
+                    Some(_) => (14, Some(2)),
+                    None if *s.unit() == Unit::PerSecond => (1, None),
+                    None => (3, None),
+                };
+                let delta = delta_keep.map(|k| Column::values(&format!("Δ{}", s.short()), k));
+                (*s, Column::values(s.short(), keep), delta)
+            })
+            .collect();
+        let trended = compared.first().copied();
+        let mut trend = trended.map(|s| {
+            Column::text(&format!("{} trend", s.short()), 0, Give::Bars, 6)
+                .up_to(TREND_MAX)
+                .or_short("trend")
+        });
         let mut score = Column::values("score", 10);
         let mut verdict = Column::text("Verdict", 18, Give::Never, 0);
         for f in facts {
             let stable_style = self.value_style(f.stable_verdict);
             let canary_style = self.value_style(f.canary_verdict);
             region.push(self.region_cell(f));
-            stable_err.push_text(shown(f.stable, Signal::ErrorRate), stable_style);
-            stable_p99.push_text(shown(f.stable, Signal::LatencyP99), stable_style);
+            for (signal, column) in &mut own {
+                column.push_text(shown(source(f, signal), signal), theme.role(Role::Text));
+            }
+            for (signal, column) in &mut stable {
+                column.push_text(shown(f.stable, signal), stable_style);
+            }
             stable_mark.push_text(
                 theme.verdict_symbol(f.stable_verdict).to_string(),
                 theme.verdict(f.stable_verdict),
@@ -238,39 +270,47 @@ impl Matrix<'_> {
                 Some(w) => format!("{w}%"),
             };
             weight.push_text(w, theme.role(Role::Text));
-            rps.push_text(shown(f.canary, Signal::RequestRate), canary_style);
-            err.push_text(shown(f.canary, Signal::ErrorRate), canary_style);
-            delta.push_text(error_delta(f), canary_style);
-            p99.push_text(shown(f.canary, Signal::LatencyP99), canary_style);
-            p99_delta.push_text(latency_delta(f), canary_style);
-            succ.push_text(shown(f.canary, Signal::SuccessRate), canary_style);
-            trend.push(vec![self.trend(f, usize::from(TREND_MAX))]);
+            for (signal, column, delta) in &mut canary {
+                column.push_text(shown(f.canary, signal), canary_style);
+                if let Some(delta) = delta {
+                    let d = signal.delta(value(f.canary, signal), value(f.stable, signal));
+                    delta.push_text(d, canary_style);
+                }
+            }
+            if let (Some(column), Some(signal)) = (&mut trend, trended) {
+                column.push(vec![self.trend(f, signal, usize::from(TREND_MAX))]);
+            }
             score.push(vec![self.score_cell(f)]);
             verdict.push(vec![self.verdict_cell(f)]);
         }
-        vec![
-            region,
-            stable_err,
-            stable_p99,
-            stable_mark,
-            weight,
-            rps,
-            err,
-            delta,
-            p99,
-            p99_delta,
-            succ,
-            trend,
-            score,
-            verdict,
-        ]
+        let mut out = vec![region];
+        out.extend(own.into_iter().map(|(_, c)| c));
+        let stable_start = out.len();
+        out.extend(stable.into_iter().map(|(_, c)| c));
+        out.push(stable_mark);
+        let stable_end = out.len();
+        out.push(weight);
+        for (_, column, delta) in canary {
+            out.push(column);
+            out.extend(delta);
+        }
+        out.extend(trend);
+        out.push(score);
+        out.push(verdict);
+        (out, stable_start..stable_end)
     }
 
     /// The line above the column names that says which columns are which
     /// version: stable over its first column shown, canary over the weight
     /// or the first of its columns shown. A label that does not fit is left
     /// out whole.
-    fn version_line(&self, area: Rect, buf: &mut Buffer, widths: &[Option<u16>]) {
+    fn version_line(
+        &self,
+        area: Rect,
+        buf: &mut Buffer,
+        widths: &[Option<u16>],
+        stable_columns: std::ops::Range<usize>,
+    ) {
         let mut x = area.x + SELECTION;
         let mut xs: Vec<Option<u16>> = Vec::new();
         for w in widths {
@@ -283,8 +323,8 @@ impl Matrix<'_> {
             range.filter_map(|i| xs.get(i).copied().flatten()).next()
         };
         let end = area.x + area.width;
-        let stable_x = first_in(STABLE_COLUMNS);
-        let canary_x = first_in(STABLE_COLUMNS.end..xs.len());
+        let stable_x = first_in(stable_columns.clone());
+        let canary_x = first_in(stable_columns.end..xs.len());
         let style = self.theme.role(Role::Muted);
         let label = |role: &str, version: &str, room: u16| -> String {
             let long = format!("{role} {version}");
@@ -319,8 +359,6 @@ impl Matrix<'_> {
 const SELECTION: u16 = 2;
 /// The widest the trend gets.
 const TREND_MAX: u16 = 30;
-/// Which of the columns are stable's.
-const STABLE_COLUMNS: std::ops::Range<usize> = 1..4;
 
 impl Widget for Matrix<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -338,7 +376,7 @@ impl Widget for Matrix<'_> {
                 .render(inner, buf);
             return;
         }
-        let columns = self.columns(&facts);
+        let (columns, stable_columns) = self.columns(&facts);
         let room = inner.width.saturating_sub(SELECTION);
         let widths = columns::widths(&columns, room, 1);
         let (constraints, header, cells) = columns::layout(columns, room, 1);
@@ -346,7 +384,7 @@ impl Widget for Matrix<'_> {
         let [versions, table_area] =
             ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)])
                 .areas(inner);
-        self.version_line(versions, buf, &widths);
+        self.version_line(versions, buf, &widths, stable_columns);
         let table = Table::new(rows, constraints)
             .header(header.style(self.theme.role(Role::Muted)))
             .column_spacing(1)

@@ -87,14 +87,14 @@ fn with_rollout(phase: Phase, wave: usize) -> AppState {
 
 /// Healthy samples of eu-west-1's stable and canary, scaled by `wobble`.
 fn healthy_samples(wobble: f64) -> Vec<crate::domain::health::Sample> {
-    use crate::domain::health::{Sample, Signal, VersionRole};
+    use crate::domain::health::{Sample, VersionRole};
     let mut samples = Vec::new();
     for version in [VersionRole::Stable, VersionRole::Canary] {
         for (signal, value) in [
-            (Signal::RequestRate, 100.0),
-            (Signal::ErrorRate, 0.003),
-            (Signal::LatencyP99, 0.2),
-            (Signal::SuccessRate, 0.995),
+            (crate::domain::signal::standard("request_rate"), 100.0),
+            (crate::domain::signal::standard("error_rate"), 0.003),
+            (crate::domain::signal::standard("latency_p99"), 0.2),
+            (crate::domain::signal::standard("success_rate"), 0.995),
         ] {
             samples.push(Sample {
                 region: "eu-west-1".into(),
@@ -663,16 +663,15 @@ fn breaching_poll(s: &mut AppState) -> Vec<Effect> {
         value,
         basis: Default::default(),
     };
-    use crate::domain::health::Signal;
     update(
         s,
         polled(
             1,
             epoch(),
             Ok(Report::Metrics(vec![
-                sample(Signal::ErrorRate, 0.2),
-                sample(Signal::LatencyP99, 0.1),
-                sample(Signal::SuccessRate, 0.79),
+                sample(crate::domain::signal::standard("error_rate"), 0.2),
+                sample(crate::domain::signal::standard("latency_p99"), 0.1),
+                sample(crate::domain::signal::standard("success_rate"), 0.79),
             ])),
         ),
     )

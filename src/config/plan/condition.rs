@@ -3,24 +3,14 @@
 use toml::Spanned;
 
 use super::*;
-
-/// What values `signal` can take, in words, and its bounds: shares are
-/// from 0 to 1; rates and latencies are 0 or more.
-fn range_of(signal: Signal) -> (&'static str, f64, Option<f64>) {
-    match signal {
-        Signal::ErrorRate => ("a share from 0 to 1 (0.02 is 2%)", 0.0, Some(1.0)),
-        Signal::SuccessRate => ("a share from 0 to 1 (0.98 is 98%)", 0.0, Some(1.0)),
-        Signal::LatencyP99 => ("in seconds, 0 or more (0.4 is 400ms)", 0.0, None),
-        Signal::RequestRate => ("in requests per second, 0 or more", 0.0, None),
-    }
-}
+use crate::domain::signal::{Per, REQUEST_RATE};
 
 /// Why a level on `signal` cannot work: one every value is past (it would
 /// act on every poll) or one no value can pass (it would never trip).
 /// `None` when some values are past it and some are not. `verb` is what
 /// passing it does: breach or warn.
-fn impossible(signal: Signal, direction: Direction, level: f64, verb: &str) -> Option<String> {
-    let (range, lowest, highest) = range_of(signal);
+fn impossible(signal: &Signal, direction: Direction, level: f64, verb: &str) -> Option<String> {
+    let (range, lowest, highest) = signal.unit().range();
     let name = signal.label();
     let (every, never) = match direction {
         Direction::Above => (level < lowest, highest.is_some_and(|h| level >= h)),
@@ -48,28 +38,22 @@ impl Checker<'_> {
         &self,
         i: usize,
         raw: &Spanned<RawCondition>,
-        queries: &[(Signal, String)],
+        signals: &Signals,
     ) -> Result<StopCondition, PlanError> {
         let c = raw.get_ref();
         let field = |f: &str| format!("stop_conditions[{i}].{f}");
-        let Some(signal) = signal_named(c.signal.get_ref()) else {
+        let Some(signal) = signals.get(c.signal.get_ref()).cloned() else {
+            let known: Vec<&str> = signals.iter().map(|s| s.name()).collect();
             return self.err(
                 c.signal.span(),
                 field("signal"),
                 format!(
-                    "`{}` is not a signal; use {}",
-                    c.signal.get_ref(),
-                    SIGNAL_NAMES.join(", ")
+                    "`{}` is not a signal of this plan; [signals] defines {}",
+                    shown(c.signal.get_ref()),
+                    known.join(", ")
                 ),
             );
         };
-        if !queries.iter().any(|(s, _)| *s == signal) {
-            return self.err(
-                c.signal.span(),
-                field("signal"),
-                format!("`{}` has no query in [signals]", c.signal.get_ref()),
-            );
-        }
         let (direction, breach) = match (&c.above, &c.below) {
             (Some(v), None) => (Direction::Above, v),
             (None, Some(v)) => (Direction::Below, v),
@@ -90,7 +74,7 @@ impl Checker<'_> {
             return self.err(breach.span(), field(level_key), "must be a finite number");
         }
         let relative = c.relative_to.is_some();
-        if !relative && let Some(problem) = impossible(signal, direction, breach_value, "breach") {
+        if !relative && let Some(problem) = impossible(&signal, direction, breach_value, "breach") {
             return self.err(breach.span(), field(level_key), problem);
         }
         let warn = match &c.warn {
@@ -103,7 +87,7 @@ impl Checker<'_> {
                 };
                 if !relative
                     && v.is_finite()
-                    && let Some(problem) = impossible(signal, direction, v, "warn")
+                    && let Some(problem) = impossible(&signal, direction, v, "warn")
                 {
                     return self.err(w.span(), field("warn"), problem);
                 }
@@ -155,9 +139,30 @@ impl Checker<'_> {
                 );
             }
         };
+        if region_only && signal.per() == Per::Service {
+            let span = c.act_on.as_ref().map_or(raw.span(), |a| a.span());
+            return self.err(
+                span,
+                field("act_on"),
+                format!(
+                    "`{}` is one value for the whole service: a breach acts on the rollout, not a region",
+                    signal.name()
+                ),
+            );
+        }
         let relative = match &c.relative_to {
             None => false,
             Some(r) if r.get_ref() == "stable" => {
+                if signal.per() != Per::Version {
+                    return self.err(
+                        r.span(),
+                        field("relative_to"),
+                        format!(
+                            "`{}` is not measured per version, so there is no stable value to compare with",
+                            signal.name()
+                        ),
+                    );
+                }
                 if breach_value <= 0.0 {
                     return self.err(
                         breach.span(),
@@ -171,20 +176,31 @@ impl Checker<'_> {
                 return self.err(
                     r.span(),
                     field("relative_to"),
-                    format!("`{}`: the only baseline is \"stable\"", r.get_ref()),
+                    format!("`{}`: the only baseline is \"stable\"", shown(r.get_ref())),
                 );
             }
         };
         let min_request_rate = match &c.min_request_rate {
             None => None,
-            Some(m) if m.get_ref().is_finite() && *m.get_ref() >= 0.0 => Some(*m.get_ref()),
-            Some(m) => {
+            Some(m) if !(m.get_ref().is_finite() && *m.get_ref() >= 0.0) => {
                 return self.err(
                     m.span(),
                     field("min_request_rate"),
                     "must be a number of requests per second, 0 or more",
                 );
             }
+            Some(m) => match signals.get(REQUEST_RATE) {
+                Some(rate) if rate.per() == Per::Version && signal.per() == Per::Version => {
+                    Some((rate.clone(), *m.get_ref()))
+                }
+                _ => {
+                    return self.err(
+                        m.span(),
+                        field("min_request_rate"),
+                        "needs a request_rate signal measured per version, and a condition on a signal measured per version",
+                    );
+                }
+            },
         };
         Ok(StopCondition {
             signal,

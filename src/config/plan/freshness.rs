@@ -11,6 +11,7 @@ use toml::Spanned;
 
 use super::*;
 use crate::config::promql::raw_series;
+use crate::domain::signal::Per;
 
 /// How old the newest raw sample behind a value may be when the plan does
 /// not say: above the usual 1 minute scrape interval, with room for lag.
@@ -31,14 +32,42 @@ pub struct SampleFreshness {
     pub max_age: Duration,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `[signals.freshness]` as written: `max_age`, and per signal a
+/// freshness query of its own or `"off"`.
 pub(super) struct RawFreshness {
     max_age: Option<Spanned<String>>,
-    request_rate: Option<Spanned<String>>,
-    error_rate: Option<Spanned<String>>,
-    latency_p99: Option<Spanned<String>>,
-    success_rate: Option<Spanned<String>>,
+    queries: Vec<(String, Spanned<String>)>,
+}
+
+impl<'de> Deserialize<'de> for RawFreshness {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = RawFreshness;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("max_age, and per signal a query or \"off\"")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawFreshness, A::Error> {
+                let mut out = RawFreshness {
+                    max_age: None,
+                    queries: Vec::new(),
+                };
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = map.next_value()?;
+                    if key == "max_age" {
+                        out.max_age = Some(value);
+                    } else {
+                        out.queries.push((key, value));
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Keys)
+    }
 }
 
 /// The query asking the newest raw sample's time of `series`, by region and version.
@@ -65,26 +94,27 @@ impl Checker<'_> {
                 d
             }
         };
+        let given = |name: &str| {
+            f.and_then(|f| f.queries.iter().find(|(n, _)| n == name))
+                .map(|(_, q)| q)
+        };
         let mut out = Vec::new();
         for (signal, query) in queries {
-            let name = SIGNAL_NAMES[Signal::ALL.iter().position(|s| s == signal).unwrap_or(0)];
-            let given = f.and_then(|f| match signal {
-                Signal::RequestRate => f.request_rate.as_ref(),
-                Signal::ErrorRate => f.error_rate.as_ref(),
-                Signal::LatencyP99 => f.latency_p99.as_ref(),
-                Signal::SuccessRate => f.success_rate.as_ref(),
-            });
-            match given {
+            let name = signal.name();
+            match given(name) {
                 Some(q) => {
                     let q = self.text(q, &format!("signals.freshness.{name}"), QUERY)?;
                     if q != "off" {
-                        out.push((*signal, q));
+                        out.push((signal.clone(), q));
                     }
                 }
+                // The raw series' age is asked by region and version: a
+                // signal measured otherwise is fresh when it answers.
+                None if signal.per() != Per::Version => {}
                 None => {
                     if let Some(series) = raw_series(query) {
                         out.push((
-                            *signal,
+                            signal.clone(),
                             newest_sample_query(&series, region_label, version_label),
                         ));
                     }
@@ -92,22 +122,13 @@ impl Checker<'_> {
             }
         }
         // A freshness query for a signal without a query says nothing.
-        if let Some(f) = f {
-            for (given, name, signal) in [
-                (&f.request_rate, "request_rate", Signal::RequestRate),
-                (&f.error_rate, "error_rate", Signal::ErrorRate),
-                (&f.latency_p99, "latency_p99", Signal::LatencyP99),
-                (&f.success_rate, "success_rate", Signal::SuccessRate),
-            ] {
-                if let Some(g) = given
-                    && !queries.iter().any(|(s, _)| *s == signal)
-                {
-                    return self.err(
-                        g.span(),
-                        format!("signals.freshness.{name}"),
-                        format!("`{name}` has no query in [signals]"),
-                    );
-                }
+        for (name, g) in f.iter().flat_map(|f| &f.queries) {
+            if !queries.iter().any(|(s, _)| s.name() == name) {
+                return self.err(
+                    g.span(),
+                    format!("signals.freshness.{}", shown(name)),
+                    format!("`{}` has no query in [signals]", shown(name)),
+                );
             }
         }
         Ok(SampleFreshness {

@@ -5,6 +5,7 @@ use std::time::Duration;
 use toml::Spanned;
 
 use super::*;
+use crate::domain::signal::Per;
 
 impl Checker<'_> {
     /// The judgment settings, checked against the metrics `interval`: the
@@ -13,10 +14,10 @@ impl Checker<'_> {
     pub(super) fn judgment(
         &self,
         raw: Option<&Spanned<RawJudgment>>,
-        queries: &[(Signal, String)],
+        signals: &Signals,
         interval: Duration,
     ) -> Result<JudgmentPlan, PlanError> {
-        let mut plan = self.judgment_settings(raw, queries)?;
+        let mut plan = self.judgment_settings(raw, signals)?;
         let poll = Span::from_std(interval).unwrap_or(Span::MAX);
         let wanted = plan.thresholds.min_samples as i32;
         let kept = crate::domain::health::Series::CAPACITY as i32;
@@ -54,11 +55,9 @@ impl Checker<'_> {
     fn judgment_settings(
         &self,
         raw: Option<&Spanned<RawJudgment>>,
-        queries: &[(Signal, String)],
+        signals: &Signals,
     ) -> Result<JudgmentPlan, PlanError> {
-        let mut plan = JudgmentPlan::default();
-        plan.rules
-            .retain(|r| queries.iter().any(|(s, _)| *s == r.signal));
+        let mut plan = JudgmentPlan::for_signals(signals);
         let Some(raw) = raw else {
             return Ok(plan);
         };
@@ -106,7 +105,7 @@ impl Checker<'_> {
                 .rules
                 .iter()
                 .enumerate()
-                .map(|(i, r)| self.rule(i, r, queries))
+                .map(|(i, r)| self.rule(i, r, signals))
                 .collect::<Result<_, _>>()?;
         }
         Ok(plan)
@@ -116,27 +115,31 @@ impl Checker<'_> {
         &self,
         i: usize,
         raw: &Spanned<RawRule>,
-        queries: &[(Signal, String)],
+        signals: &Signals,
     ) -> Result<MetricRule, PlanError> {
         let r = raw.get_ref();
         let field = |f: &str| format!("judgment.rules[{i}].{f}");
-        let signal = match signal_named(r.signal.get_ref()) {
-            Some(s) if queries.iter().any(|(q, _)| *q == s) => s,
-            Some(_) => {
-                return self.err(
-                    r.signal.span(),
-                    field("signal"),
-                    format!("`{}` has no query in [signals]", r.signal.get_ref()),
-                );
-            }
-            None => {
+        let signal = match signals.get(r.signal.get_ref()) {
+            Some(s) if s.per() == Per::Version => s.clone(),
+            Some(s) => {
                 return self.err(
                     r.signal.span(),
                     field("signal"),
                     format!(
-                        "`{}` is not a signal; use {}",
-                        r.signal.get_ref(),
-                        SIGNAL_NAMES.join(", ")
+                        "`{}` is not measured per version: a canary is judged against its stable only on signals that are",
+                        s.name()
+                    ),
+                );
+            }
+            None => {
+                let known: Vec<&str> = signals.iter().map(|s| s.name()).collect();
+                return self.err(
+                    r.signal.span(),
+                    field("signal"),
+                    format!(
+                        "`{}` is not a signal of this plan; [signals] defines {}",
+                        shown(r.signal.get_ref()),
+                        known.join(", ")
                     ),
                 );
             }

@@ -11,7 +11,7 @@ pub(super) struct RawPlan {
     #[serde(default)]
     pub(super) labels: Option<RawLabels>,
     pub(super) regions: Spanned<Vec<Spanned<RawRegion>>>,
-    pub(super) signals: Spanned<RawSignals>,
+    pub(super) signals: Spanned<super::signals::RawSignals>,
     #[serde(default)]
     pub(super) stop_conditions: Vec<Spanned<RawCondition>>,
     pub(super) waves: Spanned<Vec<Spanned<RawWave>>>,
@@ -73,17 +73,6 @@ pub(super) struct RawRegion {
     pub(super) name: Spanned<String>,
     /// The value of the region label in the metrics, when it differs from the name.
     pub(super) label: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawSignals {
-    pub(super) request_rate: Option<Spanned<String>>,
-    pub(super) error_rate: Option<Spanned<String>>,
-    pub(super) latency_p99: Option<Spanned<String>>,
-    pub(super) success_rate: Option<Spanned<String>>,
-    /// `[signals.freshness]`: how old the samples behind a signal may be.
-    pub(super) freshness: Option<Spanned<super::freshness::RawFreshness>>,
 }
 
 #[derive(Deserialize)]

@@ -7,7 +7,7 @@ fn t(s: i64) -> Timestamp {
 
 fn error_rate_over_2pct() -> StopCondition {
     StopCondition::absolute(
-        Signal::ErrorRate,
+        crate::domain::signal::standard("error_rate"),
         Direction::Above,
         0.01,
         0.02,
@@ -20,7 +20,7 @@ fn poll(m: &mut HealthMatrix, at: i64, eu: f64, us: f64) {
     let s = |region: &str, value| Sample {
         region: region.into(),
         version: VersionRole::Canary,
-        signal: Signal::ErrorRate,
+        signal: crate::domain::signal::standard("error_rate"),
         value,
         basis: Default::default(),
     };
@@ -151,7 +151,7 @@ fn poll_on(m: &mut HealthMatrix, at: i64, value: f64, basis: Basis) {
         &[Sample {
             region: "us".into(),
             version: VersionRole::Canary,
-            signal: Signal::ErrorRate,
+            signal: crate::domain::signal::standard("error_rate"),
             value,
             basis,
         }],
@@ -194,7 +194,7 @@ fn stale_or_partial_values_stop_the_clock_and_never_breach() {
 #[test]
 fn infinities_that_mean_nothing_are_not_finite_never_healthy() {
     let success = StopCondition::absolute(
-        Signal::SuccessRate,
+        crate::domain::signal::standard("success_rate"),
         Direction::Below,
         0.99,
         0.98,
@@ -213,8 +213,11 @@ fn infinities_that_mean_nothing_are_not_finite_never_healthy() {
     m.ingest_poll(
         t(0),
         &[
-            s(Signal::ErrorRate, f64::INFINITY),
-            s(Signal::SuccessRate, f64::INFINITY),
+            s(crate::domain::signal::standard("error_rate"), f64::INFINITY),
+            s(
+                crate::domain::signal::standard("success_rate"),
+                f64::INFINITY,
+            ),
         ],
     );
     let cell = m.cell(0, VersionRole::Canary);
@@ -303,10 +306,26 @@ fn latency_cell(m: &mut HealthMatrix, at: i64, stable: f64, canary: f64, canary_
     m.ingest_poll(
         t(at),
         &[
-            s(VersionRole::Stable, Signal::LatencyP99, stable),
-            s(VersionRole::Stable, Signal::RequestRate, 100.0),
-            s(VersionRole::Canary, Signal::LatencyP99, canary),
-            s(VersionRole::Canary, Signal::RequestRate, canary_rps),
+            s(
+                VersionRole::Stable,
+                crate::domain::signal::standard("latency_p99"),
+                stable,
+            ),
+            s(
+                VersionRole::Stable,
+                crate::domain::signal::standard("request_rate"),
+                100.0,
+            ),
+            s(
+                VersionRole::Canary,
+                crate::domain::signal::standard("latency_p99"),
+                canary,
+            ),
+            s(
+                VersionRole::Canary,
+                crate::domain::signal::standard("request_rate"),
+                canary_rps,
+            ),
         ],
     );
 }
@@ -316,7 +335,7 @@ fn relative_conditions_compare_with_stable_in_the_same_region() {
     let cond = StopCondition {
         relative: true,
         ..StopCondition::absolute(
-            Signal::LatencyP99,
+            crate::domain::signal::standard("latency_p99"),
             Direction::Above,
             1.2,
             1.5,
@@ -348,9 +367,9 @@ fn relative_conditions_compare_with_stable_in_the_same_region() {
 #[test]
 fn below_the_traffic_floor_is_no_data() {
     let cond = StopCondition {
-        min_request_rate: Some(10.0),
+        min_request_rate: Some((crate::domain::signal::standard("request_rate"), 10.0)),
         ..StopCondition::absolute(
-            Signal::LatencyP99,
+            crate::domain::signal::standard("latency_p99"),
             Direction::Above,
             0.3,
             0.4,

@@ -3,8 +3,8 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use super::{ConditionStatus, Direction, GuardrailState, StopCondition, Tripped};
-use crate::domain::health::{Gap, HealthMatrix, Reading, Verdict, VersionRole};
+use super::{ConditionStatus, Direction, GuardrailState, SERVICE_WIDE, StopCondition, Tripped};
+use crate::domain::health::{Gap, HealthMatrix, Per, Reading, Verdict, VersionRole};
 use crate::domain::{Span, Timestamp};
 
 /// How long one condition has been past its limit in one region: only the
@@ -150,19 +150,40 @@ impl Guardrails {
         self.last_evaluated = Some(now);
         self.by_region.clear();
         // A region no longer watched starts afresh when it is watched again.
+        let kept = |region: &String| region == SERVICE_WIDE || watched(region);
         for clocks in &mut self.clocks {
-            clocks.retain(|region, _| watched(region));
+            clocks.retain(|region, _| kept(region));
         }
         for breached in &mut self.breached {
-            breached.retain(|region, _| watched(region));
+            breached.retain(|region, _| kept(region));
         }
         for (ci, cond) in self.conditions.iter().enumerate() {
             let mut worst: Option<(ConditionStatus, Option<Gap>)> = None;
-            for region in matrix.regions().iter().filter(|r| watched(r)) {
-                let reading = cond.reading(
-                    matrix.cell_by_name(region, VersionRole::Canary),
-                    matrix.cell_by_name(region, VersionRole::Stable),
-                );
+            // A service-wide signal is judged once, while the canary takes
+            // traffic anywhere; the others in each region watched.
+            let places: Vec<String> = match cond.signal.per() {
+                Per::Service if matrix.regions().iter().any(|r| watched(r)) => {
+                    vec![SERVICE_WIDE.to_string()]
+                }
+                Per::Service => Vec::new(),
+                _ => matrix
+                    .regions()
+                    .iter()
+                    .filter(|r| watched(r))
+                    .cloned()
+                    .collect(),
+            };
+            for region in &places {
+                let reading = match cond.signal.per() {
+                    Per::Version => cond.reading(
+                        matrix.cell_by_name(region, VersionRole::Canary),
+                        matrix.cell_by_name(region, VersionRole::Stable),
+                    ),
+                    _ => cond.reading(
+                        matrix.place(&cond.signal, region, VersionRole::Canary),
+                        None,
+                    ),
+                };
                 let value = reading.number();
                 let mut gap = None;
                 let state = match cond.judge_reading(reading) {
@@ -212,9 +233,12 @@ impl Guardrails {
                         }
                     }
                 };
-                let worst_here = self.by_region.entry(region.clone()).or_insert(state);
-                if state.urgency() > worst_here.urgency() {
-                    *worst_here = state;
+                // A service-wide condition is not any one region's.
+                if cond.signal.per() != Per::Service {
+                    let worst_here = self.by_region.entry(region.clone()).or_insert(state);
+                    if state.urgency() > worst_here.urgency() {
+                        *worst_here = state;
+                    }
                 }
                 let candidate = ConditionStatus {
                     state,

@@ -15,8 +15,8 @@ pub fn grouped(queries: &[(Signal, String)]) -> Vec<(String, Vec<Signal>)> {
     let mut out: Vec<(String, Vec<Signal>)> = Vec::new();
     for (signal, query) in queries {
         match out.iter_mut().find(|(q, _)| q == query) {
-            Some((_, signals)) => signals.push(*signal),
-            None => out.push((query.clone(), vec![*signal])),
+            Some((_, signals)) => signals.push(signal.clone()),
+            None => out.push((query.clone(), vec![signal.clone()])),
         }
     }
     out
@@ -179,15 +179,21 @@ mod tests {
     fn one_query_for_signals_read_from_the_same_series() {
         let q = |s: &str| s.to_string();
         let grouped = grouped(&[
-            (Signal::RequestRate, q("a")),
-            (Signal::ErrorRate, q("a")),
-            (Signal::LatencyP99, q("b")),
+            (crate::domain::signal::standard("request_rate"), q("a")),
+            (crate::domain::signal::standard("error_rate"), q("a")),
+            (crate::domain::signal::standard("latency_p99"), q("b")),
         ]);
         assert_eq!(
             grouped,
             [
-                (q("a"), vec![Signal::RequestRate, Signal::ErrorRate]),
-                (q("b"), vec![Signal::LatencyP99])
+                (
+                    q("a"),
+                    vec![
+                        crate::domain::signal::standard("request_rate"),
+                        crate::domain::signal::standard("error_rate")
+                    ]
+                ),
+                (q("b"), vec![crate::domain::signal::standard("latency_p99")])
             ]
         );
     }

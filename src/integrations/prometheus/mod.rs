@@ -14,7 +14,7 @@ use super::http::Http;
 pub use super::http::SetupError;
 use super::secret::bearer_token;
 use crate::config::plan::MetricsSource;
-use crate::domain::health::{Basis, Sample, Signal, VersionRole};
+use crate::domain::health::{Basis, Per, Sample, Signal, VersionRole};
 use crate::domain::plan::RolloutPlan;
 use crate::domain::source::{SourceError, SourceInfo, SourceKind};
 use response::{InstantVector, parse_masked};
@@ -146,7 +146,7 @@ impl PrometheusSource {
             note_warnings(&mut poll.notes, &label, &vector.warnings);
             let view = freshness::View::of(&vector, |labels| self.place(labels));
             for s in signals {
-                ages.insert(*s, view.clone());
+                ages.insert(s.clone(), view.clone());
             }
         }
         let mut skipped = Skipped::default();
@@ -156,16 +156,27 @@ impl PrometheusSource {
             let partial = !vector.warnings.is_empty();
             let mut placed = Vec::new();
             for point in vector.points {
+                // A service-wide signal has one value; a region's own has
+                // no version. Their samples carry placeholders, which the
+                // matrix ignores for such signals.
+                if signal.per() == Per::Service {
+                    placed.push((String::new(), VersionRole::Stable, point.value));
+                    continue;
+                }
                 let Some(region_value) = point.labels.get(&self.region_label) else {
                     skipped.no_region += 1;
                     continue;
                 };
-                let Some(version_value) = point.labels.get(&self.version_label) else {
-                    skipped.no_version += 1;
-                    continue;
-                };
                 let Some(region) = self.regions.get(region_value) else {
                     skipped.other_region += 1;
+                    continue;
+                };
+                if signal.per() == Per::Region {
+                    placed.push((region.clone(), VersionRole::Stable, point.value));
+                    continue;
+                }
+                let Some(version_value) = point.labels.get(&self.version_label) else {
+                    skipped.no_version += 1;
                     continue;
                 };
                 let Some(&version) = self.versions.get(version_value) else {
@@ -178,10 +189,18 @@ impl PrometheusSource {
             // A partial answer says nothing of the cells it left out: they
             // are partial too, not "no data".
             if partial || view.is_some_and(|v| v.partial) {
-                for region in self.regions.values() {
-                    for version in VersionRole::ALL {
-                        if !placed.iter().any(|(r, v, _)| r == region && *v == version) {
-                            placed.push((region.clone(), version, f64::NAN));
+                let (regions, versions): (Vec<String>, &[VersionRole]) = match signal.per() {
+                    Per::Version => (self.regions.values().cloned().collect(), &VersionRole::ALL),
+                    Per::Region => (
+                        self.regions.values().cloned().collect(),
+                        &[VersionRole::Stable],
+                    ),
+                    Per::Service => (vec![String::new()], &[VersionRole::Stable]),
+                };
+                for region in &regions {
+                    for version in versions {
+                        if !placed.iter().any(|(r, v, _)| r == region && v == version) {
+                            placed.push((region.clone(), *version, f64::NAN));
                         }
                     }
                 }
@@ -199,7 +218,7 @@ impl PrometheusSource {
                 poll.samples.push(Sample {
                     region,
                     version,
-                    signal: *signal,
+                    signal: signal.clone(),
                     value,
                     basis,
                 });
@@ -211,12 +230,12 @@ impl PrometheusSource {
         let duplicated: std::collections::HashSet<(String, VersionRole, Signal)> = poll
             .samples
             .iter()
-            .map(|s| (s.region.clone(), s.version, s.signal))
+            .map(|s| (s.region.clone(), s.version, s.signal.clone()))
             .filter(|k| !seen.insert(k.clone()))
             .collect();
         if !duplicated.is_empty() {
             for s in &mut poll.samples {
-                if duplicated.contains(&(s.region.clone(), s.version, s.signal)) {
+                if duplicated.contains(&(s.region.clone(), s.version, s.signal.clone())) {
                     s.value = f64::NAN;
                 }
             }

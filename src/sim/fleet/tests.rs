@@ -9,7 +9,12 @@ fn at(s: i64) -> Timestamp {
     t0() + Span::seconds(s)
 }
 
-fn mean(samples: &[Sample], region: &str, version: VersionRole, signal: Signal) -> Option<f64> {
+fn mean(
+    samples: &[Sample],
+    region: &str,
+    version: VersionRole,
+    signal: crate::domain::signal::Signal,
+) -> Option<f64> {
     let v: Vec<f64> = samples
         .iter()
         .filter(|s| s.region == region && s.version == version && s.signal == signal)
@@ -160,19 +165,19 @@ fn the_scripted_fault_raises_only_the_faulty_canary() {
         &samples,
         "us-east-1",
         VersionRole::Canary,
-        Signal::ErrorRate,
+        crate::domain::signal::standard("error_rate"),
     );
     let base = mean(
         &samples,
         "us-east-1",
         VersionRole::Stable,
-        Signal::ErrorRate,
+        crate::domain::signal::standard("error_rate"),
     );
     let other = mean(
         &samples,
         "eu-west-1",
         VersionRole::Canary,
-        Signal::ErrorRate,
+        crate::domain::signal::standard("error_rate"),
     );
     assert!(
         bad.is_some_and(|v| v > 0.05),
@@ -187,7 +192,7 @@ fn the_scripted_fault_raises_only_the_faulty_canary() {
         &samples,
         "us-east-1",
         VersionRole::Canary,
-        Signal::LatencyP99,
+        crate::domain::signal::standard("latency_p99"),
     );
     assert!(slow.is_some_and(|v| v > 0.40), "faulty canary p99 {slow:?}");
 }
@@ -241,13 +246,13 @@ fn noise_stays_near_the_profile() {
         &samples,
         "eu-west-1",
         VersionRole::Stable,
-        Signal::ErrorRate,
+        crate::domain::signal::standard("error_rate"),
     );
     let p99 = mean(
         &samples,
         "eu-west-1",
         VersionRole::Stable,
-        Signal::LatencyP99,
+        crate::domain::signal::standard("latency_p99"),
     );
     assert!(err.is_some_and(|v| (v - 0.003).abs() < 0.001), "{err:?}");
     assert!(p99.is_some_and(|v| (v - 0.190).abs() < 0.02), "{p99:?}");

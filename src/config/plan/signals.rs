@@ -1,0 +1,471 @@
+//! `[signals]`: every signal a plan watches, by its own name. A standard
+//! signal may be given as its query alone (`error_rate = '…'`); any other
+//! is a table with its query, unit and the way it goes bad:
+//!
+//! ```toml
+//! [signals.checkout_completion]
+//! query = 'sum by (region, version) (…) / sum by (region, version) (…)'
+//! unit = "ratio"
+//! bad = "lower"
+//! label = "checkout completion"   # optional
+//! column = 2                      # optional: its place in the matrix, or false
+//! scope = "version"               # or "region", or "global"
+//! ```
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use toml::Spanned;
+
+use super::freshness::RawFreshness;
+use super::*;
+use crate::domain::signal::{Per, STANDARD, SignalDef, Signals, Unit, Worse, short_of};
+
+/// `[signals]` as written: each signal in the file's order, and the
+/// freshness settings that share the table.
+pub(super) struct RawSignals {
+    pub(super) entries: Vec<(String, Spanned<RawSignal>)>,
+    pub(super) freshness: Option<Spanned<RawFreshness>>,
+}
+
+/// One signal as written: its query alone, or a table.
+pub(super) enum RawSignal {
+    Query(String),
+    Table(RawSignalTable),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSignalTable {
+    query: Spanned<String>,
+    unit: Option<Spanned<String>>,
+    bad: Option<Spanned<String>>,
+    label: Option<Spanned<String>>,
+    short: Option<Spanned<String>>,
+    column: Option<Spanned<RawColumn>>,
+    scope: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawColumn {
+    Place(i64),
+    Shown(bool),
+}
+
+impl<'de> Deserialize<'de> for RawSignal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Either;
+        impl<'de> Visitor<'de> for Either {
+            type Value = RawSignal;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a query, or a table with query, unit and bad")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSignal, E> {
+                Ok(RawSignal::Query(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawSignal, A::Error> {
+                RawSignalTable::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawSignal::Table)
+            }
+        }
+        d.deserialize_any(Either)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawSignals {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = RawSignals;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table of signals")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawSignals, A::Error> {
+                let mut out = RawSignals {
+                    entries: Vec::new(),
+                    freshness: None,
+                };
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == FRESHNESS {
+                        out.freshness = Some(map.next_value()?);
+                    } else {
+                        out.entries.push((key, map.next_value()?));
+                    }
+                }
+                // The file's order is the matrix's default column order.
+                out.entries.sort_by_key(|(_, v)| v.span().start);
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Entries)
+    }
+}
+
+/// The key of `[signals.freshness]`, which no signal may take.
+const FRESHNESS: &str = "freshness";
+
+/// The longest signal name: a name is a key, not a sentence.
+const MAX_NAME: usize = 64;
+
+/// The longest column header.
+const MAX_SHORT: usize = 10;
+
+const UNITS: &str = "ratio, percent, seconds, per_second, count, bytes, or a label of your own";
+
+impl Checker<'_> {
+    /// The plan's signals and the query of each, in the file's order.
+    pub(super) fn signals(
+        &self,
+        raw: &Spanned<RawSignals>,
+    ) -> Result<(Signals, Vec<(Signal, String)>), PlanError> {
+        let mut defs = Vec::new();
+        let mut queries = Vec::new();
+        for (name, entry) in &raw.get_ref().entries {
+            let field = format!("signals.{name}");
+            self.signal_name(name, entry.span(), &field)?;
+            let (def, query) = match entry.get_ref() {
+                RawSignal::Query(q) => {
+                    let Some(def) = SignalDef::standard(name) else {
+                        return self.err(
+                            entry.span(),
+                            field,
+                            format!(
+                                "`{name}` is not one of the standard signals ({}): give it a table, [signals.{name}] with query, unit and bad",
+                                STANDARD.join(", ")
+                            ),
+                        );
+                    };
+                    let query = Spanned::new(entry.span(), q.clone());
+                    (def, self.text(&query, &field, QUERY)?)
+                }
+                RawSignal::Table(t) => self.signal_table(name, t, entry.span(), &field)?,
+            };
+            defs.push(def);
+            queries.push(query);
+        }
+        if defs.is_empty() {
+            return self.err(
+                raw.span(),
+                "signals",
+                format!(
+                    "no signal given; set at least one, e.g. one of {}",
+                    STANDARD.join(", ")
+                ),
+            );
+        }
+        let signals = Signals::new(defs);
+        let queries = signals.iter().cloned().zip(queries).collect();
+        Ok((signals, queries))
+    }
+
+    fn signal_name(
+        &self,
+        name: &str,
+        span: std::ops::Range<usize>,
+        field: &str,
+    ) -> Result<(), PlanError> {
+        let well_formed = !name.is_empty()
+            && name.len() <= MAX_NAME
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && name.starts_with(|c: char| c.is_ascii_lowercase());
+        if !well_formed {
+            return self.err(
+                span,
+                field,
+                format!(
+                    "`{}` is not a signal name: use lower-case letters, digits and `_`, starting with a letter, at most {MAX_NAME} characters",
+                    shown(name)
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    fn signal_table(
+        &self,
+        name: &str,
+        t: &RawSignalTable,
+        span: std::ops::Range<usize>,
+        field: &str,
+    ) -> Result<(SignalDef, String), PlanError> {
+        let sub = |f: &str| format!("{field}.{f}");
+        let query = self.text(&t.query, &sub("query"), QUERY)?;
+        let standard = SignalDef::standard(name);
+        let unit = match (&t.unit, &standard) {
+            (Some(u), _) => {
+                let text = self.text(u, &sub("unit"), LABEL)?;
+                if text.chars().count() > 16 {
+                    return self.err(u.span(), sub("unit"), "must be at most 16 characters");
+                }
+                Unit::named(&text)
+            }
+            (None, Some(d)) => d.unit.clone(),
+            (None, None) => {
+                return self.err(
+                    span,
+                    sub("unit"),
+                    format!("is missing: give one of {UNITS}"),
+                );
+            }
+        };
+        let worse = match (&t.bad, &standard) {
+            (Some(b), _) => match b.get_ref().as_str() {
+                "higher" => Worse::Higher,
+                "lower" => Worse::Lower,
+                other => {
+                    return self.err(
+                        b.span(),
+                        sub("bad"),
+                        format!(
+                            "`{}`: say which way it goes bad, \"higher\" or \"lower\"",
+                            shown(other)
+                        ),
+                    );
+                }
+            },
+            (None, Some(d)) => d.worse,
+            (None, None) => {
+                return self.err(
+                    span,
+                    sub("bad"),
+                    "is missing: say which way it goes bad, \"higher\" or \"lower\"",
+                );
+            }
+        };
+        let mut def = standard.unwrap_or_else(|| SignalDef::new(name, unit.clone(), worse));
+        def.unit = unit;
+        def.worse = worse;
+        if let Some(l) = &t.label {
+            def.label = self.text(l, &sub("label"), LABEL)?;
+            def.short = short_of(&def.label);
+        }
+        if let Some(s) = &t.short {
+            let short = self.text(s, &sub("short"), LABEL)?;
+            if short.chars().count() > MAX_SHORT {
+                return self.err(
+                    s.span(),
+                    sub("short"),
+                    format!("must be at most {MAX_SHORT} characters: it heads a column"),
+                );
+            }
+            def.short = short;
+        }
+        def.per = match t.scope.as_ref() {
+            None => Per::Version,
+            Some(s) => match s.get_ref().as_str() {
+                "version" => Per::Version,
+                "region" => Per::Region,
+                "global" => Per::Service,
+                other => {
+                    return self.err(
+                        s.span(),
+                        sub("scope"),
+                        format!(
+                            "`{}`: use \"version\" (per region and version), \"region\" (per region) or \"global\" (one value for the service)",
+                            shown(other)
+                        ),
+                    );
+                }
+            },
+        };
+        def.column = match t.column.as_ref() {
+            None => def.column,
+            Some(c) => match c.get_ref() {
+                RawColumn::Shown(true) => Some(u16::MAX),
+                RawColumn::Shown(false) => None,
+                RawColumn::Place(n) if (1..=99).contains(n) => Some(*n as u16),
+                RawColumn::Place(_) => {
+                    return self.err(
+                        c.span(),
+                        sub("column"),
+                        "must be a place from 1 to 99, or false to keep it out of the matrix",
+                    );
+                }
+            },
+        };
+        if def.per == Per::Service && t.column.is_some() {
+            let span = t.column.as_ref().map_or(span, |c| c.span());
+            return self.err(
+                span,
+                sub("column"),
+                "a global signal has one value for the service: it is shown beneath the matrix, not as a column",
+            );
+        }
+        Ok((def, query))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// The simulator example with its `[signals]` table replaced.
+    fn with_signals(signals: &str) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/simulator.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let start = text.find("\n[signals]").unwrap() + 1;
+        let end = text[start..].find("\n\n").unwrap() + start;
+        format!("{}{signals}{}", &text[..start], &text[end..])
+    }
+
+    fn expect_error(text: &str, line: usize, field: &str, problem: &str) {
+        match PlanFile::parse(text, Path::new("plan.toml")) {
+            Ok(_) => panic!("accepted:\n{text}"),
+            Err(e) => {
+                assert_eq!((e.line, e.field.as_str()), (line, field), "{e}");
+                assert!(e.problem.contains(problem), "{e}");
+            }
+        }
+    }
+
+    /// The three signals the example's stop conditions name, and `more`.
+    fn load(more: &str) -> PlanFile {
+        let text = with_signals(&format!(
+            "[signals]\nlatency_p99 = 'histogram_quantile(0.99, sum by (region, version, le) (rate(b[1m])))'\n\
+             success_rate = 'sum by (region, version) (rate(s[1m]))'\n{more}"
+        ));
+        match PlanFile::parse(&text, Path::new("plan.toml")) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}\n{text}"),
+        }
+    }
+
+    #[test]
+    fn a_signal_of_the_plans_own_has_its_unit_label_and_place() {
+        let plan = load(
+            "error_rate = 'sum by (region, version) (rate(e[1m]))'\n\n\
+             [signals.checkout_completion]\nquery = 'sum by (region, version) (rate(c[5m]))'\n\
+             unit = \"ratio\"\nbad = \"lower\"\nlabel = \"checkout done\"\ncolumn = 1\n\n\
+             [signals.queue_depth]\nquery = 'max by (region) (q)'\nunit = \"count\"\nbad = \"higher\"\nscope = \"region\"\n\n\
+             [signals.support_tickets]\nquery = 'sum(rate(t[1h])) * 3600'\nunit = \"tickets/h\"\nbad = \"higher\"\nscope = \"global\"",
+        );
+        let s = &plan.plan.signals;
+        let names: Vec<&str> = s.iter().map(|s| s.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "latency_p99",
+                "success_rate",
+                "error_rate",
+                "checkout_completion",
+                "queue_depth",
+                "support_tickets"
+            ]
+        );
+        let chk = s.get("checkout_completion").unwrap();
+        assert_eq!(chk.label(), "checkout done");
+        assert_eq!(chk.short(), "checkout");
+        assert_eq!(chk.worse(), Worse::Lower);
+        assert_eq!(s.get("queue_depth").unwrap().per(), Per::Region);
+        let tickets = s.get("support_tickets").unwrap();
+        assert_eq!(tickets.per(), Per::Service);
+        assert_eq!(tickets.unit(), &Unit::Other("tickets/h".into()));
+        let columns: Vec<&str> = s.columns().iter().map(|s| s.name()).collect();
+        assert_eq!(
+            columns,
+            [
+                "checkout_completion",
+                "latency_p99",
+                "success_rate",
+                "error_rate",
+                "queue_depth"
+            ]
+        );
+        assert_eq!(plan.metrics.queries.len(), 6);
+        assert_eq!(plan.metrics.queries[5].0, *tickets);
+    }
+
+    #[test]
+    fn a_standard_signal_in_a_table_keeps_its_defaults() {
+        let plan = load(
+            "\n[signals.error_rate]\nquery = 'sum by (region, version) (rate(e[1m]))'\ncolumn = false",
+        );
+        let err = plan.plan.signals.get("error_rate").unwrap();
+        assert_eq!(err.unit(), &Unit::Ratio);
+        assert_eq!(err.worse(), Worse::Higher);
+        assert_eq!(plan.plan.signals.columns().len(), 2);
+    }
+
+    #[test]
+    fn each_mistake_names_its_line_and_field() {
+        let cases = [
+            (
+                "[signals]\ncheckout = 'q'",
+                2,
+                "signals.checkout",
+                "not one of the standard",
+            ),
+            (
+                "[signals.checkout]\nquery = 'q'\nbad = \"lower\"",
+                1,
+                "signals.checkout.unit",
+                "is missing",
+            ),
+            (
+                "[signals.checkout]\nquery = 'q'\nunit = \"ratio\"",
+                1,
+                "signals.checkout.bad",
+                "is missing",
+            ),
+            (
+                "[signals.checkout]\nquery = 'q'\nunit = \"ratio\"\nbad = \"worse\"",
+                4,
+                "signals.checkout.bad",
+                "higher",
+            ),
+            (
+                "[signals.checkout]\nquery = 'q'\nunit = \"ratio\"\nbad = \"lower\"\nscope = \"planet\"",
+                5,
+                "signals.checkout.scope",
+                "global",
+            ),
+            (
+                "[signals.checkout]\nquery = 'q'\nunit = \"ratio\"\nbad = \"lower\"\ncolumn = 0",
+                5,
+                "signals.checkout.column",
+                "from 1 to 99",
+            ),
+            (
+                "[signals.checkout]\nquery = 'q'\nunit = \"ratio\"\nbad = \"lower\"\nshort = \"much too long\"",
+                5,
+                "signals.checkout.short",
+                "at most 10",
+            ),
+            (
+                "[signals.checkout]\nquery = 'q'\nunit = \"ratio\"\nbad = \"lower\"\nunti = 1",
+                5,
+                "signals.checkout.unti",
+                "unknown field",
+            ),
+            (
+                "[signals.checkout]\nunit = \"ratio\"\nbad = \"lower\"",
+                1,
+                "signals.checkout.query",
+                "missing",
+            ),
+            (
+                "[signals.Checkout]\nquery = 'q'\nunit = \"ratio\"\nbad = \"lower\"",
+                1,
+                "signals.Checkout",
+                "not a signal name",
+            ),
+            (
+                "[signals.t]\nquery = 'q'\nunit = \"count\"\nbad = \"higher\"\nscope = \"global\"\ncolumn = 2",
+                6,
+                "signals.t.column",
+                "beneath the matrix",
+            ),
+        ];
+        for (signals, line, field, problem) in cases {
+            let text = with_signals(signals);
+            let start = text.find("[signals").unwrap();
+            let before = text[..start].lines().count();
+            expect_error(&text, before + line, field, problem);
+        }
+    }
+}
