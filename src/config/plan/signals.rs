@@ -31,7 +31,7 @@ pub(super) struct RawSignals {
 /// One signal as written: its query alone, or a table.
 pub(super) enum RawSignal {
     Query(String),
-    Table(RawSignalTable),
+    Table(Box<RawSignalTable>),
 }
 
 #[derive(Deserialize)]
@@ -66,7 +66,7 @@ impl<'de> Deserialize<'de> for RawSignal {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawSignal, A::Error> {
                 RawSignalTable::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(RawSignal::Table)
+                    .map(|t| RawSignal::Table(Box::new(t)))
             }
         }
         d.deserialize_any(Either)
