@@ -22,6 +22,7 @@ use crate::domain::plan::RolloutPlan;
 use crate::domain::rollout::{Scope, Wave, WavePlan};
 use crate::domain::scorecard::{Item, ScorecardPlan};
 
+mod bake;
 mod condition;
 mod deploy;
 mod freshness;
@@ -508,6 +509,7 @@ impl PlanFile {
 
         let scorecard = check.scorecard(raw.scorecard.as_ref())?;
         let gates = check.gates(raw.gates.as_ref())?;
+        let bake = check.bake(raw.bake.as_ref())?;
 
         let sources = raw.sources.get_ref();
         let metrics = check.endpoint(&sources.metrics, "metrics", &["prometheus"])?;
@@ -562,6 +564,7 @@ impl PlanFile {
                 judgment,
                 scorecard,
                 gates,
+                bake,
             },
             metrics: MetricsSource {
                 endpoint: metrics,
