@@ -165,7 +165,10 @@ mod tests {
         // A plan that never goes to 100 % ends only when the source says so.
         let mut half = waves();
         half.waves[1].weight = 50;
-        assert!(!at_the_end(&half, &status(Phase::Progressing, 1, &[50, 50])));
+        assert!(!at_the_end(
+            &half,
+            &status(Phase::Progressing, 1, &[50, 50])
+        ));
         assert!(at_the_end(&half, &status(Phase::Complete, 1, &[50, 50])));
     }
 

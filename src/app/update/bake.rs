@@ -42,7 +42,8 @@ pub(super) fn keep_bake(state: &mut AppState, at: Timestamp) {
         }
         BakeState::Baking { .. } if !end => {
             state.bake = None;
-            let text = "bake stopped: not every region is at 100 % any more; it starts again at 100 %";
+            let text =
+                "bake stopped: not every region is at 100 % any more; it starts again at 100 %";
             state.timeline.push(at, EventKind::Progress, text);
         }
         BakeState::Baking { .. } => {
