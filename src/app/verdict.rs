@@ -206,16 +206,12 @@ pub fn verdict(state: &AppState) -> Verdict {
     let breached_in: Vec<String> = breaches.iter().map(|(r, _)| r.clone()).collect();
     let mut reasons: Vec<Reason> = Vec::new();
     let phase = state.rollout.as_ref().map(|r| r.phase);
-    // The bake runs, or passed: what the call is at the end.
+    // While the bake runs, the end is BAKING; once it passed, COMPLETE is
+    // still the source's to say (a last wave waiting for its promote is GO).
     let bake_left = match (&state.plan.bake, &state.bake) {
         (Some(plan), Some(bake @ BakeState::Baking { .. })) => Some(bake.left(plan, state.now)),
         _ => None,
     };
-    let bake_passed = matches!(state.bake, Some(BakeState::Passed { .. }))
-        && state
-            .rollout
-            .as_ref()
-            .is_some_and(|r| crate::domain::bake::at_the_end(&state.plan.waves, r));
     let has_deploy = state
         .sources
         .iter()
@@ -303,7 +299,7 @@ pub fn verdict(state: &AppState) -> Verdict {
                 }
                 _ if !reasons.is_empty() => Call::NoGo,
                 _ if bake_left.is_some() => Call::Baking,
-                _ if phase == Some(Phase::Complete) || bake_passed => Call::Complete,
+                _ if phase == Some(Phase::Complete) => Call::Complete,
                 _ => Call::Go,
             }
         }

@@ -100,13 +100,13 @@ pub fn at_the_end(waves: &WavePlan, status: &RolloutStatus) -> bool {
 /// When the rollout reached its end, as well as one report tells: the start
 /// of the last wave when the source says how long it has held it (and it is
 /// still holding it), else `seen`, the moment warroom first saw the end.
+/// The hold is counted back from `seen`, never from the source's own clock,
+/// which may be off: a clock behind would cut the bake short.
 pub fn reached_at(status: &RolloutStatus, seen: Timestamp) -> Timestamp {
     match status.phase {
         // Only a wave holding still counts its hold: a complete or paused
         // rollout's is frozen, and would say the end came later than it did.
-        Phase::Progressing if status.held > Span::zero() => {
-            (status.observed_at - status.held).min(seen)
-        }
+        Phase::Progressing if status.held > Span::zero() => seen - status.held,
         _ => seen,
     }
 }
@@ -176,17 +176,15 @@ mod tests {
     fn the_end_came_when_the_last_wave_started_if_the_source_says() {
         let seen = Timestamp::default() + Span::minutes(11);
         let holding = status(Phase::Progressing, 1, &[100, 100]);
-        assert_eq!(
-            reached_at(&holding, seen),
-            Timestamp::default() + Span::minutes(10) - Span::seconds(20)
-        );
+        assert_eq!(reached_at(&holding, seen), seen - Span::seconds(20));
         // Complete or paused, the hold is frozen: the end is when it was seen.
         for phase in [Phase::Complete, Phase::Paused] {
             assert_eq!(reached_at(&status(phase, 1, &[100, 100]), seen), seen);
         }
-        // Never later than seen, whatever the source's clock says.
-        let early = Timestamp::default();
-        assert_eq!(reached_at(&holding, early), early);
+        // The source's clock says nothing: an hour behind, the same.
+        let mut behind = holding.clone();
+        behind.observed_at -= Span::hours(1);
+        assert_eq!(reached_at(&behind, seen), seen - Span::seconds(20));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::app::state::AppState;
 use crate::app::verdict::{Call, Why};
 use crate::domain::Timestamp;
 use crate::domain::bake::{BakeState, at_the_end, reached_at, words};
+use crate::domain::rollout::Phase;
 use crate::domain::timeline::EventKind;
 
 /// Start, fail, pass or stop the bake as the state now says.
@@ -55,7 +56,11 @@ pub(super) fn keep_bake(state: &mut AppState, at: Timestamp) {
             let verdict = state.verdict();
             if verdict.call == Call::Baking && verdict.bake_left.is_some_and(|l| l.is_zero()) {
                 state.bake = Some(BakeState::Passed { since, at });
-                let text = format!("bake passed: {period} at 100 % with no breach: COMPLETE");
+                let then = match phase {
+                    Phase::Complete => "COMPLETE",
+                    _ => "a promote completes the rollout",
+                };
+                let text = format!("bake passed: {period} at 100 % with no breach: {then}");
                 state.timeline.push(at, EventKind::Progress, text);
             }
         }

@@ -125,6 +125,34 @@ fn a_clean_bake_counts_down_then_completes() {
 }
 
 #[test]
+fn a_bake_passed_before_the_source_completes_leaves_it_go() {
+    // The last wave holds (a gate, a long hold) past the bake.
+    let mut s = baking(Phase::Progressing, Consequence::Alert);
+    for t in 1..=60 {
+        healthy_second(&mut s, t);
+    }
+    assert!(matches!(s.bake, Some(BakeState::Passed { .. })));
+    assert!(said(
+        &s,
+        "bake passed: 1m at 100 % with no breach: a promote"
+    ));
+    assert_eq!(
+        s.verdict().call,
+        Call::Go,
+        "not COMPLETE before the source says so"
+    );
+    update(
+        &mut s,
+        polled(
+            0,
+            later(61),
+            Ok(Report::Rollout(at_the_end(Phase::Complete))),
+        ),
+    );
+    assert_eq!(s.verdict().call, Call::Complete);
+}
+
+#[test]
 fn the_bake_passes_on_the_clock_alone_but_never_on_stale_numbers() {
     let mut s = baking(Phase::Complete, Consequence::Alert);
     for t in 1..=55 {
