@@ -4,32 +4,13 @@
 // Test helpers: a failed setup should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
 
-use warroom::app::state::AppState;
 use warroom::app::verdict::Call;
 use warroom::cli::report;
 use warroom::domain::rollout::Phase;
 use warroom::runtime::demo::{Replay, built_in_theme_names};
 use warroom::sim::FleetSpec;
-use warroom::ui;
-use warroom::ui::theme;
-
-fn screen(state: &AppState, width: u16, height: u16) -> String {
-    let themes = theme::resolve(None, false).map(|(t, _)| t).unwrap();
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::draw(f, state, &themes[0])).unwrap();
-    let buf = terminal.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// The calm demo: its last wave (100 %) starts at 120 s and its bake lasts 60 s.
 fn calm() -> Replay {
@@ -46,13 +27,13 @@ fn the_calm_demo_bakes_then_completes() {
     let v = replay.state.verdict();
     assert_eq!(v.call, Call::Baking, "{:?}", v.reasons);
     let first = v.bake_left.unwrap();
-    let top = screen(&replay.state, 160, 48);
+    let top = common::screen(&replay.state, 160, 48);
     let header = top.lines().next().unwrap();
     assert!(header.contains("BAKING 5"), "{header}");
     assert!(header.contains("s left"), "{header}");
     assert!(top.contains("baking "), "the waves panel says it: {top}");
     insta::assert_snapshot!("baking_160x48", top);
-    insta::assert_snapshot!("baking_80x24", screen(&replay.state, 80, 24));
+    insta::assert_snapshot!("baking_80x24", common::screen(&replay.state, 80, 24));
     // The last wave's hold passes and the simulator completes: still baking.
     replay.run_to(160);
     assert_eq!(
@@ -64,7 +45,7 @@ fn the_calm_demo_bakes_then_completes() {
     assert!(v.bake_left.unwrap() < first, "the time left runs down");
     replay.run_to(200);
     assert_eq!(replay.state.verdict().call, Call::Complete);
-    let header = screen(&replay.state, 160, 48);
+    let header = common::screen(&replay.state, 160, 48);
     assert!(header.lines().next().unwrap().contains("COMPLETE"));
     let said: Vec<&str> = replay
         .state
