@@ -113,6 +113,36 @@ const MAX_SHORT: usize = 10;
 
 const UNITS: &str = "ratio, percent, seconds, per_second, count, bytes, or a label of your own";
 
+/// Why a unit that is not one of the known names looks like a mistake
+/// for one: a free label is fine ("tickets/h"), but "second" or "%"
+/// would be written after the number instead of formatting it.
+fn mistaken_unit(label: &str) -> Option<String> {
+    let lower = label.to_ascii_lowercase();
+    let meant = match lower.as_str() {
+        "ratios" | "share" | "fraction" => "ratio",
+        "%" | "pct" | "percents" | "percentage" => "percent",
+        "s" | "sec" | "secs" | "second" => "seconds",
+        "ms" | "millis" | "milliseconds" => {
+            return Some(
+                "milliseconds are not a unit here: give the value in seconds (divide by 1000 in the query) with unit = \"seconds\"".to_string(),
+            );
+        }
+        "rps" | "/s" | "per-second" | "persecond" | "per_sec" | "hz" => "per_second",
+        "b" | "byte" => "bytes",
+        _ if lower != label && Unit::named(&lower) != Unit::Other(lower.clone()) => {
+            return Some(format!(
+                "`{}`: unit names are lower-case; write \"{lower}\"",
+                shown(label)
+            ));
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "`{}` is not a unit; did you mean \"{meant}\"? (known: {UNITS})",
+        shown(label)
+    ))
+}
+
 impl Checker<'_> {
     /// The plan's signals and the query of each, in the file's order.
     pub(super) fn signals(
@@ -199,6 +229,9 @@ impl Checker<'_> {
                 let text = self.text(u, &sub("unit"), LABEL)?;
                 if text.chars().count() > 16 {
                     return self.err(u.span(), sub("unit"), "must be at most 16 characters");
+                }
+                if let Some(problem) = mistaken_unit(&text) {
+                    return self.err(u.span(), sub("unit"), problem);
                 }
                 Unit::named(&text)
             }
@@ -392,6 +425,38 @@ mod tests {
     }
 
     #[test]
+    fn a_level_a_ratio_cannot_reach_and_an_undefined_signal_are_refused() {
+        let base = with_signals(
+            "[signals]\nlatency_p99 = 'q'\nsuccess_rate = 'q'\nerror_rate = 'q'\n\n\
+             [signals.checkout]\nquery = 'q'\nunit = \"ratio\"\nbad = \"lower\"",
+        );
+        let at =
+            |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        let text = base.replacen(
+            "[[stop_conditions]]",
+            "[[stop_conditions]]\nsignal = \"checkout\"\nbelow = 1.5\nfor = \"1m\"\n\n[[stop_conditions]]",
+            1,
+        );
+        expect_error(
+            &text,
+            at(&text, "below = 1.5"),
+            "stop_conditions[0].below",
+            "share from 0 to 1",
+        );
+        let text = base.replacen(
+            "[[stop_conditions]]",
+            "[[stop_conditions]]\nsignal = \"checkout_rate\"\nbelow = 0.5\nfor = \"1m\"\n\n[[stop_conditions]]",
+            1,
+        );
+        expect_error(
+            &text,
+            at(&text, "signal = \"checkout_rate\""),
+            "stop_conditions[0].signal",
+            "defines latency_p99, success_rate, error_rate, checkout",
+        );
+    }
+
+    #[test]
     fn each_mistake_names_its_line_and_field() {
         let cases = [
             (
@@ -447,6 +512,30 @@ mod tests {
                 1,
                 "signals.checkout.query",
                 "missing",
+            ),
+            (
+                "[signals.checkout]\nquery = 'q'\nunit = \"second\"\nbad = \"lower\"",
+                3,
+                "signals.checkout.unit",
+                "did you mean \"seconds\"",
+            ),
+            (
+                "[signals.checkout]\nquery = 'q'\nunit = \"ms\"\nbad = \"lower\"",
+                3,
+                "signals.checkout.unit",
+                "in seconds",
+            ),
+            (
+                "[signals.checkout]\nquery = 'q'\nunit = \"Ratio\"\nbad = \"lower\"",
+                3,
+                "signals.checkout.unit",
+                "lower-case",
+            ),
+            (
+                "[signals.checkout]\nquery = 'q'\nunit = \"\"\nbad = \"lower\"",
+                3,
+                "signals.checkout.unit",
+                "empty",
             ),
             (
                 "[signals.Checkout]\nquery = 'q'\nunit = \"ratio\"\nbad = \"lower\"",
