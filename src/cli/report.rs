@@ -65,6 +65,8 @@ pub struct SignalLine {
     pub value: Option<f64>,
     /// The value as the screen writes it: `1.23%`, `470ms`, `—`.
     pub shown: String,
+    /// Whether the health matrix shows it as a column.
+    pub column: bool,
 }
 
 impl SignalLine {
@@ -76,6 +78,7 @@ impl SignalLine {
             unit: signal.unit().name().to_string(),
             value: latest.filter(|v| v.is_finite()),
             shown: latest.map_or_else(|| "—".to_string(), |v| signal.format(v)),
+            column: signal.def().column.is_some(),
         }
     }
 }
@@ -374,10 +377,12 @@ fn regions_table(out: &mut String, r: &StatusReport) {
         out.push_str("\nno regions reported yet\n");
         return;
     };
+    // The matrix's columns, in the plan's order; `--json` has them all.
     let names: Vec<&str> = first
         .canary
         .signals
         .iter()
+        .filter(|s| s.column)
         .map(|s| s.name.as_str())
         .collect();
     let stable_names: Vec<&str> = names
@@ -386,7 +391,12 @@ fn regions_table(out: &mut String, r: &StatusReport) {
         .filter(|n| *n != REQUEST_RATE)
         .take(2)
         .collect();
-    let own: Vec<&str> = first.signals.iter().map(|s| s.name.as_str()).collect();
+    let own: Vec<&str> = first
+        .signals
+        .iter()
+        .filter(|s| s.column)
+        .map(|s| s.name.as_str())
+        .collect();
     let width = |n: &str| n.len().clamp(8, 20);
     let mut head = format!("\n{:<16}", "region");
     for n in &stable_names {
