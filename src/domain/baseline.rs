@@ -58,7 +58,10 @@ pub enum Fetch {
     /// Not asked yet: its end is not known, or nobody asked.
     Unasked,
     /// Asked at `at`, no answer yet.
-    Asked { at: Timestamp, failures: u32 },
+    Asked {
+        at: Timestamp,
+        failures: u32,
+    },
     /// The last question failed; asked again once the backoff has passed.
     Failed {
         at: Timestamp,
@@ -116,7 +119,8 @@ impl Baselines {
                 let Baseline::Before { window, end } = c.baseline else {
                     return None;
                 };
-                let same = |w: &Wanted| w.signal == c.signal && w.window == window && w.fixed_end == end;
+                let same =
+                    |w: &Wanted| w.signal == c.signal && w.window == window && w.fixed_end == end;
                 Some(wanted.iter().position(same).unwrap_or_else(|| {
                     wanted.push(Wanted {
                         signal: c.signal.clone(),
@@ -175,13 +179,16 @@ impl Baselines {
         }
     }
 
-    /// The questions to ask now: each baseline whose end is known and that
-    /// was never asked, or whose last failure's backoff has passed. They
+    /// The questions to ask now: each baseline whose end is known and past,
+    /// that was never asked, or whose last failure's backoff has passed. They
     /// are marked asked, so that none is asked twice at once.
     pub fn due(&mut self, now: Timestamp) -> Vec<BaselineRequest> {
         let mut out = Vec::new();
         for (key, w) in self.wanted.iter_mut().enumerate() {
-            let Some(end) = w.end else { continue };
+            // A window that has not ended yet has no value to give.
+            let Some(end) = w.end.filter(|end| *end <= now) else {
+                continue;
+            };
             let failures = match &w.fetch {
                 Fetch::Unasked => 0,
                 Fetch::Failed { at, failures, .. } => {

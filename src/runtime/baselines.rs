@@ -42,9 +42,8 @@ impl Baselines {
         let this = self.clone();
         tokio::spawn(async move {
             let answer = tokio::time::timeout(this.timeout, this.source.before(&request)).await;
-            let result = answer.unwrap_or_else(|_| {
-                Err(format!("no answer within {}s", this.timeout.as_secs()))
-            });
+            let result = answer
+                .unwrap_or_else(|_| Err(format!("no answer within {}s", this.timeout.as_secs())));
             let msg = Msg::Baseline {
                 key: request.key,
                 at: this.clock.now(),
@@ -62,6 +61,8 @@ pub fn unanswerable(request: &BaselineRequest, at: crate::domain::Timestamp) -> 
     Msg::Baseline {
         key: request.key,
         at,
-        result: Err("no metrics source here answers questions about before the rollout".to_string()),
+        result: Err(
+            "no metrics source here answers questions about before the rollout".to_string(),
+        ),
     }
 }

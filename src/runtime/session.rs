@@ -137,7 +137,8 @@ impl Session {
         let (tx, messages) = mpsc::channel(QUEUE);
         let mut registry = Registry::new(tx.clone());
         let control = simulated(&mut registry, &spec, &clock);
-        let baselines = Baselines::new(control.clone(), clock.clone(), tx.clone(), BASELINE_TIMEOUT);
+        let baselines =
+            Baselines::new(control.clone(), clock.clone(), tx.clone(), BASELINE_TIMEOUT);
         let mut state = AppState::new(
             spec.plan.clone(),
             RunMode::Demo,
@@ -163,7 +164,8 @@ impl Session {
         let (tx, messages) = mpsc::channel(QUEUE);
         let mut registry = Registry::new(tx.clone());
         let control = simulated(&mut registry, &spec, &clock);
-        let baselines = Baselines::new(control.clone(), clock.clone(), tx.clone(), BASELINE_TIMEOUT);
+        let baselines =
+            Baselines::new(control.clone(), clock.clone(), tx.clone(), BASELINE_TIMEOUT);
         let state = AppState::new(
             spec.plan.clone(),
             RunMode::Drill,

@@ -1422,6 +1422,7 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
     );
 }
 
+mod baseline;
 mod gates;
 
 #[test]

@@ -153,7 +153,10 @@ impl Checker<'_> {
         }
         let baseline = self.baseline(i, c, signal.name(), signal.per())?;
         if baseline != Baseline::Absolute {
-            let levels = [Some((breach, level_key)), c.warn.as_ref().map(|w| (w, "warn"))];
+            let levels = [
+                Some((breach, level_key)),
+                c.warn.as_ref().map(|w| (w, "warn")),
+            ];
             for (level, key) in levels.into_iter().flatten() {
                 if *level.get_ref() <= 0.0 {
                     let problem = format!(
@@ -209,7 +212,10 @@ impl Checker<'_> {
         per: Per,
     ) -> Result<Baseline, PlanError> {
         let field = |f: &str| format!("stop_conditions[{i}].{f}");
-        let before = c.relative_to.as_ref().is_some_and(|r| r.get_ref() == "before");
+        let before = c
+            .relative_to
+            .as_ref()
+            .is_some_and(|r| r.get_ref() == "before");
         if !before {
             let stray = [("baseline", &c.baseline), ("baseline_end", &c.baseline_end)];
             if let Some((key, Some(v))) = stray.into_iter().find(|(_, v)| v.is_some()) {

@@ -129,7 +129,10 @@ mod tests {
             averaged("sum(x)", Span::hours(24)),
             "avg_over_time((sum(x))[86400s:720s])"
         );
-        assert_eq!(averaged("q", Span::seconds(30)), "avg_over_time((q)[30s:1s])");
+        assert_eq!(
+            averaged("q", Span::seconds(30)),
+            "avg_over_time((q)[30s:1s])"
+        );
         assert_eq!(step(Span::days(30)), 900);
     }
 }

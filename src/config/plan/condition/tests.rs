@@ -40,7 +40,9 @@ fn refused(lines: &str, needle: &str) -> (PlanError, usize) {
         .position(|l| l.contains(needle))
         .map(|i| i + 1)
         .unwrap_or(0);
-    let e = parse(&text).err().unwrap_or_else(|| panic!("accepted: {lines}"));
+    let e = parse(&text)
+        .err()
+        .unwrap_or_else(|| panic!("accepted: {lines}"));
     (e, line)
 }
 
@@ -64,7 +66,10 @@ fn before_reads_its_window_and_its_end() {
             end: Some(at("2026-11-25T09:00:00Z")),
         }
     );
-    assert_eq!(c.to_string(), "support tickets > 1.01× before (24h) for 600s");
+    assert_eq!(
+        c.to_string(),
+        "support tickets > 1.01× before (24h) for 600s"
+    );
     assert_eq!(c.show(1.2), "1.20× before");
 }
 
@@ -91,11 +96,21 @@ fn a_region_signal_may_be_relative_to_before_but_not_to_stable() {
     let base = with_condition(
         "signal = \"queue\"\nabove = 2\nrelative_to = \"before\"\nbaseline = \"1h\"\nfor = \"1m\"",
     );
-    let text = base.replacen("[signals.support_tickets]", &format!("{queue}[signals.support_tickets]"), 1);
+    let text = base.replacen(
+        "[signals.support_tickets]",
+        &format!("{queue}[signals.support_tickets]"),
+        1,
+    );
     let plan = parse(&text).unwrap();
-    assert!(matches!(plan.plan.stop_conditions[3].baseline, Baseline::Before { .. }));
-    let e = parse(&text.replace("relative_to = \"before\"\nbaseline = \"1h\"", "relative_to = \"stable\""))
-        .unwrap_err();
+    assert!(matches!(
+        plan.plan.stop_conditions[3].baseline,
+        Baseline::Before { .. }
+    ));
+    let e = parse(&text.replace(
+        "relative_to = \"before\"\nbaseline = \"1h\"",
+        "relative_to = \"stable\"",
+    ))
+    .unwrap_err();
     assert_eq!(e.field, "stop_conditions[3].relative_to");
 }
 
