@@ -10,8 +10,8 @@ use super::columns::{self, Column, Give};
 use super::format::duration;
 use super::panel;
 use crate::app::state::AppState;
-use crate::domain::guardrail::{ConditionStatus, GuardrailState};
-use crate::domain::health::Verdict;
+use crate::domain::guardrail::{Baseline, ConditionStatus, GuardrailState, StopCondition};
+use crate::domain::health::{Verdict, VersionRole};
 use crate::ui::theme::{Role, Theme};
 
 pub struct StopConditions<'a> {
@@ -42,6 +42,29 @@ impl StopConditions<'_> {
         )
     }
 
+    /// For a condition relative to before: the value now beside the value
+    /// before, `14/h (before 12/h)`, or why there is no comparison yet.
+    fn before_value(&self, i: usize, cond: &StopCondition, status: &ConditionStatus) -> String {
+        let guardrails = &self.state.guardrails;
+        if guardrails.before_pending(i) {
+            return "baseline pending".to_string();
+        }
+        let Some(region) = status.region.as_deref() else {
+            return "—".to_string();
+        };
+        let Some(before) = guardrails.before(i, region) else {
+            return "no value before".to_string();
+        };
+        let now = self
+            .state
+            .health
+            .place(&cond.signal, region, VersionRole::Canary)
+            .and_then(|c| c.latest(&cond.signal))
+            .filter(|_| status.value.is_some())
+            .map_or_else(|| "—".to_string(), |v| cond.signal.format(v));
+        format!("{now} (before {})", cond.signal.format(before))
+    }
+
     /// The columns, most important kept longest: the state, the value now
     /// and the condition; then the time past it, the region, and what a
     /// breach does.
@@ -66,9 +89,12 @@ impl StopConditions<'_> {
             // The time seen past the limit as of the last poll: it does not
             // run on while the metrics are out.
             let since = state.guardrails.past(i).map(duration).unwrap_or_default();
-            let value = status
-                .value
-                .map_or_else(|| "—".to_string(), |v| cond.show(v));
+            let value = match cond.baseline {
+                Baseline::Before { .. } => self.before_value(i, cond, status),
+                _ => status
+                    .value
+                    .map_or_else(|| "—".to_string(), |v| cond.show(v)),
+            };
             status_col.push(vec![self.state_cell(status)]);
             condition.push_text(cond.to_string(), text);
             now.push_text(value, text);
@@ -88,14 +114,27 @@ impl StopConditions<'_> {
     }
 }
 
+impl StopConditions<'_> {
+    /// Whether a condition's window before ends when the rollout started.
+    fn uses_start(&self) -> bool {
+        self.state
+            .guardrails
+            .conditions()
+            .iter()
+            .any(|c| matches!(c.baseline, Baseline::Before { end: None, .. }))
+    }
+}
+
 impl Widget for StopConditions<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let block = panel(
-            "Stop conditions · canary, per region",
-            self.theme,
-            self.compact,
-            area.width,
-        );
+        let title = match self.state.baselines.started() {
+            // Where "before" ends, when it is not a time the plan fixed.
+            Some(_) if self.uses_start() => {
+                "Stop conditions · canary, per region · before: up to the rollout's start (estimated)"
+            }
+            _ => "Stop conditions · canary, per region",
+        };
+        let block = panel(title, self.theme, self.compact, area.width);
         let inner = block.inner(area);
         block.render(area, buf);
         if self.state.guardrails.conditions().is_empty() {

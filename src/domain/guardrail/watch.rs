@@ -7,7 +7,7 @@ use super::{
     Baseline, ConditionStatus, Direction, GuardrailState, SERVICE_WIDE, StopCondition, Tripped,
 };
 use crate::domain::baseline::BaselineValues;
-use crate::domain::health::{Gap, HealthMatrix, Per, Reading, Verdict, VersionRole};
+use crate::domain::health::{Gap, HealthMatrix, Per, Reading, Signal, Verdict, VersionRole};
 use crate::domain::{Span, Timestamp};
 
 /// How long one condition has been past its limit in one region: only the
@@ -84,6 +84,21 @@ impl Guardrails {
     pub fn before(&self, i: usize, region: &str) -> Option<f64> {
         let cond = self.conditions.get(i)?;
         self.before.get(i)?.as_ref()?.get(cond.signal.per(), region)
+    }
+
+    /// The value before the rollout of `signal` in `region`, and the window
+    /// it was averaged over, from the first condition on it relative to
+    /// before whose values are known.
+    pub fn before_of(&self, signal: &Signal, region: &str) -> Option<(f64, Span)> {
+        self.conditions
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| match c.baseline {
+                Baseline::Before { window, .. } if c.signal == *signal => {
+                    self.before(i, region).map(|v| (v, window))
+                }
+                _ => None,
+            })
     }
 
     /// Whether condition `i` is relative to before and still waits for its
