@@ -200,3 +200,34 @@ async fn run(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Span;
+    use crate::runtime::demo::epoch;
+    use crate::sim::FleetSpec;
+
+    #[test]
+    fn before_the_rollout_the_fleet_is_its_healthy_profile() {
+        let mut spec = FleetSpec::demo(1);
+        let mut fleet = Fleet::new(spec.clone(), epoch());
+        // A fault already running in the canary says nothing of before.
+        spec.faults.clear();
+        fleet.advance(epoch() + Span::seconds(600));
+        let ask = |name: &str| BaselineRequest {
+            key: 0,
+            signal: spec.plan.signals.get(name).cloned().unwrap(),
+            window: Span::hours(24),
+            end: epoch(),
+        };
+        let errors = before(&fleet, &ask("error_rate"));
+        let eu = errors.regions.get("eu-west-1").copied().unwrap();
+        assert!((0.002..0.004).contains(&eu), "{eu}");
+        assert_eq!(errors.regions.len(), 4);
+        // All the traffic, stable's and the canary's together.
+        let rate = before(&fleet, &ask("request_rate"));
+        let eu = rate.regions.get("eu-west-1").copied().unwrap();
+        assert!((1000.0..1400.0).contains(&eu), "{eu}");
+    }
+}
