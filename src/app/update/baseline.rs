@@ -31,6 +31,9 @@ pub fn estimated_start(status: &RolloutStatus, state: &AppState) -> Timestamp {
     status.observed_at - status.held - done
 }
 
+/// How many regions' values before a timeline line names.
+const SHOWN_REGIONS: usize = 4;
+
 /// The baseline questions due now, as effects. The rollout's start is
 /// taken from the first deployment report that comes.
 pub(super) fn asks(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
@@ -78,7 +81,20 @@ pub(super) fn on_baseline(
                     .service
                     .map(|v| wanted.signal.format(v))
                     .unwrap_or_else(|| "no value".to_string()),
-                _ => format!("{} regions", values.regions.len()),
+                _ if values.regions.is_empty() => "no value in any region".to_string(),
+                _ => {
+                    let mut shown: Vec<String> = values
+                        .regions
+                        .iter()
+                        .take(SHOWN_REGIONS)
+                        .map(|(r, v)| format!("{r} {}", wanted.signal.format(*v)))
+                        .collect();
+                    let more = values.regions.len().saturating_sub(SHOWN_REGIONS);
+                    if more > 0 {
+                        shown.push(format!("and {more} more"));
+                    }
+                    shown.join(", ")
+                }
             };
             state
                 .timeline

@@ -16,8 +16,8 @@ pub struct ConditionBaseline {
     pub window_seconds: i64,
     /// When the window ends (RFC 3339), once known.
     pub end: Option<String>,
-    /// `plan` (baseline_end), `rollout start` (estimated from the
-    /// deployment source), or `unknown`.
+    /// `plan` (baseline_end), `rollout start (estimated)` (from the
+    /// deployment source's first report), or `unknown`.
     pub end_from: &'static str,
     /// `known`, `pending` (asked, or its end not known yet) or `failed`
     /// (asked again later).
@@ -39,7 +39,7 @@ pub fn line(state: &AppState, i: usize, region: Option<&str>) -> Option<Conditio
     let wanted = state.baselines.of_condition(i)?;
     let end_from = match (end, state.baselines.started()) {
         (Some(_), _) => "plan",
-        (None, Some(_)) => "rollout start",
+        (None, Some(_)) => "rollout start (estimated)",
         (None, None) => "unknown",
     };
     let (state_word, error) = match &wanted.fetch {
