@@ -37,7 +37,7 @@ fn refused(lines: &str, needle: &str) -> (PlanError, usize) {
     let text = with_condition(lines);
     let line = text
         .lines()
-        .position(|l| l.contains(needle))
+        .position(|l| !l.starts_with('#') && l.contains(needle))
         .map(|i| i + 1)
         .unwrap_or(0);
     let e = parse(&text)
