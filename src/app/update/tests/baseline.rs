@@ -3,7 +3,8 @@
 //! until known, and tripping past their multiple.
 
 use super::*;
-use crate::domain::baseline::{BaselineRequest, BaselineValues};
+use crate::domain::baseline::{BaselineRequest, BaselineValues, Baselines};
+use crate::domain::guardrail::Guardrails;
 use crate::domain::guardrail::{Baseline, Consequence, Direction, GuardrailState, StopCondition};
 use crate::domain::health::{Gap, Sample, VersionRole};
 use crate::domain::signal::{Per, Signal, SignalDef, Signals, Unit, Worse};
@@ -64,11 +65,12 @@ fn before_state() -> AppState {
         24,
         Consequence::Pause,
     ));
-    let seat = crate::app::state::Seat {
-        remembered: crate::runtime::session::demo_scorecard(epoch()),
-        ..crate::app::state::Seat::new("alice", vec!["dark".to_string()])
-    };
-    AppState::new(plan, RunMode::Demo, source_infos(), seat, epoch())
+    // The demo's state, seat and scorecard, judged by this plan.
+    let mut s = state();
+    s.guardrails = Guardrails::new(plan.stop_conditions.clone());
+    s.baselines = Baselines::new(&plan.stop_conditions);
+    s.plan = plan;
+    s
 }
 
 fn baseline_requests(effects: &[Effect]) -> Vec<BaselineRequest> {
