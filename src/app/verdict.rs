@@ -8,7 +8,7 @@ use crate::domain::bake::BakeState;
 use crate::domain::gate::Blocker;
 use crate::domain::guardrail::GuardrailState;
 use crate::domain::guardrail::SERVICE_WIDE;
-use crate::domain::health::Gap;
+use crate::domain::health::{Gap, Per};
 use crate::domain::rollout::Phase;
 use crate::domain::source::SourceKind;
 
@@ -244,7 +244,17 @@ pub fn verdict(state: &AppState) -> Verdict {
             }
             let stale = state.metrics_stale();
             // Not a number to judge in any region watched.
+            // Service-wide conditions are no region's: blind only when they
+            // have no numbers either.
+            let service_blind = state
+                .guardrails
+                .conditions()
+                .iter()
+                .zip(state.guardrails.status())
+                .filter(|(c, _)| c.signal.per() == Per::Service)
+                .all(|(_, s)| s.state == GuardrailState::NoData);
             let blind = conditions.total > 0
+                && service_blind
                 && state
                     .health
                     .regions()
@@ -343,11 +353,12 @@ pub fn canary_row(state: &AppState, region: usize) -> crate::domain::health::Ver
     let stale = state.metrics_stale();
     let canary = state.health.cell(region, VersionRole::Canary);
     let stable = state.health.cell(region, VersionRole::Stable);
-    let (judged, _) = cell_state(canary, stable, state.guardrails.conditions(), stale);
+    let (judged, gap) = cell_state(canary, stable, state.guardrails.conditions(), stale);
     let name = state.health.regions().get(region);
     match name.and_then(|r| state.guardrails.state_in(r)) {
-        // Numbers too old or missing say so, whatever the last judgment was.
-        Some(_) if matches!(judged, Cell::Stale | Cell::NoData) => judged,
+        // Numbers too old or missing say so, whatever the last judgment was;
+        // a cell no condition judges leaves it to the region's own state.
+        Some(_) if judged == Cell::Stale || (judged == Cell::NoData && gap.is_some()) => judged,
         Some(s) => s.verdict(),
         None => judged,
     }

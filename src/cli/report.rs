@@ -231,8 +231,20 @@ fn cell_line(state: &AppState, region: usize, version: VersionRole) -> CellLine 
     };
     let conditions = state.guardrails.conditions();
     // Nothing to judge says why: no data, partial, not finite, stale.
+    // A canary cell no condition judges (they watch the region's own
+    // signals, or the value before) takes its region's state, as its row
+    // on screen does; one poll sees no durations, so past a limit is a breach.
+    let region_state = || {
+        let name = state.health.regions().get(region)?;
+        state.guardrails.state_in(name)
+    };
     let verdict = match cell_state(cell, baseline, conditions, state.metrics_stale()) {
         (Verdict::NoData | Verdict::Stale, Some(gap)) => gap.word(),
+        (Verdict::NoData, None) if version == VersionRole::Canary => match region_state() {
+            Some(GuardrailState::Tripping { .. }) => Verdict::Breach.word(),
+            Some(s) => s.verdict().word(),
+            None => Verdict::NoData.word(),
+        },
         (verdict, _) => verdict.word(),
     };
     CellLine {

@@ -320,8 +320,10 @@ pub fn cell_state(
             (c.judge_reading(reading), gap)
         })
         .collect();
+    // No condition judged here: nothing to say of the cell, and no gap in
+    // its data either (its region's own state says the rest).
     let Some(verdict) = readings.iter().map(|r| r.0).max() else {
-        return (Verdict::NoData, Some(Gap::NoData));
+        return (Verdict::NoData, None);
     };
     let gap = match verdict {
         Verdict::NoData | Verdict::Stale => readings.iter().filter_map(|r| r.1).max(),

@@ -196,7 +196,13 @@ impl Guardrails {
         self.last_evaluated = Some(now);
         self.by_region.clear();
         // A region no longer watched starts afresh when it is watched again.
-        let kept = |region: &String| region == SERVICE_WIDE || watched(region);
+        // The service is watched while the canary takes traffic anywhere;
+        // once it takes none, a service-wide breach starts afresh too.
+        let any_watched = matrix.regions().iter().any(|r| watched(r));
+        let kept = |region: &String| match region.as_str() {
+            SERVICE_WIDE => any_watched,
+            region => watched(region),
+        };
         for clocks in &mut self.clocks {
             clocks.retain(|region, _| kept(region));
         }

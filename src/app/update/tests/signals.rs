@@ -158,6 +158,103 @@ fn a_regions_own_signal_breaches_in_that_region_only() {
         s.guardrails.conditions()[0].show(status.value.unwrap()),
         "900"
     );
+    // The region's row says so, on screen and in status, though no
+    // condition judges its canary cell.
+    let row = s
+        .health
+        .regions()
+        .iter()
+        .position(|r| r == "ap-southeast-1")
+        .unwrap();
+    assert_eq!(
+        crate::app::verdict::canary_row(&s, row),
+        crate::domain::health::Verdict::Breach
+    );
+    let report = crate::cli::report::build(&s);
+    let line = report
+        .regions
+        .iter()
+        .find(|r| r.region == "ap-southeast-1")
+        .unwrap();
+    assert_eq!(line.canary.verdict, "BREACH");
+    let calm = report
+        .regions
+        .iter()
+        .find(|r| r.region == "eu-west-1")
+        .unwrap();
+    assert_eq!(calm.canary.verdict, "OK");
+}
+
+#[test]
+fn a_plan_watching_only_the_service_is_not_blind_while_it_has_numbers() {
+    let mut s = with_signals(|signals| {
+        vec![condition(
+            signals.get("support_tickets").cloned().unwrap(),
+            Direction::Above,
+            30.0,
+            40.0,
+        )]
+    });
+    for t in 0..4 {
+        poll(&mut s, t * 5, "eu-west-1", 0.71, 120.0, 10.0);
+    }
+    let verdict = s.verdict();
+    assert_ne!(
+        verdict.call,
+        crate::app::verdict::Call::NoData,
+        "{verdict:?}"
+    );
+    assert_ne!(
+        verdict.call,
+        crate::app::verdict::Call::Stale,
+        "{verdict:?}"
+    );
+}
+
+#[test]
+fn a_service_wide_breach_starts_afresh_once_no_canary_takes_traffic() {
+    let mut s = with_signals(|signals| {
+        let mut c = condition(
+            signals.get("support_tickets").cloned().unwrap(),
+            Direction::Above,
+            30.0,
+            40.0,
+        );
+        c.consequence = Consequence::Pause;
+        vec![c]
+    });
+    s.mode = RunMode::Live;
+    let pauses = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Execute(r) if r.action == Action::Pause))
+            .count()
+    };
+    let mut first = Vec::new();
+    for t in 0..4 {
+        first.extend(poll(&mut s, t * 5, "eu-west-1", 0.71, 120.0, 55.0));
+    }
+    assert_eq!(pauses(&first), 1);
+    s.in_flight.clear();
+    // Every canary at 0 %: nothing is watched, the breach is over.
+    let mut idle = status(Phase::Progressing, 2);
+    for r in &mut idle.regions {
+        r.canary_weight = 0;
+    }
+    update(&mut s, polled(0, epoch(), Ok(Report::Rollout(idle))));
+    poll(&mut s, 25, "eu-west-1", 0.71, 120.0, 55.0);
+    // A retry at 50 % with the tickets still high breaches anew, and acts.
+    let mut again = status(Phase::Progressing, 2);
+    for r in &mut again.regions {
+        r.canary_weight = 50;
+    }
+    update(&mut s, polled(0, epoch(), Ok(Report::Rollout(again))));
+    let mut second = Vec::new();
+    for t in 6..10 {
+        second.extend(poll(&mut s, t * 5, "eu-west-1", 0.71, 120.0, 55.0));
+    }
+    let said: Vec<String> = s.timeline.newest_first().map(|e| e.text.clone()).collect();
+    assert_eq!(pauses(&second), 1, "{second:?} {said:#?}");
 }
 
 #[test]
