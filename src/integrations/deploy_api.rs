@@ -101,12 +101,18 @@ impl From<WirePhase> for Phase {
     }
 }
 
+/// The longest hold taken from an answer: as long as a plan's longest.
+const MAX_HELD_SECONDS: f64 = 30.0 * 86_400.0;
+
 impl WireRollout {
     pub fn into_status(self) -> RolloutStatus {
         RolloutStatus {
             phase: self.phase.into(),
             wave: self.wave,
-            held: Span::milliseconds((self.held_seconds.max(0.0) * 1000.0) as i64),
+            // Bounded: an absurd hold must not overflow the time sums it enters.
+            held: Span::milliseconds(
+                (self.held_seconds.clamp(0.0, MAX_HELD_SECONDS) * 1000.0) as i64,
+            ),
             message: self.message,
             regions: self
                 .regions

@@ -40,8 +40,8 @@ pub struct Session {
     pub baselines: Option<Baselines>,
 }
 
-/// The longest a baseline question may take, whatever the source's own
-/// timeout says.
+/// The longest a baseline question may take in all: the request has its
+/// own, shorter bound (a window of days answers slower than a poll).
 const BASELINE_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]

@@ -20,15 +20,17 @@ pub const ESTIMATED: &str = "estimated from the deployment source's first report
 /// waves before it. A rollout paused or held at a gate for a while started
 /// earlier than this says.
 pub fn estimated_start(status: &RolloutStatus, state: &AppState) -> Timestamp {
-    let done: crate::domain::Span = state
+    // Checked: a source's hold and the plan's holds are bounded, but a
+    // wrong sum must give a start, never a panic.
+    let done = state
         .plan
         .waves
         .waves
         .iter()
         .take(status.wave)
-        .map(|w| w.hold)
-        .sum();
-    status.observed_at - status.held - done
+        .try_fold(status.held, |sum, w| sum.checked_add(&w.hold));
+    done.and_then(|d| status.observed_at.checked_sub_signed(d))
+        .unwrap_or(status.observed_at)
 }
 
 /// How many regions' values before a timeline line names.

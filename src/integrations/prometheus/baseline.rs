@@ -30,6 +30,9 @@ pub fn averaged(query: &str, window: Span) -> String {
     )
 }
 
+/// How long one question for a value before may take.
+const BASELINE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 impl PrometheusSource {
     /// Run `promql` as an instant query evaluated at `time` (Unix seconds).
     async fn query_at(&self, promql: &str, time: i64) -> Result<InstantVector, String> {
@@ -38,7 +41,10 @@ impl PrometheusSource {
             .http
             .read(reqwest::Method::POST, &self.query_url)
             .header(reqwest::header::ACCEPT, "application/json")
-            .form(&[("query", promql), ("time", time.as_str())]);
+            .form(&[("query", promql), ("time", time.as_str())])
+            // A window of days is slower to answer than a poll: its own
+            // bound, within the task's.
+            .timeout(BASELINE_TIMEOUT);
         let response = request.send().await.map_err(|e| self.http.transport(&e))?;
         let status = response.status().as_u16();
         let body = self.http.body(response).await.map_err(|e| e.to_string())?;
@@ -61,6 +67,14 @@ impl PrometheusSource {
             .query_at(&promql, request.end.timestamp())
             .await
             .map_err(|e| format!("{} before the rollout: {e}", signal.label()))?;
+        // Kept for the whole rollout, so only a whole answer will do: a
+        // partial one is asked again.
+        if let Some(warning) = vector.warnings.first() {
+            return Err(format!(
+                "{} before the rollout: a partial answer ({warning}); asked again",
+                signal.label()
+            ));
+        }
         if vector.points.is_empty() {
             return Err(format!(
                 "{} before the rollout: no series in the window",
@@ -71,10 +85,14 @@ impl PrometheusSource {
         if signal.per() == Per::Service {
             // One value for the service: a query that is not aggregated
             // cannot say which.
-            values.service = match vector.points.as_slice() {
-                [only] => Some(only.value),
-                _ => None,
+            let [only] = vector.points.as_slice() else {
+                return Err(format!(
+                    "{} before the rollout: {} series where one was expected; aggregate the query to one series",
+                    signal.label(),
+                    vector.points.len()
+                ));
             };
+            values.service = Some(only.value);
             return Ok(values);
         }
         // Per region: the stable series, else the region's only series.
