@@ -11,7 +11,7 @@ use crate::app::state::AppState;
 use crate::app::verdict::{Call, Why};
 use crate::domain::guardrail::{GuardrailState, cell_state};
 use crate::domain::health::{Cell, Gap, Per, Signal, Verdict, VersionRole};
-use crate::domain::signal::REQUEST_RATE;
+use crate::domain::signal::Signals;
 
 /// The overall answer, which is also the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -69,10 +69,12 @@ pub struct SignalLine {
     pub shown: String,
     /// Whether the health matrix shows it as a column.
     pub column: bool,
+    /// Whether stable's value is shown beside the canary's.
+    pub compared: bool,
 }
 
 impl SignalLine {
-    fn of(signal: &Signal, cell: Option<&Cell>) -> SignalLine {
+    fn of(signal: &Signal, cell: Option<&Cell>, signals: &Signals) -> SignalLine {
         let latest = cell.and_then(|c| c.latest(signal));
         SignalLine {
             name: signal.name().to_string(),
@@ -81,6 +83,7 @@ impl SignalLine {
             value: latest.filter(|v| v.is_finite()),
             shown: latest.map_or_else(|| "—".to_string(), |v| signal.format(v)),
             column: signal.def().column.is_some(),
+            compared: signals.compared().contains(&signal),
         }
     }
 }
@@ -253,7 +256,7 @@ fn cell_line(state: &AppState, region: usize, version: VersionRole) -> CellLine 
             .plan
             .signals
             .per(Per::Version)
-            .map(|s| SignalLine::of(s, cell))
+            .map(|s| SignalLine::of(s, cell, &state.plan.signals))
             .collect(),
     }
 }
@@ -312,7 +315,7 @@ pub fn build(state: &AppState) -> StatusReport {
                 .plan
                 .signals
                 .per(Per::Region)
-                .map(|s| SignalLine::of(s, state.health.region_cell(i)))
+                .map(|s| SignalLine::of(s, state.health.region_cell(i), &state.plan.signals))
                 .collect(),
         })
         .collect();
@@ -373,7 +376,7 @@ pub fn build(state: &AppState) -> StatusReport {
             .plan
             .signals
             .per(Per::Service)
-            .map(|s| SignalLine::of(s, Some(state.health.service())))
+            .map(|s| SignalLine::of(s, Some(state.health.service()), &state.plan.signals))
             .collect(),
         stop_conditions,
         scorecard,
@@ -404,11 +407,12 @@ fn regions_table(out: &mut String, r: &StatusReport) {
         .filter(|s| s.column)
         .map(|s| s.name.as_str())
         .collect();
-    let stable_names: Vec<&str> = names
+    let stable_names: Vec<&str> = first
+        .stable
+        .signals
         .iter()
-        .copied()
-        .filter(|n| *n != REQUEST_RATE)
-        .take(2)
+        .filter(|s| s.compared)
+        .map(|s| s.name.as_str())
         .collect();
     let own: Vec<&str> = first
         .signals

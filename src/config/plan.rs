@@ -15,7 +15,7 @@ use super::text::{self, LABEL, Limit, NAME, PATH, QUERY, URL, shown};
 use super::toml_error::{line_of, locate};
 use super::url::{UrlProblem, check_url};
 use crate::domain::Span;
-use crate::domain::guardrail::{Consequence, Direction, StopCondition};
+use crate::domain::guardrail::{Baseline, Consequence, Direction, StopCondition};
 use crate::domain::health::Signal;
 use crate::domain::judgment::{Bad, JudgmentPlan, MetricRule};
 use crate::domain::plan::RolloutPlan;
@@ -490,6 +490,25 @@ impl PlanFile {
             Some(d) => Some(check.deploy(d, &regions, path)?),
             None => None,
         };
+        // Without a deployment source the rollout's start is unknown: a
+        // window ending then must be given its end.
+        if deploy.is_none() {
+            let open_ended = stop_conditions
+                .iter()
+                .position(|c| matches!(c.baseline, Baseline::Before { end: None, .. }));
+            if let Some(i) = open_ended {
+                let raw = raw.stop_conditions[i].get_ref();
+                let span = raw
+                    .relative_to
+                    .as_ref()
+                    .map_or(raw.signal.span(), |r| r.span());
+                return check.err(
+                    span,
+                    format!("stop_conditions[{i}].relative_to"),
+                    "the window before ends when the rollout started, which only a deployment source tells: add [sources.deploy] or give baseline_end = \"2026-11-25T09:00:00Z\"",
+                );
+            }
+        }
         let history = match &sources.history {
             Some(h) => {
                 let events = check.text(&h.get_ref().events, "sources.history.events", PATH)?;

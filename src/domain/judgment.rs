@@ -197,10 +197,10 @@ pub struct JudgmentPlan {
 
 impl JudgmentPlan {
     /// The default judgment of `signals`: error rate (critical) and p99
-    /// must not rise, success rate must not fall; any other signal
-    /// measured per version must not go the way it goes bad by more than
-    /// 5%; over the last two minutes. A rate per second is not judged: it
-    /// follows the traffic weight, not the version's quality.
+    /// must not rise, success rate must not fall; any other share or
+    /// duration measured per version must not go the way it goes bad by
+    /// more than 5%; over the last two minutes. Rates, counts and sizes are
+    /// not judged: they follow the traffic weight, not the version's quality.
     pub fn for_signals(signals: &Signals) -> Self {
         let rules = signals
             .per(Per::Version)
@@ -209,8 +209,12 @@ impl JudgmentPlan {
                     ERROR_RATE => (Bad::Higher, 0.5, true),
                     LATENCY_P99 => (Bad::Higher, 0.2, false),
                     SUCCESS_RATE => (Bad::Lower, 0.005, false),
-                    _ if *signal.unit() == Unit::PerSecond => return None,
-                    _ => (Bad::of(signal.worse()), 0.05, false),
+                    // Shares and durations say how well a version does;
+                    // rates, counts and sizes follow its share of traffic.
+                    _ if matches!(signal.unit(), Unit::Ratio | Unit::Percent | Unit::Seconds) => {
+                        (Bad::of(signal.worse()), 0.05, false)
+                    }
+                    _ => return None,
                 };
                 Some(MetricRule {
                     signal: signal.clone(),

@@ -277,6 +277,17 @@ impl Signals {
         self.list.iter().filter(move |s| s.def.per == per)
     }
 
+    /// The signals whose canary is set beside its stable in the matrix
+    /// and `status`: the first two columns measured per version that are
+    /// not rates (error rate and latency by default).
+    pub fn compared(&self) -> Vec<&Signal> {
+        self.columns()
+            .into_iter()
+            .filter(|s| s.def.per == Per::Version && s.def.unit != Unit::PerSecond)
+            .take(2)
+            .collect()
+    }
+
     /// The signals the health matrix shows as columns, in their order:
     /// those given a place first, then the others in the plan's order.
     pub fn columns(&self) -> Vec<&Signal> {

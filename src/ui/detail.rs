@@ -23,6 +23,9 @@ fn signals_height(state: &AppState) -> u16 {
     u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2)
 }
 
+/// The widest a value gets in the detail: past it, the marker.
+const MAX_VALUE: usize = 16;
+
 /// Lines of the deployment target's own account, when it gives one.
 const TARGET_LINES: u16 = 3;
 
@@ -145,7 +148,24 @@ impl Widget for RegionDetail<'_> {
         let block = panel(&title, theme, false, area.width);
         let inner = block.inner(area);
         block.render(area, buf);
-        let width = inner.width.saturating_sub(30) as usize;
+        // Values are whole: the column is as wide as the widest (within
+        // reason), and the trends give way.
+        let shown = |signal: &Signal, cell: Option<&Cell>| {
+            cell.and_then(|c| c.latest(signal))
+                .map_or_else(|| "—".to_string(), |v| signal.format(v))
+        };
+        let widest = state
+            .plan
+            .signals
+            .iter()
+            .filter(|s| s.per() != Per::Service)
+            .flat_map(|s| {
+                VersionRole::ALL.map(|v| fit::width(&shown(s, state.health.place(s, region, v))))
+            })
+            .max()
+            .unwrap_or(0)
+            .clamp(8, MAX_VALUE);
+        let width = usize::from(inner.width).saturating_sub(22 + widest);
         let mut lines = Vec::new();
         if height(state) > signals_height(state) {
             match reported.and_then(|(_, g)| g.target.as_ref()) {
@@ -203,17 +223,14 @@ impl Widget for RegionDetail<'_> {
                 } else {
                     String::new()
                 };
-                let latest = cell
-                    .and_then(|c| c.latest(signal))
-                    .map_or_else(|| "—".to_string(), |v| signal.format(v));
-                let latest = fit::value(&latest, 8);
+                let latest = fit::value(&shown(signal, cell), widest);
                 let bars = cell
                     .map(|c| sparkline_between(c.series(signal).values(), room, lo, hi))
                     .unwrap_or_default();
                 let mut spans = vec![
                     Span::styled(format!(" {label:<13}"), theme.role(Role::Text)),
                     Span::styled(format!("{version:<7}"), theme.role(role)),
-                    Span::raw(format!("{latest:>8} ")),
+                    Span::raw(format!("{latest:>widest$} ")),
                     Span::styled(bars, theme.role(role)),
                 ];
                 if let Some(b) = suffix {

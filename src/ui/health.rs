@@ -205,12 +205,7 @@ impl Matrix<'_> {
     fn columns(&self, facts: &[RowFacts]) -> (Vec<Column>, std::ops::Range<usize>) {
         let theme = self.theme;
         let shown_signals = self.state.plan.signals.columns();
-        let compared: Vec<&Signal> = shown_signals
-            .iter()
-            .copied()
-            .filter(|s| s.per() == Per::Version && *s.unit() != Unit::PerSecond)
-            .take(2)
-            .collect();
+        let compared = self.state.plan.signals.compared();
         let rank = |s: &Signal| compared.iter().position(|c| *c == s);
         let mut region = Column::text("Region", 20, Give::Name, 6);
         let mut own: Vec<(&Signal, Column)> = shown_signals

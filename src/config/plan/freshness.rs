@@ -102,6 +102,16 @@ impl Checker<'_> {
         for (signal, query) in queries {
             let name = signal.name();
             match given(name) {
+                // Freshness answers are placed by region and version.
+                Some(q) if signal.per() != Per::Version => {
+                    return self.err(
+                        q.span(),
+                        format!("signals.freshness.{name}"),
+                        format!(
+                            "`{name}` is not measured per version; its freshness cannot be told apart by region and version, so it is judged fresh while its query answers"
+                        ),
+                    );
+                }
                 Some(q) => {
                     let q = self.text(q, &format!("signals.freshness.{name}"), QUERY)?;
                     if q != "off" {

@@ -398,3 +398,18 @@ fn describes_itself_in_display_units() {
         "error rate > 2.00% for 10s"
     );
 }
+
+#[test]
+fn a_multiple_of_nothing_before_is_no_comparison() {
+    let mut c = error_rate_over_2pct();
+    c.baseline = Baseline::Before {
+        window: Span::hours(24),
+        end: None,
+    };
+    let mut m = HealthMatrix::new(["eu".to_string(), "us".to_string()]);
+    poll(&mut m, 0, 0.01, 0.01);
+    let cell = m.cell_by_name("eu", VersionRole::Canary);
+    assert_eq!(c.reading_before(cell, Some(0.0)), Reading::Gap(Gap::NoData));
+    assert_eq!(c.reading_before(cell, Some(0.005)), Reading::Number(2.0));
+    assert_eq!(c.reading_before(cell, None), Reading::Gap(Gap::NoData));
+}

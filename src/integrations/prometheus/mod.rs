@@ -240,11 +240,26 @@ impl PrometheusSource {
                     s.value = f64::NAN;
                 }
             }
+            // The advice follows where each signal is measured.
+            let mut advice: Vec<String> = Vec::new();
+            for s in &poll.samples {
+                if !duplicated.contains(&(s.region.clone(), s.version, s.signal.clone())) {
+                    continue;
+                }
+                let how = match s.signal.per() {
+                    Per::Version => format!("by ({}, {})", self.region_label, self.version_label),
+                    Per::Region => format!("by ({})", self.region_label),
+                    Per::Service => "to one series".to_string(),
+                };
+                let line = format!("{}: aggregate the query {how}", s.signal.label());
+                if !advice.contains(&line) {
+                    advice.push(line);
+                }
+            }
             poll.notes.push(format!(
-                "{} region × version × signal with more than one series, shown as no data: aggregate the query by ({}, {})",
+                "{} signal values with more than one series, shown as no data ({})",
                 duplicated.len(),
-                self.region_label,
-                self.version_label
+                advice.join("; ")
             ));
         }
         let (r, v) = (&self.region_label, &self.version_label);

@@ -173,3 +173,28 @@ fn every_mistake_names_its_line_and_field() {
         assert!(e.problem.contains(words), "{lines}: {}", e.problem);
     }
 }
+
+#[test]
+fn a_window_ending_at_the_start_needs_a_deployment_source_or_an_end() {
+    let lines = "signal = \"support_tickets\"\nabove = 1.01\nrelative_to = \"before\"\nbaseline = \"24h\"\nfor = \"10m\"";
+    let deploy = "[sources.deploy]\nkind = \"http\"\nurl = \"http://127.0.0.1:9464\"\ninterval = \"1s\"\ntimeout = \"1s\"\n";
+    let text = with_condition(lines);
+    assert!(text.contains(deploy));
+    let without = text.replacen(deploy, "", 1);
+    let e = parse(&without).err().unwrap_or_else(|| panic!("accepted"));
+    assert_eq!(e.field, "stop_conditions[3].relative_to", "{e}");
+    let line = without
+        .lines()
+        .position(|l| l == "relative_to = \"before\"")
+        .unwrap()
+        + 1;
+    assert_eq!(e.line, line, "{e}");
+    assert!(e.problem.contains("baseline_end"), "{e}");
+    // With its end given, the same plan loads.
+    let ended = without.replacen(
+        "baseline = \"24h\"",
+        "baseline = \"24h\"\nbaseline_end = \"2026-11-25T09:00:00Z\"",
+        1,
+    );
+    assert!(parse(&ended).is_ok());
+}
