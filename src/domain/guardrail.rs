@@ -155,7 +155,7 @@ impl StopCondition {
         match (self.baseline, before) {
             // Nothing before (no tickets yesterday) makes any value
             // infinitely more: a multiple of zero is no comparison.
-            (Baseline::Before { .. }, Some(b)) if b == 0.0 => Reading::Gap(Gap::NoData),
+            (Baseline::Before { .. }, Some(0.0)) => Reading::Gap(Gap::NoData),
             (Baseline::Before { .. }, Some(b)) if b.is_finite() => ratio(value, b),
             (Baseline::Before { .. }, _) => Reading::Gap(Gap::NoData),
             _ => Reading::Number(value),
