@@ -296,7 +296,7 @@ mod tests {
         let left = series("checkout_sessions_total", "outcome", "abandoned");
         assert!((done / (done + left) - users::checkout_completion(&t)).abs() < 1e-12);
         let depth = value_of(&text, "work_queue_depth{region=\"eu\"}");
-        assert!((depth - users::queue_depth(&[t.clone()], "eu")).abs() < 1e-9);
+        assert!((depth - users::queue_depth(std::slice::from_ref(&t), "eu")).abs() < 1e-9);
         assert_eq!(value_of(&text, "work_queue_depth{region=\"us\"}"), 0.0);
         // Ten seconds of an hourly rate.
         let tickets = value_of(&text, "support_tickets_total");

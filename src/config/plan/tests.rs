@@ -42,7 +42,13 @@ fn every_example_loads() {
     let tickets = sim.plan.signals.get("support_tickets").unwrap();
     assert_eq!(tickets.per(), crate::domain::signal::Per::Service);
     assert_eq!(tickets.unit().name(), "tickets/h");
-    let columns: Vec<&str> = sim.plan.signals.columns().iter().map(|s| s.name()).collect();
+    let columns: Vec<&str> = sim
+        .plan
+        .signals
+        .columns()
+        .iter()
+        .map(|s| s.name())
+        .collect();
     assert_eq!(
         columns,
         [
