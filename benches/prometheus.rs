@@ -16,8 +16,9 @@ use warroom::app::state::{AppState, RunMode};
 use warroom::app::{Msg, update};
 use warroom::config::plan::PlanFile;
 use warroom::domain::Span;
-use warroom::domain::health::{Sample, Signal, VersionRole};
+use warroom::domain::health::{Sample, VersionRole};
 use warroom::domain::rollout::{Phase, RegionRollout, RolloutStatus};
+use warroom::domain::signal::Signals;
 use warroom::domain::source::Report;
 use warroom::integrations::prometheus::{PrometheusSource, response};
 use warroom::runtime::demo::epoch;
@@ -93,15 +94,15 @@ fn state(plan: &PlanFile) -> AppState {
     s
 }
 
-fn samples() -> Vec<Sample> {
+fn samples(signals: &Signals) -> Vec<Sample> {
     let mut out = Vec::with_capacity(REGIONS * 8);
     for i in 0..REGIONS {
         for version in VersionRole::ALL {
-            for signal in Signal::ALL {
+            for signal in signals.iter() {
                 out.push(Sample {
                     region: format!("r{i}"),
                     version,
-                    signal,
+                    signal: signal.clone(),
                     value: 0.1,
                     basis: Default::default(),
                 });
@@ -131,7 +132,7 @@ fn parse(bencher: Bencher) {
 fn update_state(bencher: Bencher) {
     let plan = plan("http://127.0.0.1:1");
     let mut s = state(&plan);
-    let samples = samples();
+    let samples = samples(&plan.plan.signals);
     let mut t = 0;
     bencher.bench_local(|| {
         t += 1;
@@ -148,7 +149,7 @@ fn update_state_full_windows(bencher: Bencher) {
     let mut rng = fastrand::Rng::with_seed(7);
     let polls: Vec<Vec<Sample>> = (0..16)
         .map(|_| {
-            let mut p = samples();
+            let mut p = samples(&plan.plan.signals);
             for sample in &mut p {
                 sample.value *= 0.8 + 0.4 * rng.f64();
             }

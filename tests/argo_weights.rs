@@ -5,29 +5,15 @@
 // Test helpers: a failed setup should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
 
 use warroom::app::state::AppState;
 use warroom::domain::rollout::{TargetDetail, WeightKnown};
 use warroom::runtime::demo::state_at;
 use warroom::sim::FleetSpec;
-use warroom::ui;
-use warroom::ui::theme;
 
 fn screen(state: &AppState) -> String {
-    let themes = theme::resolve(None, false).map(|(t, _)| t).unwrap();
-    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    terminal.draw(|f| ui::draw(f, state, &themes[0])).unwrap();
-    let buf = terminal.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::screen(state, 160, 48)
 }
 
 fn row<'a>(screen: &'a str, region: &str) -> &'a str {

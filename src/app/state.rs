@@ -289,6 +289,9 @@ pub struct AppState {
     pub told_unbound: std::collections::BTreeSet<String>,
     /// The wave held at its blocked gate, if any.
     pub gate_hold: Option<GateHold>,
+    /// The bake since the rollout reached its end (with a `[bake]` plan).
+    /// Kept here only: a restart mid-bake starts the clock again.
+    pub bake: Option<crate::domain::bake::BakeState>,
     /// Set when something on screen changed since the last draw.
     pub dirty: bool,
 }
@@ -353,6 +356,7 @@ impl AppState {
             last_rollback: remembered.last_rollback,
             audit_readable: true,
             gate_hold: None,
+            bake: None,
             told_unbound: Default::default(),
             selection_moved: None,
             dirty: true,

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+mod bake;
 mod gates;
 mod keys;
 mod scorecard;
@@ -101,6 +102,8 @@ fn on_tick(state: &mut AppState, now: Timestamp) {
         refresh_dora(state);
     }
     state.dirty = true;
+    // The bake passes with time, polls or not.
+    bake::keep_bake(state, now);
     if state
         .notice
         .as_ref()
@@ -302,6 +305,7 @@ fn on_source(state: &mut AppState, id: SourceId, polled: Polled) -> Vec<Effect> 
             evaluate_guardrails(state, at)
         }
     };
+    bake::keep_bake(state, at);
     // An automatic action just sent answers the gate too: one at a time.
     if effects.is_empty() {
         effects = gates::keep_gates(state, at);

@@ -3,6 +3,8 @@
 //! override and `warroom status` all read it here, so they cannot disagree.
 
 use super::state::AppState;
+use crate::domain::Span;
+use crate::domain::bake::BakeState;
 use crate::domain::gate::Blocker;
 use crate::domain::guardrail::GuardrailState;
 use crate::domain::guardrail::SERVICE_WIDE;
@@ -29,7 +31,11 @@ pub enum Call {
     /// All traffic went back to stable.
     RolledBack,
     Aborted,
-    /// The new version serves all traffic and nothing is wrong.
+    /// At its end, every stop condition still armed, for the plan's bake
+    /// time: nothing is wrong, and it is not complete yet.
+    Baking,
+    /// The new version serves all traffic and nothing is wrong (and, with
+    /// a bake, the bake passed clean).
     Complete,
 }
 
@@ -45,13 +51,14 @@ impl Call {
             Call::Waiting => "WAITING",
             Call::RolledBack => "ROLLED BACK",
             Call::Aborted => "ABORTED",
+            Call::Baking => "BAKING",
             Call::Complete => "COMPLETE",
         }
     }
 
     /// Whether promoting needs no override.
     pub fn is_go(self) -> bool {
-        matches!(self, Call::Go | Call::Complete)
+        matches!(self, Call::Go | Call::Baking | Call::Complete)
     }
 }
 
@@ -81,6 +88,8 @@ pub enum Why {
     ScorecardNoGo,
     /// Said with a NO-GO the scorecard alone would not make.
     ScorecardGo,
+    /// The bake failed: a breach (or a rollback) came before it passed.
+    Bake,
 }
 
 /// One reason the verdict is what it is.
@@ -102,7 +111,7 @@ impl Reason {
     /// (`breach in us-east-1`), the conditions being on screen below.
     pub fn short(&self) -> &str {
         match (self.why, self.text.split_once(": ")) {
-            (Why::Breach, Some((head, _))) => head,
+            (Why::Breach | Why::Bake, Some((head, _))) => head,
             _ => &self.text,
         }
     }
@@ -134,6 +143,8 @@ pub struct Verdict {
     pub conditions: Conditions,
     /// Regions where a stop condition is in breach.
     pub breached_in: Vec<String>,
+    /// With `Baking`, the bake time still to run.
+    pub bake_left: Option<Span>,
 }
 
 impl Verdict {
@@ -196,6 +207,12 @@ pub fn verdict(state: &AppState) -> Verdict {
     let breached_in: Vec<String> = breaches.iter().map(|(r, _)| r.clone()).collect();
     let mut reasons: Vec<Reason> = Vec::new();
     let phase = state.rollout.as_ref().map(|r| r.phase);
+    // While the bake runs, the end is BAKING; once it passed, COMPLETE is
+    // still the source's to say (a last wave waiting for its promote is GO).
+    let bake_left = match (&state.plan.bake, &state.bake) {
+        (Some(plan), Some(bake @ BakeState::Baking { .. })) => Some(bake.left(plan, state.now)),
+        _ => None,
+    };
     let has_deploy = state
         .sources
         .iter()
@@ -221,6 +238,9 @@ pub fn verdict(state: &AppState) -> Verdict {
                     false => format!("{place}: {}", labels.join(", ")),
                 };
                 reasons.push(Reason::new(Why::Breach, text));
+            }
+            if let Some(BakeState::Failed { why, .. }) = &state.bake {
+                reasons.push(Reason::new(Why::Bake, format!("bake failed: {why}")));
             }
             let stale = state.metrics_stale();
             // Not a number to judge in any region watched.
@@ -283,6 +303,7 @@ pub fn verdict(state: &AppState) -> Verdict {
                     Call::Pending
                 }
                 _ if !reasons.is_empty() => Call::NoGo,
+                _ if bake_left.is_some() => Call::Baking,
                 _ if phase == Some(Phase::Complete) => Call::Complete,
                 _ => Call::Go,
             }
@@ -298,6 +319,7 @@ pub fn verdict(state: &AppState) -> Verdict {
         not_green,
         conditions,
         breached_in,
+        bake_left: bake_left.filter(|_| call == Call::Baking),
     }
 }
 

@@ -65,6 +65,8 @@ pub struct SignalLine {
     pub value: Option<f64>,
     /// The value as the screen writes it: `1.23%`, `470ms`, `—`.
     pub shown: String,
+    /// Whether the health matrix shows it as a column.
+    pub column: bool,
 }
 
 impl SignalLine {
@@ -76,6 +78,7 @@ impl SignalLine {
             unit: signal.unit().name().to_string(),
             value: latest.filter(|v| v.is_finite()),
             shown: latest.map_or_else(|| "—".to_string(), |v| signal.format(v)),
+            column: signal.def().column.is_some(),
         }
     }
 }
@@ -104,6 +107,41 @@ pub struct ConditionLine {
     pub on_breach: String,
 }
 
+/// The bake after the last wave, with a `[bake]` plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct BakeLine {
+    /// `waiting` (not at the end yet), `baking`, `passed` or `failed`.
+    pub state: &'static str,
+    /// The plan's bake time, in seconds.
+    pub for_seconds: i64,
+    /// While baking, the seconds still to go.
+    pub left_seconds: Option<i64>,
+    /// When the bake started: one poll sees the end now, unless the
+    /// deployment source says when its last wave started.
+    pub since: Option<crate::domain::Timestamp>,
+    /// Why it failed.
+    pub why: Option<String>,
+}
+
+fn bake_line(state: &AppState) -> Option<BakeLine> {
+    use crate::domain::bake::BakeState;
+    let plan = state.plan.bake?;
+    let bake = state.bake.as_ref();
+    Some(BakeLine {
+        state: bake.map_or("waiting", BakeState::word),
+        for_seconds: plan.period.num_seconds(),
+        left_seconds: match bake {
+            Some(b @ BakeState::Baking { .. }) => Some(b.left(&plan, state.now).num_seconds()),
+            _ => None,
+        },
+        since: bake.map(BakeState::since),
+        why: match bake {
+            Some(BakeState::Failed { why, .. }) => Some(why.clone()),
+            _ => None,
+        },
+    })
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusReport {
     pub outcome: Outcome,
@@ -115,6 +153,8 @@ pub struct StatusReport {
     pub canary_version: String,
     pub phase: Option<&'static str>,
     pub wave: Option<usize>,
+    /// With a `[bake]` plan: where the bake stands.
+    pub bake: Option<BakeLine>,
     pub sources: Vec<SourceLine>,
     pub regions: Vec<RegionLine>,
     /// The signals measured for the whole service.
@@ -283,7 +323,8 @@ pub fn build(state: &AppState) -> StatusReport {
             // samples): a verdict waiting for that alone is left to the dashboard.
             Call::Pending => Outcome::Healthy,
             Call::NoGo | Call::RolledBack | Call::Aborted => Outcome::NoGo,
-            Call::Go | Call::Complete => Outcome::Healthy,
+            // Baking is a healthy rollout still in progress, as GO is.
+            Call::Go | Call::Baking | Call::Complete => Outcome::Healthy,
         }
     };
     let scorecard = ScorecardReport::from(&card);
@@ -306,6 +347,7 @@ pub fn build(state: &AppState) -> StatusReport {
         canary_version: state.plan.canary_version.clone(),
         phase: state.rollout.as_ref().map(|r| r.phase.label()),
         wave: state.rollout.as_ref().map(|r| r.wave + 1),
+        bake: bake_line(state),
         sources,
         regions,
         service_signals: state
@@ -335,10 +377,12 @@ fn regions_table(out: &mut String, r: &StatusReport) {
         out.push_str("\nno regions reported yet\n");
         return;
     };
+    // The matrix's columns, in the plan's order; `--json` has them all.
     let names: Vec<&str> = first
         .canary
         .signals
         .iter()
+        .filter(|s| s.column)
         .map(|s| s.name.as_str())
         .collect();
     let stable_names: Vec<&str> = names
@@ -347,7 +391,12 @@ fn regions_table(out: &mut String, r: &StatusReport) {
         .filter(|n| *n != REQUEST_RATE)
         .take(2)
         .collect();
-    let own: Vec<&str> = first.signals.iter().map(|s| s.name.as_str()).collect();
+    let own: Vec<&str> = first
+        .signals
+        .iter()
+        .filter(|s| s.column)
+        .map(|s| s.name.as_str())
+        .collect();
     let width = |n: &str| n.len().clamp(8, 20);
     let mut head = format!("\n{:<16}", "region");
     for n in &stable_names {
@@ -388,6 +437,10 @@ fn regions_table(out: &mut String, r: &StatusReport) {
     }
 }
 
+fn bake_span(seconds: i64) -> String {
+    crate::ui::format::duration(crate::domain::Span::seconds(seconds))
+}
+
 /// The report as plain text for a terminal or a CI log.
 pub fn text(r: &StatusReport) -> String {
     let mut out = String::new();
@@ -398,10 +451,14 @@ pub fn text(r: &StatusReport) -> String {
         Outcome::NoData => "NO DATA",
         Outcome::NoGo => "NO-GO",
     };
-    let outcome = match r.reasons.is_empty() {
+    let mut outcome = match r.reasons.is_empty() {
         true => outcome.to_string(),
         false => format!("{outcome} · {}", r.reasons.join(" · ")),
     };
+    // Healthy is not done while the bake runs: the first line says so.
+    if let Some(left) = r.bake.as_ref().and_then(|b| b.left_seconds) {
+        outcome = format!("{outcome} · {} {} left", r.verdict, bake_span(left));
+    }
     let _ = writeln!(
         out,
         "{} {} → {}: {outcome}",
@@ -412,6 +469,19 @@ pub fn text(r: &StatusReport) -> String {
             let _ = writeln!(out, "rollout {p}, wave {w}");
         }
         _ => out.push_str("rollout state unknown (no deployment source answered)\n"),
+    }
+    if let Some(b) = &r.bake {
+        let period = bake_span(b.for_seconds);
+        let _ = match (b.state, b.left_seconds, &b.why) {
+            ("baking", Some(left), _) => writeln!(
+                out,
+                "bake {} left of {period}, every stop condition armed: COMPLETE once it passes clean",
+                bake_span(left)
+            ),
+            ("passed", _, _) => writeln!(out, "bake passed: {period} at 100 % with no breach"),
+            ("failed", _, Some(why)) => writeln!(out, "bake FAILED: {why}"),
+            _ => writeln!(out, "bake of {period} once the rollout is at 100 %"),
+        };
     }
     out.push_str("\nsources\n");
     for s in &r.sources {

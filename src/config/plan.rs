@@ -23,6 +23,7 @@ use crate::domain::rollout::{Scope, Wave, WavePlan};
 use crate::domain::scorecard::{Item, ScorecardPlan};
 use crate::domain::signal::Signals;
 
+mod bake;
 mod condition;
 mod deploy;
 mod freshness;
@@ -480,6 +481,7 @@ impl PlanFile {
 
         let scorecard = check.scorecard(raw.scorecard.as_ref())?;
         let gates = check.gates(raw.gates.as_ref())?;
+        let bake = check.bake(raw.bake.as_ref())?;
 
         let sources = raw.sources.get_ref();
         let metrics = check.endpoint(&sources.metrics, "metrics", &["prometheus"])?;
@@ -535,6 +537,7 @@ impl PlanFile {
                 judgment,
                 scorecard,
                 gates,
+                bake,
             },
             metrics: MetricsSource {
                 endpoint: metrics,

@@ -2,6 +2,7 @@
 //! the timeline. Nothing here does I/O or knows about the terminal.
 
 pub mod action;
+pub mod bake;
 pub mod clock;
 pub mod dora;
 pub mod drill;

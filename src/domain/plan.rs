@@ -1,6 +1,7 @@
 //! The rollout plan: what is rolled out, where, in which waves, and what stops it.
 
 use super::Span;
+use super::bake::Bake;
 use super::gate::GatePolicy;
 use super::guardrail::StopCondition;
 use super::judgment::JudgmentPlan;
@@ -27,4 +28,7 @@ pub struct RolloutPlan {
     pub scorecard: ScorecardPlan,
     /// Whether a blocked gate holds the wave, and who moves on once it opens.
     pub gates: GatePolicy,
+    /// How long the rollout at its end is watched before it is complete;
+    /// `None`: complete as soon as the source says so.
+    pub bake: Option<Bake>,
 }

@@ -2,6 +2,7 @@
 //! the faults the scenario scripts.
 
 use crate::domain::Span;
+use crate::domain::bake::Bake;
 use crate::domain::guardrail::{Consequence, Direction, StopCondition};
 use crate::domain::judgment::JudgmentPlan;
 use crate::domain::plan::RolloutPlan;
@@ -109,6 +110,10 @@ fn default_stop_conditions(signals: &Signals) -> Vec<StopCondition> {
     conditions.into_iter().flatten().collect()
 }
 
+/// The demo's bake, in seconds: at demo pace (holds of 30–45 s) a minute at
+/// 100 % is long enough to watch BAKING count down, short enough to wait for.
+const DEMO_BAKE: i64 = 60;
+
 /// The demo's signals: the four of an HTTP service, then what its users go
 /// through (see [`users::signal_defs`]). The matrix shows traffic, errors,
 /// latency and checkout completion; success rate, sign-ins and each
@@ -140,10 +145,10 @@ fn wave(name: &str, weight: u8, scope: Scope, hold_s: i64) -> Wave {
 
 impl FleetSpec {
     /// The default demo: checkout-api going from v2.3.1 to v2.4.0 across four
-    /// regions in four waves (5% → 25% → 50% → 100%, holds of 30–45 s), with
-    /// the canary's error rate and latency climbing in us-east-1 from 50 s on,
-    /// and with them its failed sign-ins and abandoned checkouts, the
-    /// region's queue and the support tickets.
+    /// regions in four waves (5% → 25% → 50% → 100%, holds of 30–45 s) and a
+    /// bake of a minute at 100 %, with the canary's error rate and latency
+    /// climbing in us-east-1 from 50 s on, and with them its failed sign-ins
+    /// and abandoned checkouts, the region's queue and the support tickets.
     pub fn demo(seed: u64) -> FleetSpec {
         let profiles = vec![
             profile("eu-west-1", 1200.0, 0.0030, 190.0),
@@ -173,6 +178,9 @@ impl FleetSpec {
                 signals,
                 scorecard: demo_scorecard(),
                 gates: Default::default(),
+                bake: Some(Bake {
+                    period: Span::seconds(DEMO_BAKE),
+                }),
             },
             profiles,
             faults: vec![Fault {
@@ -188,9 +196,10 @@ impl FleetSpec {
 
     /// A rehearsal of `plan` for a tabletop drill: its service, versions,
     /// regions, waves and stop conditions at drill pace (holds of 30 s,
-    /// conditions holding at most 15 s), regions of a typical service, and
-    /// the canary failing from `fault_at` in the region the second wave adds
-    /// (the first region when there is no such wave).
+    /// conditions holding at most 15 s, a bake of at most a minute), regions
+    /// of a typical service, and the canary failing from `fault_at` in the
+    /// region the second wave adds (the first region when there is no such
+    /// wave).
     pub fn rehearsal(plan: &RolloutPlan, seed: u64, fault_at: Span) -> FleetSpec {
         let profiles = plan
             .regions
@@ -212,6 +221,9 @@ impl FleetSpec {
         }
         for c in &mut plan.stop_conditions {
             c.hold = c.hold.min(Span::seconds(15));
+        }
+        if let Some(bake) = &mut plan.bake {
+            bake.period = bake.period.min(Span::seconds(DEMO_BAKE));
         }
         plan.stale_after = Span::seconds(5);
         let first: Vec<&String> = plan
@@ -353,6 +365,9 @@ mod tests {
         let mut plan = FleetSpec::demo(1).plan;
         plan.stop_conditions[0].hold = Span::minutes(5);
         plan.waves.waves[0].hold = Span::hours(1);
+        plan.bake = Some(Bake {
+            period: Span::minutes(30),
+        });
         let spec = FleetSpec::rehearsal(&plan, 1, Span::seconds(5));
         assert_eq!(spec.plan.service, plan.service);
         assert!(
@@ -363,6 +378,7 @@ mod tests {
                 .all(|w| w.hold == Span::seconds(30))
         );
         assert_eq!(spec.plan.stop_conditions[0].hold, Span::seconds(15));
+        assert_eq!(spec.plan.bake.map(|b| b.period), Some(Span::seconds(60)));
         assert_eq!(spec.profiles.len(), plan.regions.len());
         // eu-west-1 opens the rollout; us-east-1 joins in the second wave.
         assert_eq!(spec.faults[0].region, "us-east-1");

@@ -244,7 +244,13 @@ impl Header<'_> {
 
     fn badges(&self) -> Line<'static> {
         let (state, theme) = (self.state, self.theme);
-        let (glyph, word, role) = verdict_badge(state.verdict().call, theme);
+        let verdict = state.verdict();
+        let (glyph, word, role) = verdict_badge(verdict.call, theme);
+        // Baking says how long it still has to go.
+        let word = match verdict.bake_left {
+            Some(left) => format!("{word} {} left", duration(left)),
+            None => word.to_string(),
+        };
         let mut spans = vec![
             Span::styled(format!(" {glyph} {word} "), theme.badge(role)),
             Span::raw(" "),
@@ -283,6 +289,7 @@ fn verdict_badge(call: Call, theme: &Theme) -> (&str, &'static str, Role) {
     let sym = &theme.symbols;
     let (glyph, role) = match call {
         Call::Go | Call::Complete => (&sym.ok, Role::Ok),
+        Call::Baking => (&sym.current, Role::Accent),
         Call::NoGo | Call::RolledBack | Call::Aborted => (&sym.breach, Role::Breach),
         Call::Stale => (&sym.stale, Role::Stale),
         Call::NoData | Call::Waiting | Call::Pending => (&sym.no_data, Role::NoData),

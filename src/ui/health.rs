@@ -355,6 +355,69 @@ impl Matrix<'_> {
     }
 }
 
+/// Rows the matrix needs beyond a row per region: one for the service's
+/// own signals when the plan has any.
+pub fn extra_rows(state: &AppState) -> u16 {
+    u16::from(state.plan.signals.per(Per::Service).next().is_some())
+}
+
+impl Matrix<'_> {
+    /// The service's own signals in one line beneath the regions, each
+    /// coloured by the worst of its stop conditions: `service · support
+    /// tickets 28 tickets/h · adoption 41.20%`. Whole phrases are left out
+    /// from the end when the line is narrow.
+    fn service_line(&self, width: u16) -> Option<Line<'static>> {
+        let state = self.state;
+        let theme = self.theme;
+        let signals: Vec<&Signal> = state.plan.signals.per(Per::Service).collect();
+        if signals.is_empty() {
+            return None;
+        }
+        let stale = state.metrics_stale();
+        let mut phrases = vec![fit::Phrase::new(
+            9,
+            vec![Span::styled(
+                "  service-wide".to_string(),
+                theme.role(Role::Muted),
+            )],
+        )];
+        for (i, signal) in signals.iter().enumerate() {
+            let value = state.health.service().latest(signal);
+            let verdict = state
+                .guardrails
+                .conditions()
+                .iter()
+                .zip(state.guardrails.status())
+                .filter(|(c, _)| c.signal == **signal)
+                .map(|(_, s)| s.state.verdict())
+                .max();
+            let verdict = match (value, stale) {
+                (_, true) => Verdict::Stale,
+                (None, _) => Verdict::NoData,
+                _ => verdict.unwrap_or(Verdict::Healthy),
+            };
+            let shown = value.map_or_else(|| "—".to_string(), |v| signal.format(v));
+            let style = match verdict {
+                Verdict::Healthy => theme.role(Role::Text),
+                v => theme.verdict(v),
+            };
+            let mut spans = vec![
+                Span::styled(" · ".to_string(), theme.role(Role::Muted)),
+                Span::styled(format!("{} ", signal.label()), theme.role(Role::Text)),
+                Span::styled(shown, style),
+            ];
+            if verdict != Verdict::Healthy {
+                spans.push(Span::styled(
+                    format!(" {}", theme.verdict_symbol(verdict)),
+                    theme.verdict(verdict),
+                ));
+            }
+            phrases.push(fit::Phrase::new(8u8.saturating_sub(i as u8), spans));
+        }
+        Some(Line::from(fit::pack(phrases, usize::from(width))))
+    }
+}
+
 /// Columns the selection marker takes before the table's first column.
 const SELECTION: u16 = 2;
 /// The widest the trend gets.
@@ -376,6 +439,17 @@ impl Widget for Matrix<'_> {
                 .render(inner, buf);
             return;
         }
+        let service = self.service_line(inner.width);
+        let inner = match service {
+            Some(line) if inner.height > 3 => {
+                let [rest, bottom] =
+                    ratatui::layout::Layout::vertical([Constraint::Min(0), Constraint::Length(1)])
+                        .areas(inner);
+                line.render(bottom, buf);
+                rest
+            }
+            _ => inner,
+        };
         let (columns, stable_columns) = self.columns(&facts);
         let room = inner.width.saturating_sub(SELECTION);
         let widths = columns::widths(&columns, room, 1);

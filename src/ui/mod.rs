@@ -102,7 +102,7 @@ impl Widget for Dashboard<'_> {
 fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     let guard = state.guardrails.conditions().len() as u16 + 1;
     let timeline_min = 3;
-    let wanted = state.health.regions().len() as u16 + 3;
+    let wanted = state.health.regions().len() as u16 + 3 + health::extra_rows(state);
     let room = area.height.saturating_sub(2 + guard + timeline_min);
     let matrix = wanted.min(room).max(4);
     let [waves_area, health_area, guard_area, timeline_area] = Layout::vertical([
@@ -154,7 +154,7 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     let columns = [Constraint::Percentage(62), Constraint::Percentage(38)];
     let [_, right_column] = Layout::horizontal(columns).areas(area);
     let waves = waves::height(state, theme, right_column.width);
-    let matrix = (state.health.regions().len() as u16 + 4).max(waves);
+    let matrix = (state.health.regions().len() as u16 + 4 + health::extra_rows(state)).max(waves);
     let sources_height = sources::height(state, theme, right_column.width);
     let guard_height = state.guardrails.conditions().len() as u16 + 3;
     // The timeline keeps room for a few entries; DORA, then the scorecard,

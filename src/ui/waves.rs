@@ -10,6 +10,7 @@ use super::fit::{self, Phrase, pack};
 use super::format::duration;
 use super::panel;
 use crate::app::state::AppState;
+use crate::domain::bake::BakeState;
 use crate::domain::gate::Gate;
 use crate::domain::rollout::{Scope, WaveState, wave_state};
 use crate::ui::theme::{Role, Theme};
@@ -58,7 +59,7 @@ pub fn height(state: &AppState, theme: &Theme, width: u16) -> u16 {
         compact: false,
     };
     let room = usize::from(width.saturating_sub(2));
-    let gate = panel.gate_lines(room, GATE_ROWS_MAX).map_or(0, |l| l.len());
+    let gate = panel.lines(room, GATE_ROWS_MAX).len();
     let gate = u16::try_from(gate)
         .unwrap_or(u16::MAX)
         .clamp(3, GATE_ROWS_MAX as u16);
@@ -69,6 +70,46 @@ pub fn height(state: &AppState, theme: &Theme, width: u16) -> u16 {
 const GATE_ROWS_MAX: usize = 6;
 
 impl Waves<'_> {
+    /// The bake's line, then the gate's, in at most `rows`.
+    fn lines(&self, room: usize, rows: usize) -> Vec<Line<'static>> {
+        let bake = self.bake_line(room);
+        let rows = rows.saturating_sub(usize::from(bake.is_some()));
+        let gate = self.gate_lines(room, rows).unwrap_or_default();
+        bake.into_iter().chain(gate).take(rows + 1).collect()
+    }
+
+    /// Where the bake stands, in words: its time left, passed or failed;
+    /// `None` without a `[bake]` or before the rollout reached its end.
+    fn bake_words(&self) -> Option<(&str, Role, String)> {
+        let plan = self.state.plan.bake?;
+        let bake = self.state.bake.as_ref()?;
+        let s = &self.theme.symbols;
+        let period = duration(plan.period);
+        Some(match bake {
+            BakeState::Baking { .. } => {
+                let left = duration(bake.left(&plan, self.state.now));
+                let text = format!("baking {left} left of {period} · stop conditions armed");
+                (&s.current, Role::Accent, text)
+            }
+            BakeState::Passed { .. } => {
+                let text = format!("bake passed · {period} at 100 % with no breach");
+                (&s.done, Role::Ok, text)
+            }
+            BakeState::Failed { why, .. } => {
+                (&s.breach, Role::Breach, format!("bake failed · {why}"))
+            }
+        })
+    }
+
+    fn bake_line(&self, room: usize) -> Option<Line<'static>> {
+        let (glyph, role, text) = self.bake_words()?;
+        let spans = vec![Span::styled(
+            format!("{glyph} {text}"),
+            self.theme.role(role),
+        )];
+        Some(fit::line(spans, room))
+    }
+
     /// What the current wave's gate waits for, as lines of whole phrases in
     /// `room` columns, at most `rows` of them; `None` when there is no gate
     /// (no report yet, or the rollout has finished).
@@ -166,6 +207,12 @@ impl Waves<'_> {
             }
             phrases.push(Phrase::new(if current { 9 } else { 5 }, spans));
         }
+        if let Some((glyph, role, text)) = self.bake_words() {
+            // The compact line has room for the bake's first words only.
+            let short = text.split(" · ").next().unwrap_or_default();
+            let text = format!("  {glyph} {short}");
+            phrases.push(Phrase::new(9, vec![Span::styled(text, theme.role(role))]));
+        }
         if let Some(gate) = self.state.gate() {
             let (text, role) = if gate.is_open() {
                 (format!("  {} gate open", theme.symbols.ok), Role::Ok)
@@ -239,9 +286,7 @@ impl Widget for Waves<'_> {
             Constraint::Min(0),
         ])
         .areas(inner);
-        if let Some(lines) = self.gate_lines(room, usize::from(gate_area.height)) {
-            Paragraph::new(lines).render(gate_area, buf);
-        }
+        Paragraph::new(self.lines(room, usize::from(gate_area.height))).render(gate_area, buf);
         // A scope list too long for its column is named by its count.
         let scope_room = columns::widths(&self.columns(&states, None), inner.width, 1)[3];
         let (widths, header, rows) = columns::layout(

@@ -325,3 +325,26 @@ impl Drop for Prometheus {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// The dashboard drawn from `state` at `width` × `height` in the first
+/// built-in theme, as lines of text.
+pub fn screen(state: &warroom::app::state::AppState, width: u16, height: u16) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let themes = warroom::ui::theme::resolve(None, false)
+        .map(|(t, _)| t)
+        .unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| warroom::ui::draw(f, state, &themes[0]))
+        .unwrap();
+    let buf = terminal.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1429,7 +1429,9 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
     );
 }
 
+mod bake;
 mod gates;
+mod signals;
 
 #[test]
 fn a_key_that_does_nothing_says_so_once() {

@@ -19,6 +19,7 @@ pub(super) struct RawPlan {
     pub(super) judgment: Option<Spanned<RawJudgment>>,
     pub(super) scorecard: Option<Spanned<RawScorecard>>,
     pub(super) gates: Option<Spanned<super::gates::RawGates>>,
+    pub(super) bake: Option<Spanned<super::bake::RawBake>>,
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,83 @@
+//! The bake after the last wave. warroom starts its clock when it first sees
+//! the rollout at its end (or when the source says the last wave started),
+//! fails it on a breach, and passes it once the plan's time has gone by with
+//! nothing wrong. Meanwhile every stop condition keeps its consequence: the
+//! guardrails are judged and act as before, through the one action path.
+
+use crate::app::state::AppState;
+use crate::app::verdict::{Call, Why};
+use crate::domain::Timestamp;
+use crate::domain::bake::{BakeState, at_the_end, reached_at, words};
+use crate::domain::rollout::Phase;
+use crate::domain::timeline::EventKind;
+
+/// Start, fail, pass or stop the bake as the state now says.
+pub(super) fn keep_bake(state: &mut AppState, at: Timestamp) {
+    let (Some(plan), Some(rollout)) = (state.plan.bake, &state.rollout) else {
+        return;
+    };
+    let end = at_the_end(&state.plan.waves, rollout);
+    let phase = rollout.phase;
+    let last_wave = rollout.wave + 1 >= state.plan.waves.len();
+    let period = words(plan.period);
+    let Some(bake) = &state.bake else {
+        if end {
+            let since = reached_at(rollout, at);
+            state.bake = Some(BakeState::Baking { since });
+            let text = format!("bake started: {period} at 100 %, every stop condition armed");
+            state.timeline.push(at, EventKind::Progress, text);
+            // A breach already there fails it at once.
+            fail_on_breach(state, since, at);
+        }
+        return;
+    };
+    let since = bake.since();
+    match bake {
+        // Back at an earlier wave (a retry, a new rollout): a new bake later.
+        _ if !last_wave => state.bake = None,
+        BakeState::Baking { .. } if phase.is_terminal() && !end => {
+            let why = format!("the rollout is {}", phase.label());
+            let text = format!("bake failed: {why} before the bake passed");
+            state.bake = Some(BakeState::Failed { since, at, why });
+            state.timeline.push(at, EventKind::Progress, text);
+        }
+        BakeState::Baking { .. } if !end => {
+            state.bake = None;
+            let text =
+                "bake stopped: not every region is at 100 % any more; it starts again at 100 %";
+            state.timeline.push(at, EventKind::Progress, text);
+        }
+        BakeState::Baking { .. } => {
+            if fail_on_breach(state, since, at) {
+                return;
+            }
+            // Time alone does not pass it: the verdict at that moment must
+            // say nothing else is wrong (not stale, no data missing).
+            let verdict = state.verdict();
+            if verdict.call == Call::Baking && verdict.bake_left.is_some_and(|l| l.is_zero()) {
+                state.bake = Some(BakeState::Passed { since, at });
+                let then = match phase {
+                    Phase::Complete => "COMPLETE",
+                    _ => "a promote completes the rollout",
+                };
+                let text = format!("bake passed: {period} at 100 % with no breach: {then}");
+                state.timeline.push(at, EventKind::Progress, text);
+            }
+        }
+        BakeState::Passed { .. } | BakeState::Failed { .. } => {}
+    }
+}
+
+/// Fail the bake if a stop condition is in breach now; true when it did.
+fn fail_on_breach(state: &mut AppState, since: Timestamp, at: Timestamp) -> bool {
+    let verdict = state.verdict();
+    let Some(breach) = verdict.about(Why::Breach).next() else {
+        return false;
+    };
+    let why = breach.text.clone();
+    let baked = words(at - since);
+    let text = format!("bake failed after {baked}: {why}; the rollout stays NO-GO");
+    state.bake = Some(BakeState::Failed { since, at, why });
+    state.timeline.push(at, EventKind::Breach, text);
+    true
+}
