@@ -51,6 +51,13 @@ pub enum Msg {
     },
     /// What another process recorded in the audit log since the last look.
     Recalled(crate::domain::scorecard::Recalled),
+    /// A metrics source's answer to baseline `key`: the values before the
+    /// rollout, or why there are none.
+    Baseline {
+        key: usize,
+        at: Timestamp,
+        result: Result<crate::domain::baseline::BaselineValues, String>,
+    },
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
     Terminate(&'static str),
 }
@@ -68,5 +75,8 @@ pub enum Effect {
     },
     /// Record a scorecard item set by a person in the audit log.
     RecordScorecard(crate::domain::scorecard::Setting),
+    /// Ask the metrics source what a signal was before the rollout; the
+    /// answer comes back as `Msg::Baseline`.
+    Baseline(crate::domain::baseline::BaselineRequest),
     Quit,
 }

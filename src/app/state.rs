@@ -260,6 +260,9 @@ pub struct AppState {
     pub rollout: Option<RolloutStatus>,
     pub health: HealthMatrix,
     pub guardrails: Guardrails,
+    /// The values before the rollout that conditions relative to before
+    /// compare with: asked for, failed, or known.
+    pub baselines: crate::domain::baseline::Baselines,
     pub sources: Vec<SourceHealth>,
     pub timeline: Timeline,
     pub overlay: Overlay,
@@ -331,6 +334,7 @@ impl AppState {
         AppState {
             health: HealthMatrix::new(plan.regions.iter().cloned()),
             guardrails: Guardrails::new(plan.stop_conditions.clone()),
+            baselines: crate::domain::baseline::Baselines::new(&plan.stop_conditions),
             plan,
             mode,
             read_only,

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 mod bake;
+mod baseline;
 mod gates;
 mod keys;
 mod scorecard;
@@ -48,7 +49,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             on_tick(state, now);
-            vec![]
+            // A baseline that failed is asked again once its backoff passed.
+            baseline::asks(state, now)
         }
         Msg::Source { source, polled } => {
             state.dirty = true;
@@ -89,6 +91,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
             scorecard::on_scorecard_recorded(state, setting, result);
             vec![]
+        }
+        Msg::Baseline { key, at, result } => {
+            state.dirty = true;
+            baseline::on_baseline(state, key, at, result)
         }
         Msg::Terminate(_) => vec![Effect::Quit],
     }
@@ -310,6 +316,7 @@ fn on_source(state: &mut AppState, id: SourceId, polled: Polled) -> Vec<Effect> 
     if effects.is_empty() {
         effects = gates::keep_gates(state, at);
     }
+    effects.extend(baseline::asks(state, at));
     effects
 }
 

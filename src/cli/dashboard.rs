@@ -190,6 +190,7 @@ pub async fn run(
     let wiring = Wiring {
         input: crossterm::event::EventStream::new(),
         messages: session.messages,
+        baselines: session.baselines,
         executor,
         clock,
         themes,

@@ -5,6 +5,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+mod baseline;
+
 use crate::app::state::AppState;
 use crate::app::verdict::{Call, Why};
 use crate::domain::guardrail::{GuardrailState, cell_state};
@@ -105,6 +107,10 @@ pub struct ConditionLine {
     /// The value in the condition's terms, e.g. `1.80× stable`.
     pub shown: Option<String>,
     pub on_breach: String,
+    /// For a condition relative to before: its window and the value it
+    /// compares with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<baseline::ConditionBaseline>,
 }
 
 /// The bake after the last wave, with a `[bake]` plan.
@@ -277,6 +283,7 @@ pub fn build(state: &AppState) -> StatusReport {
             value: s.value.filter(|v| v.is_finite()),
             shown: s.value.map(|v| c.show(v)),
             on_breach: c.on_breach(),
+            baseline: baseline::line(state, i, s.region.as_deref()),
         })
         .collect();
     let regions: Vec<RegionLine> = state
@@ -507,11 +514,17 @@ pub fn text(r: &StatusReport) -> String {
         out.push_str("  none in the plan\n");
     }
     for c in &r.stop_conditions {
-        let at = match (&c.region, &c.shown) {
+        let mut at = match (&c.region, &c.shown) {
             (Some(region), Some(v)) => format!(" — {region} at {v}"),
             (Some(region), None) => format!(" — {region}"),
             _ => String::new(),
         };
+        if let Some(b) = &c.baseline {
+            match &b.shown {
+                Some(v) => at.push_str(&format!(" (before {v})")),
+                None => at.push_str(&format!(" (baseline {})", b.state)),
+            }
+        }
         let _ = writeln!(
             out,
             "  {:<8} {}{at} → {}",

@@ -10,7 +10,7 @@ use anyhow::Result;
 use super::dashboard::{remembered, runtime};
 use super::{paths, report};
 use crate::app::state::Seat;
-use crate::app::{self, Msg};
+use crate::app::{self, Effect, Msg};
 use crate::config::plan::PlanFile;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::source::{Polled, SourceError, SourceId};
@@ -52,15 +52,26 @@ async fn poll_once(plan: &PlanFile, json: bool, audit: Option<&Path>) -> Result<
         .map(|s| s.info.timeout)
         .max()
         .unwrap_or_default();
-    let deadline = tokio::time::Instant::now() + longest + Duration::from_secs(2);
-    while !pending.is_empty() {
+    let allowance = longest + Duration::from_secs(2);
+    let mut deadline = tokio::time::Instant::now() + allowance;
+    // Baselines asked for once the rollout's start is known: waited for too.
+    let mut asked: Vec<usize> = Vec::new();
+    while !pending.is_empty() || !asked.is_empty() {
         let Ok(Some(msg)) = tokio::time::timeout_at(deadline, session.messages.recv()).await else {
             break;
         };
-        if let Msg::Source { source, .. } = &msg {
-            pending.retain(|s| *s != source.0);
+        match &msg {
+            Msg::Source { source, .. } => pending.retain(|s| *s != source.0),
+            Msg::Baseline { key, .. } => asked.retain(|k| k != key),
+            _ => {}
         }
-        app::update(&mut session.state, msg);
+        for effect in app::update(&mut session.state, msg) {
+            if let (Effect::Baseline(request), Some(baselines)) = (effect, &session.baselines) {
+                asked.push(request.key);
+                baselines.ask(request);
+                deadline = deadline.max(tokio::time::Instant::now() + allowance);
+            }
+        }
     }
     for i in pending {
         let polled = Polled {

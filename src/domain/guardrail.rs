@@ -34,6 +34,33 @@ impl Consequence {
     }
 }
 
+/// What a condition's levels are measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Baseline {
+    /// The levels are values of the signal.
+    #[default]
+    Absolute,
+    /// Multiples of the stable version's value in the same region.
+    Stable,
+    /// Multiples of the signal's value averaged over `window`, ending at
+    /// `end` (when the plan fixes it) or when the rollout started.
+    Before {
+        window: Span,
+        end: Option<Timestamp>,
+    },
+}
+
+impl Baseline {
+    /// The word a multiple of it is shown with: `stable`, `before`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Baseline::Absolute => "",
+            Baseline::Stable => "stable",
+            Baseline::Before { .. } => "before",
+        }
+    }
+}
+
 /// A fixed threshold on one canary signal, per region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StopCondition {
@@ -45,9 +72,10 @@ pub struct StopCondition {
     pub breach: f64,
     pub hold: Span,
     pub consequence: Consequence,
-    /// `warn` and `breach` are multiples of the stable version's value in
-    /// the same region (`p99 > 1.5 × stable`) rather than absolute values.
-    pub relative: bool,
+    /// What `warn` and `breach` are measured against: absolute values, or
+    /// multiples of stable's value in the same region (`p99 > 1.5 ×
+    /// stable`) or of the value before the rollout.
+    pub baseline: Baseline,
     /// Below this canary request rate (the signal, the least rate) the
     /// signal is "not enough data".
     pub min_request_rate: Option<(Signal, f64)>,
@@ -73,7 +101,7 @@ impl StopCondition {
             breach,
             hold,
             consequence,
-            relative: false,
+            baseline: Baseline::Absolute,
             min_request_rate: None,
             region_only: false,
         }
@@ -97,61 +125,75 @@ impl StopCondition {
 
     /// What this condition has to compare for `cell`: the number of
     /// [`StopCondition::measure`], or why there is none (stale, partial,
-    /// not finite, no data).
+    /// not finite, no data). `baseline` is the stable cell of the region;
+    /// a condition relative to before has no number here (see
+    /// [`StopCondition::reading_before`]).
     pub fn reading(&self, cell: Option<&Cell>, baseline: Option<&Cell>) -> Reading {
+        let value = match self.own(cell) {
+            Ok(v) => v,
+            Err(gap) => return gap,
+        };
+        match self.baseline {
+            Baseline::Absolute => Reading::Number(value),
+            Baseline::Stable => match baseline.map(|b| b.reading(&self.signal)) {
+                Some(Reading::Number(b)) => ratio(value, b),
+                Some(gap) => gap,
+                None => Reading::Gap(Gap::NoData),
+            },
+            Baseline::Before { .. } => Reading::Gap(Gap::NoData),
+        }
+    }
+
+    /// [`StopCondition::reading`] for a condition relative to before:
+    /// `cell`'s value as a multiple of `before`, the value before the
+    /// rollout where `cell` is. No data while `before` is not known.
+    pub fn reading_before(&self, cell: Option<&Cell>, before: Option<f64>) -> Reading {
+        let value = match self.own(cell) {
+            Ok(v) => v,
+            Err(gap) => return gap,
+        };
+        match (self.baseline, before) {
+            (Baseline::Before { .. }, Some(b)) if b.is_finite() => ratio(value, b),
+            (Baseline::Before { .. }, _) => Reading::Gap(Gap::NoData),
+            _ => Reading::Number(value),
+        }
+    }
+
+    /// The signal's own number in `cell`, past the traffic floor.
+    fn own(&self, cell: Option<&Cell>) -> Result<f64, Reading> {
         let Some(cell) = cell else {
-            return Reading::Gap(Gap::NoData);
+            return Err(Reading::Gap(Gap::NoData));
         };
         if let Some((rate, floor)) = &self.min_request_rate {
             match cell.reading(rate) {
                 Reading::Number(rps) if rps >= *floor => {}
                 // Too thin to judge.
-                Reading::Number(_) => return Reading::Gap(Gap::NoData),
-                gap => return gap,
+                Reading::Number(_) => return Err(Reading::Gap(Gap::NoData)),
+                gap => return Err(gap),
             }
         }
-        let value = match cell.reading(&self.signal) {
-            Reading::Number(v) => v,
-            gap => return gap,
-        };
-        if !self.relative {
-            return Reading::Number(value);
+        match cell.reading(&self.signal) {
+            Reading::Number(v) => Ok(v),
+            gap => Err(gap),
         }
-        let base = match baseline.map(|b| b.reading(&self.signal)) {
-            Some(Reading::Number(b)) => b,
-            Some(gap) => return gap,
-            None => return Reading::Gap(Gap::NoData),
-        };
-        // Against a stable at zero: equal when the canary is zero too, else
-        // infinitely worse (or better).
-        let ratio = if base != 0.0 {
-            value / base
-        } else if value == 0.0 {
-            1.0
-        } else {
-            value.signum() * f64::INFINITY
-        };
-        // ∞ / ∞ has no ratio.
-        if ratio.is_nan() {
-            return Reading::Gap(Gap::NotFinite);
-        }
-        Reading::Number(ratio)
     }
 
     /// A measured number in the condition's own terms: `1.80× stable` or
     /// `470ms`; never `NaN` or `inf`.
     pub fn show(&self, measured: f64) -> String {
-        if !self.relative {
+        let of = self.baseline.word();
+        if self.baseline == Baseline::Absolute {
             return self.signal.format(measured);
         }
         match measured {
             v if v.is_nan() => "—".to_string(),
-            v if v.is_infinite() && v > 0.0 => "+∞× stable".to_string(),
-            v if v.is_infinite() => "-∞× stable".to_string(),
-            v if v.abs() >= 1e6 => ">999999× stable".to_string(),
-            v => format!("{v:.2}× stable"),
+            v if v.is_infinite() && v > 0.0 => format!("+∞× {of}"),
+            v if v.is_infinite() => format!("-∞× {of}"),
+            v if v.abs() >= 1e6 => format!(">999999× {of}"),
+            v => format!("{v:.2}× {of}"),
         }
     }
+
     fn past(&self, value: f64, limit: f64) -> bool {
         match self.direction {
             Direction::Above => value > limit,
@@ -179,16 +221,36 @@ impl StopCondition {
     }
 }
 
+/// `value` as a multiple of `base`. Against a base of zero: equal when the
+/// value is zero too, else infinitely worse (or better); ∞ / ∞ has none.
+fn ratio(value: f64, base: f64) -> Reading {
+    let ratio = if base != 0.0 {
+        value / base
+    } else if value == 0.0 {
+        1.0
+    } else {
+        value.signum() * f64::INFINITY
+    };
+    if ratio.is_nan() {
+        return Reading::Gap(Gap::NotFinite);
+    }
+    Reading::Number(ratio)
+}
+
 impl fmt::Display for StopCondition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let op = match self.direction {
             Direction::Above => '>',
             Direction::Below => '<',
         };
-        let limit = if self.relative {
-            format!("{}× stable", self.breach)
-        } else {
-            self.signal.format(self.breach)
+        let limit = match self.baseline {
+            Baseline::Absolute => self.signal.format(self.breach),
+            Baseline::Stable => format!("{}× stable", self.breach),
+            Baseline::Before { window, .. } => format!(
+                "{}× before ({})",
+                self.breach,
+                super::baseline::window_words(window)
+            ),
         };
         write!(
             f,
@@ -241,7 +303,14 @@ pub fn cell_state(
     let readings: Vec<(Verdict, Option<Gap>)> = conditions
         .iter()
         .filter(|c| c.signal.per() == Per::Version)
-        .filter(|c| !c.relative || baseline.is_some())
+        // Relative to stable only where there is a stable to compare with;
+        // relative to before where the region's value before is kept (the
+        // stop conditions), not in a cell.
+        .filter(|c| match c.baseline {
+            Baseline::Absolute => true,
+            Baseline::Stable => baseline.is_some(),
+            Baseline::Before { .. } => false,
+        })
         .map(|c| {
             let reading = c.reading(Some(cell), baseline);
             let gap = match reading {

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod bake;
+pub mod baseline;
 pub mod clock;
 pub mod dora;
 pub mod drill;

@@ -20,6 +20,7 @@ use tokio::time::MissedTickBehavior;
 use crate::app::{AppState, Effect, Msg, update};
 use crate::audit::AuditRecord;
 use crate::domain::clock::Clock;
+use crate::runtime::baselines::{Baselines, unanswerable};
 use crate::runtime::executor::Executor;
 use crate::ui;
 use crate::ui::theme::Theme;
@@ -43,6 +44,8 @@ pub struct Wiring<S> {
     pub executor: Executor,
     pub clock: Arc<dyn Clock>,
     pub themes: Vec<Theme>,
+    /// Where baseline questions go; `None` when no source answers them.
+    pub baselines: Option<Baselines>,
 }
 
 /// Run until the operator quits, the input ends or a signal asks us to stop.
@@ -62,6 +65,7 @@ where
         executor,
         clock,
         themes,
+        baselines,
     } = wiring;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -131,6 +135,12 @@ where
                         update(&mut state, note);
                     }
                 }
+                Effect::Baseline(request) => match &baselines {
+                    Some(b) => b.ask(request),
+                    None => {
+                        update(&mut state, unanswerable(&request, clock.now()));
+                    }
+                },
                 Effect::RecordScorecard(setting) => {
                     let record = AuditRecord::scorecard(&setting, &state.plan);
                     executor.record(record, setting);

@@ -3,6 +3,7 @@
 //! app, the executor that carries out actions, and the demo's replay. With
 //! `app`, the only module that names `Msg`.
 
+pub mod baselines;
 pub mod demo;
 pub mod event_loop;
 pub mod executor;

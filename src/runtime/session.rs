@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::baselines::Baselines;
 use super::sources::Registry;
 use crate::app::state::{AppState, RunMode, Seat};
 use crate::app::{Msg, update};
@@ -35,7 +36,13 @@ pub struct Session {
     pub tx: mpsc::Sender<Msg>,
     /// Where actions go; `None` when the plan has no deployment source.
     pub control: Option<Arc<dyn DeploymentControl>>,
+    /// Where questions about before the rollout go: the metrics source.
+    pub baselines: Option<Baselines>,
 }
+
+/// The longest a baseline question may take, whatever the source's own
+/// timeout says.
+const BASELINE_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -130,6 +137,8 @@ impl Session {
         let (tx, messages) = mpsc::channel(QUEUE);
         let mut registry = Registry::new(tx.clone());
         let control = simulated(&mut registry, &spec, &clock);
+        let baselines =
+            Baselines::new(control.clone(), clock.clone(), tx.clone(), BASELINE_TIMEOUT);
         let mut state = AppState::new(
             spec.plan.clone(),
             RunMode::Demo,
@@ -144,6 +153,7 @@ impl Session {
             messages,
             tx,
             control: Some(control),
+            baselines: Some(baselines),
         }
     }
 
@@ -154,6 +164,8 @@ impl Session {
         let (tx, messages) = mpsc::channel(QUEUE);
         let mut registry = Registry::new(tx.clone());
         let control = simulated(&mut registry, &spec, &clock);
+        let baselines =
+            Baselines::new(control.clone(), clock.clone(), tx.clone(), BASELINE_TIMEOUT);
         let state = AppState::new(
             spec.plan.clone(),
             RunMode::Drill,
@@ -166,6 +178,7 @@ impl Session {
             messages,
             tx,
             control: Some(control),
+            baselines: Some(baselines),
         }
     }
     /// A real rollout as `plan` describes it: its deploy source (if any) and
@@ -199,6 +212,12 @@ impl Session {
                 control = Some(argo);
             }
         }
+        let baselines = Baselines::new(
+            Arc::new(metrics.clone()),
+            clock.clone(),
+            tx.clone(),
+            BASELINE_TIMEOUT,
+        );
         registry.spawn_poller(metrics.info.clone(), clock.clone(), move || {
             let source = metrics.clone();
             async move {
@@ -249,17 +268,18 @@ impl Session {
             messages,
             tx,
             control,
+            baselines: Some(baselines),
         })
     }
 }
 
 /// The simulator running `spec` as two sources (deploy, metrics), which also
-/// obeys actions.
+/// obeys actions and answers what its signals were before the rollout.
 fn simulated(
     registry: &mut Registry,
     spec: &FleetSpec,
     clock: &Arc<dyn Clock>,
-) -> Arc<dyn DeploymentControl> {
+) -> Arc<adapter::SimControl> {
     let (_, deploy) = registry.register(adapter::deploy_info());
     let (_, metrics) = registry.register(adapter::metrics_info());
     let fleet = Fleet::new(spec.clone(), clock.now());

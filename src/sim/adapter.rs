@@ -9,6 +9,7 @@ use tokio::time::MissedTickBehavior;
 
 use super::Fleet;
 use crate::domain::action::{ActionRequest, ControlError, ControlFuture, DeploymentControl};
+use crate::domain::baseline::{BaselineFuture, BaselineRequest, BaselineSource, BaselineValues};
 use crate::domain::clock::Clock;
 use crate::domain::rollout::{Action, ActionScope, Refusal};
 use crate::domain::source::{Polled, Report, SourceInfo, SourceKind};
@@ -48,6 +49,10 @@ enum Command {
         wave: usize,
         hold: bool,
     },
+    Baseline {
+        request: BaselineRequest,
+        reply: oneshot::Sender<Result<BaselineValues, String>>,
+    },
 }
 
 /// Sends actions to the simulator task.
@@ -81,6 +86,61 @@ impl DeploymentControl for SimControl {
         // means the simulator is gone or stuck, and the gate says so next poll.
         self.tx.try_send(Command::HoldAtGate { wave, hold }).is_ok()
     }
+}
+
+impl BaselineSource for SimControl {
+    fn before<'a>(&'a self, request: &'a BaselineRequest) -> BaselineFuture<'a> {
+        Box::pin(async move {
+            let (reply, answer) = oneshot::channel();
+            let gone = || "the simulator has stopped".to_string();
+            let request = request.clone();
+            self.tx
+                .send(Command::Baseline { request, reply })
+                .await
+                .map_err(|_| gone())?;
+            answer.await.map_err(|_| gone())?
+        })
+    }
+}
+
+/// How many polls of the healthy fleet a value before the rollout is the
+/// mean of: enough to smooth the sampling noise.
+const BASELINE_DRAWS: usize = 60;
+
+/// What `request`'s signal was before the rollout in the simulated fleet:
+/// its healthy profile, without any fault, all traffic on stable (a rate
+/// per version is stable's and the canary's together).
+fn before(fleet: &Fleet, request: &BaselineRequest) -> BaselineValues {
+    use crate::domain::health::VersionRole;
+    use crate::domain::signal::{Per, Unit};
+    let mut spec = fleet.spec().clone();
+    spec.faults.clear();
+    let mut healthy = Fleet::new(spec, request.end);
+    let signal = &request.signal;
+    let split = signal.per() == Per::Version && *signal.unit() == Unit::PerSecond;
+    let mut sums: std::collections::BTreeMap<String, f64> = Default::default();
+    for _ in 0..BASELINE_DRAWS {
+        for s in healthy.sample(request.end) {
+            if s.signal != *signal || !s.value.is_finite() {
+                continue;
+            }
+            if signal.per() == Per::Version && s.version == VersionRole::Canary && !split {
+                continue;
+            }
+            *sums.entry(s.region).or_default() += s.value;
+        }
+    }
+    let mut values = BaselineValues::default();
+    let draws = BASELINE_DRAWS as f64;
+    for (region, sum) in sums {
+        match signal.per() {
+            Per::Service => values.service = Some(sum / draws),
+            _ => {
+                values.regions.insert(region, sum / draws);
+            }
+        }
+    }
+    values
 }
 
 /// Where the simulator's reports go: one channel for each of its two sources.
@@ -127,6 +187,10 @@ async fn run(
                         let _ = reply.send(fleet.apply(action, &scope, now));
                     }
                     Some(Command::HoldAtGate { wave, hold }) => fleet.hold_at_gate(wave, hold, now),
+                    Some(Command::Baseline { request, reply }) => {
+                        let _ = reply.send(Ok(before(&fleet, &request)));
+                        continue;
+                    }
                 }
                 wiring.deploy.send(rollout(&fleet, now)).await.is_ok()
             }
@@ -134,5 +198,36 @@ async fn run(
         if !sent {
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Span;
+    use crate::runtime::demo::epoch;
+    use crate::sim::FleetSpec;
+
+    #[test]
+    fn before_the_rollout_the_fleet_is_its_healthy_profile() {
+        let mut spec = FleetSpec::demo(1);
+        let mut fleet = Fleet::new(spec.clone(), epoch());
+        // A fault already running in the canary says nothing of before.
+        spec.faults.clear();
+        fleet.advance(epoch() + Span::seconds(600));
+        let ask = |name: &str| BaselineRequest {
+            key: 0,
+            signal: spec.plan.signals.get(name).cloned().unwrap(),
+            window: Span::hours(24),
+            end: epoch(),
+        };
+        let errors = before(&fleet, &ask("error_rate"));
+        let eu = errors.regions.get("eu-west-1").copied().unwrap();
+        assert!((0.002..0.004).contains(&eu), "{eu}");
+        assert_eq!(errors.regions.len(), 4);
+        // All the traffic, stable's and the canary's together.
+        let rate = before(&fleet, &ask("request_rate"));
+        let eu = rate.regions.get("eu-west-1").copied().unwrap();
+        assert!((1000.0..1400.0).contains(&eu), "{eu}");
     }
 }

@@ -9,6 +9,7 @@ use super::fit::{self, Phrase, pack};
 use super::format::{sparkline_between, trend_range};
 use super::panel;
 use crate::app::state::AppState;
+use crate::domain::baseline::window_words;
 use crate::domain::health::{Cell, Per, Signal, VersionRole};
 use crate::domain::rollout::TargetDetail;
 use crate::domain::signal::Unit;
@@ -185,7 +186,18 @@ impl Widget for RegionDetail<'_> {
                     (lo.min(v), hi.max(v))
                 });
             let (lo, hi) = trend_range(lo, hi, noise_floor(signal, hi));
+            // What the signal was before the rollout, when a stop condition
+            // compares with it: beside the first row, whole or not at all.
+            let before = state
+                .guardrails
+                .before_of(signal, region)
+                .map(|(v, window)| {
+                    format!(" before {} ({})", signal.format(v), window_words(window))
+                })
+                .filter(|b| fit::width(b) + 4 <= width);
             for (i, (version, role, cell)) in rows.into_iter().enumerate() {
+                let suffix = before.as_ref().filter(|_| i == 0);
+                let room = width - suffix.map_or(0, |b| fit::width(b));
                 let label = if i == 0 {
                     fit::name(signal.label(), 13)
                 } else {
@@ -196,14 +208,21 @@ impl Widget for RegionDetail<'_> {
                     .map_or_else(|| "—".to_string(), |v| signal.format(v));
                 let latest = fit::value(&latest, 8);
                 let bars = cell
-                    .map(|c| sparkline_between(c.series(signal).values(), width, lo, hi))
+                    .map(|c| sparkline_between(c.series(signal).values(), room, lo, hi))
                     .unwrap_or_default();
-                lines.push(Line::from(vec![
+                let mut spans = vec![
                     Span::styled(format!(" {label:<13}"), theme.role(Role::Text)),
                     Span::styled(format!("{version:<7}"), theme.role(role)),
                     Span::raw(format!("{latest:>8} ")),
                     Span::styled(bars, theme.role(role)),
-                ]));
+                ];
+                if let Some(b) = suffix {
+                    // Beyond the trend's room, wherever its last bar is.
+                    let short = room.saturating_sub(fit::spans_width(&spans[3..]));
+                    spans.push(Span::raw(" ".repeat(short)));
+                    spans.push(Span::styled(b.clone(), theme.role(Role::Muted)));
+                }
+                lines.push(Line::from(spans));
             }
             if lines.len() as u16 >= inner.height {
                 break;

@@ -3,6 +3,7 @@
 use toml::Spanned;
 
 use super::*;
+use crate::domain::guardrail::Baseline;
 use crate::domain::signal::{Per, REQUEST_RATE};
 
 /// Why a level on `signal` cannot work: one every value is past (it would
@@ -150,36 +151,22 @@ impl Checker<'_> {
                 ),
             );
         }
-        let relative = match &c.relative_to {
-            None => false,
-            Some(r) if r.get_ref() == "stable" => {
-                if signal.per() != Per::Version {
-                    return self.err(
-                        r.span(),
-                        field("relative_to"),
-                        format!(
-                            "`{}` is not measured per version, so there is no stable value to compare with",
-                            signal.name()
-                        ),
+        let baseline = self.baseline(i, c, signal.name(), signal.per())?;
+        if baseline != Baseline::Absolute {
+            let levels = [
+                Some((breach, level_key)),
+                c.warn.as_ref().map(|w| (w, "warn")),
+            ];
+            for (level, key) in levels.into_iter().flatten() {
+                if *level.get_ref() <= 0.0 {
+                    let problem = format!(
+                        "relative to {}, the level is a multiple such as 1.5, above 0",
+                        baseline.word()
                     );
+                    return self.err(level.span(), field(key), problem);
                 }
-                if breach_value <= 0.0 {
-                    return self.err(
-                        breach.span(),
-                        field(level_key),
-                        "relative to stable, the level is a multiple such as 1.5",
-                    );
-                }
-                true
             }
-            Some(r) => {
-                return self.err(
-                    r.span(),
-                    field("relative_to"),
-                    format!("`{}`: the only baseline is \"stable\"", shown(r.get_ref())),
-                );
-            }
-        };
+        }
         let min_request_rate = match &c.min_request_rate {
             None => None,
             Some(m) if !(m.get_ref().is_finite() && *m.get_ref() >= 0.0) => {
@@ -209,9 +196,91 @@ impl Checker<'_> {
             breach: breach_value,
             hold: Span::from_std(hold).unwrap_or(Span::MAX),
             consequence,
-            relative,
+            baseline,
             min_request_rate,
             region_only,
         })
     }
+
+    /// What condition `i`'s levels are measured against: `relative_to`,
+    /// with `baseline` and `baseline_end` for "before".
+    fn baseline(
+        &self,
+        i: usize,
+        c: &RawCondition,
+        name: &str,
+        per: Per,
+    ) -> Result<Baseline, PlanError> {
+        let field = |f: &str| format!("stop_conditions[{i}].{f}");
+        let before = c
+            .relative_to
+            .as_ref()
+            .is_some_and(|r| r.get_ref() == "before");
+        if !before {
+            let stray = [("baseline", &c.baseline), ("baseline_end", &c.baseline_end)];
+            if let Some((key, Some(v))) = stray.into_iter().find(|(_, v)| v.is_some()) {
+                return self.err(
+                    v.span(),
+                    field(key),
+                    format!("{key} goes with relative_to = \"before\""),
+                );
+            }
+        }
+        match &c.relative_to {
+            None => Ok(Baseline::Absolute),
+            Some(r) if r.get_ref() == "stable" => {
+                if per != Per::Version {
+                    return self.err(
+                        r.span(),
+                        field("relative_to"),
+                        format!(
+                            "`{name}` is not measured per version, so there is no stable value to compare with"
+                        ),
+                    );
+                }
+                Ok(Baseline::Stable)
+            }
+            Some(r) if r.get_ref() == "before" => {
+                let Some(window) = &c.baseline else {
+                    return self.err(
+                        r.span(),
+                        field("baseline"),
+                        "relative to before needs baseline = \"24h\" (or another window) to average the value before over",
+                    );
+                };
+                let window = self.duration(window, &field("baseline"))?;
+                let end = match &c.baseline_end {
+                    None => None,
+                    Some(e) => match chrono::DateTime::parse_from_rfc3339(e.get_ref().trim()) {
+                        Ok(t) => Some(t.with_timezone(&chrono::Utc)),
+                        Err(_) => {
+                            return self.err(
+                                e.span(),
+                                field("baseline_end"),
+                                format!(
+                                    "`{}` is not a time; write it as RFC 3339, e.g. \"2026-11-25T09:00:00Z\"",
+                                    shown(e.get_ref())
+                                ),
+                            );
+                        }
+                    },
+                };
+                Ok(Baseline::Before {
+                    window: Span::from_std(window).unwrap_or(Span::MAX),
+                    end,
+                })
+            }
+            Some(r) => self.err(
+                r.span(),
+                field("relative_to"),
+                format!(
+                    "`{}` is not a baseline; use \"stable\" or \"before\"",
+                    shown(r.get_ref())
+                ),
+            ),
+        }
+    }
 }
+
+#[cfg(test)]
+mod tests;

@@ -89,8 +89,14 @@ pub(super) struct RawCondition {
     /// `"rollout"` (the default) or `"region"`: what an automatic pause or
     /// rollback acts on.
     pub(super) act_on: Option<Spanned<String>>,
-    /// `"stable"`: the levels are multiples of stable's value in the region.
+    /// `"stable"`: the levels are multiples of stable's value in the region;
+    /// `"before"`: of the value before the rollout.
     pub(super) relative_to: Option<Spanned<String>>,
+    /// With `"before"`: the window the value before is averaged over.
+    pub(super) baseline: Option<Spanned<String>>,
+    /// With `"before"`: when that window ends (RFC 3339), if not when the
+    /// rollout started.
+    pub(super) baseline_end: Option<Spanned<String>>,
     /// Below this canary request rate (per second) the signal is no data.
     pub(super) min_request_rate: Option<Spanned<f64>>,
 }

@@ -294,7 +294,7 @@ fn relative_conditions_and_traffic_floors() {
     ))
     .unwrap();
     let c = &plan.plan.stop_conditions[1];
-    assert!(c.relative);
+    assert_eq!(c.baseline, crate::domain::guardrail::Baseline::Stable);
     assert_eq!(c.min_request_rate.as_ref().map(|m| m.1), Some(5.0));
     assert_eq!(
         c.min_request_rate.as_ref().map(|m| m.0.name()),

@@ -235,7 +235,7 @@ fn infinities_that_mean_nothing_are_not_finite_never_healthy() {
 #[test]
 fn shown_values_never_read_nan_or_inf() {
     let relative = StopCondition {
-        relative: true,
+        baseline: Baseline::Stable,
         ..error_rate_over_2pct()
     };
     for v in [
@@ -333,7 +333,7 @@ fn latency_cell(m: &mut HealthMatrix, at: i64, stable: f64, canary: f64, canary_
 #[test]
 fn relative_conditions_compare_with_stable_in_the_same_region() {
     let cond = StopCondition {
-        relative: true,
+        baseline: Baseline::Stable,
         ..StopCondition::absolute(
             crate::domain::signal::standard("latency_p99"),
             Direction::Above,

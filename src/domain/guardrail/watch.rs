@@ -3,8 +3,11 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use super::{ConditionStatus, Direction, GuardrailState, SERVICE_WIDE, StopCondition, Tripped};
-use crate::domain::health::{Gap, HealthMatrix, Per, Reading, Verdict, VersionRole};
+use super::{
+    Baseline, ConditionStatus, Direction, GuardrailState, SERVICE_WIDE, StopCondition, Tripped,
+};
+use crate::domain::baseline::BaselineValues;
+use crate::domain::health::{Gap, HealthMatrix, Per, Reading, Signal, Verdict, VersionRole};
 use crate::domain::{Span, Timestamp};
 
 /// How long one condition has been past its limit in one region: only the
@@ -41,6 +44,9 @@ pub struct Guardrails {
     /// The worst state of any condition in each region watched, from the
     /// latest evaluation: what a region's row says.
     by_region: HashMap<String, GuardrailState>,
+    /// By condition: the values before the rollout, for conditions
+    /// relative to before, once known.
+    before: Vec<Option<BaselineValues>>,
 }
 
 impl Guardrails {
@@ -62,7 +68,47 @@ impl Guardrails {
             last_evaluated: None,
             steps: VecDeque::new(),
             by_region: HashMap::new(),
+            before: vec![None; n],
         }
+    }
+
+    /// Give condition `i` the values before the rollout it compares with.
+    pub fn set_before(&mut self, i: usize, values: BaselineValues) {
+        if let Some(slot) = self.before.get_mut(i) {
+            *slot = Some(values);
+        }
+    }
+
+    /// The value before the rollout that condition `i` compares with in
+    /// `region` (`all` for a service-wide signal), once known.
+    pub fn before(&self, i: usize, region: &str) -> Option<f64> {
+        let cond = self.conditions.get(i)?;
+        self.before.get(i)?.as_ref()?.get(cond.signal.per(), region)
+    }
+
+    /// The value before the rollout of `signal` in `region`, and the window
+    /// it was averaged over, from the first condition on it relative to
+    /// before whose values are known.
+    pub fn before_of(&self, signal: &Signal, region: &str) -> Option<(f64, Span)> {
+        self.conditions
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| match c.baseline {
+                Baseline::Before { window, .. } if c.signal == *signal => {
+                    self.before(i, region).map(|v| (v, window))
+                }
+                _ => None,
+            })
+    }
+
+    /// Whether condition `i` is relative to before and still waits for its
+    /// values: its readings are gaps until then.
+    pub fn before_pending(&self, i: usize) -> bool {
+        let relative = self
+            .conditions
+            .get(i)
+            .is_some_and(|c| matches!(c.baseline, Baseline::Before { .. }));
+        relative && self.before.get(i).is_some_and(Option::is_none)
     }
 
     pub fn conditions(&self) -> &[StopCondition] {
@@ -174,12 +220,24 @@ impl Guardrails {
                     .collect(),
             };
             for region in &places {
-                let reading = match cond.signal.per() {
-                    Per::Version => cond.reading(
+                let before = || {
+                    self.before
+                        .get(ci)
+                        .and_then(Option::as_ref)
+                        .and_then(|b| b.get(cond.signal.per(), region))
+                };
+                let reading = match (cond.baseline, cond.signal.per()) {
+                    // Before the rollout all traffic was stable: the canary
+                    // is compared with what the region had then.
+                    (Baseline::Before { .. }, _) => cond.reading_before(
+                        matrix.place(&cond.signal, region, VersionRole::Canary),
+                        before(),
+                    ),
+                    (_, Per::Version) => cond.reading(
                         matrix.cell_by_name(region, VersionRole::Canary),
                         matrix.cell_by_name(region, VersionRole::Stable),
                     ),
-                    _ => cond.reading(
+                    (_, _) => cond.reading(
                         matrix.place(&cond.signal, region, VersionRole::Canary),
                         None,
                     ),

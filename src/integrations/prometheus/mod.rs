@@ -3,6 +3,7 @@
 //! with anything that speaks the Prometheus HTTP API (Thanos, Mimir,
 //! VictoriaMetrics, Cortex).
 
+mod baseline;
 mod freshness;
 pub mod response;
 

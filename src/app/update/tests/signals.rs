@@ -103,7 +103,7 @@ fn a_signal_of_the_plans_own_is_judged_against_stable() {
             0.95,
             0.9,
         );
-        c.relative = true;
+        c.baseline = crate::domain::guardrail::Baseline::Stable;
         vec![c]
     });
     // 0.70 of stable's 0.72 is 97%: healthy.
