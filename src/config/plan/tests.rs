@@ -78,7 +78,11 @@ fn every_example_loads() {
         assert!(guarded.contains(&signal), "no stop condition on {signal}");
     }
     let checkout = &web.plan.stop_conditions[2];
-    assert!(checkout.relative && checkout.region_only, "{checkout:?}");
+    assert_eq!(
+        checkout.baseline,
+        crate::domain::guardrail::Baseline::Stable
+    );
+    assert!(checkout.region_only, "{checkout:?}");
     assert_eq!(web.plan.waves.waves[0].weight, 1);
     assert_eq!(sim.metrics.endpoint.interval, Duration::from_secs(2));
     assert_eq!(sim.metrics.endpoint.timeout, Duration::from_millis(1500));
