@@ -58,7 +58,7 @@ fn plan_text(prometheus: &str, sim: &str) -> String {
 /// written where `warroom status` can read it.
 struct Rig {
     sim: SimProcess,
-    _prometheus: Prometheus,
+    prometheus: Prometheus,
     dir: PathBuf,
     text: String,
 }
@@ -71,7 +71,7 @@ fn rig(name: &str) -> Rig {
     std::fs::write(dir.join("plan.toml"), &text).unwrap();
     Rig {
         sim,
-        _prometheus: prometheus,
+        prometheus,
         dir,
         text,
     }
@@ -110,6 +110,25 @@ impl Rig {
             );
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
+    }
+
+    /// How many scrapes of the simulator Prometheus holds from the last minute.
+    async fn scrapes(&self) -> usize {
+        let url = format!("{}/api/v1/query", self.prometheus.url());
+        let answer = async {
+            let body = reqwest::Client::new()
+                .post(&url)
+                .form(&[("query", "count_over_time(up[1m])")])
+                .send()
+                .await
+                .ok()?
+                .text()
+                .await
+                .ok()?;
+            let v: Value = serde_json::from_str(&body).ok()?;
+            v["data"]["result"][0]["value"][1].as_str()?.parse().ok()
+        };
+        answer.await.unwrap_or(0)
     }
 
     async fn inject(&self, body: &str) {
@@ -159,7 +178,8 @@ fn tickets(json: &Value) -> Option<f64> {
 
 /// `status --json` names each user signal with its unit, where it is
 /// measured; a fault in the canary of eu-west-1 drags its checkout
-/// completion below 60% and the guardrail on it reports the breach.
+/// completion below 60%, and below 0.9 × what it was before, and both
+/// guardrails on it report the breach.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_checkout_guardrail_trips_when_a_fault_degrades_checkouts() {
     if !require("prometheus", "--version", "prometheus user signals") {
@@ -222,11 +242,44 @@ async fn a_checkout_guardrail_trips_when_a_fault_degrades_checkouts() {
     );
     let calm_tickets = tickets(&healthy).unwrap();
 
+    // Checkout completion no less than 0.9 × the few calm seconds just
+    // gone, once Prometheus holds them.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while rig.scrapes().await < 8 {
+        assert!(Instant::now() < deadline, "Prometheus stopped scraping");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let end = chrono::Utc::now() - chrono::TimeDelta::seconds(1);
+    let end = end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let before = format!(
+        "\n[[stop_conditions]]\nsignal = \"checkout_completion\"\nbelow = 0.9\nrelative_to = \"before\"\nbaseline = \"5s\"\nbaseline_end = \"{end}\"\nfor = \"2s\"\n\n[judgment]\n"
+    );
+    std::fs::write(
+        rig.dir.join("plan.toml"),
+        rig.text.replacen("\n[judgment]\n", &before, 1),
+    )
+    .unwrap();
+    let (_, known, _) = rig
+        .status_until(Duration::from_secs(20), "a read against before", |j| {
+            j["stop_conditions"][4]["state"] == "ok"
+        })
+        .await;
+    let relative = &known["stop_conditions"][4];
+    assert!(
+        relative["condition"]
+            .as_str()
+            .is_some_and(|c| c.contains("before")),
+        "{relative}"
+    );
+    let was = relative["baseline"]["value"].as_f64();
+    assert!(was.is_some_and(|v| (0.68..0.77).contains(&v)), "{relative}");
+
     rig.inject(r#"{"region":"eu-west-1","error_rate":0.2,"latency_factor":2.0,"ramp_seconds":0}"#)
         .await;
     let (code, breach, took) = rig
-        .status_until(Duration::from_secs(25), "the checkout breach", |j| {
+        .status_until(Duration::from_secs(25), "the checkout breaches", |j| {
             j["stop_conditions"][3]["state"] == "breach"
+                && j["stop_conditions"][4]["state"] == "breach"
         })
         .await;
     eprintln!("checkout completion breached {took:?} after the fault");
