@@ -16,8 +16,13 @@ pub struct Bake {
 /// Where the bake stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BakeState {
-    /// Watching since the rollout reached its end.
-    Baking { since: Timestamp },
+    /// Watching since `since`: when warroom saw the rollout reach its
+    /// end, moved on by every while the metrics were stale (time not
+    /// watched does not bake). `checked` is when it was last looked at.
+    Baking {
+        since: Timestamp,
+        checked: Timestamp,
+    },
     /// The whole period passed with no breach.
     Passed { since: Timestamp, at: Timestamp },
     /// A breach (or a rollback) came before the period was over. A failed
@@ -34,7 +39,7 @@ impl BakeState {
     /// When the bake started.
     pub fn since(&self) -> Timestamp {
         match self {
-            BakeState::Baking { since }
+            BakeState::Baking { since, .. }
             | BakeState::Passed { since, .. }
             | BakeState::Failed { since, .. } => *since,
         }
@@ -43,7 +48,7 @@ impl BakeState {
     /// The time still to bake at `now`: zero once it is over, or passed.
     pub fn left(&self, bake: &Bake, now: Timestamp) -> Span {
         match self {
-            BakeState::Baking { since } => (*since + bake.period - now).max(Span::zero()),
+            BakeState::Baking { since, .. } => (*since + bake.period - now).max(Span::zero()),
             BakeState::Passed { .. } | BakeState::Failed { .. } => Span::zero(),
         }
     }
@@ -95,20 +100,6 @@ pub fn at_the_end(waves: &WavePlan, status: &RolloutStatus) -> bool {
             && r.weight_known != WeightKnown::Unknown
             && !r.phase_in(status.phase).is_terminal()
     })
-}
-
-/// When the rollout reached its end, as well as one report tells: the start
-/// of the last wave when the source says how long it has held it (and it is
-/// still holding it), else `seen`, the moment warroom first saw the end.
-/// The hold is counted back from `seen`, never from the source's own clock,
-/// which may be off: a clock behind would cut the bake short.
-pub fn reached_at(status: &RolloutStatus, seen: Timestamp) -> Timestamp {
-    match status.phase {
-        // Only a wave holding still counts its hold: a complete or paused
-        // rollout's is frozen, and would say the end came later than it did.
-        Phase::Progressing if status.held > Span::zero() => seen - status.held,
-        _ => seen,
-    }
 }
 
 #[cfg(test)]
@@ -173,21 +164,6 @@ mod tests {
     }
 
     #[test]
-    fn the_end_came_when_the_last_wave_started_if_the_source_says() {
-        let seen = Timestamp::default() + Span::minutes(11);
-        let holding = status(Phase::Progressing, 1, &[100, 100]);
-        assert_eq!(reached_at(&holding, seen), seen - Span::seconds(20));
-        // Complete or paused, the hold is frozen: the end is when it was seen.
-        for phase in [Phase::Complete, Phase::Paused] {
-            assert_eq!(reached_at(&status(phase, 1, &[100, 100]), seen), seen);
-        }
-        // The source's clock says nothing: an hour behind, the same.
-        let mut behind = holding.clone();
-        behind.observed_at -= Span::hours(1);
-        assert_eq!(reached_at(&behind, seen), seen - Span::seconds(20));
-    }
-
-    #[test]
     fn spans_in_few_words() {
         let cases = [
             (Span::seconds(45), "45s"),
@@ -208,7 +184,10 @@ mod tests {
             period: Span::minutes(30),
         };
         let t0 = Timestamp::default();
-        let baking = BakeState::Baking { since: t0 };
+        let baking = BakeState::Baking {
+            since: t0,
+            checked: t0,
+        };
         assert_eq!(baking.left(&bake, t0), Span::minutes(30));
         assert_eq!(
             baking.left(&bake, t0 + Span::minutes(18)),

@@ -1,15 +1,16 @@
 //! The bake after the last wave. warroom starts its clock when it first sees
-//! the rollout at its end (or when the source says the last wave started),
-//! fails it on a breach, and passes it once the plan's time has gone by with
-//! nothing wrong. Meanwhile every stop condition keeps its consequence: the
+//! the rollout at its end (what it did not watch does not count: a restart
+//! bakes afresh), stops it while the metrics are stale, fails it on a
+//! breach, and passes it once the plan's time has gone by with nothing
+//! wrong: no condition past its limit or without data. Meanwhile every stop condition keeps its consequence: the
 //! guardrails are judged and act as before, through the one action path.
 
 use crate::app::state::AppState;
 use crate::app::verdict::{Call, Why};
-use crate::domain::Timestamp;
-use crate::domain::bake::{BakeState, at_the_end, reached_at, words};
+use crate::domain::bake::{BakeState, at_the_end, words};
 use crate::domain::rollout::Phase;
 use crate::domain::timeline::EventKind;
+use crate::domain::{Span, Timestamp};
 
 /// Start, fail, pass or stop the bake as the state now says.
 pub(super) fn keep_bake(state: &mut AppState, at: Timestamp) {
@@ -22,8 +23,8 @@ pub(super) fn keep_bake(state: &mut AppState, at: Timestamp) {
     let period = words(plan.period);
     let Some(bake) = &state.bake else {
         if end {
-            let since = reached_at(rollout, at);
-            state.bake = Some(BakeState::Baking { since });
+            let since = at;
+            state.bake = Some(BakeState::Baking { since, checked: at });
             let text = format!("bake started: {period} at 100 %, every stop condition armed");
             state.timeline.push(at, EventKind::Progress, text);
             // A breach already there fails it at once.
@@ -47,14 +48,25 @@ pub(super) fn keep_bake(state: &mut AppState, at: Timestamp) {
                 "bake stopped: not every region is at 100 % any more; it starts again at 100 %";
             state.timeline.push(at, EventKind::Progress, text);
         }
-        BakeState::Baking { .. } => {
+        BakeState::Baking { checked, .. } => {
+            // Time without numbers is not watched time.
+            let since = match state.metrics_stale() {
+                true => since + (at - *checked).max(Span::zero()),
+                false => since,
+            };
+            state.bake = Some(BakeState::Baking { since, checked: at });
             if fail_on_breach(state, since, at) {
                 return;
             }
             // Time alone does not pass it: the verdict at that moment must
-            // say nothing else is wrong (not stale, no data missing).
+            // say nothing else is wrong (not stale, no data missing), and
+            // no condition may be past its limit or without data.
             let verdict = state.verdict();
-            if verdict.call == Call::Baking && verdict.bake_left.is_some_and(|l| l.is_zero()) {
+            let quiet = verdict.conditions.tripping == 0 && verdict.conditions.no_data == 0;
+            if verdict.call == Call::Baking
+                && quiet
+                && verdict.bake_left.is_some_and(|l| l.is_zero())
+            {
                 state.bake = Some(BakeState::Passed { since, at });
                 let then = match phase {
                     Phase::Complete => "COMPLETE",

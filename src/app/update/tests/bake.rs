@@ -272,13 +272,15 @@ fn a_breach_only_alerted_still_fails_the_bake() {
 }
 
 #[test]
-fn the_clock_starts_when_the_source_says_the_last_wave_did() {
+fn the_clock_starts_when_warroom_sees_the_end_whatever_the_source_held() {
+    // Restarted 50 s into the last wave: nothing before was watched, so the
+    // whole bake is still to come.
     let mut s = baking(Phase::Complete, Consequence::Alert);
     s.bake = None;
     let mut st = at_the_end(Phase::Progressing);
     st.held = Span::seconds(50);
     update(&mut s, polled(0, epoch(), Ok(Report::Rollout(st))));
-    assert_eq!(left(&s), Some(Span::seconds(10)));
+    assert_eq!(left(&s), Some(Span::seconds(60)));
 }
 
 #[test]
@@ -299,7 +301,7 @@ fn leaving_full_traffic_stops_the_bake_and_a_rollback_ends_it() {
             Ok(Report::Rollout(at_the_end(Phase::Complete))),
         ),
     );
-    assert!(matches!(s.bake, Some(BakeState::Baking { since }) if since == later(2)));
+    assert!(matches!(s.bake, Some(BakeState::Baking { since, .. }) if since == later(2)));
     // Rolled back by a person before it passed.
     let mut back = at_the_end(Phase::RolledBack);
     for r in &mut back.regions {
@@ -323,4 +325,64 @@ fn without_a_bake_the_end_is_complete_at_once() {
     );
     assert_eq!(s.verdict().call, Call::Complete);
     assert!(s.bake.is_none());
+}
+
+#[test]
+fn time_without_numbers_does_not_bake() {
+    let mut s = baking(Phase::Complete, Consequence::Alert);
+    for t in 1..=20 {
+        healthy_second(&mut s, t);
+    }
+    // Forty seconds without metrics: the clock stops once they are stale.
+    for t in 21..=60 {
+        tick(&mut s, t);
+    }
+    healthy_second(&mut s, 61);
+    let left = left(&s).unwrap_or_default();
+    assert!(
+        left >= Span::seconds(25),
+        "only watched time bakes: {left:?} left"
+    );
+    assert_eq!(s.verdict().call, Call::Baking);
+    for t in 62..=100 {
+        healthy_second(&mut s, t);
+    }
+    assert_eq!(s.verdict().call, Call::Complete);
+}
+
+#[test]
+fn a_condition_past_its_limit_when_the_time_is_up_holds_the_pass() {
+    let mut s = baking(Phase::Complete, Consequence::Alert);
+    for t in 1..=55 {
+        healthy_second(&mut s, t);
+    }
+    // The canary's p99 goes past 400ms in eu-west-1: tripping, 15 s to go.
+    let slow = |s: &mut AppState, t: i64| {
+        tick(s, t);
+        let mut samples = everywhere(1.0);
+        for x in samples.iter_mut().filter(|x| x.region == "eu-west-1") {
+            if x.signal.name() == "latency_p99" {
+                x.value = 0.9;
+            }
+        }
+        update(s, polled(1, later(t), Ok(Report::Metrics(samples))));
+    };
+    for t in 56..=62 {
+        slow(&mut s, t);
+    }
+    assert_eq!(left(&s), Some(Span::zero()));
+    assert!(
+        matches!(s.bake, Some(BakeState::Baking { .. })),
+        "a tripping condition does not pass: {:?}",
+        s.bake
+    );
+    for t in 63..=75 {
+        slow(&mut s, t);
+    }
+    assert!(
+        matches!(s.bake, Some(BakeState::Failed { .. })),
+        "{:?}",
+        s.bake
+    );
+    assert_ne!(s.verdict().call, Call::Complete);
 }
