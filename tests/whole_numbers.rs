@@ -110,6 +110,12 @@ fn vocabulary(state: &AppState) -> (BTreeSet<String>, Vec<String>) {
             texts.push(format!("{score:.0}"));
         }
     }
+    // The service's own signals, beneath the matrix.
+    for signal in plan.signals.iter() {
+        if let Some(v) = state.health.service().latest(signal) {
+            texts.push(signal.format(v));
+        }
+    }
     let conditions = state.guardrails.conditions();
     for (c, s) in conditions.iter().zip(state.guardrails.status()) {
         texts.push(c.to_string());

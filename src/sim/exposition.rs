@@ -1,10 +1,13 @@
 //! The simulated fleet as a Prometheus target: request counters by status code
 //! and a latency histogram, both labelled by region and version, driven by the
-//! fleet's truth so that `rate()` and `histogram_quantile()` recover it.
+//! fleet's truth so that `rate()` and `histogram_quantile()` recover it; and
+//! what its users go through (sign-ins by result, checkouts by outcome, each
+//! region's queue, support tickets), so that a plan can watch them too.
 
 use std::fmt::Write;
 
 use super::Truth;
+use super::users;
 use crate::domain::health::VersionRole;
 use crate::domain::stats::phi;
 
@@ -20,9 +23,15 @@ const SIGMA: f64 = 0.35;
 const Z99: f64 = 2.326_347_874;
 
 /// Share of requests faster than `le` when the p99 is `p99` (log-normal).
-fn below(le: f64, p99: f64) -> f64 {
+pub(super) fn below(le: f64, p99: f64) -> f64 {
     let median = p99 / (Z99 * SIGMA).exp();
     phi((le.ln() - median.ln()) / SIGMA)
+}
+
+/// The mean latency when the p99 is `p99` (log-normal).
+pub(super) fn mean_latency(p99: f64) -> f64 {
+    let median = p99 / (Z99 * SIGMA).exp();
+    median * (SIGMA * SIGMA / 2.0).exp()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -33,6 +42,10 @@ struct Series {
     buckets: [f64; BUCKETS.len()],
     count: f64,
     sum: f64,
+    logins_ok: f64,
+    logins_failed: f64,
+    checkouts_completed: f64,
+    checkouts_abandoned: f64,
 }
 
 /// Counters for every region × version, growing as time passes.
@@ -41,6 +54,10 @@ pub struct Exposition {
     regions: Vec<String>,
     versions: [String; 2],
     series: Vec<[Series; 2]>,
+    /// Each region's queue as last seen: a gauge.
+    queues: Vec<f64>,
+    /// Support tickets opened since the start.
+    tickets: f64,
 }
 
 impl Exposition {
@@ -48,10 +65,13 @@ impl Exposition {
     /// exists from the first scrape.
     pub fn new(regions: Vec<String>, stable: &str, canary: &str) -> Self {
         let series = vec![Default::default(); regions.len()];
+        let queues = vec![0.0; regions.len()];
         Exposition {
             regions,
             versions: [stable.to_string(), canary.to_string()],
             series,
+            queues,
+            tickets: 0.0,
         }
     }
 
@@ -74,8 +94,23 @@ impl Exposition {
                 *bucket += n * below(le, t.p99);
             }
             s.count += n;
-            let median = t.p99 / (Z99 * SIGMA).exp();
-            s.sum += n * median * (SIGMA * SIGMA / 2.0).exp();
+            s.sum += n * mean_latency(t.p99);
+            let logins = n * users::LOGIN_SHARE;
+            let login = users::login_success(t);
+            s.logins_ok += logins * login;
+            s.logins_failed += logins * (1.0 - login);
+            let checkouts = n * users::CHECKOUT_SHARE;
+            let completed = users::checkout_completion(t);
+            s.checkouts_completed += checkouts * completed;
+            s.checkouts_abandoned += checkouts * (1.0 - completed);
+        }
+        for (region, queue) in self.regions.iter().zip(&mut self.queues) {
+            if truth.iter().any(|t| t.region == *region) {
+                *queue = users::queue_depth(truth, region);
+            }
+        }
+        if dt > 0.0 {
+            self.tickets += users::support_tickets(truth) * dt / 3600.0;
         }
     }
 
@@ -130,7 +165,51 @@ impl Exposition {
                 );
             }
         }
+        self.render_users(&mut out);
         out
+    }
+
+    /// Sign-ins, checkouts, queues and tickets.
+    fn render_users(&self, out: &mut String) {
+        out.push_str(
+            "# HELP login_attempts_total Sign-in attempts, by region, version and result.\n",
+        );
+        out.push_str("# TYPE login_attempts_total counter\n");
+        for (region, row) in self.regions.iter().zip(&self.series) {
+            for (version, s) in self.versions.iter().zip(row) {
+                for (result, value) in [("success", s.logins_ok), ("failure", s.logins_failed)] {
+                    let _ = writeln!(
+                        out,
+                        "login_attempts_total{{region=\"{region}\",version=\"{version}\",result=\"{result}\"}} {value}"
+                    );
+                }
+            }
+        }
+        out.push_str(
+            "# HELP checkout_sessions_total Checkouts started, by region, version and outcome.\n",
+        );
+        out.push_str("# TYPE checkout_sessions_total counter\n");
+        for (region, row) in self.regions.iter().zip(&self.series) {
+            for (version, s) in self.versions.iter().zip(row) {
+                for (outcome, value) in [
+                    ("completed", s.checkouts_completed),
+                    ("abandoned", s.checkouts_abandoned),
+                ] {
+                    let _ = writeln!(
+                        out,
+                        "checkout_sessions_total{{region=\"{region}\",version=\"{version}\",outcome=\"{outcome}\"}} {value}"
+                    );
+                }
+            }
+        }
+        out.push_str("# HELP work_queue_depth Requests waiting or in service, by region.\n");
+        out.push_str("# TYPE work_queue_depth gauge\n");
+        for (region, depth) in self.regions.iter().zip(&self.queues) {
+            let _ = writeln!(out, "work_queue_depth{{region=\"{region}\"}} {depth}");
+        }
+        out.push_str("# HELP support_tickets_total Support tickets opened.\n");
+        out.push_str("# TYPE support_tickets_total counter\n");
+        let _ = writeln!(out, "support_tickets_total {}", self.tickets);
     }
 }
 
@@ -170,6 +249,58 @@ mod tests {
             "http_request_duration_seconds_bucket{region=\"eu\",version=\"v2\",le=\"+Inf\"} 200\n"
         ));
         assert!(text.contains("# TYPE http_request_duration_seconds histogram"));
+    }
+
+    /// The value of the series `name{labels}` in `text`.
+    fn value_of(text: &str, series: &str) -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+    }
+
+    #[test]
+    fn every_user_series_exists_at_zero_from_the_first_scrape() {
+        let text = Exposition::new(vec!["eu".into()], "v1", "v2").render();
+        for series in [
+            "login_attempts_total{region=\"eu\",version=\"v1\",result=\"success\"}",
+            "login_attempts_total{region=\"eu\",version=\"v2\",result=\"failure\"}",
+            "checkout_sessions_total{region=\"eu\",version=\"v2\",outcome=\"completed\"}",
+            "checkout_sessions_total{region=\"eu\",version=\"v1\",outcome=\"abandoned\"}",
+            "work_queue_depth{region=\"eu\"}",
+            "support_tickets_total",
+        ] {
+            assert_eq!(value_of(&text, series), 0.0, "{series}");
+        }
+        assert!(text.contains("# TYPE work_queue_depth gauge\n"));
+        assert!(text.contains("# TYPE support_tickets_total counter\n"));
+    }
+
+    #[test]
+    fn user_counters_recover_the_users_truth() {
+        let mut e = Exposition::new(vec!["eu".into(), "us".into()], "v1", "v2");
+        let t = truth(100.0, 0.2);
+        e.record(std::slice::from_ref(&t), 10.0);
+        let text = e.render();
+        let series = |name: &str, key: &str, value: &str| {
+            value_of(
+                &text,
+                &format!("{name}{{region=\"eu\",version=\"v2\",{key}=\"{value}\"}}"),
+            )
+        };
+        let ok = series("login_attempts_total", "result", "success");
+        let failed = series("login_attempts_total", "result", "failure");
+        assert!((ok + failed - 1000.0 * users::LOGIN_SHARE).abs() < 1e-9);
+        assert!((ok / (ok + failed) - users::login_success(&t)).abs() < 1e-12);
+        let done = series("checkout_sessions_total", "outcome", "completed");
+        let left = series("checkout_sessions_total", "outcome", "abandoned");
+        assert!((done / (done + left) - users::checkout_completion(&t)).abs() < 1e-12);
+        let depth = value_of(&text, "work_queue_depth{region=\"eu\"}");
+        assert!((depth - users::queue_depth(std::slice::from_ref(&t), "eu")).abs() < 1e-9);
+        assert_eq!(value_of(&text, "work_queue_depth{region=\"us\"}"), 0.0);
+        // Ten seconds of an hourly rate.
+        let tickets = value_of(&text, "support_tickets_total");
+        assert!((tickets - users::support_tickets(&[t]) / 360.0).abs() < 1e-9);
     }
 
     #[test]

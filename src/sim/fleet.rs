@@ -8,6 +8,7 @@ use crate::domain::signal::{ERROR_RATE, LATENCY_P99, REQUEST_RATE, SUCCESS_RATE}
 use crate::domain::{Span, Timestamp};
 
 use super::scenario::FleetSpec;
+use super::users::Users;
 
 /// What a region × version is really doing at a moment, without sampling
 /// noise: what the counters and histograms of `warroom sim` are driven by.
@@ -64,12 +65,15 @@ pub struct Fleet {
     /// hold passes, only on a promote.
     gate_held: Option<usize>,
     rng: fastrand::Rng,
+    /// What the users go through, with noise of its own.
+    users: Users,
 }
 
 impl Fleet {
     /// A rollout that starts its first wave at `now`.
     pub fn new(spec: FleetSpec, now: Timestamp) -> Fleet {
         let rng = fastrand::Rng::with_seed(spec.seed);
+        let users = Users::new(spec.seed);
         let load = vec![1.0; spec.profiles.len()];
         let held_regions = vec![RegionHold::Following; spec.profiles.len()];
         Fleet {
@@ -84,6 +88,7 @@ impl Fleet {
             held_regions,
             gate_held: None,
             rng,
+            users,
         }
     }
 
@@ -261,15 +266,14 @@ impl Fleet {
     }
 
     fn normal(&mut self) -> f64 {
-        // Box–Muller; 1 - f64() keeps the logarithm finite.
-        let u1 = 1.0 - self.rng.f64();
-        let u2 = self.rng.f64();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        normal(&mut self.rng)
     }
 
     /// One poll of every signal for every region and version that takes
     /// traffic: the truth with sampling noise. A version with no traffic has
-    /// no samples, as in Prometheus.
+    /// no samples, as in Prometheus. The users' signals (see
+    /// [`super::users`]) come after the request signals; a region's own
+    /// and the service's have one sample each.
     pub fn sample(&mut self, now: Timestamp) -> Vec<Sample> {
         for i in 0..self.load.len() {
             let drift = 0.02 * self.normal();
@@ -277,7 +281,7 @@ impl Fleet {
         }
         let truth = self.truth(now);
         let mut out = Vec::with_capacity(truth.len() * 4);
-        for t in truth {
+        for t in &truth {
             let requests = (t.rps * WINDOW_SECONDS).max(1.0);
             let p = t.error_rate;
             // Binomial noise: small traffic gives jumpy ratios.
@@ -307,6 +311,7 @@ impl Fleet {
                 });
             }
         }
+        out.extend(self.users.sample(&truth, &self.spec.plan.signals));
         out
     }
 
@@ -365,6 +370,14 @@ impl Fleet {
                 )
             })
     }
+}
+
+/// A standard normal draw (Box–Muller); `1 - f64()` keeps the logarithm
+/// finite.
+pub(super) fn normal(rng: &mut fastrand::Rng) -> f64 {
+    let u1 = 1.0 - rng.f64();
+    let u2 = rng.f64();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 #[cfg(test)]

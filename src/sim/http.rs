@@ -1,6 +1,7 @@
-//! `warroom sim`: the simulated fleet over HTTP. `/metrics` for Prometheus,
-//! the deploy API (docs/deploy-api.md) for warroom, and `/sim/*` for drills
-//! and tests: inject a fault, read the truth the metrics are made from.
+//! `warroom sim`: the simulated fleet over HTTP. `/metrics` for Prometheus
+//! (requests, latency and what the users go through), the deploy API
+//! (docs/deploy-api.md) for warroom, and `/sim/*` for drills and tests:
+//! inject a fault, read the truth the metrics are made from.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -13,7 +14,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::exposition::Exposition;
-use super::{Fault, Fleet, FleetSpec};
+use super::{Fault, Fleet, FleetSpec, users};
 use crate::domain::clock::Clock;
 use crate::domain::health::VersionRole;
 use crate::domain::rollout::{Action, ActionScope, Refusal};
@@ -84,6 +85,12 @@ pub struct WireTruth {
     pub error_rate: f64,
     pub latency_p99: f64,
     pub success_rate: f64,
+    /// Share of sign-ins that succeed.
+    #[serde(default)]
+    pub login_success: f64,
+    /// Share of checkouts that end in an order.
+    #[serde(default)]
+    pub checkout_completion: f64,
 }
 
 fn error(status: StatusCode, text: impl Into<String>) -> Response {
@@ -219,6 +226,8 @@ async fn truth(State(s): State<Shared>) -> Json<Vec<WireTruth>> {
                 error_rate: t.error_rate,
                 latency_p99: t.p99,
                 success_rate: t.success_rate(),
+                login_success: users::login_success(t),
+                checkout_completion: users::checkout_completion(t),
             })
             .collect(),
     )

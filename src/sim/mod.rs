@@ -9,6 +9,7 @@ mod fleet;
 pub mod history;
 pub mod http;
 mod scenario;
+pub mod users;
 
 pub use fleet::{Fleet, Truth};
 pub use scenario::{Fault, FleetSpec, RegionProfile};

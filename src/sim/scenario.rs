@@ -8,7 +8,11 @@ use crate::domain::judgment::JudgmentPlan;
 use crate::domain::plan::RolloutPlan;
 use crate::domain::rollout::{Scope, Wave, WavePlan};
 use crate::domain::scorecard::ScorecardPlan;
-use crate::domain::signal::{ERROR_RATE, LATENCY_P99, SUCCESS_RATE, Signals};
+use crate::domain::signal::{
+    ERROR_RATE, LATENCY_P99, REQUEST_RATE, STANDARD, SUCCESS_RATE, SignalDef, Signals,
+};
+
+use super::users::{self, CHECKOUT_COMPLETION};
 
 /// The normal behaviour of one region.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +102,10 @@ fn default_stop_conditions(signals: &Signals) -> Vec<StopCondition> {
         signal(SUCCESS_RATE).map(|s| {
             StopCondition::absolute(s, Direction::Below, 0.99, 0.98, hold, Consequence::Alert)
         }),
+        // What the users feel: fewer checkouts completed.
+        signal(CHECKOUT_COMPLETION).map(|s| {
+            StopCondition::absolute(s, Direction::Below, 0.65, 0.60, hold, Consequence::Alert)
+        }),
     ];
     conditions.into_iter().flatten().collect()
 }
@@ -105,6 +113,26 @@ fn default_stop_conditions(signals: &Signals) -> Vec<StopCondition> {
 /// The demo's bake, in seconds: at demo pace (holds of 30–45 s) a minute at
 /// 100 % is long enough to watch BAKING count down, short enough to wait for.
 const DEMO_BAKE: i64 = 60;
+
+/// The demo's signals: the four of an HTTP service, then what its users go
+/// through (see [`users::signal_defs`]). The matrix shows traffic, errors,
+/// latency and checkout completion; success rate, sign-ins and each
+/// region's queue stay in the region detail, so that 80 columns still hold
+/// checkout completion; support tickets are the service's own.
+fn demo_signals() -> Signals {
+    let place = |name: &str| match name {
+        REQUEST_RATE => Some(1),
+        ERROR_RATE => Some(2),
+        LATENCY_P99 => Some(3),
+        CHECKOUT_COMPLETION => Some(4),
+        _ => None,
+    };
+    let standard = STANDARD.iter().filter_map(|n| SignalDef::standard(n));
+    Signals::new(standard.chain(users::signal_defs()).map(|mut def| {
+        def.column = place(&def.name);
+        def
+    }))
+}
 
 fn wave(name: &str, weight: u8, scope: Scope, hold_s: i64) -> Wave {
     Wave {
@@ -119,7 +147,8 @@ impl FleetSpec {
     /// The default demo: checkout-api going from v2.3.1 to v2.4.0 across four
     /// regions in four waves (5% → 25% → 50% → 100%, holds of 30–45 s) and a
     /// bake of a minute at 100 %, with the canary's error rate and latency
-    /// climbing in us-east-1 from 50 s on.
+    /// climbing in us-east-1 from 50 s on, and with them its failed sign-ins
+    /// and abandoned checkouts, the region's queue and the support tickets.
     pub fn demo(seed: u64) -> FleetSpec {
         let profiles = vec![
             profile("eu-west-1", 1200.0, 0.0030, 190.0),
@@ -135,7 +164,7 @@ impl FleetSpec {
             wave("broad", 50, Scope::All, 45),
             wave("full", 100, Scope::All, 30),
         ];
-        let signals = Signals::standard();
+        let signals = demo_signals();
         FleetSpec {
             plan: RolloutPlan {
                 service: "checkout-api".to_string(),
@@ -289,6 +318,46 @@ mod tests {
         assert!(spec.plan.regions.len() >= 4);
         let weights: Vec<u8> = spec.plan.waves.waves.iter().map(|w| w.weight).collect();
         assert_eq!(weights, [5, 25, 50, 100]);
+    }
+
+    #[test]
+    fn the_demo_watches_its_users_and_guards_checkout_completion() {
+        let plan = FleetSpec::demo(1).plan;
+        let names: Vec<&str> = plan.signals.iter().map(|s| s.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "request_rate",
+                "error_rate",
+                "latency_p99",
+                "success_rate",
+                "login_success",
+                "checkout_completion",
+                "queue_depth",
+                "support_tickets"
+            ]
+        );
+        let columns: Vec<&str> = plan.signals.columns().iter().map(|s| s.name()).collect();
+        assert_eq!(
+            columns,
+            [
+                "request_rate",
+                "error_rate",
+                "latency_p99",
+                "checkout_completion"
+            ]
+        );
+        let guard = plan
+            .stop_conditions
+            .iter()
+            .find(|c| c.signal.is(CHECKOUT_COMPLETION));
+        assert!(
+            guard.is_some_and(|c| c.direction == Direction::Below && c.breach == 0.6),
+            "{guard:?}"
+        );
+        // A drill of the demo's plan keeps its signals.
+        let drill = FleetSpec::rehearsal(&plan, 1, Span::seconds(5)).plan;
+        assert_eq!(drill.signals, plan.signals);
     }
 
     #[test]

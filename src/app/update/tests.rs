@@ -85,9 +85,13 @@ fn with_rollout(phase: Phase, wave: usize) -> AppState {
     s
 }
 
-/// Healthy samples of eu-west-1's stable and canary, scaled by `wobble`.
+/// Healthy samples of eu-west-1's stable and canary, scaled by `wobble`:
+/// the standard four and the demo's users.
 fn healthy_samples(wobble: f64) -> Vec<crate::domain::health::Sample> {
     use crate::domain::health::{Sample, VersionRole};
+    let demo = FleetSpec::demo(1).plan.signals;
+    let users = [("login_success", 0.975), ("checkout_completion", 0.73)]
+        .map(|(name, value)| (demo.get(name).cloned().unwrap(), value));
     let mut samples = Vec::new();
     for version in [VersionRole::Stable, VersionRole::Canary] {
         for (signal, value) in [
@@ -95,7 +99,10 @@ fn healthy_samples(wobble: f64) -> Vec<crate::domain::health::Sample> {
             (crate::domain::signal::standard("error_rate"), 0.003),
             (crate::domain::signal::standard("latency_p99"), 0.2),
             (crate::domain::signal::standard("success_rate"), 0.995),
-        ] {
+        ]
+        .into_iter()
+        .chain(users.clone())
+        {
             samples.push(Sample {
                 region: "eu-west-1".into(),
                 version,

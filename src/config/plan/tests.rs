@@ -31,13 +31,59 @@ fn line_of_edit(from: &str, to: &str, needle: &str) -> usize {
 }
 
 #[test]
-fn both_examples_load() {
+fn every_example_loads() {
     let sim = parse(&example("simulator.toml")).unwrap();
     assert_eq!(sim.plan.service, "checkout-api");
     assert_eq!(sim.plan.regions.len(), 4);
     assert_eq!(sim.plan.waves.len(), 4);
     assert_eq!(sim.plan.stop_conditions.len(), 3);
-    assert_eq!(sim.metrics.queries.len(), 4);
+    // The standard four and the simulator's users.
+    assert_eq!(sim.metrics.queries.len(), 8);
+    let tickets = sim.plan.signals.get("support_tickets").unwrap();
+    assert_eq!(tickets.per(), crate::domain::signal::Per::Service);
+    assert_eq!(tickets.unit().name(), "tickets/h");
+    let columns: Vec<&str> = sim
+        .plan
+        .signals
+        .columns()
+        .iter()
+        .map(|s| s.name())
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            "request_rate",
+            "error_rate",
+            "latency_p99",
+            "success_rate",
+            "checkout_completion"
+        ]
+    );
+
+    let web = parse(&example("web-service.toml")).unwrap();
+    assert_eq!(web.plan.service, "storefront");
+    assert_eq!(web.metrics.queries.len(), 8);
+    let guarded: Vec<&str> = web
+        .plan
+        .stop_conditions
+        .iter()
+        .map(|c| c.signal.name())
+        .collect();
+    for signal in [
+        "checkout_completion",
+        "login_success",
+        "queue_depth",
+        "support_tickets",
+    ] {
+        assert!(guarded.contains(&signal), "no stop condition on {signal}");
+    }
+    let checkout = &web.plan.stop_conditions[2];
+    assert_eq!(
+        checkout.baseline,
+        crate::domain::guardrail::Baseline::Stable
+    );
+    assert!(checkout.region_only, "{checkout:?}");
+    assert_eq!(web.plan.waves.waves[0].weight, 1);
     assert_eq!(sim.metrics.endpoint.interval, Duration::from_secs(2));
     assert_eq!(sim.metrics.endpoint.timeout, Duration::from_millis(1500));
     assert_eq!(sim.plan.stale_after, Span::seconds(6));
@@ -319,8 +365,8 @@ fn judgment_and_scorecard_errors_name_the_field() {
             "window = \"soon\"",
         ),
         (
-            "bad = \"higher\"",
-            "bad = \"up\"",
+            "bad = \"higher\"\ntolerance = 0.5",
+            "bad = \"up\"\ntolerance = 0.5",
             "judgment.rules[0].bad",
             "bad = \"up\"",
         ),

@@ -340,3 +340,90 @@ fn promote_takes_the_whole_rollout_and_resume_frees_every_region() {
         Err(Refusal::NotPaused)
     );
 }
+
+/// The mean of `signal` over `samples` where `keep` holds.
+fn mean_of(samples: &[Sample], signal: &str, keep: impl Fn(&Sample) -> bool) -> Option<f64> {
+    let v: Vec<f64> = samples
+        .iter()
+        .filter(|s| s.signal.is(signal) && keep(s))
+        .map(|s| s.value)
+        .collect();
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+#[test]
+fn the_users_signals_are_served_where_they_are_measured() {
+    let mut f = Fleet::new(FleetSpec::demo(2), t0());
+    let samples = f.sample(at(1));
+    let of = |name: &str| samples.iter().filter(|s| s.signal.is(name)).count();
+    // Four stable regions and the first wave's canary.
+    assert_eq!(of("checkout_completion"), 5);
+    assert_eq!(of("login_success"), 5);
+    assert_eq!(of("queue_depth"), 4);
+    assert_eq!(of("support_tickets"), 1);
+    assert!(samples.iter().all(|s| s.value.is_finite()));
+    // A plan without them has none.
+    let mut spec = FleetSpec::demo(2);
+    spec.plan.signals = crate::domain::signal::Signals::standard();
+    let samples = Fleet::new(spec, t0()).sample(at(1));
+    assert_eq!(samples.len(), 5 * 4);
+}
+
+#[test]
+fn serving_the_users_signals_leaves_the_request_signals_as_they_were() {
+    let mut spec = FleetSpec::demo(4);
+    spec.plan.signals = crate::domain::signal::Signals::standard();
+    let mut plain = Fleet::new(spec, t0());
+    let mut full = Fleet::new(FleetSpec::demo(4), t0());
+    for s in 0..5 {
+        let values = |samples: Vec<Sample>| -> Vec<(String, f64)> {
+            samples
+                .into_iter()
+                .filter(|s| crate::domain::signal::STANDARD.contains(&s.signal.name()))
+                .map(|s| {
+                    (
+                        format!("{} {:?} {}", s.region, s.version, s.signal.name()),
+                        s.value,
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(values(plain.sample(at(s))), values(full.sample(at(s))));
+    }
+}
+
+#[test]
+fn the_scripted_fault_costs_the_users_of_its_region() {
+    let mut f = Fleet::new(FleetSpec::demo(3), t0());
+    let (mut before, mut during) = (Vec::new(), Vec::new());
+    for s in 35..=45 {
+        before.extend(f.sample(at(s)));
+    }
+    for s in 75..=85 {
+        during.extend(f.sample(at(s)));
+    }
+    let canary = |region: &'static str| {
+        move |s: &Sample| s.region == region && s.version == VersionRole::Canary
+    };
+    let us = canary("us-east-1");
+    let checkout = mean_of(&during, "checkout_completion", us);
+    assert!(
+        checkout.is_some_and(|v| v < 0.6),
+        "faulty canary checkout {checkout:?}"
+    );
+    let calm = mean_of(&during, "checkout_completion", canary("eu-west-1"));
+    assert!(
+        calm.is_some_and(|v| (0.7..0.77).contains(&v)),
+        "healthy canary checkout {calm:?}"
+    );
+    let login = mean_of(&during, "login_success", us).unwrap();
+    let calm_login = mean_of(&before, "login_success", us).unwrap();
+    assert!(login < calm_login - 0.05, "{login} {calm_login}");
+    let queue =
+        |samples: &[Sample]| mean_of(samples, "queue_depth", |s| s.region == "us-east-1").unwrap();
+    let (calm_queue, queue) = (queue(&before), queue(&during));
+    assert!(queue > calm_queue * 1.15, "{queue} {calm_queue}");
+    let tickets = |samples: &[Sample]| mean_of(samples, "support_tickets", |_| true).unwrap();
+    let (calm_tickets, tickets) = (tickets(&before), tickets(&during));
+    assert!(tickets > calm_tickets * 1.5, "{tickets} {calm_tickets}");
+}

@@ -7,17 +7,14 @@ use super::*;
 use crate::config::plan::PlanFile;
 use crate::domain::Timestamp;
 
-/// The simulator example with a service-wide `support_tickets` signal and
-/// a fourth stop condition made of `lines`.
+/// The simulator example (whose `support_tickets` signal is service-wide)
+/// with a fourth stop condition made of `lines`.
 fn with_condition(lines: &str) -> String {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/simulator.toml"),
     )
     .unwrap();
-    let tickets = "[signals.support_tickets]\nquery = 'sum(rate(tickets_total[1h])) * 3600'\nunit = \"tickets/h\"\nbad = \"higher\"\nscope = \"global\"\n\n";
-    let anchor = "# Stop conditions on the canary";
-    assert!(text.contains(anchor));
-    let text = text.replacen(anchor, &format!("{tickets}{anchor}"), 1);
+    assert!(text.contains("[signals.support_tickets]"));
     let judgment = "# How each region's canary is scored";
     assert!(text.contains(judgment));
     text.replacen(
