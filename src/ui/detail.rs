@@ -165,7 +165,7 @@ impl Widget for RegionDetail<'_> {
             .max()
             .unwrap_or(0)
             .clamp(8, MAX_VALUE);
-        let width = usize::from(inner.width).saturating_sub(22 + widest);
+        let width = usize::from(inner.width).saturating_sub(23 + widest);
         let mut lines = Vec::new();
         if height(state) > signals_height(state) {
             match reported.and_then(|(_, g)| g.target.as_ref()) {
@@ -228,7 +228,7 @@ impl Widget for RegionDetail<'_> {
                     .map(|c| sparkline_between(c.series(signal).values(), room, lo, hi))
                     .unwrap_or_default();
                 let mut spans = vec![
-                    Span::styled(format!(" {label:<13}"), theme.role(Role::Text)),
+                    Span::styled(format!(" {label:<13} "), theme.role(Role::Text)),
                     Span::styled(format!("{version:<7}"), theme.role(role)),
                     Span::raw(format!("{latest:>widest$} ")),
                     Span::styled(bars, theme.role(role)),
