@@ -66,3 +66,34 @@ fn the_matrix_follows_the_plans_columns_at_80x24_and_160x48() {
         );
     }
 }
+
+/// The demo guarded only by its queues: deeper than 150 is a breach.
+#[test]
+fn a_region_breached_on_its_own_signal_says_so_in_its_row_and_in_status() {
+    let mut spec = FleetSpec::demo(42);
+    let queue = spec.plan.signals.get("queue_depth").cloned().unwrap();
+    let mut c = spec.plan.stop_conditions[0].clone();
+    c.signal = queue;
+    c.direction = warroom::domain::guardrail::Direction::Above;
+    c.warn = 120.0;
+    c.breach = 150.0;
+    spec.plan.stop_conditions = vec![c];
+    let state = state_at(spec, 85);
+    let report = warroom::cli::report::build(&state);
+    let line = |region: &str| report.regions.iter().find(|r| r.region == region).unwrap();
+    let depth = |region: &str| {
+        line(region)
+            .signals
+            .iter()
+            .find(|s| s.name == "queue_depth")
+            .and_then(|s| s.value)
+            .unwrap()
+    };
+    // us-east-1's queue is past 150 and its row says BREACH; eu-west-1's
+    // is not and its row is OK.
+    assert!(depth("us-east-1") > 150.0, "{}", depth("us-east-1"));
+    assert_eq!(line("us-east-1").canary.verdict, "BREACH");
+    assert!(depth("eu-west-1") < 120.0, "{}", depth("eu-west-1"));
+    assert_eq!(line("eu-west-1").canary.verdict, "OK");
+    assert_eq!(report.verdict, "NO-GO");
+}
