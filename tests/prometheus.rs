@@ -27,16 +27,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 /// The example plan pointed at this test's Prometheus and simulator, with
 /// 10 s windows and 2 s holds so the test runs in seconds.
 fn plan(prometheus: &str, sim: &str) -> PlanFile {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/simulator.toml");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("http://127.0.0.1:9090", prometheus)
-        .replace("http://127.0.0.1:9464", &format!("http://{sim}"))
-        .replace("[30s]", "[10s]")
-        .replace("for = \"15s\"", "for = \"2s\"")
-        .replace("interval = \"2s\"", "interval = \"1s\"")
-        .replace("timeout = \"1500ms\"", "timeout = \"900ms\"");
-    PlanFile::parse(&text, &path).unwrap()
+    let text = common::fast_simulator_plan(prometheus, sim);
+    PlanFile::parse(&text, &common::simulator_plan()).unwrap()
 }
 
 async fn truth(sim: &str) -> Vec<WireTruth> {

@@ -8,7 +8,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -28,40 +27,13 @@ const BEFORE: usize = 3;
 /// 10 s rates, 2 s holds, and a fourth condition: the canary's error rate
 /// no more than 10 × its region's over the `window` that ended at `end`.
 fn plan_text(prometheus: &str, sim: &str, window: &str, end: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/simulator.toml");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("http://127.0.0.1:9090", prometheus)
-        .replace("http://127.0.0.1:9464", &format!("http://{sim}"))
-        .replace("[30s]", "[10s]")
-        .replace("for = \"15s\"", "for = \"2s\"")
-        .replace("interval = \"2s\"", "interval = \"1s\"")
-        .replace("timeout = \"1500ms\"", "timeout = \"900ms\"");
+    let text = common::fast_simulator_plan(prometheus, sim);
     let judgment = "# How each region's canary is scored";
     assert!(text.contains(judgment));
     let condition = format!(
         "[[stop_conditions]]\nsignal = \"error_rate\"\nabove = 10\nrelative_to = \"before\"\nbaseline = \"{window}\"\nbaseline_end = \"{end}\"\nfor = \"2s\"\n\n"
     );
     text.replacen(judgment, &format!("{condition}{judgment}"), 1)
-}
-
-/// How many scrapes of the simulator Prometheus holds from the last minute.
-async fn scrapes(prometheus: &Prometheus) -> usize {
-    let url = format!("{}/api/v1/query", prometheus.url());
-    let answer = async {
-        let body = reqwest::Client::new()
-            .post(&url)
-            .form(&[("query", "count_over_time(up[1m])")])
-            .send()
-            .await
-            .ok()?
-            .text()
-            .await
-            .ok()?;
-        let v: serde_json::Value = serde_json::from_str(&body).ok()?;
-        v["data"]["result"][0]["value"][1].as_str()?.parse().ok()
-    };
-    answer.await.unwrap_or(0)
 }
 
 /// Feed the session's messages and the clock into the state, carrying out
@@ -107,7 +79,7 @@ async fn a_condition_relative_to_before_trips_when_a_fault_degrades_the_canary()
     let sim = SimProcess::start(BIN, "calm");
     let prometheus = Prometheus::start("before", &sim.addr);
     let deadline = Instant::now() + Duration::from_secs(30);
-    while scrapes(&prometheus).await < 8 {
+    while prometheus.scrapes().await < 8 {
         assert!(
             Instant::now() < deadline,
             "Prometheus never scraped; its log:\n{}",

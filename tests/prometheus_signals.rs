@@ -39,14 +39,7 @@ for = \"2s\"
 fn plan_text(prometheus: &str, sim: &str) -> String {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let history = examples.join("history.ndjson");
-    std::fs::read_to_string(examples.join("simulator.toml"))
-        .unwrap()
-        .replace("http://127.0.0.1:9090", prometheus)
-        .replace("http://127.0.0.1:9464", &format!("http://{sim}"))
-        .replace("[30s]", "[10s]")
-        .replace("for = \"15s\"", "for = \"2s\"")
-        .replace("interval = \"2s\"", "interval = \"1s\"")
-        .replace("timeout = \"1500ms\"", "timeout = \"900ms\"")
+    common::fast_simulator_plan(prometheus, sim)
         .replace(
             "events = \"history.ndjson\"",
             &format!("events = {:?}", history.display().to_string()),
@@ -114,21 +107,7 @@ impl Rig {
 
     /// How many scrapes of the simulator Prometheus holds from the last minute.
     async fn scrapes(&self) -> usize {
-        let url = format!("{}/api/v1/query", self.prometheus.url());
-        let answer = async {
-            let body = reqwest::Client::new()
-                .post(&url)
-                .form(&[("query", "count_over_time(up[1m])")])
-                .send()
-                .await
-                .ok()?
-                .text()
-                .await
-                .ok()?;
-            let v: Value = serde_json::from_str(&body).ok()?;
-            v["data"]["result"][0]["value"][1].as_str()?.parse().ok()
-        };
-        answer.await.unwrap_or(0)
+        self.prometheus.scrapes().await
     }
 
     async fn inject(&self, body: &str) {

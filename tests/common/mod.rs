@@ -317,6 +317,39 @@ impl Prometheus {
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("prometheus.log")).unwrap_or_default()
     }
+
+    /// How many scrapes of the simulator it holds from the last minute.
+    pub async fn scrapes(&self) -> usize {
+        let url = format!("{}/api/v1/query", self.url());
+        let answer = async {
+            let body = reqwest::Client::new()
+                .post(&url)
+                .form(&[("query", "count_over_time(up[1m])")])
+                .send()
+                .await
+                .ok()?
+                .text()
+                .await
+                .ok()?;
+            let v: serde_json::Value = serde_json::from_str(&body).ok()?;
+            v["data"]["result"][0]["value"][1].as_str()?.parse().ok()
+        };
+        answer.await.unwrap_or(0)
+    }
+}
+
+/// The simulator example pointed at this test's Prometheus and simulator,
+/// with 10 s windows, 1 s polls and 2 s holds, so that a test runs in
+/// seconds.
+pub fn fast_simulator_plan(prometheus: &str, sim: &str) -> String {
+    std::fs::read_to_string(simulator_plan())
+        .unwrap()
+        .replace("http://127.0.0.1:9090", prometheus)
+        .replace("http://127.0.0.1:9464", &format!("http://{sim}"))
+        .replace("[30s]", "[10s]")
+        .replace("for = \"15s\"", "for = \"2s\"")
+        .replace("interval = \"2s\"", "interval = \"1s\"")
+        .replace("timeout = \"1500ms\"", "timeout = \"900ms\"")
 }
 
 impl Drop for Prometheus {
