@@ -380,7 +380,18 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
                 })
     };
     let watched = |region: &str| !idle.contains(region) || reporting(region);
-    let tripped = state.guardrails.evaluate(&state.health, &watched, at);
+    // Where the canary takes every request, stable has none to compare with.
+    let full: HashSet<&str> = state
+        .rollout
+        .iter()
+        .flat_map(|r| r.regions.iter())
+        .filter(|x| x.canary_weight >= 100 && x.weight_known != WeightKnown::Unknown)
+        .map(|x| x.region.as_str())
+        .collect();
+    let all_canary = |region: &str| full.contains(region);
+    let tripped = state
+        .guardrails
+        .evaluate_with(&state.health, &watched, &all_canary, at);
     let mut effects = Vec::new();
     for t in tripped {
         let Some(cond) = state.guardrails.conditions().get(t.condition).cloned() else {

@@ -241,14 +241,21 @@ fn cell_line(state: &AppState, region: usize, version: VersionRole) -> CellLine 
         let name = state.health.regions().get(region)?;
         state.guardrails.state_in(name)
     };
-    let verdict = match cell_state(cell, baseline, conditions, state.metrics_stale()) {
-        (Verdict::NoData | Verdict::Stale, Some(gap)) => gap.word(),
-        (Verdict::NoData, None) if version == VersionRole::Canary => match region_state() {
-            Some(GuardrailState::Tripping { .. }) => Verdict::Breach.word(),
+    let canary = version == VersionRole::Canary;
+    let verdict = match (
+        cell_state(cell, baseline, conditions, state.metrics_stale()),
+        region_state(),
+    ) {
+        // A breach in the region is the news, whatever signal it is on.
+        (_, Some(GuardrailState::Breach { .. } | GuardrailState::Tripping { .. })) if canary => {
+            Verdict::Breach.word()
+        }
+        ((Verdict::NoData | Verdict::Stale, Some(gap)), _) => gap.word(),
+        ((Verdict::NoData, None), region) if canary => match region {
             Some(s) => s.verdict().word(),
             None => Verdict::NoData.word(),
         },
-        (verdict, _) => verdict.word(),
+        ((verdict, _), _) => verdict.word(),
     };
     CellLine {
         verdict,

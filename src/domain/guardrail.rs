@@ -153,9 +153,6 @@ impl StopCondition {
             Err(gap) => return gap,
         };
         match (self.baseline, before) {
-            // Nothing before (no tickets yesterday) makes any value
-            // infinitely more: a multiple of zero is no comparison.
-            (Baseline::Before { .. }, Some(0.0)) => Reading::Gap(Gap::NoData),
             (Baseline::Before { .. }, Some(b)) if b.is_finite() => ratio(value, b),
             (Baseline::Before { .. }, _) => Reading::Gap(Gap::NoData),
             _ => Reading::Number(value),

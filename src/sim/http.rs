@@ -185,6 +185,10 @@ async fn act(
     }
 }
 
+/// The largest slowdown a fault may ask for: past it, counts of requests
+/// times their latency stop being numbers.
+const MAX_SLOWDOWN: f64 = 1000.0;
+
 async fn fault(State(s): State<Shared>, Json(f): Json<WireFault>) -> Response {
     let known = s.with(|sim, _| sim.fleet.spec().plan.regions.contains(&f.region));
     if !known {
@@ -193,10 +197,11 @@ async fn fault(State(s): State<Shared>, Json(f): Json<WireFault>) -> Response {
     if !(0.0..=1.0).contains(&f.error_rate)
         || !f.latency_factor.is_finite()
         || f.latency_factor <= 0.0
+        || f.latency_factor > MAX_SLOWDOWN
     {
         return error(
             StatusCode::BAD_REQUEST,
-            "error_rate must be 0..1 and latency_factor above 0",
+            format!("error_rate must be 0..1 and latency_factor above 0, at most {MAX_SLOWDOWN}"),
         );
     }
     let fault = Fault {

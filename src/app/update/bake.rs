@@ -8,6 +8,7 @@
 use crate::app::state::AppState;
 use crate::app::verdict::{Call, Why};
 use crate::domain::bake::{BakeState, at_the_end, words};
+use crate::domain::guardrail::{Baseline, GuardrailState};
 use crate::domain::rollout::Phase;
 use crate::domain::timeline::EventKind;
 use crate::domain::{Span, Timestamp};
@@ -49,12 +50,16 @@ pub(super) fn keep_bake(state: &mut AppState, at: Timestamp) {
             state.timeline.push(at, EventKind::Progress, text);
         }
         BakeState::Baking { checked, .. } => {
-            // Time without numbers is not watched time.
-            let since = match state.metrics_stale() {
-                true => since + (at - *checked).max(Span::zero()),
+            // Time without numbers is not watched time: stale metrics, or a
+            // condition that has none where it applies.
+            let checked = *checked;
+            let blind = state.metrics_stale() || without_numbers(state) > 0;
+            let since = match blind {
+                true => since + (at - checked).max(Span::zero()),
                 false => since,
             };
-            state.bake = Some(BakeState::Baking { since, checked: at });
+            let checked = checked.max(at);
+            state.bake = Some(BakeState::Baking { since, checked });
             if fail_on_breach(state, since, at) {
                 return;
             }
@@ -62,7 +67,7 @@ pub(super) fn keep_bake(state: &mut AppState, at: Timestamp) {
             // say nothing else is wrong (not stale, no data missing), and
             // no condition may be past its limit or without data.
             let verdict = state.verdict();
-            let quiet = verdict.conditions.tripping == 0 && verdict.conditions.no_data == 0;
+            let quiet = verdict.conditions.tripping == 0 && without_numbers(state) == 0;
             if verdict.call == Call::Baking
                 && quiet
                 && verdict.bake_left.is_some_and(|l| l.is_zero())
@@ -78,6 +83,19 @@ pub(super) fn keep_bake(state: &mut AppState, at: Timestamp) {
         }
         BakeState::Passed { .. } | BakeState::Failed { .. } => {}
     }
+}
+
+/// How many stop conditions have no number to judge where they apply. At
+/// the end the stable version takes no traffic, so a condition relative
+/// to stable has nothing to compare with: it does not apply.
+fn without_numbers(state: &AppState) -> usize {
+    state
+        .guardrails
+        .conditions()
+        .iter()
+        .zip(state.guardrails.status())
+        .filter(|(c, s)| s.state == GuardrailState::NoData && c.baseline != Baseline::Stable)
+        .count()
 }
 
 /// Fail the bake if a stop condition is in breach now; true when it did.

@@ -108,7 +108,7 @@ impl Checker<'_> {
                         q.span(),
                         format!("signals.freshness.{name}"),
                         format!(
-                            "`{name}` is not measured per version; its freshness cannot be told apart by region and version, so it is judged fresh while its query answers"
+                            "`{name}` is not measured per version, and freshness answers are told apart by region and version: remove it (such a signal is judged fresh while its query answers)"
                         ),
                     );
                 }

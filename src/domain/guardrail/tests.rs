@@ -400,7 +400,7 @@ fn describes_itself_in_display_units() {
 }
 
 #[test]
-fn a_multiple_of_nothing_before_is_no_comparison() {
+fn a_multiple_of_nothing_before_is_nothing() {
     let mut c = error_rate_over_2pct();
     c.baseline = Baseline::Before {
         window: Span::hours(24),
@@ -409,7 +409,11 @@ fn a_multiple_of_nothing_before_is_no_comparison() {
     let mut m = HealthMatrix::new(["eu".to_string(), "us".to_string()]);
     poll(&mut m, 0, 0.01, 0.01);
     let cell = m.cell_by_name("eu", VersionRole::Canary);
-    assert_eq!(c.reading_before(cell, Some(0.0)), Reading::Gap(Gap::NoData));
+    // Nothing before (no tickets yesterday): any value is infinitely more.
+    assert_eq!(
+        c.reading_before(cell, Some(0.0)),
+        Reading::Number(f64::INFINITY)
+    );
     assert_eq!(c.reading_before(cell, Some(0.005)), Reading::Number(2.0));
     assert_eq!(c.reading_before(cell, None), Reading::Gap(Gap::NoData));
 }

@@ -190,6 +190,19 @@ impl Guardrails {
         watched: &dyn Fn(&str) -> bool,
         now: Timestamp,
     ) -> Vec<Tripped> {
+        self.evaluate_with(matrix, watched, &|_| false, now)
+    }
+
+    /// [`Guardrails::evaluate`], knowing where the canary takes all the
+    /// traffic (`all_canary`): there stable has none, and a condition
+    /// relative to stable does not apply.
+    pub fn evaluate_with(
+        &mut self,
+        matrix: &HealthMatrix,
+        watched: &dyn Fn(&str) -> bool,
+        all_canary: &dyn Fn(&str) -> bool,
+        now: Timestamp,
+    ) -> Vec<Tripped> {
         let mut tripped = Vec::new();
         let previous = self.last_evaluated;
         let step_counts = self.step_counts(now);
@@ -225,7 +238,8 @@ impl Guardrails {
                     .cloned()
                     .collect(),
             };
-            for region in &places {
+            let applies = |region: &str| cond.baseline != Baseline::Stable || !all_canary(region);
+            for region in places.iter().filter(|r| applies(r)) {
                 let before = || {
                     self.before
                         .get(ci)

@@ -386,3 +386,20 @@ fn a_condition_past_its_limit_when_the_time_is_up_holds_the_pass() {
     );
     assert_ne!(s.verdict().call, Call::Complete);
 }
+
+#[test]
+fn a_condition_relative_to_stable_does_not_hold_the_bake_once_stable_is_gone() {
+    let mut s = baking(Phase::Complete, Consequence::Alert);
+    let mut conditions = s.guardrails.conditions().to_vec();
+    let mut relative = conditions[1].clone();
+    relative.baseline = crate::domain::guardrail::Baseline::Stable;
+    relative.breach = 1.5;
+    relative.warn = 1.2;
+    conditions.push(relative);
+    s.guardrails = Guardrails::new(conditions);
+    // Only canaries report at 100 %: nothing to compare with, nothing wrong.
+    for t in 1..=65 {
+        healthy_second(&mut s, t);
+    }
+    assert_eq!(s.verdict().call, Call::Complete, "{:?}", s.bake);
+}
