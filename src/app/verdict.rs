@@ -356,6 +356,8 @@ pub fn canary_row(state: &AppState, region: usize) -> crate::domain::health::Ver
     let (judged, gap) = cell_state(canary, stable, state.guardrails.conditions(), stale);
     let name = state.health.regions().get(region);
     match name.and_then(|r| state.guardrails.state_in(r)) {
+        // Old numbers say so, whatever they said when they were new.
+        Some(_) if judged == Cell::Stale => judged,
         // A breach (or one coming) in the region is the news, even when the
         // canary's own numbers are gone.
         Some(s @ (GuardrailState::Breach { .. } | GuardrailState::Tripping { .. })) => s.verdict(),

@@ -246,11 +246,13 @@ fn cell_line(state: &AppState, region: usize, version: VersionRole) -> CellLine 
         cell_state(cell, baseline, conditions, state.metrics_stale()),
         region_state(),
     ) {
-        // A breach in the region is the news, whatever signal it is on.
+        // Old numbers say so first; then a breach in the region is the
+        // news, whatever signal it is on.
+        ((Verdict::Stale, Some(gap)), _) => gap.word(),
         (_, Some(GuardrailState::Breach { .. } | GuardrailState::Tripping { .. })) if canary => {
             Verdict::Breach.word()
         }
-        ((Verdict::NoData | Verdict::Stale, Some(gap)), _) => gap.word(),
+        ((Verdict::NoData, Some(gap)), _) => gap.word(),
         ((Verdict::NoData, None), region) if canary => match region {
             Some(s) => s.verdict().word(),
             None => Verdict::NoData.word(),
