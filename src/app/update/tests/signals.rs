@@ -83,6 +83,24 @@ fn poll(
     update(s, polled(1, at, Ok(Report::Metrics(samples))))
 }
 
+/// The demo with its own signals and one alerting condition on `name`.
+fn guarded(name: &str, direction: Direction, warn: f64, breach: f64) -> AppState {
+    with_signals(|signals| {
+        vec![condition(
+            signals.get(name).cloned().unwrap(),
+            direction,
+            warn,
+            breach,
+        )]
+    })
+}
+
+/// The canary row's verdict of `region`, as the screen shows it.
+fn row(s: &AppState, region: &str) -> crate::domain::health::Verdict {
+    let i = s.health.regions().iter().position(|r| r == region).unwrap();
+    crate::app::verdict::canary_row(s, i)
+}
+
 fn condition(signal: Signal, direction: Direction, warn: f64, breach: f64) -> StopCondition {
     StopCondition::absolute(
         signal,
@@ -122,16 +140,7 @@ fn a_signal_of_the_plans_own_is_judged_against_stable() {
         .newest_first()
         .any(|e| e.text.contains("BREACH checkout completion < 0.9× stable"));
     assert!(said, "the timeline names the signal by its label");
-    let row = s
-        .health
-        .regions()
-        .iter()
-        .position(|r| r == "us-east-1")
-        .unwrap();
-    assert_eq!(
-        crate::app::verdict::canary_row(&s, row),
-        crate::domain::health::Verdict::Breach
-    );
+    assert_eq!(row(&s, "us-east-1"), crate::domain::health::Verdict::Breach);
     assert_eq!(
         crate::app::verdict::canary_row(&s, 0),
         crate::domain::health::Verdict::Healthy
@@ -140,14 +149,7 @@ fn a_signal_of_the_plans_own_is_judged_against_stable() {
 
 #[test]
 fn a_regions_own_signal_breaches_in_that_region_only() {
-    let mut s = with_signals(|signals| {
-        vec![condition(
-            signals.get("queue_depth").cloned().unwrap(),
-            Direction::Above,
-            400.0,
-            500.0,
-        )]
-    });
+    let mut s = guarded("queue_depth", Direction::Above, 400.0, 500.0);
     for t in 0..4 {
         poll(&mut s, t * 5, "ap-southeast-1", 0.71, 900.0, 10.0);
     }
@@ -159,28 +161,15 @@ fn a_regions_own_signal_breaches_in_that_region_only() {
         "900"
     );
     // The region's row says so, though no condition judges its canary cell.
-    let row = s
-        .health
-        .regions()
-        .iter()
-        .position(|r| r == "ap-southeast-1")
-        .unwrap();
     assert_eq!(
-        crate::app::verdict::canary_row(&s, row),
+        row(&s, "ap-southeast-1"),
         crate::domain::health::Verdict::Breach
     );
 }
 
 #[test]
 fn a_plan_watching_only_the_service_is_not_blind_while_it_has_numbers() {
-    let mut s = with_signals(|signals| {
-        vec![condition(
-            signals.get("support_tickets").cloned().unwrap(),
-            Direction::Above,
-            30.0,
-            40.0,
-        )]
-    });
+    let mut s = guarded("support_tickets", Direction::Above, 30.0, 40.0);
     for t in 0..4 {
         poll(&mut s, t * 5, "eu-west-1", 0.71, 120.0, 10.0);
     }
@@ -296,14 +285,7 @@ fn a_breach_of_a_service_wide_signal_pauses_the_whole_rollout() {
 
 #[test]
 fn a_service_wide_signal_without_data_is_no_data_never_healthy() {
-    let mut s = with_signals(|signals| {
-        vec![condition(
-            signals.get("support_tickets").cloned().unwrap(),
-            Direction::Above,
-            30.0,
-            40.0,
-        )]
-    });
+    let mut s = guarded("support_tickets", Direction::Above, 30.0, 40.0);
     poll(&mut s, 0, "eu-west-1", 0.71, 120.0, f64::NAN);
     assert_eq!(
         s.guardrails.status()[0].state,
