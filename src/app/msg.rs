@@ -58,6 +58,8 @@ pub enum Msg {
         at: Timestamp,
         result: Result<crate::domain::baseline::BaselineValues, String>,
     },
+    /// A snapshot of the screen was written (the path of its SVG), or why not.
+    Snapshotted(Result<String, String>),
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
     Terminate(&'static str),
 }
@@ -78,5 +80,8 @@ pub enum Effect {
     /// Ask the metrics source what a signal was before the rollout; the
     /// answer comes back as `Msg::Baseline`.
     Baseline(crate::domain::baseline::BaselineRequest),
+    /// Write the screen as it is now to the snapshots folder; the answer
+    /// comes back as `Msg::Snapshotted`.
+    Snapshot,
     Quit,
 }

@@ -96,6 +96,22 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
             baseline::on_baseline(state, key, at, result)
         }
+        Msg::Snapshotted(result) => {
+            state.dirty = true;
+            match result {
+                Ok(path) => notify(
+                    state,
+                    NoticeLevel::Info,
+                    format!("snapshot written: {path}"),
+                ),
+                Err(why) => notify(
+                    state,
+                    NoticeLevel::Error,
+                    format!("snapshot not written: {why}"),
+                ),
+            }
+            vec![]
+        }
         Msg::Terminate(_) => vec![Effect::Quit],
     }
 }

@@ -65,6 +65,10 @@ pub struct DashboardArgs {
     /// How much to log: error, warn, info, debug or trace.
     #[arg(long, value_name = "LEVEL", default_value = "info")]
     pub log_level: tracing::Level,
+    /// Where `S` writes snapshots of the screen (SVG and text, named by time)
+    /// [default: $XDG_STATE_HOME/warroom/snapshots]
+    #[arg(long, value_name = "DIR")]
+    pub snapshots: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -150,8 +154,10 @@ pub enum Command {
         #[command(subcommand)]
         command: ScorecardCommand,
     },
-    /// Render the demo dashboard at a moment of its run, without a terminal:
-    /// as SVG (for screenshots and incident notes) or as plain text.
+    /// Render the dashboard without a terminal, as SVG (for screenshots and
+    /// incident notes) or as plain text: the demo at a moment of its run, or
+    /// with --plan a real rollout after one poll of its sources. In a running
+    /// dashboard, `S` writes the screen as it is into the snapshots folder.
     Snapshot(SnapshotArgs),
 }
 
@@ -251,6 +257,14 @@ fn window_days(s: &str) -> Result<i64, String> {
 
 #[derive(Args, Debug)]
 pub struct SnapshotArgs {
+    /// Draw this plan's rollout after one poll of its sources (as `status`
+    /// sees it) instead of the simulated demo.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["at", "regions"])]
+    pub plan: Option<PathBuf>,
+    /// Where the scorecard's settings are read from, with --plan
+    /// [default: $XDG_STATE_HOME/warroom/audit.jsonl]
+    #[arg(long, value_name = "PATH", requires = "plan")]
+    pub audit_log: Option<PathBuf>,
     /// Seconds into the simulated rollout.
     #[arg(long, default_value_t = 85)]
     pub at: i64,

@@ -50,6 +50,8 @@ pub fn remembered(path: &Path, service: &str) -> Result<Recalled, String> {
 /// Everything a dashboard needs before its session starts.
 pub struct Screen {
     pub themes: Vec<Theme>,
+    /// Where `S` writes the screen.
+    pub snapshots: std::path::PathBuf,
     pub seat: Seat,
     pub audit: Arc<AuditLog>,
     /// Why the audit log could not be read back, if it could not.
@@ -104,6 +106,7 @@ impl Screen {
         };
         Ok(Screen {
             themes,
+            snapshots: paths::snapshots(args.snapshots.as_deref())?,
             seat,
             audit,
             unreadable,
@@ -121,6 +124,7 @@ pub async fn run(
 ) -> Result<AppState> {
     let Screen {
         themes,
+        snapshots,
         audit,
         unreadable,
         follower,
@@ -194,6 +198,7 @@ pub async fn run(
         executor,
         clock,
         themes,
+        snapshots: crate::runtime::snapshots::Snapshots::new(snapshots),
     };
     let result = event_loop::run(&mut terminal, session.state, wiring).await;
     // Left on, the shell after us would see pastes wrapped in markers.

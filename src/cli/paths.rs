@@ -23,6 +23,14 @@ pub fn audit_log(given: Option<&Path>) -> Result<PathBuf> {
     }
 }
 
+/// The snapshots folder: `given`, else `snapshots` in the state directory.
+pub fn snapshots(given: Option<&Path>) -> Result<PathBuf> {
+    match given {
+        Some(p) => Ok(p.to_path_buf()),
+        None => Ok(state_dir()?.join("snapshots")),
+    }
+}
+
 /// The log file: `given`, else `warroom.log` in the state directory.
 pub fn log_file(given: Option<&Path>) -> Result<PathBuf> {
     match given {

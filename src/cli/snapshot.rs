@@ -1,40 +1,27 @@
-//! `warroom snapshot`: the demo dashboard at a moment of its run, drawn
-//! without a terminal as SVG or plain text.
+//! `warroom snapshot`: the dashboard drawn without a terminal, as SVG or
+//! plain text: the demo at a moment of its run, or a real rollout after
+//! one poll of its plan's sources.
 
 use anyhow::{Context, Result};
 
 use super::args::{Format, SnapshotArgs};
 use super::dashboard::themes;
-use crate::ui;
+use super::status;
+use crate::app::state::AppState;
+use crate::ui::picture;
 
 pub fn run(args: &SnapshotArgs) -> Result<i32> {
     let (themes, start) = themes(&args.look)?;
     let theme = themes.get(start).context("no theme loaded")?;
-    let mut state = crate::runtime::demo::state_at(args.sim.spec(args.regions), args.at);
+    let mut state = match &args.plan {
+        Some(plan) => polled(plan, args)?,
+        None => crate::runtime::demo::state_at(args.sim.spec(args.regions), args.at),
+    };
     state.theme = start;
-    let area = ratatui::layout::Rect::new(0, 0, args.width, args.height);
-    let mut buf = ratatui::buffer::Buffer::empty(area);
-    ratatui::widgets::Widget::render(
-        ui::Dashboard {
-            state: &state,
-            theme,
-        },
-        area,
-        &mut buf,
-    );
+    let buf = picture::draw(&state, theme, args.width, args.height);
     let text = match args.format {
-        Format::Svg => {
-            let (fg, bg) = if theme.monochrome {
-                ("#000000".to_string(), "#ffffff".to_string())
-            } else {
-                (
-                    ui::svg::css(theme.colors.text),
-                    ui::svg::css(theme.colors.background),
-                )
-            };
-            ui::svg::to_svg(&buf, &fg, &bg)
-        }
-        Format::Text => buffer_text(&buf),
+        Format::Svg => picture::svg(&buf, theme),
+        Format::Text => picture::text(&buf),
     };
     match &args.out {
         Some(path) => {
@@ -46,13 +33,11 @@ pub fn run(args: &SnapshotArgs) -> Result<i32> {
     Ok(0)
 }
 
-fn buffer_text(buf: &ratatui::buffer::Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let line: String = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+/// The war room of `plan` after one poll of every source, as `status` sees it.
+fn polled(plan: &std::path::Path, args: &SnapshotArgs) -> Result<AppState> {
+    let plan = crate::config::plan::PlanFile::load(plan)?;
+    let audit = super::paths::audit_log(args.audit_log.as_deref()).ok();
+    let session =
+        super::dashboard::runtime()?.block_on(status::poll_once(&plan, audit.as_deref()))?;
+    Ok(session.state)
 }

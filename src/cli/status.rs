@@ -25,10 +25,19 @@ pub fn run(plan: &Path, json: bool, audit_log: Option<&Path>) -> Result<i32> {
     // Without a state directory there is no audit log to read: the
     // scorecard's items set by people are then unknown.
     let audit = paths::audit_log(audit_log).ok();
-    runtime()?.block_on(poll_once(&plan, json, audit.as_deref()))
+    let session = runtime()?.block_on(poll_once(&plan, audit.as_deref()))?;
+    let report = report::build(&session.state);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report::text(&report));
+    }
+    Ok(report.outcome.exit_code())
 }
 
-async fn poll_once(plan: &PlanFile, json: bool, audit: Option<&Path>) -> Result<i32> {
+/// The session of `plan` after one poll of every source (and the baselines
+/// it asks for), each answered or failed within its timeout.
+pub(super) async fn poll_once(plan: &PlanFile, audit: Option<&Path>) -> Result<Session> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let (recalled, unreadable) = match audit.map(|p| remembered(p, &plan.plan.service)) {
         Some(Ok(r)) => (r, None),
@@ -86,11 +95,5 @@ async fn poll_once(plan: &PlanFile, json: bool, audit: Option<&Path>) -> Result<
         };
         app::update(&mut session.state, msg);
     }
-    let report = report::build(&session.state);
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", report::text(&report));
-    }
-    Ok(report.outcome.exit_code())
+    Ok(session)
 }

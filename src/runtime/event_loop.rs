@@ -46,6 +46,8 @@ pub struct Wiring<S> {
     pub themes: Vec<Theme>,
     /// Where baseline questions go; `None` when no source answers them.
     pub baselines: Option<Baselines>,
+    /// Where `S` writes the screen.
+    pub snapshots: super::snapshots::Snapshots,
 }
 
 /// Run until the operator quits, the input ends or a signal asks us to stop.
@@ -66,6 +68,7 @@ where
         clock,
         themes,
         baselines,
+        snapshots,
     } = wiring;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -141,6 +144,17 @@ where
                         update(&mut state, unanswerable(&request, clock.now()));
                     }
                 },
+                Effect::Snapshot => {
+                    let taken = match (terminal.size(), themes.get(state.theme).or(themes.first()))
+                    {
+                        (Ok(size), Some(theme)) => snapshots
+                            .take(&state, theme, size.width, size.height)
+                            .map(|p| p.display().to_string()),
+                        (Err(e), _) => Err(format!("the terminal's size is unknown: {e}")),
+                        (_, None) => Err("no theme loaded".to_string()),
+                    };
+                    update(&mut state, Msg::Snapshotted(taken));
+                }
                 Effect::RecordScorecard(setting) => {
                     let record = AuditRecord::scorecard(&setting, &state.plan);
                     executor.record(record, setting);

@@ -8,4 +8,5 @@ pub mod demo;
 pub mod event_loop;
 pub mod executor;
 pub mod session;
+pub mod snapshots;
 pub mod sources;

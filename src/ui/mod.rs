@@ -12,6 +12,7 @@ mod guardrails;
 mod header;
 mod health;
 mod help;
+pub mod picture;
 mod scorecard;
 mod sources;
 pub mod svg;

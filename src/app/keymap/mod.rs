@@ -90,6 +90,8 @@ pub enum Command {
     Submit,
     /// Backspace in a text field.
     Erase,
+    /// Write the screen as it is now to the snapshots folder.
+    Snapshot,
 }
 
 impl Command {

@@ -95,6 +95,15 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         context: Context::Dashboard,
+        keys: &[(key('S'), Command::Snapshot)],
+        confirming: &[],
+        shown: "S",
+        footer: None,
+        label: Label::Text("snapshot"),
+        help: "snapshot the screen into files (SVG and text)",
+    },
+    Binding {
+        context: Context::Dashboard,
         keys: &[(key('t'), Command::NextTheme)],
         confirming: &[],
         shown: "t",

@@ -158,6 +158,7 @@ fn run(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Submit if context == Context::Note => return scorecard::submit_note(state),
         Command::Submit => return scorecard::submit_reason(state),
         Command::Erase => erase(state),
+        Command::Snapshot => return vec![Effect::Snapshot],
     }
     vec![]
 }
