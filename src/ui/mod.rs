@@ -113,8 +113,42 @@ fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
         Constraint::Min(0),
     ])
     .areas(area);
+    let (timeline_area, side) = beside_timeline(timeline_area, state, theme);
     let areas = [waves_area, health_area, guard_area, timeline_area];
     core_panels(areas, buf, state, theme, true);
+    if let Some([scorecard_area, sources_area]) = side {
+        scorecard::ScorecardPanel { state, theme }.render(scorecard_area, buf);
+        sources::Sources { state, theme }.render(sources_area, buf);
+    }
+}
+
+/// Columns a one-column screen needs before the scorecard and the sources
+/// go beside the timeline, and the width they take there.
+const SIDE_FROM: u16 = 96;
+const SIDE_WIDTH: u16 = 40;
+
+/// On a one-column screen wide enough, the scorecard (then the sources, if
+/// they fit whole) beside the timeline rather than nowhere: the timeline
+/// area left, and the two areas (either may be empty).
+fn beside_timeline(area: Rect, state: &AppState, theme: &Theme) -> (Rect, Option<[Rect; 2]>) {
+    if area.width < SIDE_FROM || area.height < scorecard::HEIGHT {
+        return (area, None);
+    }
+    let [timeline, side] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(SIDE_WIDTH)]).areas(area);
+    let sources = sources::height(state, theme, SIDE_WIDTH);
+    let sources = if scorecard::HEIGHT + sources <= side.height {
+        sources
+    } else {
+        0
+    };
+    let [card, feeds, _] = Layout::vertical([
+        Constraint::Length(scorecard::HEIGHT),
+        Constraint::Length(sources),
+        Constraint::Min(0),
+    ])
+    .areas(side);
+    (timeline, Some([card, feeds]))
 }
 
 /// The panels every layout has — waves, health matrix, stop conditions,

@@ -58,6 +58,9 @@ fn short(item: Item) -> &'static str {
     }
 }
 
+/// The fewest columns of evidence worth showing beside an item.
+const EVIDENCE_MIN: usize = 12;
+
 pub struct ScorecardPanel<'a> {
     pub state: &'a AppState,
     pub theme: &'a Theme,
@@ -83,12 +86,15 @@ impl Widget for ScorecardPanel<'_> {
                     short(l.item)
                 );
                 let rest = width.saturating_sub(head.chars().count() + 1);
+                // A word or two of evidence says nothing ("4…"): none then.
+                let evidence = if rest >= EVIDENCE_MIN {
+                    format!(" {}", fit::words(&l.evidence, rest))
+                } else {
+                    String::new()
+                };
                 Line::from(vec![
                     Span::styled(head, theme.role(role)),
-                    Span::styled(
-                        format!(" {}", fit::words(&l.evidence, rest)),
-                        theme.role(Role::Muted),
-                    ),
+                    Span::styled(evidence, theme.role(Role::Muted)),
                 ])
             })
             .collect();
