@@ -55,11 +55,58 @@ impl Deployment {
     }
 }
 
+/// A commit id as 128 bits of its hash: a history of millions of commits
+/// keeps no copy of their names, and two names share a fingerprint with a
+/// chance of about one in 10^26 at a million commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Fingerprint(u64, u64);
+
+impl Fingerprint {
+    fn of(commit: &str) -> Fingerprint {
+        use std::hash::{Hash, Hasher};
+        // Two SipHash sums of the name, told apart by what precedes it.
+        let half = |salt: u8| {
+            let mut h = std::hash::DefaultHasher::new();
+            salt.hash(&mut h);
+            commit.hash(&mut h);
+            h.finish()
+        };
+        Fingerprint(half(0), half(1))
+    }
+}
+
+/// What is known of one commit.
+#[derive(Debug, Clone, Copy)]
+struct Commit {
+    made: Option<Timestamp>,
+    /// The first deployment that carried it, `NONE` before any did.
+    first: u32,
+}
+
+impl Commit {
+    const NONE: u32 = u32::MAX;
+
+    fn first(&self) -> Option<usize> {
+        (self.first != Self::NONE).then_some(self.first as usize)
+    }
+}
+
+impl Default for Commit {
+    fn default() -> Commit {
+        Commit {
+            made: None,
+            first: Commit::NONE,
+        }
+    }
+}
+
 /// Why an event could not be taken in.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HistoryError {
     #[error("deployment `{0}` appears twice")]
     DuplicateDeployment(String),
+    #[error("more than {} deployments: the history holds no more", u32::MAX - 1)]
+    TooMany,
 }
 
 /// Everything known about a service's delivery history.
@@ -68,10 +115,9 @@ pub struct History {
     deployments: Vec<Deployment>,
     by_id: HashMap<String, usize>,
     weeks: HashMap<i64, Week>,
-    /// Commit → when it was made.
-    commit_times: HashMap<String, Timestamp>,
-    /// Commit → the first deployment that carried it.
-    first_deploy: HashMap<String, usize>,
+    /// Each commit by its fingerprint: when it was made, and the first
+    /// deployment that carried it.
+    commits: HashMap<Fingerprint, Commit>,
     /// Failures that name a deployment not seen yet: applied when it arrives.
     waiting: HashMap<String, Vec<Event>>,
     /// Latest deployment index per version, for rollbacks that name a version.
@@ -109,13 +155,14 @@ impl History {
                 hotfix,
             } => self.add_deployment(id, time, version, commits, hotfix),
             Event::Change { commit, time } => {
+                let entry = self.commits.entry(Fingerprint::of(&commit)).or_default();
                 // The earliest time given for a commit counts, whatever the order.
-                let earlier = match self.commit_times.get(&commit) {
-                    Some(&known) if known <= time => return Ok(()),
-                    known => known.copied(),
+                let earlier = match entry.made {
+                    Some(known) if known <= time => return Ok(()),
+                    known => known,
                 };
-                self.commit_times.insert(commit.clone(), time);
-                if let Some(&d) = self.first_deploy.get(&commit) {
+                entry.made = Some(time);
+                if let Some(d) = entry.first() {
                     if let Some(old) = earlier {
                         self.forget_lead_time(d, old);
                     }
@@ -142,6 +189,9 @@ impl History {
             return Err(HistoryError::DuplicateDeployment(id));
         }
         let index = self.deployments.len();
+        if index >= Commit::NONE as usize {
+            return Err(HistoryError::TooMany);
+        }
         self.deployments.push(Deployment {
             time,
             hotfix,
@@ -169,17 +219,19 @@ impl History {
         for commit in commits {
             // A change counts once, from the first deployment that carried it:
             // an earlier deployment arriving late takes the lead time over.
-            match self.first_deploy.get(&commit).copied() {
+            let entry = self.commits.entry(Fingerprint::of(&commit)).or_default();
+            let made = entry.made;
+            match entry.first() {
                 Some(first) if self.deployments[first].time <= time => continue,
                 Some(later) => {
-                    if let Some(&made) = self.commit_times.get(&commit) {
+                    entry.first = index as u32;
+                    if let Some(made) = made {
                         self.forget_lead_time(later, made);
                     }
                 }
-                None => {}
+                None => entry.first = index as u32,
             }
-            self.first_deploy.insert(commit.clone(), index);
-            if let Some(&made) = self.commit_times.get(&commit) {
+            if let Some(made) = made {
                 self.record_lead_time(index, made);
             }
         }

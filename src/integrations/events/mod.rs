@@ -4,9 +4,11 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use crate::domain::dora::{Event, History};
+use crate::domain::dora::History;
 
 pub use crate::domain::dora::HistoryFileError;
+
+mod line;
 
 /// Read an NDJSON event file (docs/dora-events.md) into `history`, line by
 /// line, without holding the file in memory. Blank lines and lines starting
@@ -36,7 +38,7 @@ pub fn read_events(path: &Path, history: &mut History) -> Result<usize, HistoryF
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let event: Event = serde_json::from_str(line).map_err(|e| err(number, e.to_string()))?;
+        let event = line::parse(line).map_err(|e| err(number, e))?;
         history.add(event).map_err(|e| err(number, e.to_string()))?;
         taken += 1;
     }
