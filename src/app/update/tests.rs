@@ -947,6 +947,7 @@ fn settings_read_back_from_the_audit_log_are_taken_once() {
     let recalled = || crate::domain::scorecard::Recalled {
         settings: vec![setting.clone()],
         last_rollback: Some(epoch()),
+        annotations: Vec::new(),
     };
     update(&mut s, Msg::Recalled(recalled()));
     update(&mut s, Msg::Recalled(recalled()));
