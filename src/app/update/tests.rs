@@ -1430,6 +1430,7 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
     );
 }
 
+mod annotate;
 mod bake;
 mod baseline;
 mod gates;
