@@ -83,8 +83,7 @@ fn scrolled_back_the_panel_says_how_many_are_newer_in_any_height() {
         let rows = timeline_rows(&common::screen(&state, w, h));
         let total = state.timeline.len();
         assert!(
-            rows[0].contains(&format!("↑ 3 newer · 4–"))
-                && rows[0].contains(&format!("of {total}")),
+            rows[0].contains("↑ 3 newer · 4–") && rows[0].contains(&format!("of {total}")),
             "{w}x{h}:\n{}",
             rows.join("\n")
         );
