@@ -1382,6 +1382,7 @@ fn the_footer_offers_what_acts_now_from_the_key_map() {
             "↑↓ region",
             "s scorecard",
             "t theme",
+            "a annotate",
             "? help",
             "q quit"
         ]
