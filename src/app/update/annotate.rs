@@ -11,6 +11,9 @@ use crate::app::msg::Effect;
 use crate::app::state::{AppState, NoticeLevel, Overlay};
 use crate::domain::timeline::{Annotation, EventKind, annotation_text};
 
+// The field holds what an annotation may: typing and pasting stop there.
+const _: () = assert!(crate::app::state::MAX_TYPED == crate::domain::timeline::MAX_ANNOTATION);
+
 /// How many events PgUp / PgDn move the timeline by.
 pub const TIMELINE_PAGE: usize = 10;
 
