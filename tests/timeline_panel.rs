@@ -115,7 +115,7 @@ fn the_annotation_field_names_who_writes_and_where_it_goes() {
         );
     }
     let screen = common::screen(&state, 100, 30);
-    assert!(screen.contains("audit log"), "{screen}");
+    assert!(screen.contains("Audited with your name"), "{screen}");
     assert!(screen.contains("Enter record"), "{screen}");
     assert!(screen.contains("Esc cancel"), "{screen}");
 }

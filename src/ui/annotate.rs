@@ -29,7 +29,7 @@ impl Widget for AnnotateModal<'_> {
                 Span::styled(state.plan.service.clone(), theme.role(Role::Accent)),
             ]),
             Line::styled(
-                "Recorded in the audit log, with your name and the time; every screen on it shows it.",
+                "Audited with your name and time; shown on every screen on the log.",
                 theme.role(Role::Muted),
             ),
             Line::raw(""),

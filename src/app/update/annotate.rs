@@ -14,8 +14,10 @@ use crate::domain::timeline::{Annotation, EventKind, annotation_text};
 // The field holds what an annotation may: typing and pasting stop there.
 const _: () = assert!(crate::app::state::MAX_TYPED == crate::domain::timeline::MAX_ANNOTATION);
 
-/// How many events PgUp / PgDn move the timeline by.
-pub const TIMELINE_PAGE: usize = 10;
+/// How many events PgUp / PgDn move the timeline by: a small panel shows
+/// three or four, a zoomed one dozens; update does not know which, so a
+/// step that skips nothing on the smallest.
+pub const TIMELINE_PAGE: usize = 3;
 
 /// The most echoes remembered: an echo that never comes (the log stopped
 /// being followed) must not grow the list for ever.

@@ -250,11 +250,11 @@ fn page_keys_scroll_the_timeline_and_new_events_do_not_yank_it() {
     assert_eq!(s.timeline_scroll, TIMELINE_PAGE + 2);
     assert_eq!(top(&s), before);
     // Never past the oldest; PgUp back to the newest, where new events show.
-    for _ in 0..10 {
+    for _ in 0..100 {
         update(&mut s, key(KeyCode::PageDown));
     }
     assert_eq!(s.timeline_scroll, total + 2 - 1);
-    for _ in 0..10 {
+    for _ in 0..100 {
         update(&mut s, key(KeyCode::PageUp));
     }
     assert_eq!(s.timeline_scroll, 0);
