@@ -51,6 +51,12 @@ pub enum Msg {
     },
     /// What another process recorded in the audit log since the last look.
     Recalled(crate::domain::scorecard::Recalled),
+    /// The audit log took (or refused) one of this screen's annotations:
+    /// who wrote it, when, what.
+    Annotated {
+        annotation: crate::domain::timeline::Annotation,
+        result: Result<(), String>,
+    },
     /// A metrics source's answer to baseline `key`: the values before the
     /// rollout, or why there are none.
     Baseline {
@@ -77,6 +83,10 @@ pub enum Effect {
     },
     /// Record a scorecard item set by a person in the audit log.
     RecordScorecard(crate::domain::scorecard::Setting),
+    /// Record a person's line on the timeline in the audit log (an
+    /// annotation, a status update marked sent); every dashboard on the
+    /// log shows it.
+    Annotate(String),
     /// Ask the metrics source what a signal was before the rollout; the
     /// answer comes back as `Msg::Baseline`.
     Baseline(crate::domain::baseline::BaselineRequest),

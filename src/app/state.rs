@@ -77,6 +77,8 @@ pub enum Overlay {
         scope: ActionScope,
         reason: String,
     },
+    /// A line for the timeline: the text typed so far.
+    Annotate(String),
 }
 
 /// An action sent and not yet answered.
@@ -295,6 +297,16 @@ pub struct AppState {
     /// The bake since the rollout reached its end (with a `[bake]` plan).
     /// Kept here only: a restart mid-bake starts the clock again.
     pub bake: Option<crate::domain::bake::BakeState>,
+    /// How many events newer than the first one shown the timeline is
+    /// scrolled back by; 0 shows the newest. Events arriving while it is
+    /// scrolled back grow it, so that the view stays put.
+    pub timeline_scroll: usize,
+    /// Annotations asked of the audit log and not yet answered.
+    pub annotations_writing: usize,
+    /// Annotations shown that are to arrive once more (this screen's own,
+    /// both from the writer's answer and from following the log): the
+    /// second arrival is passed over.
+    pub annotation_echoes: Vec<crate::domain::timeline::Annotation>,
     /// Set when something on screen changed since the last draw.
     pub dirty: bool,
 }
@@ -363,8 +375,24 @@ impl AppState {
             bake: None,
             told_unbound: Default::default(),
             selection_moved: None,
+            timeline_scroll: 0,
+            annotations_writing: 0,
+            annotation_echoes: Vec::new(),
             dirty: true,
         }
+        .with_annotations(remembered.annotations)
+    }
+
+    /// The lines people wrote on the timeline before this screen opened.
+    fn with_annotations(mut self, annotations: Vec<crate::domain::timeline::Annotation>) -> Self {
+        for a in annotations {
+            self.timeline.push(
+                a.at,
+                crate::domain::timeline::EventKind::Annotation,
+                a.line(),
+            );
+        }
+        self
     }
 
     /// The canary's traffic share in `region`, as the deployment source last

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+mod annotate;
 mod bake;
 mod baseline;
 mod gates;
@@ -26,8 +27,18 @@ use crate::domain::signal::{Per, Unit};
 use crate::domain::source::{Polled, Report, SourceId};
 use crate::domain::timeline::EventKind;
 
+pub use annotate::TIMELINE_PAGE;
+
 /// Apply one message to the state and return what the world should do.
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let pushed = state.timeline.pushed();
+    let effects = apply(state, msg);
+    annotate::count_asked(state, &effects);
+    annotate::keep_scroll(state, pushed);
+    effects
+}
+
+fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => {
             state.dirty = true;
@@ -82,9 +93,15 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             on_history(state, result);
             vec![]
         }
-        Msg::Recalled(recalled) => {
+        Msg::Recalled(mut recalled) => {
             state.dirty = true;
+            annotate::on_recalled(state, std::mem::take(&mut recalled.annotations));
             scorecard::on_recalled(state, recalled);
+            vec![]
+        }
+        Msg::Annotated { annotation, result } => {
+            state.dirty = true;
+            annotate::on_annotated(state, annotation, result);
             vec![]
         }
         Msg::ScorecardRecorded { setting, result } => {

@@ -23,6 +23,22 @@ pub enum AuditRecord {
     Scorecard(ScorecardEntry),
     /// The end of a tabletop drill, with its debrief in a line.
     Drill(DrillEntry),
+    /// A line a person wrote on the timeline.
+    Annotation(AnnotationEntry),
+}
+
+/// A person's line on the timeline (an annotation, a status update marked
+/// sent): who, when, about which service, what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnotationEntry {
+    pub time: Timestamp,
+    pub operator: String,
+    /// The service.
+    pub target: String,
+    pub text: String,
+    /// Set for lines written in the demo or a drill.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
 }
 
 /// Who asked for which action on what.
@@ -238,6 +254,17 @@ impl AuditRecord {
         })
     }
 
+    /// A line `operator` wrote on the timeline of `service` at `time`.
+    pub fn annotation(service: &str, operator: &str, time: Timestamp, text: &str) -> Self {
+        AuditRecord::Annotation(AnnotationEntry {
+            time,
+            operator: operator.to_string(),
+            target: service.to_string(),
+            text: text.to_string(),
+            mode: None,
+        })
+    }
+
     /// An action about to be sent. Its id is given when it is appended.
     pub fn attempt(request: &ActionRequest, time: Timestamp) -> Self {
         AuditRecord::Attempt(ActionEntry::of(request, time))
@@ -269,6 +296,7 @@ impl AuditRecord {
             AuditRecord::Outcome(o) => o.action.mode = mode,
             AuditRecord::Drill(d) => d.mode = mode.or(d.mode),
             AuditRecord::Scorecard(s) => s.mode = mode,
+            AuditRecord::Annotation(a) => a.mode = mode,
         }
         self
     }
@@ -281,6 +309,7 @@ impl AuditRecord {
             AuditRecord::Outcome(o) => o.action.mode,
             AuditRecord::Scorecard(s) => s.mode,
             AuditRecord::Drill(d) => d.mode,
+            AuditRecord::Annotation(a) => a.mode,
         }
     }
 
@@ -299,6 +328,7 @@ impl AuditRecord {
             AuditRecord::Outcome(o) => &o.action.target,
             AuditRecord::Scorecard(s) => &s.target,
             AuditRecord::Drill(d) => &d.target,
+            AuditRecord::Annotation(a) => &a.target,
         }
     }
 
@@ -309,6 +339,7 @@ impl AuditRecord {
             AuditRecord::Outcome(o) => o.action.time,
             AuditRecord::Scorecard(s) => s.time,
             AuditRecord::Drill(d) => d.time,
+            AuditRecord::Annotation(a) => a.time,
         }
     }
 }

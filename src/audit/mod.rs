@@ -1,6 +1,6 @@
 //! The audit log: one JSON object per line, appended and flushed to disk
 //! before the action goes on, one record for each attempt and each outcome,
-//! and one for each scorecard setting and drill.
+//! and one for each scorecard setting, drill and annotation.
 //!
 //! - `entry.rs`: the records, one tagged type written and read back.
 //! - `chain.rs`: each record carries its position (`seq`), the hash of the
@@ -66,6 +66,8 @@ pub enum AuditError {
     },
 }
 
+#[cfg(test)]
+mod annotation_tests;
 #[cfg(test)]
 mod recovery_tests;
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! What the audit log remembers for the scorecard: the items people set and
 //! the latest rehearsal (a rollback that worked, or a drill that was
-//! detected and mitigated), for one service.
+//! detected and mitigated), for one service; and the lines people wrote on
+//! its timeline, which are play or real by the same rule as settings.
 //!
 //! Play never counts as real: the demo's and drills' settings and rollbacks
 //! never count for a real plan. The demo counts only its own; a drill,
@@ -17,6 +18,7 @@ use super::reader;
 use crate::domain::rollout::Action;
 pub use crate::domain::scorecard::Recalled;
 use crate::domain::scorecard::{Setting, printable};
+use crate::domain::timeline::{Annotation, annotation_text};
 
 /// What verified `entries` remember of `service` for a screen in `mode`
 /// (`None`: a real plan); other services' records, and settings and
@@ -43,6 +45,11 @@ pub fn recall(entries: &[AuditRecord], service: &str, mode: Option<Mode>) -> Rec
                 note: printable(&s.reason),
                 operator: printable(&s.operator),
                 at: s.time,
+            }),
+            AuditRecord::Annotation(a) => out.annotations.push(Annotation {
+                at: a.time,
+                operator: printable(&a.operator),
+                text: annotation_text(&a.text),
             }),
             _ => {}
         }

@@ -1,6 +1,6 @@
 //! Follows the audit log while the dashboard runs, so that what another
 //! process records there — `warroom scorecard set` from a colleague's
-//! terminal, a second dashboard's rollback — reaches this screen too. Each
+//! terminal, a second dashboard's rollback or annotation — reaches this screen too. Each
 //! new record is verified against the one before it; a log that stops
 //! checking out is reported once, and nothing more from it counts.
 
@@ -15,7 +15,7 @@ use super::recall::{Recalled, recall};
 /// What the tail has to say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Followed {
-    /// New settings and rehearsals of the service.
+    /// New settings, rehearsals and annotations of the service.
     Recalled(Recalled),
     /// The log no longer verifies: why.
     Broken(String),

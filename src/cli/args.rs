@@ -159,6 +159,39 @@ pub enum Command {
     /// with --plan a real rollout after one poll of its sources. In a running
     /// dashboard, `S` writes the screen as it is into the snapshots folder.
     Snapshot(SnapshotArgs),
+    /// The timeline of a plan's service for the incident document, from the
+    /// verified audit log: actions asked and their outcomes, scorecard
+    /// settings, drills and annotations, in order, in UTC, with authors
+    /// (docs/timeline.md). Exit 2, printing nothing, when the log does not
+    /// verify.
+    Timeline(TimelineArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TimelineArgs {
+    /// The rollout plan (TOML): the timeline of its service.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+    /// The audit log to read [default: $XDG_STATE_HOME/warroom/audit.jsonl]
+    #[arg(long, value_name = "PATH")]
+    pub audit_log: Option<PathBuf>,
+    /// Only what was recorded since: an RFC 3339 time
+    /// (2026-03-01T14:00:00Z) or a duration back from now (2h, 30m, 1d).
+    #[arg(long, value_name = "TIME|DURATION")]
+    pub since: Option<String>,
+    /// md: a table for the incident document; json: an array of objects.
+    #[arg(long, value_enum, default_value_t = TimelineFormat::Md)]
+    pub format: TimelineFormat,
+    /// Also the records made in the demo and in drills, each marked as
+    /// such; without it, only real ones.
+    #[arg(long)]
+    pub include_play: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimelineFormat {
+    Md,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]

@@ -152,14 +152,16 @@ pub async fn run(
         // The queue is empty this early; a full one would only lose a note.
         let _ = session.tx.try_send(msg);
     }
-    // Settings and rollbacks other processes record from now on.
+    // Settings, rollbacks and annotations other processes record from now
+    // on. A look reads only what was appended since the last: once a
+    // second, so a line written on one screen is on the others within one.
     let (recalled_tx, recalled_rx) = tokio::sync::mpsc::channel(16);
     let mode = session.state.mode.audit_mode().and_then(Mode::from_word);
     crate::audit::tail::spawn(
         follower,
         session.state.plan.service.clone(),
         mode,
-        Duration::from_secs(2),
+        Duration::from_secs(1),
         recalled_tx,
     );
     forward_recalled(recalled_rx, session.tx.clone());

@@ -13,6 +13,7 @@ mod scorecard;
 mod sim;
 mod snapshot;
 mod status;
+mod timeline;
 mod watch;
 
 use anyhow::Result;
@@ -69,6 +70,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Dora(args)) => dora::run(&args),
         Some(Command::Audit { command }) => audit::run(command),
         Some(Command::Snapshot(args)) => snapshot::run(&args),
+        Some(Command::Timeline(args)) => timeline::run(&args),
         Some(Command::Scorecard { command }) => scorecard::run(command),
         Some(Command::Drill {
             plan,

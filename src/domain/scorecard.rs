@@ -379,13 +379,16 @@ pub fn evaluate(plan: &ScorecardPlan, evidence: &Evidence, settings: &[Setting])
     Scorecard { lines }
 }
 
-/// The scorecard's memory of a service, read back from the audit log.
+/// What the audit log remembers of a service for a screen: the scorecard's
+/// memory and the lines people wrote on the timeline.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Recalled {
     /// Items set by people, oldest first.
     pub settings: Vec<Setting>,
     /// The latest successful rollback (of any scope).
     pub last_rollback: Option<Timestamp>,
+    /// Annotations, oldest first.
+    pub annotations: Vec<crate::domain::timeline::Annotation>,
 }
 
 #[cfg(test)]

@@ -21,6 +21,51 @@ pub enum EventKind {
     ActionUnknown,
     /// A source failed or recovered.
     Source,
+    /// A line a person wrote on the timeline (from any screen on the log).
+    Annotation,
+}
+
+/// The longest annotation a person may write, in characters.
+pub const MAX_ANNOTATION: usize = 200;
+
+/// A person's line on the timeline, as the audit log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    pub at: Timestamp,
+    pub operator: String,
+    pub text: String,
+}
+
+impl Annotation {
+    /// How the timeline writes it: who, then what.
+    pub fn line(&self) -> String {
+        format!("{}: {}", self.operator, self.text)
+    }
+}
+
+/// `text` as an annotation may hold it: one line of plain text (breaks
+/// and tabs folded to a space, control and bidi characters dropped), runs of
+/// spaces made one, trimmed, at most [`MAX_ANNOTATION`] characters. Empty
+/// when nothing is left to record.
+pub fn annotation_text(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let c = match c {
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => ' ',
+            c if super::text::is_unsafe(c) => continue,
+            c => c,
+        };
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(c);
+    }
+    out.trim_end()
+        .chars()
+        .take(MAX_ANNOTATION)
+        .collect::<String>()
+        .trim_end()
+        .to_string()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +79,8 @@ pub struct Event {
 #[derive(Debug, Clone, Default)]
 pub struct Timeline {
     events: VecDeque<Event>,
+    /// Every event ever pushed, those fallen off included.
+    pushed: u64,
 }
 
 impl Timeline {
@@ -49,6 +96,13 @@ impl Timeline {
             kind,
             text: text.into(),
         });
+        self.pushed += 1;
+    }
+
+    /// How many events were ever pushed: a view scrolled back grows its
+    /// offset by the events pushed since, so that it stays where it was.
+    pub fn pushed(&self) -> u64 {
+        self.pushed
     }
 
     /// Events, newest first.
@@ -81,5 +135,17 @@ mod tests {
             newest.as_deref(),
             Some(format!("e{}", Timeline::CAPACITY + 2).as_str())
         );
+    }
+
+    #[test]
+    fn an_annotation_is_one_safe_line_of_bounded_length() {
+        assert_eq!(
+            annotation_text("  rolled back\r\n\tby\u{1b}[2J hand\u{202e} \u{200b} "),
+            "rolled back by[2J hand"
+        );
+        assert_eq!(annotation_text(" \n\t "), "");
+        let long = annotation_text(&"ab ".repeat(MAX_ANNOTATION));
+        assert!(long.chars().count() <= MAX_ANNOTATION, "{long}");
+        assert!(!long.ends_with(' '));
     }
 }

@@ -159,6 +159,9 @@ where
                     let record = AuditRecord::scorecard(&setting, &state.plan);
                     executor.record(record, setting);
                 }
+                Effect::Annotate(text) => {
+                    executor.annotate(&state.plan.service, &state.operator, &text);
+                }
             }
         }
         if ended {

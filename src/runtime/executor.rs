@@ -83,6 +83,35 @@ impl Executor {
         });
     }
 
+    /// Append a person's line on the timeline of `service` to the audit
+    /// log, timed now, on a blocking thread; the result comes back as
+    /// `Msg::Annotated`. Marked like every record of this executor: a line
+    /// written in the demo or a drill is play.
+    pub fn annotate(&self, service: &str, operator: &str, text: &str) {
+        let annotation = crate::domain::timeline::Annotation {
+            at: self.clock.now(),
+            operator: operator.to_string(),
+            text: crate::domain::timeline::annotation_text(text),
+        };
+        let record = AuditRecord::annotation(
+            service,
+            &annotation.operator,
+            annotation.at,
+            &annotation.text,
+        )
+        .marked(self.mode);
+        let (audit, tx) = (self.audit.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let written = tokio::task::spawn_blocking(move || audit.append(&record)).await;
+            let result = match written {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(e) => Err(format!("the audit writer stopped: {e}")),
+            };
+            let _ = tx.send(Msg::Annotated { annotation, result }).await;
+        });
+    }
+
     /// Append `record` on a blocking thread: an append waits for the log's
     /// lock and the disk, which the async workers must not. Its position.
     async fn append(&self, record: AuditRecord) -> Result<u64, String> {

@@ -125,15 +125,20 @@ pub fn demo_scorecard(now: Timestamp) -> Recalled {
             ),
         ],
         last_rollback: Some(now - Span::days(6)),
+        annotations: Vec::new(),
     }
 }
 
 impl Session {
     /// The embedded simulated rollout, reporting every second. The demo's
-    /// scorecard is its own, whatever `seat` remembers.
+    /// scorecard is its own, whatever `seat` remembers; the lines people
+    /// wrote on its timeline (in the demo) stay.
     pub fn demo(spec: FleetSpec, clock: Arc<dyn Clock>, mut seat: Seat) -> Session {
         let now = clock.now();
-        seat.remembered = demo_scorecard(now);
+        seat.remembered = Recalled {
+            annotations: std::mem::take(&mut seat.remembered.annotations),
+            ..demo_scorecard(now)
+        };
         let (tx, messages) = mpsc::channel(QUEUE);
         let mut registry = Registry::new(tx.clone());
         let control = simulated(&mut registry, &spec, &clock);

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of state and theme. Layout adapts to the terminal
 //! size; nothing here changes state or does I/O.
 
+mod annotate;
 mod columns;
 mod confirm;
 mod detail;
@@ -95,6 +96,9 @@ impl Widget for Dashboard<'_> {
                 reason,
             }
             .render(area, buf),
+            Overlay::Annotate(text) => {
+                annotate::AnnotateModal { state, theme, text }.render(area, buf)
+            }
         }
     }
 }

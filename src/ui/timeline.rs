@@ -1,4 +1,6 @@
-//! The timeline: waves entered, breaches, actions and their outcomes, newest first.
+//! The timeline: waves entered, breaches, actions and their outcomes, lines
+//! people wrote, newest first. Scrolled back, its first row says how many
+//! newer events are above and where the view stands, in any height.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -28,6 +30,7 @@ impl TimelinePanel<'_> {
             EventKind::ActionFailed => (&s.breach, Role::Breach),
             EventKind::ActionUnknown => (&s.warn, Role::Warn),
             EventKind::Source => (&s.stale, Role::Stale),
+            EventKind::Annotation => (&s.done, Role::Accent),
         }
     }
 }
@@ -39,28 +42,36 @@ impl Widget for TimelinePanel<'_> {
         block.render(area, buf);
         // A clock, a glyph and their spaces before the text.
         let room = usize::from(inner.width).saturating_sub(11);
-        let lines: Vec<Line> = self
-            .state
-            .timeline
-            .newest_first()
-            .take(inner.height as usize)
-            .map(|e| {
-                let (glyph, role) = self.glyph(e.kind);
-                let text_role = if matches!(
-                    e.kind,
-                    EventKind::Breach | EventKind::ActionFailed | EventKind::ActionUnknown
-                ) {
-                    role
-                } else {
-                    Role::Text
-                };
-                Line::from(vec![
-                    Span::styled(format!("{} ", clock(e.at)), self.theme.role(Role::Muted)),
-                    Span::styled(format!("{glyph} "), self.theme.role(role)),
-                    Span::styled(fit::words(&e.text, room), self.theme.role(text_role)),
-                ])
-            })
-            .collect();
+        let timeline = &self.state.timeline;
+        let total = timeline.len();
+        let scroll = self.state.timeline_scroll.min(total.saturating_sub(1));
+        let mut rows = usize::from(inner.height);
+        let mut lines: Vec<Line> = Vec::new();
+        if scroll > 0 && rows > 0 {
+            rows -= 1;
+            let last = (scroll + rows).min(total);
+            let text = format!("↑ {scroll} newer · {}–{last} of {total} · PgUp", scroll + 1);
+            lines.push(Line::styled(
+                fit::words(&text, usize::from(inner.width)),
+                self.theme.role(Role::Warn),
+            ));
+        }
+        lines.extend(timeline.newest_first().skip(scroll).take(rows).map(|e| {
+            let (glyph, role) = self.glyph(e.kind);
+            let text_role = if matches!(
+                e.kind,
+                EventKind::Breach | EventKind::ActionFailed | EventKind::ActionUnknown
+            ) {
+                role
+            } else {
+                Role::Text
+            };
+            Line::from(vec![
+                Span::styled(format!("{} ", clock(e.at)), self.theme.role(Role::Muted)),
+                Span::styled(format!("{glyph} "), self.theme.role(role)),
+                Span::styled(fit::words(&e.text, room), self.theme.role(text_role)),
+            ])
+        }));
         if lines.is_empty() {
             Line::styled("nothing yet", self.theme.role(Role::Muted)).render(inner, buf);
             return;

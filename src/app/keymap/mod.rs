@@ -25,6 +25,8 @@ pub enum Context {
     Note,
     /// Typing why the rollout goes on in spite of NO-GO.
     Reason,
+    /// Typing a line for the timeline.
+    Annotate,
 }
 
 impl Context {
@@ -37,13 +39,14 @@ impl Context {
             Overlay::Scorecard(view) if view.editing.is_some() => Context::Note,
             Overlay::Scorecard(_) => Context::Scorecard,
             Overlay::Override { .. } => Context::Reason,
+            Overlay::Annotate(_) => Context::Annotate,
         }
     }
 
     /// True for a text field: keys with no binding there are typed, and a
     /// paste is taken as text.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Note | Context::Reason)
+        matches!(self, Context::Note | Context::Reason | Context::Annotate)
     }
 
     /// The help's heading for the context's keys.
@@ -55,6 +58,7 @@ impl Context {
             Context::Scorecard => "In the scorecard",
             Context::Note => "Typing a note",
             Context::Reason => "Typing a NO-GO reason",
+            Context::Annotate => "Typing an annotation",
         }
     }
 }
@@ -86,7 +90,14 @@ pub enum Command {
     ItemNext,
     ItemPrevious,
     SetStatus(Status),
-    /// Enter in a text field: record the note, or promote with the reason.
+    /// Open the field for a line on the timeline.
+    OpenAnnotation,
+    /// Scroll the timeline back to older events, a page at a time.
+    TimelineOlder,
+    /// Scroll the timeline on towards the newest.
+    TimelineNewer,
+    /// Enter in a text field: record the note or the annotation, or promote
+    /// with the reason.
     Submit,
     /// Backspace in a text field.
     Erase,
@@ -227,7 +238,7 @@ fn acts_now(state: &AppState, binding: &Binding) -> bool {
                 Ok(()) | Err(Refusal::NoGo(_))
             )
         }),
-        Command::SetStatus(_) => !state.read_only,
+        Command::SetStatus(_) | Command::OpenAnnotation => !state.read_only,
         _ => true,
     }
 }
@@ -283,6 +294,7 @@ mod tests {
             Context::Scorecard,
             Context::Note,
             Context::Reason,
+            Context::Annotate,
         ];
         let actions = [
             Action::Pause,

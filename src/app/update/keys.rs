@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use super::{notify, scorecard, send};
+use super::{annotate, notify, scorecard, send};
 use crate::app::admit::{Refusal, admit};
 use crate::app::keymap::{self, Command, Context};
 use crate::app::msg::Effect;
@@ -59,6 +59,7 @@ pub(super) fn on_paste(state: &mut AppState, text: &str) {
             ..
         }) => note,
         Overlay::Override { reason, .. } => reason,
+        Overlay::Annotate(text) => text,
         _ => {
             notify(
                 state,
@@ -103,6 +104,7 @@ fn type_char(state: &mut AppState, c: char) {
             ..
         }) => insert_typed(note, c),
         Overlay::Override { reason, .. } => insert_typed(reason, c),
+        Overlay::Annotate(text) => insert_typed(text, c),
         _ => false,
     };
 }
@@ -114,6 +116,7 @@ fn erase(state: &mut AppState) {
             ..
         }) => note.pop(),
         Overlay::Override { reason, .. } => reason.pop(),
+        Overlay::Annotate(text) => text.pop(),
         _ => None,
     };
 }
@@ -155,7 +158,11 @@ fn run(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::ItemNext => scorecard::move_item(state, 1),
         Command::ItemPrevious => scorecard::move_item(state, -1),
         Command::SetStatus(status) => scorecard::set_status(state, status),
+        Command::OpenAnnotation => annotate::open(state),
+        Command::TimelineOlder => annotate::scroll(state, true),
+        Command::TimelineNewer => annotate::scroll(state, false),
         Command::Submit if context == Context::Note => return scorecard::submit_note(state),
+        Command::Submit if context == Context::Annotate => return annotate::submit(state),
         Command::Submit => return scorecard::submit_reason(state),
         Command::Erase => erase(state),
         Command::Snapshot => return vec![Effect::Snapshot],
@@ -169,6 +176,7 @@ fn cancel(state: &mut AppState, context: Context) {
             notify(state, NoticeLevel::Info, format!("{} cancelled", p.action));
         }
         Overlay::Override { .. } => notify(state, NoticeLevel::Info, "promote cancelled"),
+        Overlay::Annotate(_) => notify(state, NoticeLevel::Info, "annotation cancelled"),
         Overlay::Scorecard(view) if context == Context::Note => {
             state.overlay = Overlay::Scorecard(ScorecardView {
                 editing: None,

@@ -947,6 +947,7 @@ fn settings_read_back_from_the_audit_log_are_taken_once() {
     let recalled = || crate::domain::scorecard::Recalled {
         settings: vec![setting.clone()],
         last_rollback: Some(epoch()),
+        annotations: Vec::new(),
     };
     update(&mut s, Msg::Recalled(recalled()));
     update(&mut s, Msg::Recalled(recalled()));
@@ -1381,6 +1382,7 @@ fn the_footer_offers_what_acts_now_from_the_key_map() {
             "↑↓ region",
             "s scorecard",
             "t theme",
+            "a annotate",
             "? help",
             "q quit"
         ]
@@ -1429,6 +1431,7 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
     );
 }
 
+mod annotate;
 mod bake;
 mod baseline;
 mod gates;
