@@ -58,6 +58,9 @@ pub enum Msg {
         at: Timestamp,
         result: Result<crate::domain::baseline::BaselineValues, String>,
     },
+    /// How a message to a notification receiver went: delivered, retried
+    /// or given up on.
+    Delivered(super::receivers::DeliveryReport),
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
     Terminate(&'static str),
 }
@@ -78,5 +81,7 @@ pub enum Effect {
     /// Ask the metrics source what a signal was before the rollout; the
     /// answer comes back as `Msg::Baseline`.
     Baseline(crate::domain::baseline::BaselineRequest),
+    /// Tell the receivers that asked for its kind, off the event loop.
+    Notify(crate::domain::notification::Notification),
     Quit,
 }

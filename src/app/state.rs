@@ -295,6 +295,11 @@ pub struct AppState {
     /// The bake since the rollout reached its end (with a `[bake]` plan).
     /// Kept here only: a restart mid-bake starts the clock again.
     pub bake: Option<crate::domain::bake::BakeState>,
+    /// What has been told to the notification receivers so far.
+    pub outbox: super::update::outbox::Outbox,
+    /// The notification receivers and how their deliveries go; empty when
+    /// nothing is sent.
+    pub receivers: Vec<super::receivers::ReceiverHealth>,
     /// Set when something on screen changed since the last draw.
     pub dirty: bool,
 }
@@ -363,6 +368,8 @@ impl AppState {
             bake: None,
             told_unbound: Default::default(),
             selection_moved: None,
+            outbox: Default::default(),
+            receivers: Vec::new(),
             dirty: true,
         }
     }

@@ -23,6 +23,8 @@ pub enum AuditRecord {
     Scorecard(ScorecardEntry),
     /// The end of a tabletop drill, with its debrief in a line.
     Drill(DrillEntry),
+    /// A message to a notification receiver, delivered or given up on.
+    Notification(super::delivery::DeliveryEntry),
 }
 
 /// Who asked for which action on what.
@@ -269,6 +271,7 @@ impl AuditRecord {
             AuditRecord::Outcome(o) => o.action.mode = mode,
             AuditRecord::Drill(d) => d.mode = mode.or(d.mode),
             AuditRecord::Scorecard(s) => s.mode = mode,
+            AuditRecord::Notification(n) => n.mode = mode,
         }
         self
     }
@@ -281,6 +284,7 @@ impl AuditRecord {
             AuditRecord::Outcome(o) => o.action.mode,
             AuditRecord::Scorecard(s) => s.mode,
             AuditRecord::Drill(d) => d.mode,
+            AuditRecord::Notification(n) => n.mode,
         }
     }
 
@@ -299,6 +303,7 @@ impl AuditRecord {
             AuditRecord::Outcome(o) => &o.action.target,
             AuditRecord::Scorecard(s) => &s.target,
             AuditRecord::Drill(d) => &d.target,
+            AuditRecord::Notification(n) => &n.target,
         }
     }
 
@@ -309,6 +314,7 @@ impl AuditRecord {
             AuditRecord::Outcome(o) => o.action.time,
             AuditRecord::Scorecard(s) => s.time,
             AuditRecord::Drill(d) => d.time,
+            AuditRecord::Notification(n) => n.time,
         }
     }
 }

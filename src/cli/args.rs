@@ -65,6 +65,11 @@ pub struct DashboardArgs {
     /// How much to log: error, warn, info, debug or trace.
     #[arg(long, value_name = "LEVEL", default_value = "info")]
     pub log_level: tracing::Level,
+    /// The demo and drills notify only when asked: send to the `[[notify]]`
+    /// receivers of the drilled plan (or of FILE), every message marked as
+    /// a drill. `watch` always notifies its plan's receivers.
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    pub notify: Option<Option<PathBuf>>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -21,6 +21,9 @@ pub enum EventKind {
     ActionUnknown,
     /// A source failed or recovered.
     Source,
+    /// A message to a receiver outside (Slack, PagerDuty, a webhook) was
+    /// delivered, or could not be.
+    Notification,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +37,8 @@ pub struct Event {
 #[derive(Debug, Clone, Default)]
 pub struct Timeline {
     events: VecDeque<Event>,
+    /// How many events were ever pushed, the fallen-off ones included.
+    pushed: u64,
 }
 
 impl Timeline {
@@ -49,6 +54,20 @@ impl Timeline {
             kind,
             text: text.into(),
         });
+        self.pushed += 1;
+    }
+
+    /// How many events were ever pushed: a mark for [`Timeline::since`].
+    pub fn pushed(&self) -> u64 {
+        self.pushed
+    }
+
+    /// The events pushed after `mark` (a value of [`Timeline::pushed`]) that
+    /// are still kept, oldest first.
+    pub fn since(&self, mark: u64) -> impl Iterator<Item = &Event> {
+        let new = usize::try_from(self.pushed.saturating_sub(mark)).unwrap_or(usize::MAX);
+        let skip = self.events.len().saturating_sub(new);
+        self.events.iter().skip(skip)
     }
 
     /// Events, newest first.
@@ -81,5 +100,17 @@ mod tests {
             newest.as_deref(),
             Some(format!("e{}", Timeline::CAPACITY + 2).as_str())
         );
+    }
+
+    #[test]
+    fn since_a_mark_gives_what_came_after_it() {
+        let mut t = Timeline::default();
+        t.push(Timestamp::default(), EventKind::Progress, "old");
+        let mark = t.pushed();
+        t.push(Timestamp::default(), EventKind::Breach, "a");
+        t.push(Timestamp::default(), EventKind::Source, "b");
+        let texts: Vec<&str> = t.since(mark).map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, ["a", "b"]);
+        assert_eq!(t.since(t.pushed()).count(), 0);
     }
 }

@@ -46,6 +46,8 @@ pub struct Wiring<S> {
     pub themes: Vec<Theme>,
     /// Where baseline questions go; `None` when no source answers them.
     pub baselines: Option<Baselines>,
+    /// Where notifications go; `None` when nothing is sent.
+    pub notifier: Option<crate::runtime::notify::Notifier>,
 }
 
 /// Run until the operator quits, the input ends or a signal asks us to stop.
@@ -66,6 +68,7 @@ where
         clock,
         themes,
         baselines,
+        notifier,
     } = wiring;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -141,6 +144,12 @@ where
                         update(&mut state, unanswerable(&request, clock.now()));
                     }
                 },
+                // Only queued: the receivers' own tasks deliver it.
+                Effect::Notify(n) => {
+                    if let Some(notifier) = &notifier {
+                        notifier.send(&n);
+                    }
+                }
                 Effect::RecordScorecard(setting) => {
                     let record = AuditRecord::scorecard(&setting, &state.plan);
                     executor.record(record, setting);

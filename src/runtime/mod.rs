@@ -7,5 +7,6 @@ pub mod baselines;
 pub mod demo;
 pub mod event_loop;
 pub mod executor;
+pub mod notify;
 pub mod session;
 pub mod sources;

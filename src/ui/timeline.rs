@@ -28,6 +28,7 @@ impl TimelinePanel<'_> {
             EventKind::ActionFailed => (&s.breach, Role::Breach),
             EventKind::ActionUnknown => (&s.warn, Role::Warn),
             EventKind::Source => (&s.stale, Role::Stale),
+            EventKind::Notification => (&s.pending, Role::Muted),
         }
     }
 }
