@@ -113,7 +113,8 @@ impl Checker<'_> {
         for (i, r) in raw.iter().enumerate() {
             let receiver = self.receiver(i, r, plan)?;
             if out.iter().any(|o| o.name == receiver.name) {
-                let span = r.get_ref().name.as_ref().map_or(r.span(), |n| n.span());
+                let raw = r.get_ref();
+                let span = raw.name.as_ref().map_or(raw.kind.span(), |n| n.span());
                 return self.err(
                     span,
                     format!("notify[{i}].name"),
