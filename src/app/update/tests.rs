@@ -1432,6 +1432,7 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
 mod bake;
 mod baseline;
 mod gates;
+mod outbox;
 mod signals;
 
 #[test]
