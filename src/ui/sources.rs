@@ -130,30 +130,28 @@ fn receiver_lines(
     let sym = &theme.symbols;
     let ago = |t: crate::domain::Timestamp| duration((state.now - t).max(crate::domain::Span::zero()));
     let mut error = None;
+    let mut age = None;
     let (glyph, role, mut words) = match &r.last {
         None => (&sym.no_data, Role::NoData, vec!["nothing sent yet".to_string()]),
-        Some((at, event, DeliveryState::Delivered { .. })) => (
-            &sym.ok,
-            Role::Ok,
-            vec![format!("ok · {event} delivered {} ago", ago(*at))],
-        ),
+        Some((at, event, DeliveryState::Delivered { .. })) => {
+            age = Some(format!("{} ago", ago(*at)));
+            (&sym.ok, Role::Ok, vec![format!("ok · {event} delivered")])
+        }
         Some((_, event, DeliveryState::Retrying { tries, why })) => {
             error = Some(why.clone());
             (
                 &sym.warn,
                 Role::Warn,
-                vec![format!("retrying {event} · try {} failed", tries)],
+                vec![format!("retrying {event} · try {tries} failed")],
             )
         }
         Some((at, event, DeliveryState::Failed { tries, why })) => {
             error = Some(why.clone());
+            age = Some(format!("{} ago", ago(*at)));
             (
                 &sym.breach,
                 Role::Breach,
-                vec![format!(
-                    "FAILED {event} after {tries} tries, {} ago",
-                    ago(*at)
-                )],
+                vec![format!("FAILED {event} after {tries} tries")],
             )
         }
     };
@@ -166,6 +164,7 @@ fn receiver_lines(
     if r.dropped > 0 {
         words.push(format!("dropped {}", r.dropped));
     }
+    words.extend(age);
     let mut phrases = vec![Phrase::new(
         9,
         vec![

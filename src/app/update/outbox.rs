@@ -97,7 +97,7 @@ fn breaches(state: &mut AppState, at: Timestamp, out: &mut Vec<Notification>) {
             &state.plan.service,
             &state.plan.canary_version,
             *ci,
-            &cond.to_string(),
+            cond.signal.name(),
             place,
             drill,
         );

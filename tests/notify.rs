@@ -1,0 +1,516 @@
+//! Notifications against real HTTP receivers on loopback: the exact Slack
+//! and PagerDuty Events v2 shapes, one trigger per breach and one resolve
+//! per recovery, retries against a receiver that is down (and the screen
+//! saying so), a receiver that hangs never slowing a key, and the secrets
+//! absent from everything shown or recorded.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+use warroom::app::state::{AppState, RunMode, Seat};
+use warroom::app::{Effect, Msg, update};
+use warroom::config::plan::PlanFile;
+use warroom::domain::clock::{Clock, SystemClock};
+use warroom::domain::guardrail::{Consequence, Guardrails};
+use warroom::domain::health::{Sample, VersionRole};
+use warroom::domain::notification::Notification;
+use warroom::domain::rollout::{Phase, RegionRollout, RolloutStatus};
+use warroom::domain::signal::Signals;
+use warroom::domain::source::{Polled, Report, SourceId};
+use warroom::domain::{Span, Timestamp};
+use warroom::integrations::notify::{Backoff, Receiver};
+use warroom::runtime::demo::epoch;
+use warroom::runtime::notify::{Notifier, Outlet};
+
+/// What a receiver does with a request.
+#[derive(Clone, Copy)]
+enum Behaviour {
+    Answer(u16),
+    /// Take the connection and never answer.
+    Hang,
+}
+
+/// One request a test receiver took: its path and JSON body.
+#[derive(Debug, Clone)]
+struct Taken {
+    path: String,
+    body: Value,
+}
+
+/// A receiver on loopback that records what it is sent.
+struct Hook {
+    addr: String,
+    taken: Arc<Mutex<Vec<Taken>>>,
+    /// Connections accepted, answered or not.
+    accepted: Arc<Mutex<usize>>,
+}
+
+impl Hook {
+    async fn start(behaviour: Behaviour) -> Hook {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let taken = Arc::new(Mutex::new(Vec::new()));
+        let accepted = Arc::new(Mutex::new(0));
+        let (t, a) = (taken.clone(), accepted.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut conn, _)) = listener.accept().await else {
+                    return;
+                };
+                *a.lock().unwrap() += 1;
+                let t = t.clone();
+                tokio::spawn(async move {
+                    let Some(req) = read_request(&mut conn).await else {
+                        return;
+                    };
+                    match behaviour {
+                        Behaviour::Hang => {
+                            t.lock().unwrap().push(req);
+                            tokio::time::sleep(Duration::from_secs(3600)).await;
+                        }
+                        Behaviour::Answer(code) => {
+                            t.lock().unwrap().push(req);
+                            let body = if code == 202 {
+                                r#"{"status":"success","message":"Event processed"}"#
+                            } else {
+                                "ok"
+                            };
+                            let answer = format!(
+                                "HTTP/1.1 {code} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                                body.len()
+                            );
+                            let _ = conn.write_all(answer.as_bytes()).await;
+                        }
+                    }
+                });
+            }
+        });
+        Hook {
+            addr,
+            taken,
+            accepted,
+        }
+    }
+
+    fn taken(&self) -> Vec<Taken> {
+        self.taken.lock().unwrap().clone()
+    }
+}
+
+/// One HTTP/1.1 request with a content-length body.
+async fn read_request(conn: &mut tokio::net::TcpStream) -> Option<Taken> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = conn.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf).to_string();
+        let Some(end) = text.find("\r\n\r\n") else {
+            continue;
+        };
+        let head = &text[..end];
+        let length: usize = head
+            .lines()
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse().ok())?
+            })
+            .unwrap_or(0);
+        if buf.len() >= end + 4 + length {
+            let path = head.split_whitespace().nth(1)?.to_string();
+            let body = serde_json::from_slice(&buf[end + 4..end + 4 + length]).ok()?;
+            return Some(Taken { path, body });
+        }
+    }
+}
+
+/// The simulator example with `notify` appended, its secrets in files of `dir`.
+fn plan_with(dir: &std::path::Path, notify: &str) -> PlanFile {
+    let text = format!(
+        "{}\n{notify}",
+        std::fs::read_to_string(common::simulator_plan()).unwrap()
+    );
+    let path = dir.join("plan.toml");
+    std::fs::write(&path, text).unwrap();
+    PlanFile::load(&path).unwrap()
+}
+
+fn receivers(plan: &PlanFile) -> Vec<Receiver> {
+    plan.notify.iter().map(|r| Receiver::open(r).unwrap()).collect()
+}
+
+/// The demo's rollout as a live screen, its conditions breached at once
+/// and only alerting, listening to `plan`'s receivers.
+fn live_state(plan: &PlanFile) -> AppState {
+    let rollout = warroom::sim::FleetSpec::demo(1).plan;
+    let seat = Seat::new("alice", vec!["dark".into()]);
+    let infos = warroom::sim::adapter::source_infos();
+    let mut s = AppState::new(rollout, RunMode::Live, infos, seat, epoch());
+    let mut conditions = s.plan.stop_conditions.clone();
+    for c in &mut conditions {
+        c.hold = Span::zero();
+        c.consequence = Consequence::Alert;
+    }
+    s.guardrails = Guardrails::new(conditions);
+    for r in &plan.notify {
+        s.receivers
+            .push(warroom::app::receivers::ReceiverHealth::new(&r.name, r.kind.word()));
+    }
+    s
+}
+
+fn polled(source: usize, at: Timestamp, result: Report) -> Msg {
+    Msg::Source {
+        source: SourceId(source),
+        polled: Polled {
+            at,
+            took: Duration::ZERO,
+            result: Ok(result),
+            notes: vec![],
+        },
+    }
+}
+
+fn status(wave: usize) -> Report {
+    Report::Rollout(RolloutStatus {
+        phase: Phase::Progressing,
+        wave,
+        held: Span::seconds(3),
+        message: None,
+        regions: ["eu-west-1", "us-east-1", "ap-southeast-1", "sa-east-1"]
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RegionRollout::following(*r, if i == 0 { 5 } else { 0 }))
+            .collect(),
+        observed_at: epoch(),
+    })
+}
+
+/// eu-west-1's numbers, its canary's error rate `error_rate`.
+fn metrics(error_rate: f64) -> Report {
+    let mut out = Vec::new();
+    for version in [VersionRole::Stable, VersionRole::Canary] {
+        let err = if version == VersionRole::Canary { error_rate } else { 0.003 };
+        for (signal, value) in [
+            ("request_rate", 100.0),
+            ("error_rate", err),
+            ("latency_p99", 0.2),
+            ("success_rate", 0.995),
+        ] {
+            out.push(Sample {
+                region: "eu-west-1".into(),
+                version,
+                signal: Signals::standard().get(signal).cloned().unwrap(),
+                value,
+                basis: Default::default(),
+            });
+        }
+    }
+    Report::Metrics(out)
+}
+
+fn notifications(effects: Vec<Effect>) -> Vec<Notification> {
+    effects
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Notify(n) => Some(n),
+            _ => None,
+        })
+        .collect()
+}
+
+fn fast() -> Backoff {
+    Backoff {
+        tries: 3,
+        first: Duration::from_millis(20),
+        cap: Duration::from_millis(80),
+    }
+}
+
+struct Sending {
+    notifier: Notifier,
+    rx: mpsc::Receiver<Msg>,
+    audit: std::path::PathBuf,
+}
+
+fn sending(dir: &std::path::Path, receivers: Vec<Receiver>, backoff: Backoff) -> Sending {
+    let (tx, rx) = mpsc::channel(64);
+    let audit = dir.join("audit.jsonl");
+    let log = Arc::new(warroom::audit::AuditLog::open(&audit).unwrap());
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let outlet = Outlet {
+        tx,
+        audit: Some(log),
+        clock,
+        mode: None,
+        backoff,
+    };
+    Sending {
+        notifier: Notifier::start(receivers, outlet),
+        rx,
+        audit,
+    }
+}
+
+/// Take the sender's reports into `state` until `done` holds of it.
+async fn until(state: &mut AppState, rx: &mut mpsc::Receiver<Msg>, done: impl Fn(&AppState) -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !done(state) {
+        let msg = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("the sender reported in time")
+            .expect("the sender is running");
+        update(state, msg);
+    }
+}
+
+fn timeline_text(state: &AppState) -> String {
+    state
+        .timeline
+        .newest_first()
+        .map(|e| e.text.clone())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn a_breach_triggers_once_and_its_recovery_resolves_once_in_slack_and_pagerduty() {
+    let dir = common::temp_dir("notify-shapes");
+    let slack = Hook::start(Behaviour::Answer(200)).await;
+    let pd = Hook::start(Behaviour::Answer(202)).await;
+    let hook_secret = "T00000000/B00000000/XXXXsecretXXXX";
+    std::fs::write(dir.join("slack.url"), format!("http://{}/services/{hook_secret}\n", slack.addr)).unwrap();
+    std::fs::write(dir.join("pd.key"), "R0UT1NGKEYsecret\n").unwrap();
+    let plan = plan_with(
+        &dir,
+        &format!(
+            "[[notify]]\nname = \"ops\"\nkind = \"slack\"\nurl_file = \"slack.url\"\n\n\
+             [[notify]]\nname = \"oncall\"\nkind = \"pagerduty\"\nrouting_key_file = \"pd.key\"\nendpoint = \"http://{}\"\n",
+            pd.addr
+        ),
+    );
+    let mut state = live_state(&plan);
+    let mut out = sending(&dir, receivers(&plan), fast());
+    let mut told = Vec::new();
+    let script = [
+        polled(0, epoch(), status(0)),
+        polled(1, epoch(), metrics(0.003)),
+        polled(0, epoch() + Span::seconds(1), status(1)),
+        polled(1, epoch() + Span::seconds(2), metrics(0.2)),
+        polled(1, epoch() + Span::seconds(3), metrics(0.2)),
+        polled(1, epoch() + Span::seconds(4), metrics(0.003)),
+        polled(1, epoch() + Span::seconds(5), metrics(0.003)),
+    ];
+    for msg in script {
+        told.extend(notifications(update(&mut state, msg)));
+    }
+    for n in &told {
+        out.notifier.send(n);
+    }
+    let pd_wanted = told
+        .iter()
+        .filter(|n| plan.notify[1].events.contains(&n.event))
+        .count();
+    let slack_wanted = told
+        .iter()
+        .filter(|n| plan.notify[0].events.contains(&n.event))
+        .count();
+    assert_eq!(pd_wanted, 3, "a change, a trigger, a resolve: {told:?}");
+    until(&mut state, &mut out.rx, |s| {
+        s.receivers[0].delivered as usize == slack_wanted
+            && s.receivers[1].delivered as usize == pd_wanted
+    })
+    .await;
+
+    // PagerDuty: the wave as a change event, then one trigger and one resolve.
+    let taken = pd.taken();
+    let paths: Vec<&str> = taken.iter().map(|t| t.path.as_str()).collect();
+    assert_eq!(paths, ["/v2/change/enqueue", "/v2/enqueue", "/v2/enqueue"]);
+    let change = &taken[0].body;
+    assert_eq!(change["routing_key"], "R0UT1NGKEYsecret");
+    assert!(change["payload"]["summary"].as_str().unwrap().starts_with("wave 2/"));
+    assert!(change["payload"]["timestamp"].is_string());
+    assert!(change["payload"]["source"].is_string());
+    assert!(change.get("event_action").is_none());
+    let (trigger, resolve) = (&taken[1].body, &taken[2].body);
+    assert_eq!(trigger["event_action"], "trigger");
+    assert_eq!(trigger["routing_key"], "R0UT1NGKEYsecret");
+    let p = &trigger["payload"];
+    assert!(p["summary"].as_str().unwrap().starts_with("BREACH error rate"), "{p}");
+    assert_eq!(p["severity"], "warning");
+    assert_eq!(p["source"], format!("{}/eu-west-1", state.plan.service));
+    assert!(p["timestamp"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(p["custom_details"]["drill"], false);
+    assert_eq!(resolve["event_action"], "resolve");
+    assert_eq!(resolve["routing_key"], "R0UT1NGKEYsecret");
+    let key = trigger["dedup_key"].as_str().unwrap();
+    assert!(!key.is_empty() && key.len() <= 255);
+    assert_eq!(resolve["dedup_key"], key, "one key from trigger to resolve");
+
+    // Slack: Block Kit, with the plain text beside the blocks.
+    let taken = slack.taken();
+    assert!(taken.iter().all(|t| t.path == format!("/services/{hook_secret}")));
+    let breach = taken
+        .iter()
+        .find(|t| t.body["blocks"][0]["text"]["text"].as_str().is_some_and(|h| h.starts_with("Breach")))
+        .expect("a breach message");
+    let b = &breach.body;
+    assert_eq!(b["blocks"][0]["type"], "header");
+    assert_eq!(b["blocks"][0]["text"]["type"], "plain_text");
+    assert_eq!(b["blocks"][1]["type"], "section");
+    assert_eq!(b["blocks"][1]["text"]["type"], "mrkdwn");
+    assert_eq!(b["blocks"][2]["type"], "context");
+    assert!(b["text"].as_str().unwrap().starts_with("BREACH"));
+    let breaches = taken
+        .iter()
+        .filter(|t| t.body["blocks"][0]["text"]["text"].as_str().is_some_and(|h| h.starts_with("Breach")))
+        .count();
+    let recoveries = taken
+        .iter()
+        .filter(|t| t.body["blocks"][0]["text"]["text"].as_str().is_some_and(|h| h.starts_with("Recovered")))
+        .count();
+    assert_eq!((breaches, recoveries), (1, 1));
+
+    // The secrets are nowhere shown or recorded.
+    let screen = common::screen(&state, 160, 48);
+    let audit = std::fs::read_to_string(&out.audit).unwrap();
+    for secret in [hook_secret, "R0UT1NGKEYsecret", &slack.addr] {
+        assert!(!screen.contains(secret), "on screen: {secret}");
+        assert!(!timeline_text(&state).contains(secret), "on the timeline: {secret}");
+        assert!(!audit.contains(secret), "in the audit log: {secret}");
+    }
+    assert!(screen.contains("slack ops") && screen.contains("pagerduty oncall"), "{screen}");
+    assert!(timeline_text(&state).contains("pagerduty oncall: breach delivered"));
+    let records = audit.lines().filter(|l| l.contains(r#""record":"notification""#)).count();
+    assert_eq!(records, slack_wanted + pd_wanted, "{audit}");
+    assert!(audit.contains(r#""receiver":"oncall""#) && audit.contains(r#""result":"delivered""#));
+}
+
+#[tokio::test]
+async fn a_receiver_that_is_down_is_retried_and_the_screen_says_so() {
+    let dir = common::temp_dir("notify-down");
+    // A port nobody listens on.
+    let port = common::free_port();
+    std::fs::write(dir.join("hook.url"), format!("http://127.0.0.1:{port}/hook/t0k3nInPath")).unwrap();
+    let plan = plan_with(&dir, "[[notify]]\nname = \"audit-bus\"\nkind = \"webhook\"\nurl_file = \"hook.url\"\n");
+    let mut state = live_state(&plan);
+    let mut out = sending(&dir, receivers(&plan), fast());
+    let told: Vec<Notification> = [
+        polled(0, epoch(), status(0)),
+        polled(1, epoch(), metrics(0.2)),
+    ]
+    .into_iter()
+    .flat_map(|m| notifications(update(&mut state, m)))
+    .collect();
+    let breach = told.iter().find(|n| n.event.word() == "breach").expect("a breach");
+    out.notifier.send(breach);
+    // While it retries, the panel says so.
+    until(&mut state, &mut out.rx, |s| {
+        matches!(
+            s.receivers[0].last,
+            Some((_, _, warroom::app::receivers::DeliveryState::Retrying { .. }))
+        )
+    })
+    .await;
+    let retrying = common::screen(&state, 160, 48);
+    assert!(retrying.contains("webhook audit-bus") && retrying.contains("retrying breach"), "{retrying}");
+    until(&mut state, &mut out.rx, |s| s.receivers[0].failed == 1).await;
+    let screen = common::screen(&state, 160, 48);
+    assert!(screen.contains("FAILED breach after 3 tries"), "{screen}");
+    assert!(screen.contains("retries 2"), "{screen}");
+    assert!(screen.contains("cannot connect"), "{screen}");
+    let timeline = timeline_text(&state);
+    assert!(timeline.contains("webhook audit-bus: breach NOT delivered after 3 tries"), "{timeline}");
+    let audit = std::fs::read_to_string(&out.audit).unwrap();
+    assert!(audit.contains(r#""result":"failed""#) && audit.contains(r#""tries":3"#), "{audit}");
+    for text in [&screen, &timeline, &audit] {
+        assert!(!text.contains("t0k3nInPath") && !text.contains(&format!(":{port}")), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_receiver_that_hangs_never_slows_a_key() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let dir = common::temp_dir("notify-hang");
+    let hang = Hook::start(Behaviour::Hang).await;
+    std::fs::write(dir.join("hook.url"), format!("http://{}/hook", hang.addr)).unwrap();
+    let plan = plan_with(
+        &dir,
+        "[[notify]]\nname = \"slowpoke\"\nkind = \"webhook\"\nurl_file = \"hook.url\"\ntimeout = \"30s\"\n",
+    );
+    let state = live_state(&plan);
+    let out = sending(&dir, receivers(&plan), Backoff::default());
+    let (msg_tx, messages) = mpsc::channel(64);
+    let (key_tx, keys) = mpsc::unbounded_channel::<std::io::Result<Event>>();
+    let input = Box::pin(futures_util::stream::unfold(keys, |mut rx| async move {
+        rx.recv().await.map(|e| (e, rx))
+    }));
+    let audit = Arc::new(warroom::audit::AuditLog::open(&dir.join("loop-audit.jsonl")).unwrap());
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let executor = warroom::runtime::executor::Executor::new(
+        Arc::new(warroom::domain::action::NoControl),
+        audit,
+        clock.clone(),
+        msg_tx.clone(),
+        Duration::from_secs(1),
+    );
+    let themes = warroom::ui::theme::resolve(None, false).unwrap().0;
+    let wiring = warroom::runtime::event_loop::Wiring {
+        input,
+        messages,
+        executor,
+        clock,
+        themes,
+        baselines: None,
+        notifier: Some(out.notifier),
+    };
+    let looping = tokio::spawn(async move {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+        warroom::runtime::event_loop::run(&mut terminal, state, wiring)
+            .await
+            .map(|s| s.timeline.len())
+    });
+    // Something to tell: an action done, which the webhook hears of.
+    msg_tx
+        .send(Msg::Note {
+            kind: warroom::domain::timeline::EventKind::ActionOk,
+            text: "pause done: held".into(),
+        })
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while hang.taken().is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "the webhook was never called");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(*hang.accepted.lock().unwrap(), 1);
+    // The receiver sleeps on the request; keys go on: `?` opens the help,
+    // `q` quits from it.
+    let started = std::time::Instant::now();
+    for c in ['?', 'q'] {
+        key_tx
+            .send(Ok(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))))
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+    let ended = tokio::time::timeout(Duration::from_secs(2), looping)
+        .await
+        .expect("the loop took the keys while the receiver hung");
+    assert!(ended.unwrap().is_ok());
+    // Two keys 40 ms apart, and the loop's own drawing: well under a second.
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    // The request is still hanging: the loop did not wait for it.
+    assert_eq!(hang.taken().len(), 1);
+}
