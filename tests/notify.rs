@@ -245,6 +245,15 @@ struct Sending {
 }
 
 fn sending(dir: &std::path::Path, receivers: Vec<Receiver>, backoff: Backoff) -> Sending {
+    sending_as(dir, receivers, backoff, None)
+}
+
+fn sending_as(
+    dir: &std::path::Path,
+    receivers: Vec<Receiver>,
+    backoff: Backoff,
+    mode: Option<warroom::audit::Mode>,
+) -> Sending {
     let (tx, rx) = mpsc::channel(64);
     let audit = dir.join("audit.jsonl");
     let log = Arc::new(warroom::audit::AuditLog::open(&audit).unwrap());
@@ -253,7 +262,7 @@ fn sending(dir: &std::path::Path, receivers: Vec<Receiver>, backoff: Backoff) ->
         tx,
         audit: Some(log),
         clock,
-        mode: None,
+        mode,
         backoff,
     };
     Sending {
@@ -513,4 +522,52 @@ async fn a_receiver_that_hangs_never_slows_a_key() {
     assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
     // The request is still hanging: the loop did not wait for it.
     assert_eq!(hang.taken().len(), 1);
+}
+
+#[tokio::test]
+async fn a_drill_marks_every_message_it_sends() {
+    let dir = common::temp_dir("notify-drill");
+    let hook = Hook::start(Behaviour::Answer(200)).await;
+    std::fs::write(dir.join("hook.url"), format!("http://{}/hook", hook.addr)).unwrap();
+    let plan = plan_with(&dir, "[[notify]]\nname = \"bus\"\nkind = \"webhook\"\nurl_file = \"hook.url\"\n");
+    let mut state = live_state(&plan);
+    state.mode = RunMode::Drill;
+    let mut out = sending_as(&dir, receivers(&plan), fast(), Some(warroom::audit::Mode::Drill));
+    let told: Vec<Notification> = [
+        polled(0, epoch(), status(0)),
+        polled(1, epoch(), metrics(0.003)),
+        polled(1, epoch() + Span::seconds(1), metrics(0.2)),
+        polled(1, epoch() + Span::seconds(2), metrics(0.003)),
+    ]
+    .into_iter()
+    .flat_map(|m| notifications(update(&mut state, m)))
+    .collect();
+    assert!(told.len() >= 2, "{told:?}");
+    for n in &told {
+        out.notifier.send(n);
+    }
+    until(&mut state, &mut out.rx, |s| s.receivers[0].delivered as usize == told.len()).await;
+    for t in hook.taken() {
+        assert_eq!(t.body["drill"], true, "{}", t.body);
+        assert!(t.body["text"].as_str().unwrap().starts_with("[DRILL] "), "{}", t.body);
+        assert_eq!(t.body["version"], 1);
+        assert_eq!(t.body["source"], "warroom");
+    }
+    let breach = hook.taken().into_iter().find(|t| t.body["event"] == "breach").unwrap();
+    assert!(breach.body["dedup_key"].as_str().unwrap().starts_with("drill/"));
+    let audit = std::fs::read_to_string(&out.audit).unwrap();
+    let records: Vec<&str> = audit
+        .lines()
+        .filter(|l| l.contains(r#""record":"notification""#))
+        .collect();
+    assert_eq!(records.len(), told.len(), "{audit}");
+    assert!(records.iter().all(|l| l.contains(r#""mode":"drill""#)), "{audit}");
+}
+
+/// The demo has no plan of its own: `--notify` alone says what to give.
+#[test]
+fn the_demo_notifies_only_when_given_receivers() {
+    let (code, out) = common::warroom_run(&["--notify"], None);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("--notify FILE"), "{out}");
 }
