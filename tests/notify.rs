@@ -4,6 +4,9 @@
 //! saying so), a receiver that hangs never slowing a key, and the secrets
 //! absent from everything shown or recorded.
 
+// Test helpers: a failed setup should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::sync::{Arc, Mutex};
@@ -147,7 +150,10 @@ fn plan_with(dir: &std::path::Path, notify: &str) -> PlanFile {
 }
 
 fn receivers(plan: &PlanFile) -> Vec<Receiver> {
-    plan.notify.iter().map(|r| Receiver::open(r).unwrap()).collect()
+    plan.notify
+        .iter()
+        .map(|r| Receiver::open(r).unwrap())
+        .collect()
 }
 
 /// The demo's rollout as a live screen, its conditions breached at once
@@ -165,7 +171,10 @@ fn live_state(plan: &PlanFile) -> AppState {
     s.guardrails = Guardrails::new(conditions);
     for r in &plan.notify {
         s.receivers
-            .push(warroom::app::receivers::ReceiverHealth::new(&r.name, r.kind.word()));
+            .push(warroom::app::receivers::ReceiverHealth::new(
+                &r.name,
+                r.kind.word(),
+            ));
     }
     s
 }
@@ -201,7 +210,11 @@ fn status(wave: usize) -> Report {
 fn metrics(error_rate: f64) -> Report {
     let mut out = Vec::new();
     for version in [VersionRole::Stable, VersionRole::Canary] {
-        let err = if version == VersionRole::Canary { error_rate } else { 0.003 };
+        let err = if version == VersionRole::Canary {
+            error_rate
+        } else {
+            0.003
+        };
         for (signal, value) in [
             ("request_rate", 100.0),
             ("error_rate", err),
@@ -273,7 +286,11 @@ fn sending_as(
 }
 
 /// Take the sender's reports into `state` until `done` holds of it.
-async fn until(state: &mut AppState, rx: &mut mpsc::Receiver<Msg>, done: impl Fn(&AppState) -> bool) {
+async fn until(
+    state: &mut AppState,
+    rx: &mut mpsc::Receiver<Msg>,
+    done: impl Fn(&AppState) -> bool,
+) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while !done(state) {
         let msg = tokio::time::timeout_at(deadline, rx.recv())
@@ -299,7 +316,11 @@ async fn a_breach_triggers_once_and_its_recovery_resolves_once_in_slack_and_page
     let slack = Hook::start(Behaviour::Answer(200)).await;
     let pd = Hook::start(Behaviour::Answer(202)).await;
     let hook_secret = "T00000000/B00000000/XXXXsecretXXXX";
-    std::fs::write(dir.join("slack.url"), format!("http://{}/services/{hook_secret}\n", slack.addr)).unwrap();
+    std::fs::write(
+        dir.join("slack.url"),
+        format!("http://{}/services/{hook_secret}\n", slack.addr),
+    )
+    .unwrap();
     std::fs::write(dir.join("pd.key"), "R0UT1NGKEYsecret\n").unwrap();
     let plan = plan_with(
         &dir,
@@ -348,7 +369,12 @@ async fn a_breach_triggers_once_and_its_recovery_resolves_once_in_slack_and_page
     assert_eq!(paths, ["/v2/change/enqueue", "/v2/enqueue", "/v2/enqueue"]);
     let change = &taken[0].body;
     assert_eq!(change["routing_key"], "R0UT1NGKEYsecret");
-    assert!(change["payload"]["summary"].as_str().unwrap().starts_with("wave 2/"));
+    assert!(
+        change["payload"]["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("wave 2/")
+    );
     assert!(change["payload"]["timestamp"].is_string());
     assert!(change["payload"]["source"].is_string());
     assert!(change.get("event_action").is_none());
@@ -356,7 +382,13 @@ async fn a_breach_triggers_once_and_its_recovery_resolves_once_in_slack_and_page
     assert_eq!(trigger["event_action"], "trigger");
     assert_eq!(trigger["routing_key"], "R0UT1NGKEYsecret");
     let p = &trigger["payload"];
-    assert!(p["summary"].as_str().unwrap().starts_with("BREACH error rate"), "{p}");
+    assert!(
+        p["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("BREACH error rate"),
+        "{p}"
+    );
     assert_eq!(p["severity"], "warning");
     assert_eq!(p["source"], format!("{}/eu-west-1", state.plan.service));
     assert!(p["timestamp"].as_str().unwrap().ends_with('Z'));
@@ -369,10 +401,18 @@ async fn a_breach_triggers_once_and_its_recovery_resolves_once_in_slack_and_page
 
     // Slack: Block Kit, with the plain text beside the blocks.
     let taken = slack.taken();
-    assert!(taken.iter().all(|t| t.path == format!("/services/{hook_secret}")));
+    assert!(
+        taken
+            .iter()
+            .all(|t| t.path == format!("/services/{hook_secret}"))
+    );
     let breach = taken
         .iter()
-        .find(|t| t.body["blocks"][0]["text"]["text"].as_str().is_some_and(|h| h.starts_with("Breach")))
+        .find(|t| {
+            t.body["blocks"][0]["text"]["text"]
+                .as_str()
+                .is_some_and(|h| h.starts_with("Breach"))
+        })
         .expect("a breach message");
     let b = &breach.body;
     assert_eq!(b["blocks"][0]["type"], "header");
@@ -383,11 +423,19 @@ async fn a_breach_triggers_once_and_its_recovery_resolves_once_in_slack_and_page
     assert!(b["text"].as_str().unwrap().starts_with("BREACH"));
     let breaches = taken
         .iter()
-        .filter(|t| t.body["blocks"][0]["text"]["text"].as_str().is_some_and(|h| h.starts_with("Breach")))
+        .filter(|t| {
+            t.body["blocks"][0]["text"]["text"]
+                .as_str()
+                .is_some_and(|h| h.starts_with("Breach"))
+        })
         .count();
     let recoveries = taken
         .iter()
-        .filter(|t| t.body["blocks"][0]["text"]["text"].as_str().is_some_and(|h| h.starts_with("Recovered")))
+        .filter(|t| {
+            t.body["blocks"][0]["text"]["text"]
+                .as_str()
+                .is_some_and(|h| h.starts_with("Recovered"))
+        })
         .count();
     assert_eq!((breaches, recoveries), (1, 1));
 
@@ -396,12 +444,21 @@ async fn a_breach_triggers_once_and_its_recovery_resolves_once_in_slack_and_page
     let audit = std::fs::read_to_string(&out.audit).unwrap();
     for secret in [hook_secret, "R0UT1NGKEYsecret", &slack.addr] {
         assert!(!screen.contains(secret), "on screen: {secret}");
-        assert!(!timeline_text(&state).contains(secret), "on the timeline: {secret}");
+        assert!(
+            !timeline_text(&state).contains(secret),
+            "on the timeline: {secret}"
+        );
         assert!(!audit.contains(secret), "in the audit log: {secret}");
     }
-    assert!(screen.contains("slack ops") && screen.contains("pagerduty oncall"), "{screen}");
+    assert!(
+        screen.contains("slack ops") && screen.contains("pagerduty oncall"),
+        "{screen}"
+    );
     assert!(timeline_text(&state).contains("pagerduty oncall: breach delivered"));
-    let records = audit.lines().filter(|l| l.contains(r#""record":"notification""#)).count();
+    let records = audit
+        .lines()
+        .filter(|l| l.contains(r#""record":"notification""#))
+        .count();
     assert_eq!(records, slack_wanted + pd_wanted, "{audit}");
     assert!(audit.contains(r#""receiver":"oncall""#) && audit.contains(r#""result":"delivered""#));
 }
@@ -411,8 +468,15 @@ async fn a_receiver_that_is_down_is_retried_and_the_screen_says_so() {
     let dir = common::temp_dir("notify-down");
     // A port nobody listens on.
     let port = common::free_port();
-    std::fs::write(dir.join("hook.url"), format!("http://127.0.0.1:{port}/hook/t0k3nInPath")).unwrap();
-    let plan = plan_with(&dir, "[[notify]]\nname = \"audit-bus\"\nkind = \"webhook\"\nurl_file = \"hook.url\"\n");
+    std::fs::write(
+        dir.join("hook.url"),
+        format!("http://127.0.0.1:{port}/hook/t0k3nInPath"),
+    )
+    .unwrap();
+    let plan = plan_with(
+        &dir,
+        "[[notify]]\nname = \"audit-bus\"\nkind = \"webhook\"\nurl_file = \"hook.url\"\n",
+    );
     let mut state = live_state(&plan);
     let mut out = sending(&dir, receivers(&plan), fast());
     let told: Vec<Notification> = [
@@ -422,29 +486,48 @@ async fn a_receiver_that_is_down_is_retried_and_the_screen_says_so() {
     .into_iter()
     .flat_map(|m| notifications(update(&mut state, m)))
     .collect();
-    let breach = told.iter().find(|n| n.event.word() == "breach").expect("a breach");
+    let breach = told
+        .iter()
+        .find(|n| n.event.word() == "breach")
+        .expect("a breach");
     out.notifier.send(breach);
     // While it retries, the panel says so.
     until(&mut state, &mut out.rx, |s| {
         matches!(
             s.receivers[0].last,
-            Some((_, _, warroom::app::receivers::DeliveryState::Retrying { .. }))
+            Some((
+                _,
+                _,
+                warroom::app::receivers::DeliveryState::Retrying { .. }
+            ))
         )
     })
     .await;
     let retrying = common::screen(&state, 160, 48);
-    assert!(retrying.contains("webhook audit-bus") && retrying.contains("retrying breach"), "{retrying}");
+    assert!(
+        retrying.contains("webhook audit-bus") && retrying.contains("retrying breach"),
+        "{retrying}"
+    );
     until(&mut state, &mut out.rx, |s| s.receivers[0].failed == 1).await;
     let screen = common::screen(&state, 160, 48);
     assert!(screen.contains("FAILED breach after 3 tries"), "{screen}");
     assert!(screen.contains("retries 2"), "{screen}");
     assert!(screen.contains("cannot connect"), "{screen}");
     let timeline = timeline_text(&state);
-    assert!(timeline.contains("webhook audit-bus: breach NOT delivered after 3 tries"), "{timeline}");
+    assert!(
+        timeline.contains("webhook audit-bus: breach NOT delivered after 3 tries"),
+        "{timeline}"
+    );
     let audit = std::fs::read_to_string(&out.audit).unwrap();
-    assert!(audit.contains(r#""result":"failed""#) && audit.contains(r#""tries":3"#), "{audit}");
+    assert!(
+        audit.contains(r#""result":"failed""#) && audit.contains(r#""tries":3"#),
+        "{audit}"
+    );
     for text in [&screen, &timeline, &audit] {
-        assert!(!text.contains("t0k3nInPath") && !text.contains(&format!(":{port}")), "{text}");
+        assert!(
+            !text.contains("t0k3nInPath") && !text.contains(&format!(":{port}")),
+            "{text}"
+        );
     }
 }
 
@@ -501,7 +584,10 @@ async fn a_receiver_that_hangs_never_slows_a_key() {
         .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while hang.taken().is_empty() {
-        assert!(tokio::time::Instant::now() < deadline, "the webhook was never called");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the webhook was never called"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(*hang.accepted.lock().unwrap(), 1);
@@ -510,7 +596,10 @@ async fn a_receiver_that_hangs_never_slows_a_key() {
     let started = std::time::Instant::now();
     for c in ['?', 'q'] {
         key_tx
-            .send(Ok(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))))
+            .send(Ok(Event::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            ))))
             .unwrap();
         tokio::time::sleep(Duration::from_millis(40)).await;
     }
@@ -519,7 +608,11 @@ async fn a_receiver_that_hangs_never_slows_a_key() {
         .expect("the loop took the keys while the receiver hung");
     assert!(ended.unwrap().is_ok());
     // Two keys 40 ms apart, and the loop's own drawing: well under a second.
-    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
     // The request is still hanging: the loop did not wait for it.
     assert_eq!(hang.taken().len(), 1);
 }
@@ -529,10 +622,18 @@ async fn a_drill_marks_every_message_it_sends() {
     let dir = common::temp_dir("notify-drill");
     let hook = Hook::start(Behaviour::Answer(200)).await;
     std::fs::write(dir.join("hook.url"), format!("http://{}/hook", hook.addr)).unwrap();
-    let plan = plan_with(&dir, "[[notify]]\nname = \"bus\"\nkind = \"webhook\"\nurl_file = \"hook.url\"\n");
+    let plan = plan_with(
+        &dir,
+        "[[notify]]\nname = \"bus\"\nkind = \"webhook\"\nurl_file = \"hook.url\"\n",
+    );
     let mut state = live_state(&plan);
     state.mode = RunMode::Drill;
-    let mut out = sending_as(&dir, receivers(&plan), fast(), Some(warroom::audit::Mode::Drill));
+    let mut out = sending_as(
+        &dir,
+        receivers(&plan),
+        fast(),
+        Some(warroom::audit::Mode::Drill),
+    );
     let told: Vec<Notification> = [
         polled(0, epoch(), status(0)),
         polled(1, epoch(), metrics(0.003)),
@@ -546,22 +647,41 @@ async fn a_drill_marks_every_message_it_sends() {
     for n in &told {
         out.notifier.send(n);
     }
-    until(&mut state, &mut out.rx, |s| s.receivers[0].delivered as usize == told.len()).await;
+    until(&mut state, &mut out.rx, |s| {
+        s.receivers[0].delivered as usize == told.len()
+    })
+    .await;
     for t in hook.taken() {
         assert_eq!(t.body["drill"], true, "{}", t.body);
-        assert!(t.body["text"].as_str().unwrap().starts_with("[DRILL] "), "{}", t.body);
+        assert!(
+            t.body["text"].as_str().unwrap().starts_with("[DRILL] "),
+            "{}",
+            t.body
+        );
         assert_eq!(t.body["version"], 1);
         assert_eq!(t.body["source"], "warroom");
     }
-    let breach = hook.taken().into_iter().find(|t| t.body["event"] == "breach").unwrap();
-    assert!(breach.body["dedup_key"].as_str().unwrap().starts_with("drill/"));
+    let breach = hook
+        .taken()
+        .into_iter()
+        .find(|t| t.body["event"] == "breach")
+        .unwrap();
+    assert!(
+        breach.body["dedup_key"]
+            .as_str()
+            .unwrap()
+            .starts_with("drill/")
+    );
     let audit = std::fs::read_to_string(&out.audit).unwrap();
     let records: Vec<&str> = audit
         .lines()
         .filter(|l| l.contains(r#""record":"notification""#))
         .collect();
     assert_eq!(records.len(), told.len(), "{audit}");
-    assert!(records.iter().all(|l| l.contains(r#""mode":"drill""#)), "{audit}");
+    assert!(
+        records.iter().all(|l| l.contains(r#""mode":"drill""#)),
+        "{audit}"
+    );
 }
 
 /// The demo has no plan of its own: `--notify` alone says what to give.

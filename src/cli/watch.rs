@@ -20,8 +20,8 @@ pub fn demo(look: &Look, sim: &SimChoice, args: &DashboardArgs) -> Result<i32> {
     let screen = Screen::prepare(args, look, &spec.plan.service, Some(Mode::Demo))?;
     runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let session = Session::demo(spec, clock.clone(), screen.seat.clone())
-            .with_receivers(&receivers)?;
+        let session =
+            Session::demo(spec, clock.clone(), screen.seat.clone()).with_receivers(&receivers)?;
         dashboard::run(session, screen, clock, "the embedded simulator").await
     })?;
     Ok(0)

@@ -164,11 +164,35 @@ mod tests {
 
     #[test]
     fn a_dedup_key_is_stable_bounded_and_apart_for_drills() {
-        let a = dedup_key("checkout", "2.4.0", 0, "error rate > 2 %", "eu-west-1", false);
-        let b = dedup_key("checkout", "2.4.0", 0, "error rate > 2 %", "eu-west-1", false);
+        let a = dedup_key(
+            "checkout",
+            "2.4.0",
+            0,
+            "error rate > 2 %",
+            "eu-west-1",
+            false,
+        );
+        let b = dedup_key(
+            "checkout",
+            "2.4.0",
+            0,
+            "error rate > 2 %",
+            "eu-west-1",
+            false,
+        );
         assert_eq!(a, b);
-        assert_eq!(a, "warroom/checkout/2.4.0/stop-0-error-rate---2-%/eu-west-1");
-        let drill = dedup_key("checkout", "2.4.0", 0, "error rate > 2 %", "eu-west-1", true);
+        assert_eq!(
+            a,
+            "warroom/checkout/2.4.0/stop-0-error-rate---2-%/eu-west-1"
+        );
+        let drill = dedup_key(
+            "checkout",
+            "2.4.0",
+            0,
+            "error rate > 2 %",
+            "eu-west-1",
+            true,
+        );
         assert!(drill.starts_with("drill/") && drill != a);
         let long = dedup_key("s", "v", 1, &"é".repeat(400), "r", false);
         assert!(long.len() <= MAX_DEDUP_KEY);

@@ -162,7 +162,9 @@ pub fn named_secret(
                 tracing::warn!("{field}: {warning}");
             }
             let text = crate::config::file::read_capped(path, TOKEN_FILE_MAX, "a secret file")
-                .map_err(|e| SecretError::NamedFile(field.to_string(), shown.clone(), e.to_string()))?;
+                .map_err(|e| {
+                    SecretError::NamedFile(field.to_string(), shown.clone(), e.to_string())
+                })?;
             let value = text.trim().to_string();
             if value.is_empty() {
                 return Err(SecretError::NamedEmpty(field.to_string(), shown));

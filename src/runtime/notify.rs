@@ -158,7 +158,8 @@ impl Worker {
                 Err(f) => {
                     tracing::error!(receiver = %name, kind, event = %n.event, tries, why = %f.why, "notification not delivered");
                     self.record(n, tries, Some(&f.why)).await;
-                    self.report(n, DeliveryState::Failed { tries, why: f.why }).await;
+                    self.report(n, DeliveryState::Failed { tries, why: f.why })
+                        .await;
                     return;
                 }
             }
@@ -177,7 +178,12 @@ impl Worker {
             receiver: self.receiver.name.clone(),
             kind: self.receiver.kind.word().to_string(),
             event: n.event.word().to_string(),
-            result: if failed.is_some() { "failed" } else { "delivered" }.to_string(),
+            result: if failed.is_some() {
+                "failed"
+            } else {
+                "delivered"
+            }
+            .to_string(),
             tries,
             detail: failed.map(|w| self.receiver.clean(w)).unwrap_or_default(),
             mode: None,

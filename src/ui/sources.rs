@@ -128,11 +128,16 @@ fn receiver_lines(
     width: usize,
 ) -> Vec<Line<'static>> {
     let sym = &theme.symbols;
-    let ago = |t: crate::domain::Timestamp| duration((state.now - t).max(crate::domain::Span::zero()));
+    let ago =
+        |t: crate::domain::Timestamp| duration((state.now - t).max(crate::domain::Span::zero()));
     let mut error = None;
     let mut age = None;
     let (glyph, role, mut words) = match &r.last {
-        None => (&sym.no_data, Role::NoData, vec!["nothing sent yet".to_string()]),
+        None => (
+            &sym.no_data,
+            Role::NoData,
+            vec!["nothing sent yet".to_string()],
+        ),
         Some((at, event, DeliveryState::Delivered { .. })) => {
             age = Some(format!("{} ago", ago(*at)));
             (&sym.ok, Role::Ok, vec![format!("ok · {event} delivered")])
@@ -175,7 +180,10 @@ fn receiver_lines(
     for (i, w) in words.into_iter().enumerate() {
         let text = if i == 0 { w } else { format!(" · {w}") };
         let keep = 8u8.saturating_sub(u8::try_from(i).unwrap_or(u8::MAX));
-        phrases.push(Phrase::new(keep, vec![Span::styled(text, theme.role(role))]));
+        phrases.push(Phrase::new(
+            keep,
+            vec![Span::styled(text, theme.role(role))],
+        ));
     }
     let mut out = vec![Line::from(pack(phrases, width))];
     if let Some(e) = error {

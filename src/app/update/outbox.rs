@@ -121,7 +121,10 @@ fn breaches(state: &mut AppState, at: Timestamp, out: &mut Vec<Notification>) {
         .collect();
     for ((ci, place), key) in ended {
         state.outbox.open.remove(&(ci, place.clone()));
-        let name = conditions.get(ci).map(ToString::to_string).unwrap_or_default();
+        let name = conditions
+            .get(ci)
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let text = match region_of(&place) {
             Some(r) => format!("RECOVERED {name} in {r}: no longer breached"),
             None => format!("RECOVERED {name} service-wide: no longer breached"),

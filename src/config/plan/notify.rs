@@ -9,9 +9,9 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::{Checker, PlanError};
 use crate::config::text::{NAME, PATH, URL};
 use crate::config::url::check_url;
-use super::{Checker, PlanError};
 use crate::domain::notification::NotifyEvent;
 
 #[derive(Deserialize)]
@@ -151,7 +151,11 @@ impl Checker<'_> {
         };
         for (literal, name, instead) in [
             (&r.url, "url", "url_file or url_env"),
-            (&r.routing_key, "routing_key", "routing_key_file or routing_key_env"),
+            (
+                &r.routing_key,
+                "routing_key",
+                "routing_key_file or routing_key_env",
+            ),
         ] {
             if let Some(v) = literal {
                 return self.err(
@@ -177,10 +181,7 @@ impl Checker<'_> {
             return self.err(
                 v.span(),
                 field(&format!("{wrong}_{used}")),
-                format!(
-                    "a {} receiver takes {stem}_file or {stem}_env",
-                    kind.word()
-                ),
+                format!("a {} receiver takes {stem}_file or {stem}_env", kind.word()),
             );
         }
         let (secret, secret_field) = match (file, env) {
@@ -238,7 +239,11 @@ impl Checker<'_> {
                         return self.err(
                             e.span(),
                             field(&format!("events[{j}]")),
-                            format!("`{}` is not an event; use {}", e.get_ref(), words.join(", ")),
+                            format!(
+                                "`{}` is not an event; use {}",
+                                e.get_ref(),
+                                words.join(", ")
+                            ),
                         );
                     };
                     if !events.contains(&event) {

@@ -154,9 +154,10 @@ impl Default for Backoff {
 impl Backoff {
     /// The pause after failed attempt `tried` (1-based).
     pub fn pause(&self, tried: u32) -> Duration {
-        let doubled = self
-            .first
-            .saturating_mul(1u32.checked_shl(tried.saturating_sub(1)).unwrap_or(u32::MAX));
+        let doubled = self.first.saturating_mul(
+            1u32.checked_shl(tried.saturating_sub(1))
+                .unwrap_or(u32::MAX),
+        );
         doubled.min(self.cap)
     }
 }

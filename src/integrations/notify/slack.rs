@@ -45,7 +45,10 @@ pub fn escape(text: &str) -> String {
 /// The JSON body posted for `n`.
 pub fn message(n: &Notification) -> Value {
     let drill = if n.drill { DRILL_PREFIX } else { "" };
-    let header = cut(&format!("{drill}{}: {}", title(n.event), n.service), HEADER_MAX);
+    let header = cut(
+        &format!("{drill}{}: {}", title(n.event), n.service),
+        HEADER_MAX,
+    );
     let section = cut(&escape(&n.headline()), SECTION_MAX);
     let mut context = vec![format!("service *{}*", escape(&n.service))];
     if let Some(r) = &n.region {

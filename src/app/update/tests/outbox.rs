@@ -22,7 +22,10 @@ fn told(effects: &[Effect]) -> Vec<Notification> {
 }
 
 fn of(effects: &[Effect], event: NotifyEvent) -> Vec<Notification> {
-    told(effects).into_iter().filter(|n| n.event == event).collect()
+    told(effects)
+        .into_iter()
+        .filter(|n| n.event == event)
+        .collect()
 }
 
 fn healthy_at(s: &mut AppState, seconds: i64) -> Vec<Effect> {
@@ -48,7 +51,10 @@ fn a_breach_is_told_once_and_its_recovery_once_with_the_same_key() {
     assert!(b.drill, "the demo's messages are drills");
     assert_eq!(b.severity, crate::domain::notification::Severity::Error);
     let key = b.dedup_key.clone().unwrap();
-    assert!(key.starts_with("drill/warroom/") && key.ends_with("/eu-west-1"), "{key}");
+    assert!(
+        key.starts_with("drill/warroom/") && key.ends_with("/eu-west-1"),
+        "{key}"
+    );
     // Still breached: nothing more about it.
     let again = breaching_poll(&mut s);
     assert!(of(&again, NotifyEvent::Breach).is_empty(), "{again:?}");
@@ -100,12 +106,20 @@ fn a_new_wave_is_told_but_not_the_one_the_screen_opened_on() {
     let mut s = listening(state());
     let first = update(
         &mut s,
-        polled(0, epoch(), Ok(Report::Rollout(status(Phase::Progressing, 0)))),
+        polled(
+            0,
+            epoch(),
+            Ok(Report::Rollout(status(Phase::Progressing, 0))),
+        ),
     );
     assert!(of(&first, NotifyEvent::WaveEntered).is_empty());
     let next = update(
         &mut s,
-        polled(0, epoch(), Ok(Report::Rollout(status(Phase::Progressing, 1)))),
+        polled(
+            0,
+            epoch(),
+            Ok(Report::Rollout(status(Phase::Progressing, 1))),
+        ),
     );
     let wave = of(&next, NotifyEvent::WaveEntered);
     assert_eq!(wave.len(), 1, "{next:?}");
@@ -155,7 +169,11 @@ fn a_delivery_report_reaches_the_receiver_and_the_timeline() {
         })),
     );
     assert_eq!(s.receivers[0].queued, 2);
-    assert!(s.timeline.newest_first().all(|e| e.kind != EventKind::Notification));
+    assert!(
+        s.timeline
+            .newest_first()
+            .all(|e| e.kind != EventKind::Notification)
+    );
     let effects = update(
         &mut s,
         Msg::Delivered(report(DeliveryState::Failed { tries: 5, why })),
@@ -164,5 +182,10 @@ fn a_delivery_report_reaches_the_receiver_and_the_timeline() {
     assert_eq!((s.receivers[0].failed, s.receivers[0].retries), (1, 4));
     let line = s.timeline.newest_first().next().unwrap();
     assert_eq!(line.kind, EventKind::Notification);
-    assert!(line.text.contains("slack ops: breach NOT delivered after 5 tries"), "{}", line.text);
+    assert!(
+        line.text
+            .contains("slack ops: breach NOT delivered after 5 tries"),
+        "{}",
+        line.text
+    );
 }

@@ -21,9 +21,15 @@ fn line_of(text: &str, needle: &str) -> usize {
 
 fn expect_error(notify: &str, needle: &str, field: &str, says: &str) {
     let (text, parsed) = with_notify(notify);
-    let e = parsed.err().unwrap_or_else(|| panic!("accepted:\n{notify}"));
+    let e = parsed
+        .err()
+        .unwrap_or_else(|| panic!("accepted:\n{notify}"));
     assert_eq!(e.file, "/plans/checkout.toml");
-    assert_eq!((e.line, e.field.as_str()), (line_of(&text, needle), field), "{e}");
+    assert_eq!(
+        (e.line, e.field.as_str()),
+        (line_of(&text, needle), field),
+        "{e}"
+    );
     assert!(e.problem.contains(says), "{e}");
 }
 
@@ -36,7 +42,10 @@ fn each_kind_reads_with_its_secret_named_and_its_own_events() {
     );
     let notify = plan.unwrap().notify;
     assert_eq!(notify.len(), 3);
-    assert_eq!((notify[0].name.as_str(), notify[0].kind), ("ops", NotifyKind::Slack));
+    assert_eq!(
+        (notify[0].name.as_str(), notify[0].kind),
+        ("ops", NotifyKind::Slack)
+    );
     assert_eq!(notify[0].secret, SecretSource::Env("SLACK_URL".into()));
     assert_eq!(notify[0].secret_field, "notify[0].url_env");
     assert_eq!(notify[0].events, NotifyKind::Slack.default_events());
@@ -44,7 +53,11 @@ fn each_kind_reads_with_its_secret_named_and_its_own_events() {
     assert_eq!(notify[1].secret, SecretSource::File("/plans/pd.key".into()));
     assert_eq!(
         notify[1].events,
-        [NotifyEvent::Breach, NotifyEvent::Recovery, NotifyEvent::WaveEntered]
+        [
+            NotifyEvent::Breach,
+            NotifyEvent::Recovery,
+            NotifyEvent::WaveEntered
+        ]
     );
     assert_eq!(notify[1].endpoint, None);
     assert_eq!(notify[2].events, NotifyEvent::ALL.to_vec());
@@ -59,7 +72,10 @@ fn a_secret_written_in_the_plan_is_refused_without_being_repeated() {
     let hook = "https://hooks.slack.com/services/T0/B0/s3cr3t";
     let (text, parsed) = with_notify(&format!("[[notify]]\nkind = \"slack\"\nurl = \"{hook}\"\n"));
     let e = parsed.unwrap_err();
-    assert_eq!((e.line, e.field.as_str()), (line_of(&text, "url ="), "notify[0].url"));
+    assert_eq!(
+        (e.line, e.field.as_str()),
+        (line_of(&text, "url ="), "notify[0].url")
+    );
     assert!(e.problem.contains("url_file or url_env"), "{e}");
     assert!(!e.to_string().contains("s3cr3t"), "{e}");
     expect_error(
