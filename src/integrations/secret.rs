@@ -55,6 +55,9 @@ pub enum SecretError {
         "the secret named by {0} holds a space, a line break or a control character; it must be one word on one line"
     )]
     NamedMalformed(String),
+    /// A webhook URL that cannot be used, said without repeating it.
+    #[error("the URL named by {0} {1}")]
+    NamedUrl(String, &'static str),
 }
 
 /// A token file that users other than its owner may read.

@@ -15,8 +15,9 @@ use reqwest::header::CONTENT_TYPE;
 use serde_json::Value;
 
 use super::http::{Http, SetupError};
-use super::secret::{Secret, named_secret};
+use super::secret::{Secret, SecretError, named_secret};
 use crate::config::plan::{NotifyKind, NotifyReceiver, PAGERDUTY_EVENTS};
+use crate::config::url::{UrlProblem, check_url};
 use crate::domain::notification::{Notification, NotifyEvent};
 
 /// The most of a receiver's answer that is read: they answer in a word.
@@ -47,6 +48,9 @@ impl Receiver {
     /// Read the receiver's secret and make its client.
     pub fn open(config: &NotifyReceiver) -> Result<Receiver, SetupError> {
         let secret = named_secret(&config.secret, &config.secret_field)?;
+        if config.kind != NotifyKind::PagerDuty {
+            usable_url(secret.expose(), &config.secret_field)?;
+        }
         let label = format!("{} {}", config.kind.word(), config.name);
         let http = Http::new(&label, config.timeout, ANSWER_CAP, None)?.masking(secret.clone());
         Ok(Receiver {
@@ -131,6 +135,20 @@ impl Receiver {
     }
 }
 
+/// A webhook URL checked as a source's is, its problems said without it:
+/// the URL is the secret.
+fn usable_url(url: &str, field: &str) -> Result<(), SecretError> {
+    let why = match check_url(url, true) {
+        Ok(_) => return Ok(()),
+        Err(UrlProblem::ClearTextToken) => {
+            "is plain http to another machine: the secret in it would cross the network in clear text; use https"
+        }
+        Err(UrlProblem::Credentials) => "holds a user name or password",
+        Err(_) => "is not an http:// or https:// URL",
+    };
+    Err(SecretError::NamedUrl(field.to_string(), why))
+}
+
 /// How deliveries are retried: `tries` attempts in all, the pause doubling
 /// from `first` up to `cap`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +183,24 @@ impl Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_webhook_url_is_checked_without_being_repeated() {
+        assert_eq!(usable_url("https://hooks.example/s3cr3t", "f"), Ok(()));
+        assert_eq!(usable_url("http://127.0.0.1:9/s3cr3t", "f"), Ok(()));
+        for bad in [
+            "http://hooks.example/s3cr3t",
+            "ftp://hooks.example/s3cr3t",
+            "https://u:p@hooks.example/s3cr3t",
+            "s3cr3t",
+        ] {
+            let e = usable_url(bad, "notify[0].url_file")
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("the URL named by notify[0].url_file "), "{e}");
+            assert!(!e.contains("s3cr3t") && !e.contains("hooks.example"), "{e}");
+        }
+    }
 
     #[test]
     fn pauses_double_up_to_the_cap() {
