@@ -691,3 +691,72 @@ fn the_demo_notifies_only_when_given_receivers() {
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("--notify FILE"), "{out}");
 }
+
+/// Three receivers as the panel shows them: delivered, retrying, failed;
+/// by name and kind, with a word and a glyph each, the failure in its colour.
+#[test]
+fn the_sources_panel_names_each_receiver_and_how_it_goes() {
+    use warroom::app::receivers::{DeliveryReport, DeliveryState, ReceiverHealth};
+    use warroom::domain::notification::NotifyEvent;
+    let dir = common::temp_dir("notify-panel");
+    let plan = plan_with(&dir, "");
+    let mut state = live_state(&plan);
+    for (name, kind) in [("ops", "slack"), ("oncall", "pagerduty"), ("bus", "webhook")] {
+        state.receivers.push(ReceiverHealth::new(name, kind));
+    }
+    let report = |receiver, state| {
+        Msg::Delivered(DeliveryReport {
+            receiver,
+            event: NotifyEvent::Breach,
+            at: epoch() - Span::seconds(4),
+            state,
+            queued: 0,
+            dropped: 0,
+        })
+    };
+    let why = "cannot connect: Connection refused (os error 111)".to_string();
+    for msg in [
+        report(0, DeliveryState::Delivered { tries: 1 }),
+        report(1, DeliveryState::Retrying { tries: 2, why: why.clone() }),
+        report(2, DeliveryState::Failed { tries: 5, why }),
+    ] {
+        update(&mut state, msg);
+    }
+    let themes = warroom::ui::theme::resolve(None, false).unwrap().0;
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
+    terminal
+        .draw(|f| warroom::ui::draw(f, &state, &themes[0]))
+        .unwrap();
+    let buf = terminal.backend().buffer().clone();
+    let rows: Vec<String> = (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
+        .collect();
+    let panel: Vec<&String> = rows.iter().filter(|r| r.contains("Sources")).collect();
+    assert_eq!(panel.len(), 1, "one Sources panel");
+    let line = |needle: &str| {
+        let y = rows.iter().position(|r| r.contains(needle)).unwrap_or_else(|| {
+            panic!("no line with {needle}:\n{}", rows.join("\n"))
+        });
+        (y, rows[y].clone())
+    };
+    let (_, ok) = line("slack ops");
+    assert!(ok.contains("ok · breach delivered · 4s ago"), "{ok}");
+    let (_, retrying) = line("pagerduty oncall");
+    assert!(retrying.contains("retrying breach · try 2 failed"), "{retrying}");
+    let (y, failed) = line("webhook bus");
+    assert!(failed.contains("FAILED breach after 5 tries"), "{failed}");
+    assert!(rows[y + 1].contains("cannot connect"), "{}", rows[y + 1]);
+    // The failure's glyph in the breach colour, the retry's in warn.
+    let theme = &themes[0];
+    let x = |row: &str, glyph: &str| {
+        let col = row.find(glyph).map(|b| row[..b].chars().count()).unwrap();
+        u16::try_from(col).unwrap()
+    };
+    let glyph = theme.symbols.breach.as_str();
+    assert_eq!(buf[(x(&failed, glyph), y as u16)].fg, theme.colors.breach);
+    let (ry, _) = line("pagerduty oncall");
+    let warn = theme.symbols.warn.as_str();
+    assert_eq!(buf[(x(&retrying, warn), ry as u16)].fg, theme.colors.warn);
+    insta::assert_snapshot!("receivers_160x48", terminal.backend());
+}
