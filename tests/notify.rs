@@ -500,3 +500,110 @@ fn the_sources_panel_names_each_receiver_and_how_it_goes() {
     assert_eq!(buf[(x(&retrying, warn), ry as u16)].fg, theme.colors.warn);
     insta::assert_snapshot!("receivers_160x48", terminal.backend());
 }
+
+/// What a receiver answers decides: a 503 is tried again until it passes,
+/// a 400 or a redirect is final at once (and the redirect not followed).
+#[tokio::test]
+async fn answers_decide_whether_a_message_is_tried_again() {
+    let dir = common::temp_dir("notify-answers");
+    let flaky = Hook::start(Behaviour::Unavailable(1)).await;
+    let refusing = Hook::start(Behaviour::Answer(400)).await;
+    let moved = Hook::start(Behaviour::Answer(302)).await;
+    let mut notify = String::new();
+    for (i, hook) in [&flaky, &refusing, &moved].iter().enumerate() {
+        std::fs::write(
+            dir.join(format!("h{i}.url")),
+            format!("http://{}/h", hook.addr),
+        )
+        .unwrap();
+        notify.push_str(&format!(
+            "[[notify]]\nname = \"h{i}\"\nkind = \"webhook\"\nurl_file = \"h{i}.url\"\n\n"
+        ));
+    }
+    let plan = plan_with(&dir, &notify);
+    let mut state = live_state(&plan);
+    let mut out = sending(&dir, receivers(&plan), fast());
+    let told: Vec<Notification> = [
+        polled(0, epoch(), status(0)),
+        polled(1, epoch(), metrics(0.2)),
+    ]
+    .into_iter()
+    .flat_map(|m| notifications(update(&mut state, m)))
+    .collect();
+    let breach = told.iter().find(|n| n.event.word() == "breach").unwrap();
+    out.notifier.send(breach);
+    until(&mut state, &mut out.rx, |s| {
+        s.receivers[0].delivered == 1 && s.receivers[1].failed == 1 && s.receivers[2].failed == 1
+    })
+    .await;
+    assert_eq!(flaky.taken().len(), 2);
+    assert_eq!(state.receivers[0].retries, 1);
+    assert_eq!((refusing.taken().len(), moved.taken().len()), (1, 1));
+    let timeline = timeline_text(&state);
+    assert!(
+        timeline.contains("webhook h0: breach delivered after 2 tries"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("webhook h1: breach NOT delivered after 1 tries: answered 400"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("answered 302 (a redirect, not followed)"),
+        "{timeline}"
+    );
+}
+
+/// A receiver that never answers holds its own queue only, and that queue
+/// drops its oldest message when full, counting it.
+#[tokio::test]
+async fn a_full_queue_drops_the_oldest_and_counts_it() {
+    let dir = common::temp_dir("notify-full");
+    let hang = Hook::start(Behaviour::Hang).await;
+    let ok = Hook::start(Behaviour::Answer(200)).await;
+    std::fs::write(dir.join("hang.url"), format!("http://{}/h", hang.addr)).unwrap();
+    std::fs::write(dir.join("ok.url"), format!("http://{}/h", ok.addr)).unwrap();
+    let plan = plan_with(
+        &dir,
+        "[[notify]]\nname = \"stuck\"\nkind = \"webhook\"\nurl_file = \"hang.url\"\ntimeout = \"30s\"\n\n\
+         [[notify]]\nname = \"fine\"\nkind = \"webhook\"\nurl_file = \"ok.url\"\n",
+    );
+    let mut state = live_state(&plan);
+    let mut out = sending(&dir, receivers(&plan), fast());
+    let told: Vec<Notification> = [
+        polled(0, epoch(), status(0)),
+        polled(1, epoch(), metrics(0.2)),
+    ]
+    .into_iter()
+    .flat_map(|m| notifications(update(&mut state, m)))
+    .collect();
+    let breach = told.iter().find(|n| n.event.word() == "breach").unwrap();
+    out.notifier.send(breach);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while hang.taken().is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the stuck receiver was never called"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let cap = warroom::runtime::notify::QUEUE_CAP;
+    for _ in 0..cap + 5 {
+        out.notifier.send(breach);
+    }
+    let waiting = out.notifier.waiting();
+    assert_eq!(
+        waiting[0],
+        (cap, 5),
+        "the stuck receiver's queue: full, five dropped"
+    );
+    // The other receiver goes on regardless: everything delivered but what
+    // its own queue may have dropped while the burst came in.
+    until(&mut state, &mut out.rx, |s| {
+        let r = &s.receivers[1];
+        r.delivered + r.dropped == (cap + 6) as u64 && r.queued == 0
+    })
+    .await;
+    assert_eq!(ok.taken().len() as u64, state.receivers[1].delivered);
+    assert!(state.receivers[0].delivered == 0 && state.receivers[0].failed == 0);
+}

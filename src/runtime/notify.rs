@@ -96,6 +96,21 @@ impl Notifier {
     }
 }
 
+impl Notifier {
+    /// For each receiver: how many messages wait, and how many were dropped.
+    pub fn waiting(&self) -> Vec<(usize, u64)> {
+        self.lanes
+            .iter()
+            .map(|l| {
+                l.queue
+                    .lock()
+                    .map(|q| (q.items.len(), q.dropped))
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+}
+
 struct Worker {
     index: usize,
     receiver: Arc<Receiver>,

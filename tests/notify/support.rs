@@ -6,6 +6,8 @@ use super::*;
 #[derive(Clone, Copy)]
 pub enum Behaviour {
     Answer(u16),
+    /// Answer the first `n` requests with 503, then 200.
+    Unavailable(usize),
     /// Take the connection and never answer.
     Hang,
 }
@@ -48,8 +50,17 @@ impl Hook {
                             t.lock().unwrap().push(req);
                             tokio::time::sleep(Duration::from_secs(3600)).await;
                         }
-                        Behaviour::Answer(code) => {
-                            t.lock().unwrap().push(req);
+                        Behaviour::Answer(_) | Behaviour::Unavailable(_) => {
+                            let seen = {
+                                let mut t = t.lock().unwrap();
+                                t.push(req);
+                                t.len()
+                            };
+                            let code = match behaviour {
+                                Behaviour::Unavailable(n) if seen <= n => 503,
+                                Behaviour::Answer(code) => code,
+                                _ => 200,
+                            };
                             let body = if code == 202 {
                                 r#"{"status":"success","message":"Event processed"}"#
                             } else {
