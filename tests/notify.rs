@@ -607,3 +607,38 @@ async fn a_full_queue_drops_the_oldest_and_counts_it() {
     assert_eq!(ok.taken().len() as u64, state.receivers[1].delivered);
     assert!(state.receivers[0].delivered == 0 && state.receivers[0].failed == 0);
 }
+
+/// A secret that cannot be read stops the start, naming the receiver, the
+/// field and the variable; a read-only screen sends nothing at all.
+#[tokio::test]
+async fn an_unreadable_secret_stops_the_start_and_a_read_only_screen_sends_nothing() {
+    let dir = common::temp_dir("notify-start");
+    let plan = plan_with(
+        &dir,
+        "[[notify]]\nname = \"ops\"\nkind = \"slack\"\nurl_env = \"WARROOM_SURELY_UNSET_HOOK\"\n",
+    );
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let spec = warroom::sim::FleetSpec::demo(1);
+    let seat = Seat::new("alice", vec!["dark".into()]);
+    let started =
+        warroom::runtime::session::Session::demo(spec.clone(), clock.clone(), seat.clone())
+            .with_receivers(&plan.notify);
+    let e = started.err().expect("refused");
+    let said = format!("{:#}", anyhow::Error::from(e));
+    assert_eq!(
+        said,
+        "notification receiver ops: the environment variable WARROOM_SURELY_UNSET_HOOK named by notify[0].url_env is not set or empty"
+    );
+    let observer = Seat {
+        read_only: true,
+        ..seat
+    };
+    let session = warroom::runtime::session::Session::demo(spec, clock, observer)
+        .with_receivers(&plan.notify)
+        .unwrap();
+    assert!(session.receivers.is_empty() && session.state.receivers.is_empty());
+    assert!(session.state.timeline.newest_first().any(|e| {
+        e.text
+            .contains("read-only: notifications are sent by the operator's screen")
+    }));
+}
