@@ -4,6 +4,7 @@
 pub mod admit;
 pub mod keymap;
 pub mod msg;
+pub mod receivers;
 pub mod state;
 pub mod typing;
 pub mod update;

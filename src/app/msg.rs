@@ -66,6 +66,9 @@ pub enum Msg {
     },
     /// A snapshot of the screen was written (the path of its SVG), or why not.
     Snapshotted(Result<String, String>),
+    /// How a message to a notification receiver went: delivered, retried
+    /// or given up on.
+    Delivered(super::receivers::DeliveryReport),
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
     Terminate(&'static str),
 }
@@ -93,5 +96,7 @@ pub enum Effect {
     /// Write the screen as it is now to the snapshots folder; the answer
     /// comes back as `Msg::Snapshotted`.
     Snapshot,
+    /// Tell the receivers that asked for its kind, off the event loop.
+    Notify(crate::domain::notification::Notification),
     Quit,
 }

@@ -307,6 +307,11 @@ pub struct AppState {
     /// both from the writer's answer and from following the log): the
     /// second arrival is passed over.
     pub annotation_echoes: Vec<crate::domain::timeline::Annotation>,
+    /// What has been told to the notification receivers so far.
+    pub outbox: super::update::outbox::Outbox,
+    /// The notification receivers and how their deliveries go; empty when
+    /// nothing is sent.
+    pub receivers: Vec<super::receivers::ReceiverHealth>,
     /// Set when something on screen changed since the last draw.
     pub dirty: bool,
 }
@@ -378,6 +383,8 @@ impl AppState {
             timeline_scroll: 0,
             annotations_writing: 0,
             annotation_echoes: Vec::new(),
+            outbox: Default::default(),
+            receivers: Vec::new(),
             dirty: true,
         }
         .with_annotations(remembered.annotations)

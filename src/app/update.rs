@@ -9,6 +9,7 @@ mod bake;
 mod baseline;
 mod gates;
 mod keys;
+pub mod outbox;
 mod scorecard;
 
 use crossterm::event::KeyEventKind;
@@ -32,9 +33,11 @@ pub use annotate::TIMELINE_PAGE;
 /// Apply one message to the state and return what the world should do.
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let pushed = state.timeline.pushed();
-    let effects = apply(state, msg);
+    let mut effects = apply(state, msg);
     annotate::count_asked(state, &effects);
     annotate::keep_scroll(state, pushed);
+    // What changed that people outside hear of, told once.
+    effects.extend(outbox::collect(state));
     effects
 }
 
@@ -129,6 +132,11 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
+        Msg::Delivered(report) => {
+            state.dirty = true;
+            on_delivered(state, &report);
+            vec![]
+        }
         Msg::Terminate(_) => vec![Effect::Quit],
     }
 }
@@ -149,6 +157,20 @@ fn on_tick(state: &mut AppState, now: Timestamp) {
         .is_some_and(|n| now - n.at > Notice::lifetime())
     {
         state.notice = None;
+    }
+}
+
+/// A receiver's delivery report: the sources panel's line, and the
+/// timeline's when a delivery ended.
+fn on_delivered(state: &mut AppState, report: &super::receivers::DeliveryReport) {
+    let Some(receiver) = state.receivers.get_mut(report.receiver) else {
+        tracing::warn!(index = report.receiver, "report from an unknown receiver");
+        return;
+    };
+    if let Some(line) = receiver.take(report) {
+        state
+            .timeline
+            .push(report.at, EventKind::Notification, line);
     }
 }
 
@@ -437,6 +459,7 @@ fn evaluate_guardrails(state: &mut AppState, at: Timestamp) -> Vec<Effect> {
         };
         let text = format!("BREACH {cond} {place} ({value}) → {}", cond.on_breach());
         state.timeline.push(at, EventKind::Breach, text.clone());
+        state.outbox.breach_text(t.condition, &t.region, &text);
         notify(state, NoticeLevel::Error, text);
         follow_trouble(state, &t.region, at);
         let action = match cond.consequence {

@@ -25,6 +25,8 @@ pub enum AuditRecord {
     Drill(DrillEntry),
     /// A line a person wrote on the timeline.
     Annotation(AnnotationEntry),
+    /// A message to a notification receiver, delivered or given up on.
+    Notification(super::delivery::DeliveryEntry),
 }
 
 /// A person's line on the timeline (an annotation, a status update marked
@@ -297,6 +299,7 @@ impl AuditRecord {
             AuditRecord::Drill(d) => d.mode = mode.or(d.mode),
             AuditRecord::Scorecard(s) => s.mode = mode,
             AuditRecord::Annotation(a) => a.mode = mode,
+            AuditRecord::Notification(n) => n.mode = mode,
         }
         self
     }
@@ -310,6 +313,7 @@ impl AuditRecord {
             AuditRecord::Scorecard(s) => s.mode,
             AuditRecord::Drill(d) => d.mode,
             AuditRecord::Annotation(a) => a.mode,
+            AuditRecord::Notification(n) => n.mode,
         }
     }
 
@@ -329,6 +333,7 @@ impl AuditRecord {
             AuditRecord::Scorecard(s) => &s.target,
             AuditRecord::Drill(d) => &d.target,
             AuditRecord::Annotation(a) => &a.target,
+            AuditRecord::Notification(n) => &n.target,
         }
     }
 
@@ -340,6 +345,7 @@ impl AuditRecord {
             AuditRecord::Scorecard(s) => s.time,
             AuditRecord::Drill(d) => d.time,
             AuditRecord::Annotation(a) => a.time,
+            AuditRecord::Notification(n) => n.time,
         }
     }
 }

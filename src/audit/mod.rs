@@ -19,6 +19,7 @@
 
 mod catch_up;
 pub mod chain;
+pub mod delivery;
 pub mod entry;
 mod files;
 pub mod head;

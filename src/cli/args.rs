@@ -69,6 +69,11 @@ pub struct DashboardArgs {
     /// [default: $XDG_STATE_HOME/warroom/snapshots]
     #[arg(long, value_name = "DIR")]
     pub snapshots: Option<PathBuf>,
+    /// The demo and drills notify only when asked: send to the `[[notify]]`
+    /// receivers of the drilled plan (or of FILE), every message marked as
+    /// a drill. `watch` always notifies its plan's receivers.
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    pub notify: Option<Option<PathBuf>>,
 }
 
 #[derive(Subcommand, Debug)]

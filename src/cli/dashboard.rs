@@ -47,6 +47,24 @@ pub fn remembered(path: &Path, service: &str) -> Result<Recalled, String> {
     recall_file(path, service).map_err(|e| format!("scorecard: {e}"))
 }
 
+/// The receivers the demo or a drill was asked to notify (`--notify`):
+/// those of `FILE`, or of the drilled `plan`; none when not asked.
+pub fn asked_receivers(
+    args: &DashboardArgs,
+    plan: Option<&crate::config::plan::PlanFile>,
+) -> Result<Vec<crate::config::plan::NotifyReceiver>> {
+    match &args.notify {
+        None => Ok(Vec::new()),
+        Some(Some(file)) => Ok(crate::config::plan::PlanFile::load(file)?.notify),
+        Some(None) => match plan {
+            Some(p) => Ok(p.notify.clone()),
+            None => bail!(
+                "--notify: the demo has no plan to take receivers from; give one, --notify FILE (a plan with [[notify]])"
+            ),
+        },
+    }
+}
+
 /// Everything a dashboard needs before its session starts.
 pub struct Screen {
     pub themes: Vec<Theme>,
@@ -165,6 +183,16 @@ pub async fn run(
         recalled_tx,
     );
     forward_recalled(recalled_rx, session.tx.clone());
+    let notifier = (!session.receivers.is_empty()).then(|| {
+        let outlet = crate::runtime::notify::Outlet {
+            tx: session.tx.clone(),
+            audit: Some(audit.clone()),
+            clock: clock.clone(),
+            mode,
+            backoff: Default::default(),
+        };
+        crate::runtime::notify::Notifier::start(session.receivers, outlet)
+    });
     let control = session
         .control
         .clone()
@@ -201,6 +229,7 @@ pub async fn run(
         clock,
         themes,
         snapshots: crate::runtime::snapshots::Snapshots::new(snapshots),
+        notifier,
     };
     let result = event_loop::run(&mut terminal, session.state, wiring).await;
     // Left on, the shell after us would see pastes wrapped in markers.

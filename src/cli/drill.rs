@@ -23,11 +23,14 @@ pub fn run(
     args: &DashboardArgs,
 ) -> Result<i32> {
     let fault_at = chrono::TimeDelta::seconds(i64::from(fault_at));
+    let mut drilled = None;
     let (spec, origin) = match plan {
         Some(path) => {
             let plan = PlanFile::load(path)?;
             let origin = format!("a drill of {}", path.display());
-            (FleetSpec::rehearsal(&plan.plan, seed, fault_at), origin)
+            let spec = FleetSpec::rehearsal(&plan.plan, seed, fault_at);
+            drilled = Some(plan);
+            (spec, origin)
         }
         None => {
             let mut spec = FleetSpec::demo(seed);
@@ -38,12 +41,14 @@ pub fn run(
         }
     };
     let rollout = spec.plan.clone();
+    let receivers = dashboard::asked_receivers(args, drilled.as_ref())?;
     let screen = Screen::prepare(args, look, &rollout.service, Some(Mode::Drill))?;
     let audit = screen.audit.clone();
     let (state, began) = runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let began = clock.now();
-        let session = Session::drill(spec, clock.clone(), screen.seat.clone());
+        let session =
+            Session::drill(spec, clock.clone(), screen.seat.clone()).with_receivers(&receivers)?;
         dashboard::run(session, screen, clock, &origin)
             .await
             .map(|state| (state, began))

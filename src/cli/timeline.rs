@@ -130,6 +130,20 @@ fn row(record: &AuditRecord) -> Row {
             row.operator = printable(&a.operator);
             row.text = crate::domain::timeline::annotation_text(&a.text);
         }
+        AuditRecord::Notification(n) => {
+            row.kind = "notification";
+            row.operator = printable(&n.operator);
+            row.text = format!(
+                "{} to {} ({}): {}",
+                printable(&n.event),
+                printable(&n.receiver),
+                printable(&n.kind),
+                printable(&n.result)
+            );
+            if !n.detail.is_empty() {
+                row.text = format!("{}: {}", row.text, printable(&n.detail));
+            }
+        }
     }
     row
 }

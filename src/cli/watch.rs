@@ -16,10 +16,12 @@ use crate::runtime::session::Session;
 /// The dashboard on the embedded simulated rollout.
 pub fn demo(look: &Look, sim: &SimChoice, args: &DashboardArgs) -> Result<i32> {
     let spec = sim.spec(None);
+    let receivers = dashboard::asked_receivers(args, None)?;
     let screen = Screen::prepare(args, look, &spec.plan.service, Some(Mode::Demo))?;
     runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let session = Session::demo(spec, clock.clone(), screen.seat.clone());
+        let session =
+            Session::demo(spec, clock.clone(), screen.seat.clone()).with_receivers(&receivers)?;
         dashboard::run(session, screen, clock, "the embedded simulator").await
     })?;
     Ok(0)
@@ -35,7 +37,8 @@ pub fn plan(plan: &Path, look: &Look, args: &DashboardArgs) -> Result<i32> {
     let screen = Screen::prepare(args, look, &plan.plan.service, None)?;
     runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let session = Session::from_plan(&plan, clock.clone(), screen.seat.clone())?;
+        let session = Session::from_plan(&plan, clock.clone(), screen.seat.clone())?
+            .with_receivers(&plan.notify)?;
         let origin = plan.path.display().to_string();
         dashboard::run(session, screen, clock, &origin).await
     })?;

@@ -29,10 +29,12 @@ mod deploy;
 mod freshness;
 mod gates;
 mod judgment;
+mod notify;
 mod raw;
 mod signals;
 pub use deploy::{ArgoSource, ArgoTarget, DeploySource};
 pub use freshness::{DEFAULT_MAX_SAMPLE_AGE, SampleFreshness};
+pub use notify::{NotifyKind, NotifyReceiver, PAGERDUTY_EVENTS, SecretSource};
 use raw::*;
 
 /// A plan file that cannot be used.
@@ -110,6 +112,8 @@ pub struct PlanFile {
     pub deploy: Option<DeploySource>,
     /// The delivery history for DORA (an NDJSON event file), if any.
     pub history: Option<PathBuf>,
+    /// Who outside hears of breaches, actions and waves (`[[notify]]`).
+    pub notify: Vec<NotifyReceiver>,
 }
 
 /// Checks a raw plan and turns it into the domain's types.
@@ -568,6 +572,7 @@ impl PlanFile {
             },
             deploy,
             history,
+            notify: check.notify(&raw.notify, path)?,
         })
     }
 }

@@ -11,6 +11,7 @@ pub mod gate;
 pub mod guardrail;
 pub mod health;
 pub mod judgment;
+pub mod notification;
 pub mod plan;
 pub mod rollout;
 pub mod scorecard;

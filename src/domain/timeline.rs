@@ -23,6 +23,9 @@ pub enum EventKind {
     Source,
     /// A line a person wrote on the timeline (from any screen on the log).
     Annotation,
+    /// A message to a receiver outside (Slack, PagerDuty, a webhook) was
+    /// delivered, or could not be.
+    Notification,
 }
 
 /// The longest annotation a person may write, in characters.
@@ -99,10 +102,17 @@ impl Timeline {
         self.pushed += 1;
     }
 
-    /// How many events were ever pushed: a view scrolled back grows its
-    /// offset by the events pushed since, so that it stays where it was.
+    /// How many events were ever pushed: a mark for [`Timeline::since`].
     pub fn pushed(&self) -> u64 {
         self.pushed
+    }
+
+    /// The events pushed after `mark` (a value of [`Timeline::pushed`]) that
+    /// are still kept, oldest first.
+    pub fn since(&self, mark: u64) -> impl Iterator<Item = &Event> {
+        let new = usize::try_from(self.pushed.saturating_sub(mark)).unwrap_or(usize::MAX);
+        let skip = self.events.len().saturating_sub(new);
+        self.events.iter().skip(skip)
     }
 
     /// Events, newest first.
@@ -147,5 +157,17 @@ mod tests {
         let long = annotation_text(&"ab ".repeat(MAX_ANNOTATION));
         assert!(long.chars().count() <= MAX_ANNOTATION, "{long}");
         assert!(!long.ends_with(' '));
+    }
+
+    #[test]
+    fn since_a_mark_gives_what_came_after_it() {
+        let mut t = Timeline::default();
+        t.push(Timestamp::default(), EventKind::Progress, "old");
+        let mark = t.pushed();
+        t.push(Timestamp::default(), EventKind::Breach, "a");
+        t.push(Timestamp::default(), EventKind::Source, "b");
+        let texts: Vec<&str> = t.since(mark).map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, ["a", "b"]);
+        assert_eq!(t.since(t.pushed()).count(), 0);
     }
 }

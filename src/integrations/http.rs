@@ -37,6 +37,8 @@ pub struct Http {
     max_answer: u64,
     /// The token this source sends: masked in every text it brings back.
     token: Option<Secret>,
+    /// Other secrets it knows (a webhook's URL), masked the same way.
+    masked: Vec<Secret>,
 }
 
 /// A size in words: `16 MiB`, `512 KiB`, `900 bytes`.
@@ -118,7 +120,15 @@ impl Http {
             source: source.to_string(),
             max_answer,
             token,
+            masked: Vec::new(),
         })
+    }
+
+    /// The same client, masking `secret` too in every text it brings back
+    /// (a webhook URL is a secret that is no token).
+    pub fn masking(mut self, secret: Secret) -> Self {
+        self.masked.push(secret);
+        self
     }
 
     /// A read: a GET, or a POST that changes nothing (a PromQL query).
@@ -173,7 +183,11 @@ impl Http {
 
     /// The tokens to mask in what this source brings back.
     pub fn secrets(&self) -> Vec<&str> {
-        self.token.iter().map(Secret::expose).collect()
+        self.token
+            .iter()
+            .chain(self.masked.iter())
+            .map(Secret::expose)
+            .collect()
     }
 
     /// Text from this source's answers, safe to show, log and record.

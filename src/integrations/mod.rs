@@ -9,5 +9,6 @@ pub mod deploy_api;
 pub mod events;
 pub mod github;
 pub mod http;
+pub mod notify;
 pub mod prometheus;
 pub mod secret;

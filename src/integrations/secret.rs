@@ -44,6 +44,20 @@ pub enum SecretError {
         "the bearer token in {0} holds a space, a line break or a control character; a token is one word on one line"
     )]
     Malformed(String),
+    /// A notification secret: the plan's field, then the file and the problem.
+    #[error("cannot read the file {1} named by {0}: {2}")]
+    NamedFile(String, String, String),
+    #[error("the file {1} named by {0} is empty")]
+    NamedEmpty(String, String),
+    #[error("the environment variable {1} named by {0} is not set or empty")]
+    NamedEnv(String, String),
+    #[error(
+        "the secret named by {0} holds a space, a line break or a control character; it must be one word on one line"
+    )]
+    NamedMalformed(String),
+    /// A webhook URL that cannot be used, said without repeating it.
+    #[error("the URL named by {0} {1}")]
+    NamedUrl(String, &'static str),
 }
 
 /// A token file that users other than its owner may read.
@@ -135,6 +149,37 @@ pub fn bearer_token(auth: &Auth) -> Result<Option<Secret>, SecretError> {
             _ => Err(SecretError::Env(var.clone())),
         },
     }
+}
+
+/// The secret a notification receiver names in `field` of the plan (its
+/// webhook URL, its routing key), read from a file or the environment.
+pub fn named_secret(
+    source: &crate::config::plan::SecretSource,
+    field: &str,
+) -> Result<Secret, SecretError> {
+    use crate::config::plan::SecretSource;
+    let value = match source {
+        SecretSource::File(path) => {
+            let shown = path.display().to_string();
+            if let Some(warning) = file_exposure(path) {
+                tracing::warn!("{field}: {warning}");
+            }
+            let text = crate::config::file::read_capped(path, TOKEN_FILE_MAX, "a secret file")
+                .map_err(|e| {
+                    SecretError::NamedFile(field.to_string(), shown.clone(), e.to_string())
+                })?;
+            let value = text.trim().to_string();
+            if value.is_empty() {
+                return Err(SecretError::NamedEmpty(field.to_string(), shown));
+            }
+            value
+        }
+        SecretSource::Env(var) => match std::env::var(var) {
+            Ok(v) if !v.trim().is_empty() => v.trim().to_string(),
+            _ => return Err(SecretError::NamedEnv(field.to_string(), var.clone())),
+        },
+    };
+    one_word(&value, "").map_err(|_| SecretError::NamedMalformed(field.to_string()))
 }
 
 /// A token as a header can carry it: printable, no space, one line. A file

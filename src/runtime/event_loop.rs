@@ -48,6 +48,8 @@ pub struct Wiring<S> {
     pub baselines: Option<Baselines>,
     /// Where `S` writes the screen.
     pub snapshots: super::snapshots::Snapshots,
+    /// Where notifications go; `None` when nothing is sent.
+    pub notifier: Option<crate::runtime::notify::Notifier>,
 }
 
 /// Run until the operator quits, the input ends or a signal asks us to stop.
@@ -69,6 +71,7 @@ where
         themes,
         baselines,
         snapshots,
+        notifier,
     } = wiring;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -154,6 +157,12 @@ where
                         (_, None) => Err("no theme loaded".to_string()),
                     };
                     update(&mut state, Msg::Snapshotted(taken));
+                }
+                // Only queued: the receivers' own tasks deliver it.
+                Effect::Notify(n) => {
+                    if let Some(notifier) = &notifier {
+                        notifier.send(&n);
+                    }
                 }
                 Effect::RecordScorecard(setting) => {
                     let record = AuditRecord::scorecard(&setting, &state.plan);

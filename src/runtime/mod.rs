@@ -7,6 +7,7 @@ pub mod baselines;
 pub mod demo;
 pub mod event_loop;
 pub mod executor;
+pub mod notify;
 pub mod session;
 pub mod snapshots;
 pub mod sources;

@@ -38,6 +38,9 @@ pub struct Session {
     pub control: Option<Arc<dyn DeploymentControl>>,
     /// Where questions about before the rollout go: the metrics source.
     pub baselines: Option<Baselines>,
+    /// The notification receivers, their secrets read; empty when nothing
+    /// is sent.
+    pub receivers: Vec<crate::integrations::notify::Receiver>,
 }
 
 /// The longest a baseline question may take in all: the request has its
@@ -51,6 +54,8 @@ pub enum SessionError {
     Metrics(#[source] SetupError),
     #[error("deploy source")]
     Deploy(#[source] SetupError),
+    #[error("notification receiver {0}")]
+    Notify(String, #[source] SetupError),
 }
 
 /// How many messages may wait before sources pause for the app to catch up.
@@ -159,6 +164,7 @@ impl Session {
             tx,
             control: Some(control),
             baselines: Some(baselines),
+            receivers: Vec::new(),
         }
     }
 
@@ -184,6 +190,7 @@ impl Session {
             tx,
             control: Some(control),
             baselines: Some(baselines),
+            receivers: Vec::new(),
         }
     }
     /// A real rollout as `plan` describes it: its deploy source (if any) and
@@ -274,7 +281,58 @@ impl Session {
             tx,
             control,
             baselines: Some(baselines),
+            receivers: Vec::new(),
         })
+    }
+
+    /// Send notifications to `receivers` (their secrets are read now). A
+    /// read-only screen sends none: the operator's screen does.
+    pub fn with_receivers(
+        mut self,
+        receivers: &[crate::config::plan::NotifyReceiver],
+    ) -> Result<Session, SessionError> {
+        if receivers.is_empty() {
+            return Ok(self);
+        }
+        if self.state.read_only {
+            let text = "read-only: notifications are sent by the operator's screen, not this one";
+            update(
+                &mut self.state,
+                Msg::Note {
+                    kind: EventKind::Notification,
+                    text: text.to_string(),
+                },
+            );
+            return Ok(self);
+        }
+        for config in receivers {
+            let receiver = crate::integrations::notify::Receiver::open(config)
+                .map_err(|e| SessionError::Notify(config.name.clone(), e))?;
+            self.state
+                .receivers
+                .push(crate::app::receivers::ReceiverHealth::new(
+                    &config.name,
+                    config.kind.word(),
+                ));
+            self.receivers.push(receiver);
+        }
+        let drill = match self.state.mode {
+            RunMode::Live => "",
+            _ => ", every message marked as a drill",
+        };
+        let names: Vec<String> = receivers
+            .iter()
+            .map(|r| format!("{} {}", r.kind.word(), r.name))
+            .collect();
+        let text = format!("notifying {}{drill}", names.join(", "));
+        update(
+            &mut self.state,
+            Msg::Note {
+                kind: EventKind::Notification,
+                text,
+            },
+        );
+        Ok(self)
     }
 }
 

@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::fit::{self, Phrase, pack};
 use super::format::duration;
 use super::panel;
+use crate::app::receivers::{DeliveryState, ReceiverHealth};
 use crate::app::state::{AppState, SourceCondition};
 use crate::ui::theme::{Role, Theme};
 
@@ -110,6 +111,91 @@ fn lines(state: &AppState, theme: &Theme, width: usize) -> Vec<Line<'static>> {
                     .map(|r| Line::styled(format!("  {r}"), theme.role(role))),
             );
         }
+    }
+    for r in &state.receivers {
+        out.extend(receiver_lines(r, state, theme, width));
+    }
+    out
+}
+
+/// A notification receiver's line, by its name and kind (never its URL):
+/// how the last delivery went, retries, what waits and what was dropped;
+/// a failure's reason below it.
+fn receiver_lines(
+    r: &ReceiverHealth,
+    state: &AppState,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let sym = &theme.symbols;
+    let ago =
+        |t: crate::domain::Timestamp| duration((state.now - t).max(crate::domain::Span::zero()));
+    let mut error = None;
+    let mut age = None;
+    let (glyph, role, mut words) = match &r.last {
+        None => (
+            &sym.no_data,
+            Role::NoData,
+            vec!["nothing sent yet".to_string()],
+        ),
+        Some((at, event, DeliveryState::Delivered { .. })) => {
+            age = Some(format!("{} ago", ago(*at)));
+            (&sym.ok, Role::Ok, vec![format!("ok · {event} delivered")])
+        }
+        Some((_, event, DeliveryState::Retrying { tries, why })) => {
+            error = Some(why.clone());
+            (
+                &sym.warn,
+                Role::Warn,
+                vec![format!("retrying {event} · try {tries} failed")],
+            )
+        }
+        Some((at, event, DeliveryState::Failed { tries, why })) => {
+            error = Some(why.clone());
+            age = Some(format!("{} ago", ago(*at)));
+            (
+                &sym.breach,
+                Role::Breach,
+                vec![format!("FAILED {event} after {tries} tries")],
+            )
+        }
+    };
+    if r.retries > 0 {
+        words.push(format!("retries {}", r.retries));
+    }
+    if r.queued > 0 {
+        words.push(format!("queued {}", r.queued));
+    }
+    if r.dropped > 0 {
+        words.push(format!("dropped {}", r.dropped));
+    }
+    words.extend(age);
+    let mut phrases = vec![Phrase::new(
+        9,
+        vec![
+            Span::styled(format!("{glyph} "), theme.role(role)),
+            Span::styled(format!("{} {} ", r.kind, r.name), theme.role(Role::Text)),
+        ],
+    )];
+    for (i, w) in words.into_iter().enumerate() {
+        let text = if i == 0 { w } else { format!(" · {w}") };
+        let keep = 8u8.saturating_sub(u8::try_from(i).unwrap_or(u8::MAX));
+        phrases.push(Phrase::new(
+            keep,
+            vec![Span::styled(text, theme.role(role))],
+        ));
+    }
+    let mut out = vec![Line::from(pack(phrases, width))];
+    if let Some(e) = error {
+        let rows = fit::at_most(
+            fit::wrap(&e, width.saturating_sub(2)),
+            ERROR_ROWS,
+            width.saturating_sub(2),
+        );
+        out.extend(
+            rows.into_iter()
+                .map(|row| Line::styled(format!("  {row}"), theme.role(role))),
+        );
     }
     out
 }

@@ -31,6 +31,7 @@ impl TimelinePanel<'_> {
             EventKind::ActionUnknown => (&s.warn, Role::Warn),
             EventKind::Source => (&s.stale, Role::Stale),
             EventKind::Annotation => (&s.done, Role::Accent),
+            EventKind::Notification => (&s.pending, Role::Muted),
         }
     }
 }

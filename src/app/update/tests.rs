@@ -1435,6 +1435,7 @@ mod annotate;
 mod bake;
 mod baseline;
 mod gates;
+mod outbox;
 mod signals;
 
 #[test]

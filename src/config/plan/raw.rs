@@ -20,6 +20,8 @@ pub(super) struct RawPlan {
     pub(super) scorecard: Option<Spanned<RawScorecard>>,
     pub(super) gates: Option<Spanned<super::gates::RawGates>>,
     pub(super) bake: Option<Spanned<super::bake::RawBake>>,
+    #[serde(default)]
+    pub(super) notify: Vec<Spanned<super::notify::RawNotify>>,
 }
 
 #[derive(Deserialize)]

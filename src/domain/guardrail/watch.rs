@@ -142,6 +142,24 @@ impl Guardrails {
         self.by_region.get(region).copied()
     }
 
+    /// Where each condition stands breached now, as `(condition, place)`
+    /// (`place` a region, or `all` service-wide), in order.
+    pub fn breached(&self) -> Vec<(usize, String)> {
+        let mut out: Vec<(usize, String)> = self
+            .breached
+            .iter()
+            .enumerate()
+            .flat_map(|(i, places)| {
+                places
+                    .iter()
+                    .filter(|(_, on)| **on)
+                    .map(move |(p, _)| (i, p.clone()))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     /// When the conditions were last judged.
     pub fn evaluated_at(&self) -> Option<Timestamp> {
         self.last_evaluated
