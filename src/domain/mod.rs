@@ -14,6 +14,7 @@ pub mod judgment;
 pub mod plan;
 pub mod rollout;
 pub mod scorecard;
+pub mod share;
 pub mod signal;
 pub mod source;
 pub mod stats;
