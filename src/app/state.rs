@@ -236,6 +236,12 @@ pub struct Seat {
     /// What the scorecard remembers at start: settings and the last rollback
     /// read back from the audit log (or the demo's own).
     pub remembered: Recalled,
+    /// Start in the presenter view (`--presenter`).
+    pub presenter: bool,
+    /// Hide hosts, URLs, tokens and private words (`--share`).
+    pub share: bool,
+    /// The local time's offset from UTC in seconds, for the presenter's clock.
+    pub utc_offset: i32,
 }
 
 impl Seat {
@@ -295,6 +301,8 @@ pub struct AppState {
     /// The bake since the rollout reached its end (with a `[bake]` plan).
     /// Kept here only: a restart mid-bake starts the clock again.
     pub bake: Option<crate::domain::bake::BakeState>,
+    /// The view, the focused and the zoomed panel, sharing.
+    pub showing: super::view::Showing,
     /// Set when something on screen changed since the last draw.
     pub dirty: bool,
 }
@@ -330,6 +338,9 @@ impl AppState {
             theme,
             history_loading,
             remembered,
+            presenter,
+            share,
+            utc_offset,
         } = seat;
         AppState {
             health: HealthMatrix::new(plan.regions.iter().cloned()),
@@ -363,6 +374,15 @@ impl AppState {
             bake: None,
             told_unbound: Default::default(),
             selection_moved: None,
+            showing: super::view::Showing {
+                view: match presenter {
+                    true => super::view::View::Presenter,
+                    false => super::view::View::Dashboard,
+                },
+                share,
+                utc_offset,
+                ..Default::default()
+            },
             dirty: true,
         }
     }

@@ -9,6 +9,7 @@ mod baseline;
 mod gates;
 mod keys;
 mod scorecard;
+mod view;
 
 use crossterm::event::KeyEventKind;
 
