@@ -65,6 +65,9 @@ impl Panel {
 pub struct Showing {
     pub view: View,
     pub focus: Panel,
+    /// The focus is marked on screen: from the first Tab (or zoom) on, so
+    /// that a screen nobody moved around stays quiet.
+    pub focus_shown: bool,
     /// The panel drawn over the whole body, if any.
     pub zoom: Option<Panel>,
     /// `--share`: hide hosts, URLs, tokens and private words everywhere.

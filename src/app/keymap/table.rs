@@ -118,10 +118,10 @@ pub const BINDINGS: &[Binding] = &[
             (code(KeyCode::BackTab), Command::FocusPrevious),
         ],
         confirming: &[],
-        shown: "Tab Shift-Tab",
+        shown: "Tab ⇧Tab",
         footer: None,
         label: Label::Text("focus"),
-        help: "move the focus to the next / previous panel",
+        help: "move the focus to the next / previous panel (Shift-Tab)",
     },
     Binding {
         context: Context::Dashboard,

@@ -1433,6 +1433,7 @@ mod bake;
 mod baseline;
 mod gates;
 mod signals;
+mod view;
 
 #[test]
 fn a_key_that_does_nothing_says_so_once() {

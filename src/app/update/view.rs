@@ -14,10 +14,14 @@ pub(super) fn toggle_presenter(state: &mut AppState) {
     };
 }
 
-/// Tab / Shift-Tab: the focus moves; a zoomed screen follows it.
+/// Tab / Shift-Tab: the focus moves; a zoomed screen follows it. The
+/// first press only shows where the focus is.
 pub(super) fn move_focus(state: &mut AppState, step: isize) {
     let showing = &mut state.showing;
-    showing.focus = showing.focus.step(step);
+    if showing.focus_shown || showing.zoom.is_some() {
+        showing.focus = showing.focus.step(step);
+    }
+    showing.focus_shown = true;
     if showing.zoom.is_some() {
         showing.zoom = Some(showing.focus);
     }
@@ -30,6 +34,7 @@ pub(super) fn zoom(state: &mut AppState) {
         Some(_) => None,
         None => Some(showing.focus),
     };
+    showing.focus_shown = true;
 }
 
 /// Esc on the dashboard: leaving the zoom comes first, then the message.
