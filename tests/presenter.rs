@@ -83,11 +83,27 @@ fn presenter_in_every_theme_and_without_colour_at_100x30_and_160x48() {
         for (w, h) in [(100, 30), (160, 48)] {
             let terminal = render(&state, &theme, w, h);
             let screen = text(terminal.backend().buffer());
-            for says in ["✖ breach in us-east-1", "us-east-1", "09:01:25 UTC", "10:01:25 local"] {
-                assert!(screen.contains(says), "{} {w}×{h}: no `{says}`\n{screen}", theme.name);
+            for says in [
+                "✖ breach in us-east-1",
+                "us-east-1",
+                "09:01:25 UTC",
+                "10:01:25 local",
+            ] {
+                assert!(
+                    screen.contains(says),
+                    "{} {w}×{h}: no `{says}`\n{screen}",
+                    theme.name
+                );
             }
-            assert!(screen.contains("SHARE"), "{} {w}×{h}: no SHARE badge", theme.name);
-            insta::assert_snapshot!(format!("presenter_{}_{w}x{h}", theme.name), terminal.backend());
+            assert!(
+                screen.contains("SHARE"),
+                "{} {w}×{h}: no SHARE badge",
+                theme.name
+            );
+            insta::assert_snapshot!(
+                format!("presenter_{}_{w}x{h}", theme.name),
+                terminal.backend()
+            );
         }
     }
 }
@@ -165,8 +181,20 @@ fn fifty_regions_are_counted_when_they_do_not_fit() {
 
 #[test]
 fn small_and_odd_sizes_degrade_without_panic() {
-    for state in [breaching(), presenting(state_at(FleetSpec::large(50, 42), 85))] {
-        for (w, h) in [(0, 0), (1, 1), (60, 16), (64, 20), (80, 24), (99, 29), (300, 20), (70, 90)] {
+    for state in [
+        breaching(),
+        presenting(state_at(FleetSpec::large(50, 42), 85)),
+    ] {
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (60, 16),
+            (64, 20),
+            (80, 24),
+            (99, 29),
+            (300, 20),
+            (70, 90),
+        ] {
             let terminal = render(&state, &themes()[0], w, h);
             let screen = text(terminal.backend().buffer());
             if w >= ui::MIN_WIDTH && h >= ui::MIN_HEIGHT {
@@ -190,7 +218,10 @@ fn the_zoomed_matrix_shows_fifty_regions() {
     for region in state.health.regions() {
         assert!(screen.contains(region.as_str()), "{region} missing");
     }
-    assert!(screen.contains("z unzoom"), "the footer says how to go back");
+    assert!(
+        screen.contains("z unzoom"),
+        "the footer says how to go back"
+    );
     insta::assert_snapshot!("zoom_matrix_50_regions_240x70", terminal.backend());
 }
 
@@ -201,7 +232,9 @@ fn the_zoomed_timeline_shows_as_many_entries_as_fit() {
     for i in 0..60 {
         let at = state.now - warroom::domain::Span::seconds(600 - i);
         let text = format!("note {i}");
-        state.timeline.push(at, warroom::domain::timeline::EventKind::Progress, text);
+        state
+            .timeline
+            .push(at, warroom::domain::timeline::EventKind::Progress, text);
     }
     for _ in 0..8 {
         press(&mut state, KeyCode::Tab);
@@ -264,12 +297,18 @@ fn a_shared_screen_hides_hosts_urls_tokens_and_private_words() {
     });
     let theme = &themes()[0];
     let screen = text(render(&state, theme, 160, 48).backend().buffer());
-    assert!(screen.contains("prom.internal"), "not shared: shown as it is");
+    assert!(
+        screen.contains("prom.internal"),
+        "not shared: shown as it is"
+    );
     assert!(!screen.contains("SHARE"));
     state.showing.share = true;
     let screen = text(render(&state, theme, 160, 48).backend().buffer());
     for hidden in ["prom.internal", "http://", "acme", "10.0.0.7", "abc123def"] {
-        assert!(!screen.contains(hidden), "`{hidden}` on a shared screen\n{screen}");
+        assert!(
+            !screen.contains(hidden),
+            "`{hidden}` on a shared screen\n{screen}"
+        );
     }
     for mark in ["‹url›", "‹private›", "‹host›", "Bearer ‹token›", " SHARE "] {
         assert!(screen.contains(mark), "no `{mark}`\n{screen}");

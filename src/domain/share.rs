@@ -127,16 +127,18 @@ fn find_ignoring_case(haystack: &str, needle: &str) -> Option<(usize, usize)> {
 fn hide_word(word: &str, credential: bool) -> String {
     // An IPv6 address in brackets keeps its brackets for `is_host`.
     if let Some(at) = word.find('[') {
-        let end = word.rfind(|c: char| c.is_ascii_digit() || c == ']').map_or(0, |i| i + 1);
+        let end = word
+            .rfind(|c: char| c.is_ascii_digit() || c == ']')
+            .map_or(0, |i| i + 1);
         if end > at && is_host(&word[at..end]) && word[at..end].contains(']') {
             return format!("{}{HOST}{}", &word[..at], &word[end..]);
         }
     }
     let is_edge = |c: char| "\"'()[]{}<>,;".contains(c) || (c == '.' || c == ':' || c == '!');
     let core_start = word.find(|c: char| !is_edge(c)).unwrap_or(word.len());
-    let core_end = word
-        .rfind(|c: char| !is_edge(c))
-        .map_or(core_start, |i| i + word[i..].chars().next().map_or(1, char::len_utf8));
+    let core_end = word.rfind(|c: char| !is_edge(c)).map_or(core_start, |i| {
+        i + word[i..].chars().next().map_or(1, char::len_utf8)
+    });
     if core_start >= core_end {
         return word.to_string();
     }
@@ -149,9 +151,10 @@ fn hide_word(word: &str, credential: bool) -> String {
         Some(URL.to_string())
     } else if credential && !core.chars().all(|c| c.is_ascii_lowercase()) {
         Some(TOKEN.to_string())
-    } else if let Some((key, _)) = core.split_once('=').filter(|(k, v)| {
-        !v.is_empty() && is_secret_key(k)
-    }) {
+    } else if let Some((key, _)) = core
+        .split_once('=')
+        .filter(|(k, v)| !v.is_empty() && is_secret_key(k))
+    {
         Some(format!("{key}={TOKEN}"))
     } else if let Some((user, _)) = core.split_once('@').filter(|(_, h)| is_host(h)) {
         Some(format!("{user}@{HOST}"))
@@ -170,9 +173,18 @@ fn hide_word(word: &str, credential: bool) -> String {
 
 fn is_secret_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    ["token", "key", "secret", "password", "passwd", "auth", "sig", "signature"]
-        .iter()
-        .any(|w| k.ends_with(w))
+    [
+        "token",
+        "key",
+        "secret",
+        "password",
+        "passwd",
+        "auth",
+        "sig",
+        "signature",
+    ]
+    .iter()
+    .any(|w| k.ends_with(w))
 }
 
 /// A host: a name or address with a port (`localhost:9090`,
@@ -212,7 +224,11 @@ fn is_host(s: &str) -> bool {
         // A name with a port: `localhost:9090`, `db-1:5432`; not `09:01`.
         return true;
     }
-    let last = labels.last().copied().unwrap_or_default().to_ascii_lowercase();
+    let last = labels
+        .last()
+        .copied()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let tld_alpha = last.len() >= 2 && last.chars().all(|c| c.is_ascii_alphabetic());
     match labels.len() {
         0 | 1 => false,
@@ -239,7 +255,9 @@ fn is_token(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_/+=.".contains(*c))
         && body.iter().any(char::is_ascii_digit)
         && body.iter().any(char::is_ascii_alphabetic)
-        && !body.iter().all(|c| c.is_ascii_digit() || *c == '-' || *c == '.')
+        && !body
+            .iter()
+            .all(|c| c.is_ascii_digit() || *c == '-' || *c == '.')
 }
 
 #[cfg(test)]

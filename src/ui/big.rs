@@ -27,7 +27,9 @@ fn size(word: &str, width: u16, height: u16) -> Option<(PixelSize, u16, u16)> {
 
 /// Rows `word` takes when drawn in `width` columns and at most `height` rows.
 pub fn rows(word: &str, width: u16, height: u16) -> u16 {
-    size(word, width, height).map_or(1, |(_, _, h)| h).min(height)
+    size(word, width, height)
+        .map_or(1, |(_, _, h)| h)
+        .min(height)
 }
 
 pub struct BigWord<'a> {

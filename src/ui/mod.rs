@@ -88,8 +88,7 @@ impl Widget for Dashboard<'_> {
                     narrow_body(body, buf, state, theme)
                 };
                 let focus = Some(state.showing.focus).filter(|_| state.showing.focus_shown);
-                if let Some((_, rect, compact)) = drawn.iter().find(|(p, _, _)| Some(*p) == focus)
-                {
+                if let Some((_, rect, compact)) = drawn.iter().find(|(p, _, _)| Some(*p) == focus) {
                     zoom::mark_focus(*rect, buf, theme, *compact);
                 }
             }
@@ -141,8 +140,19 @@ fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) ->
 
 /// The panels every layout has — waves, health matrix, stop conditions,
 /// timeline — in the areas given, in that order.
-fn core_panels(areas: [Rect; 4], buf: &mut Buffer, state: &AppState, theme: &Theme, compact: bool) -> Drawn {
-    let panels = [Panel::Waves, Panel::Health, Panel::StopConditions, Panel::Timeline];
+fn core_panels(
+    areas: [Rect; 4],
+    buf: &mut Buffer,
+    state: &AppState,
+    theme: &Theme,
+    compact: bool,
+) -> Drawn {
+    let panels = [
+        Panel::Waves,
+        Panel::Health,
+        Panel::StopConditions,
+        Panel::Timeline,
+    ];
     panels
         .into_iter()
         .zip(areas)

@@ -75,13 +75,12 @@ impl Presenter<'_> {
         let (state, theme) = (self.state, self.theme);
         let now = state.now;
         let local = now.with_timezone(&state.showing.local_offset());
-        let time = format!(
-            "{} UTC · {} local ",
-            clock(now),
-            local.format("%H:%M:%S")
-        );
+        let time = format!("{} UTC · {} local ", clock(now), local.format("%H:%M:%S"));
         let mut spans = vec![
-            Span::styled(format!(" {} ", state.plan.service), theme.role(Role::Accent)),
+            Span::styled(
+                format!(" {} ", state.plan.service),
+                theme.role(Role::Accent),
+            ),
             Span::raw(format!(
                 "{} → {}  ",
                 state.plan.stable_version, state.plan.canary_version
@@ -134,7 +133,10 @@ impl Presenter<'_> {
         let waves = &state.plan.waves;
         let Some(rollout) = &state.rollout else {
             return Line::styled(
-                format!("{} waiting for the deployment source", theme.symbols.no_data),
+                format!(
+                    "{} waiting for the deployment source",
+                    theme.symbols.no_data
+                ),
                 theme.role(Role::NoData),
             );
         };
@@ -241,19 +243,28 @@ impl Widget for Presenter<'_> {
         let big_rows = big::rows(word, inner.width, room.max(1));
         let left = inner.height.saturating_sub(fixed + big_rows);
         let region_height = region_rows.min(left.saturating_sub(TIMELINE_MIN).max(1));
-        let [top, _, big_area, reason_area, _, wave_area, _, regions_area, timeline_area] =
-            Layout::vertical([
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Length(big_rows),
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Length(region_height),
-                Constraint::Min(0),
-            ])
-            .areas(area);
+        let [
+            top,
+            _,
+            big_area,
+            reason_area,
+            _,
+            wave_area,
+            _,
+            regions_area,
+            timeline_area,
+        ] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(big_rows),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(region_height),
+            Constraint::Min(0),
+        ])
+        .areas(area);
         self.top(top, buf);
         let inset = |r: Rect| Rect {
             x: inner.x,

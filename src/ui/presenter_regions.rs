@@ -130,7 +130,10 @@ impl Regions<'_> {
         Line::from(vec![
             Span::styled(verdict, theme.role(role)),
             Span::raw(" ".repeat(verdict_pad + 1)),
-            Span::styled(format!("{name}{}", " ".repeat(pad + 2)), theme.role(Role::Text)),
+            Span::styled(
+                format!("{name}{}", " ".repeat(pad + 2)),
+                theme.role(Role::Text),
+            ),
             Span::styled(
                 format!("{}{}", " ".repeat(value_pad), e.value),
                 theme.role(Role::Text),
@@ -191,7 +194,9 @@ impl Widget for Regions<'_> {
         let per_column = rows.max(1);
         for (c, chunk) in lines.chunks(per_column).enumerate() {
             let x = x0 + u16::try_from(c * (entry + usize::from(GAP))).unwrap_or(0);
-            let width = u16::try_from(entry).unwrap_or(0).min(area.right().saturating_sub(x));
+            let width = u16::try_from(entry)
+                .unwrap_or(0)
+                .min(area.right().saturating_sub(x));
             let column = Rect::new(x, area.y + 1, width, area.height - 1);
             Paragraph::new(chunk.to_vec()).render(column, buf);
         }

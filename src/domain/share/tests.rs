@@ -29,8 +29,14 @@ fn hosts_with_ports_and_addresses_are_hidden() {
         plain("connection refused: prometheus.monitoring.svc:9090"),
         "connection refused: ‹host›"
     );
-    assert_eq!(plain("dial localhost:9090: timeout"), "dial ‹host›: timeout");
-    assert_eq!(plain("from 10.0.0.7 and 10.1.2.3:443"), "from ‹host› and ‹host›");
+    assert_eq!(
+        plain("dial localhost:9090: timeout"),
+        "dial ‹host›: timeout"
+    );
+    assert_eq!(
+        plain("from 10.0.0.7 and 10.1.2.3:443"),
+        "from ‹host› and ‹host›"
+    );
     assert_eq!(plain("at [::1]:8080"), "at ‹host›");
     assert_eq!(plain("db-1:5432 is down"), "‹host› is down");
     assert_eq!(

@@ -16,11 +16,19 @@ fn b_switches_to_the_presenter_view_and_back() {
     let mut s = with_rollout(Phase::Progressing, 1);
     assert_eq!(s.showing.view, View::Dashboard);
     assert!(!s.showing.sharing());
-    assert!(footer(&s).contains(&"b presenter".to_string()), "{:?}", footer(&s));
+    assert!(
+        footer(&s).contains(&"b presenter".to_string()),
+        "{:?}",
+        footer(&s)
+    );
     update(&mut s, ch('b'));
     assert_eq!(s.showing.view, View::Presenter);
     assert!(s.showing.sharing(), "the presenter view is always shared");
-    assert!(footer(&s).contains(&"b dashboard".to_string()), "{:?}", footer(&s));
+    assert!(
+        footer(&s).contains(&"b dashboard".to_string()),
+        "{:?}",
+        footer(&s)
+    );
     update(&mut s, ch('b'));
     assert_eq!(s.showing.view, View::Dashboard);
     assert!(!s.showing.sharing());
@@ -50,7 +58,11 @@ fn tab_and_shift_tab_move_the_focus_round_the_panels() {
     update(&mut s, key(KeyCode::BackTab));
     update(&mut s, key(KeyCode::BackTab));
     assert_eq!(s.showing.focus, Panel::Timeline);
-    assert!(footer(&s).contains(&"z zoom timeline".to_string()), "{:?}", footer(&s));
+    assert!(
+        footer(&s).contains(&"z zoom timeline".to_string()),
+        "{:?}",
+        footer(&s)
+    );
     // No notice: Tab is bound here, not a key that does nothing.
     assert!(s.notice.is_none(), "{:?}", s.notice);
 }
@@ -62,7 +74,11 @@ fn z_zooms_the_focused_panel_and_tab_moves_the_zoom() {
     update(&mut s, key(KeyCode::Tab));
     update(&mut s, ch('z'));
     assert_eq!(s.showing.zoom, Some(Panel::Waves));
-    assert!(footer(&s).contains(&"z unzoom".to_string()), "{:?}", footer(&s));
+    assert!(
+        footer(&s).contains(&"z unzoom".to_string()),
+        "{:?}",
+        footer(&s)
+    );
     update(&mut s, key(KeyCode::Tab));
     assert_eq!(s.showing.zoom, Some(Panel::StopConditions));
     update(&mut s, ch('z'));
@@ -78,7 +94,10 @@ fn esc_leaves_the_zoom_first_then_clears_the_message() {
     update(&mut s, ch('z'));
     update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.showing.zoom, None);
-    assert!(s.notice.is_some(), "the message stays while the zoom is left");
+    assert!(
+        s.notice.is_some(),
+        "the message stays while the zoom is left"
+    );
     update(&mut s, key(KeyCode::Esc));
     assert!(s.notice.is_none());
     // Esc never leaves the presenter view: what a shared screen shows
