@@ -15,6 +15,7 @@ use super::header::{phase_role, verdict_badge};
 use super::presenter_regions::Regions;
 use crate::app::state::AppState;
 use crate::app::verdict::{Call, Verdict};
+use crate::domain::gate::Blocker;
 use crate::domain::rollout::Phase;
 use crate::ui::theme::{Role, Theme};
 
@@ -168,12 +169,17 @@ impl Presenter<'_> {
                 let to = format!(" · gate to wave {} {}: ", rollout.wave + 2, next.name);
                 spans.push(Span::styled(to, theme.role(Role::Text)));
                 let sym = &theme.symbols;
-                let (text, role) = match gate.is_open() {
-                    true => (format!("{} open", sym.ok), Role::Ok),
-                    false => {
-                        let why = gate.summary().join(" · ");
-                        (format!("{} blocked: {why}", sym.breach), Role::Breach)
-                    }
+                let why = gate.summary().join(" · ");
+                let breach = gate.blockers.iter().any(
+                    |b| matches!(b, Blocker::Condition { state, .. } if *state == "breach"),
+                );
+                let hold_only = gate.blockers.iter().all(|b| matches!(b, Blocker::Hold(_)));
+                // A hold running out is the plan at work, not trouble.
+                let (text, role) = match () {
+                    _ if gate.is_open() => (format!("{} open", sym.ok), Role::Ok),
+                    _ if breach => (format!("{} blocked: {why}", sym.breach), Role::Breach),
+                    _ if hold_only => (format!("{} {why}", sym.current), Role::Accent),
+                    _ => (format!("{} blocked: {why}", sym.warn), Role::Warn),
                 };
                 // The gate's state stays; its reasons are cut between words.
                 let room = width.saturating_sub(fit::spans_width(&spans));
