@@ -19,7 +19,11 @@ fn header(screen: &str) -> &str {
 
 #[test]
 fn presenter_starts_big_switches_with_b_and_zooms_with_z() {
-    if !require("tmux", "-V", "presenter_starts_big_switches_with_b_and_zooms_with_z") {
+    if !require(
+        "tmux",
+        "-V",
+        "presenter_starts_big_switches_with_b_and_zooms_with_z",
+    ) {
         return;
     }
     let state = temp_dir("e2e-bridge");
@@ -36,13 +40,18 @@ fn presenter_starts_big_switches_with_b_and_zooms_with_z() {
     tmux.keys(&["b"]);
     let screen = tmux.expect("the dashboard", LONG, |s| s.contains("Health · region"));
     assert!(!screen.contains('█'), "{screen}");
-    assert!(!header(&screen).contains("SHARE"), "not shared without --share\n{screen}");
+    assert!(
+        !header(&screen).contains("SHARE"),
+        "not shared without --share\n{screen}"
+    );
     // Tab shows the focus, Tab moves it to the waves; z zooms them.
     tmux.keys(&["Tab", "Tab", "z"]);
     let screen = tmux.expect("the zoomed waves", LONG, |s| s.contains("┌ Waves"));
     assert!(!screen.contains("Health · region"), "{screen}");
     tmux.keys(&["Escape"]);
-    tmux.expect("the dashboard again", LONG, |s| s.contains("Health · region"));
+    tmux.expect("the dashboard again", LONG, |s| {
+        s.contains("Health · region")
+    });
     tmux.keys(&["q"]);
     let screen = tmux.expect("the exit", LONG, |s| s.contains("EXIT:0"));
     assert!(screen.contains("EXIT:0"), "{screen}");
@@ -59,7 +68,9 @@ fn share_marks_the_dashboard() {
         "XDG_STATE_HOME={} {BIN} --operator share --share; echo EXIT:$?",
         state.display()
     ));
-    let screen = tmux.expect("the shared dashboard", LONG, |s| s.contains("Health · region"));
+    let screen = tmux.expect("the shared dashboard", LONG, |s| {
+        s.contains("Health · region")
+    });
     assert!(header(&screen).contains("SHARE"), "{screen}");
     tmux.keys(&["q"]);
     tmux.expect("the exit", LONG, |s| s.contains("EXIT:0"));

@@ -310,7 +310,14 @@ impl Widget for Header<'_> {
         let first = pack(self.rollout_line(area.width < 110, area.width < 90), room);
         // Why the verdict is what it is, in as many whole phrases as fit.
         let spare = room.saturating_sub(fit::spans_width(&first) + 2);
-        let because = whole_phrases(&self.state.verdict().short_reasons(), spare);
+        let reasons: Vec<String> = self
+            .state
+            .verdict()
+            .short_reasons()
+            .iter()
+            .map(|r| super::shared(self.state, r))
+            .collect();
+        let because = whole_phrases(&reasons, spare);
         if !because.is_empty() {
             let muted = self.theme.role(Role::Muted);
             badges

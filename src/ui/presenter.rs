@@ -170,9 +170,10 @@ impl Presenter<'_> {
                 spans.push(Span::styled(to, theme.role(Role::Text)));
                 let sym = &theme.symbols;
                 let why = gate.summary().join(" · ");
-                let breach = gate.blockers.iter().any(
-                    |b| matches!(b, Blocker::Condition { state, .. } if *state == "breach"),
-                );
+                let breach = gate
+                    .blockers
+                    .iter()
+                    .any(|b| matches!(b, Blocker::Condition { state, .. } if *state == "breach"));
                 let hold_only = gate.blockers.iter().all(|b| matches!(b, Blocker::Hold(_)));
                 // A hold running out is the plan at work, not trouble.
                 let (text, role) = match () {

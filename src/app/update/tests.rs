@@ -1381,6 +1381,8 @@ fn the_footer_offers_what_acts_now_from_the_key_map() {
             "↑↓ region",
             "s scorecard",
             "t theme",
+            "b presenter",
+            "z zoom matrix",
             "? help",
             "q quit"
         ]
