@@ -86,7 +86,7 @@ impl Widget for ScorecardPanel<'_> {
                 Line::from(vec![
                     Span::styled(head, theme.role(role)),
                     Span::styled(
-                        format!(" {}", fit::words(&l.evidence, rest)),
+                        format!(" {}", fit::words(&super::shared(state, &l.evidence), rest)),
                         theme.role(Role::Muted),
                     ),
                 ])
@@ -153,7 +153,7 @@ impl Widget for ScorecardOverlay<'_> {
                 .owner
                 .as_deref()
                 .map_or_else(|| "no owner".to_string(), |o| format!("owner {o}"));
-            let mut detail = format!("{owner} · {}", l.evidence);
+            let mut detail = format!("{owner} · {}", super::shared(state, &l.evidence));
             if let Some((who, at)) = &l.set_by {
                 detail.push_str(&format!(" — {who}, {} ago", duration(state.now - *at)));
             }
