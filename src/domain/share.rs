@@ -248,6 +248,10 @@ fn is_ipv4(s: &str) -> bool {
 /// A long random-looking string: 20 or more characters of letters, digits
 /// and `-_/+=`, with both letters and digits (`ghp_…`, `xoxb-…`, a JWT).
 fn is_token(s: &str) -> bool {
+    // A path is not a token (`/var/lib/warroom2/audit.jsonl`).
+    if s.starts_with(['/', '~', '.']) || s.matches('/').count() > 1 {
+        return false;
+    }
     let body: Vec<char> = s.chars().collect();
     body.len() >= 20
         && body

@@ -98,6 +98,8 @@ fn what_a_bridge_needs_to_read_stays() {
         "e.g. pause, i.e. stop",
         "delivery history read: 469 events",
         "internationalization is not a token",
+        "actions are recorded in /var/lib/warroom2/audit-2026.jsonl",
+        "image checkout:v2.4.0 · ratio 3:1 · p99:411ms",
         "",
     ] {
         assert_eq!(plain(text), text);
