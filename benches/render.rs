@@ -5,6 +5,7 @@
 //! through ratatui's `Terminal` with alternating states, so each draw diffs a
 //! changed screen, as the live loop does once a second. `poll` is the cost of
 //! taking in one second of the simulator's reports through `update`.
+//! `presenter` is `build` for the presenter view (big letters, shared).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -81,4 +82,26 @@ fn poll(bencher: Bencher, regions: usize) {
     let mut replay = Replay::new(spec, built_in_theme_names());
     replay.run_to(80);
     bencher.bench_local(|| replay.step());
+}
+
+/// The presenter view's sizes: the smallest it is made for, a projector's,
+/// and a large fleet on a big screen.
+const PRESENTER: [(u16, u16, usize); 3] = [(100, 30, 4), (160, 48, 4), (240, 70, 50)];
+
+#[divan::bench(args = PRESENTER)]
+fn presenter(bencher: Bencher, (width, height, regions): (u16, u16, usize)) {
+    let mut state = fixture(regions, 85);
+    state.showing.view = warroom::app::view::View::Presenter;
+    let theme = dark();
+    let area = Rect::new(0, 0, width, height);
+    let mut buf = Buffer::empty(area);
+    bencher.bench_local(|| {
+        buf.reset();
+        ui::Dashboard {
+            state: &state,
+            theme: &theme,
+        }
+        .render(area, &mut buf);
+        divan::black_box(&buf);
+    });
 }

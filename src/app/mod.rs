@@ -9,6 +9,7 @@ pub mod state;
 pub mod typing;
 pub mod update;
 pub mod verdict;
+pub mod view;
 
 pub use msg::{Effect, Msg};
 pub use state::AppState;

@@ -238,6 +238,12 @@ pub struct Seat {
     /// What the scorecard remembers at start: settings and the last rollback
     /// read back from the audit log (or the demo's own).
     pub remembered: Recalled,
+    /// Start in the presenter view (`--presenter`).
+    pub presenter: bool,
+    /// Hide hosts, URLs, tokens and private words (`--share`).
+    pub share: bool,
+    /// The local time's offset from UTC in seconds, for the presenter's clock.
+    pub utc_offset: i32,
 }
 
 impl Seat {
@@ -312,6 +318,8 @@ pub struct AppState {
     /// The notification receivers and how their deliveries go; empty when
     /// nothing is sent.
     pub receivers: Vec<super::receivers::ReceiverHealth>,
+    /// The view, the focused and the zoomed panel, sharing.
+    pub showing: super::view::Showing,
     /// Set when something on screen changed since the last draw.
     pub dirty: bool,
 }
@@ -347,6 +355,9 @@ impl AppState {
             theme,
             history_loading,
             remembered,
+            presenter,
+            share,
+            utc_offset,
         } = seat;
         AppState {
             health: HealthMatrix::new(plan.regions.iter().cloned()),
@@ -385,6 +396,15 @@ impl AppState {
             annotation_echoes: Vec::new(),
             outbox: Default::default(),
             receivers: Vec::new(),
+            showing: super::view::Showing {
+                view: match presenter {
+                    true => super::view::View::Presenter,
+                    false => super::view::View::Dashboard,
+                },
+                share,
+                utc_offset,
+                ..Default::default()
+            },
             dirty: true,
         }
         .with_annotations(remembered.annotations)

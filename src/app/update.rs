@@ -11,6 +11,7 @@ mod gates;
 mod keys;
 pub mod outbox;
 mod scorecard;
+mod view;
 
 use crossterm::event::KeyEventKind;
 

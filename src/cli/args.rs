@@ -51,6 +51,15 @@ pub struct DashboardArgs {
     /// Show everything, allow no action: for observers on a shared screen.
     #[arg(long)]
     pub read_only: bool,
+    /// Start in the presenter view (`b` switches): the verdict in big
+    /// letters, one row per region, the last events; for an incident bridge.
+    /// Always safe to share.
+    #[arg(long)]
+    pub presenter: bool,
+    /// Safe to share: hide host names, URLs, tokens and the plan's
+    /// `[share] private` words on screen.
+    #[arg(long)]
+    pub share: bool,
     /// The name recorded in the audit log for actions [default: $USER]
     #[arg(long, value_name = "NAME")]
     pub operator: Option<String>,

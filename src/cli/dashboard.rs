@@ -121,6 +121,9 @@ impl Screen {
             theme: start,
             history_loading: false,
             remembered,
+            presenter: args.presenter,
+            share: args.share,
+            utc_offset: chrono::Local::now().offset().local_minus_utc(),
         };
         Ok(Screen {
             themes,

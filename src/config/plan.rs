@@ -31,6 +31,7 @@ mod gates;
 mod judgment;
 mod notify;
 mod raw;
+mod share;
 mod signals;
 pub use deploy::{ArgoSource, ArgoTarget, DeploySource};
 pub use freshness::{DEFAULT_MAX_SAMPLE_AGE, SampleFreshness};
@@ -486,6 +487,7 @@ impl PlanFile {
         let scorecard = check.scorecard(raw.scorecard.as_ref())?;
         let gates = check.gates(raw.gates.as_ref())?;
         let bake = check.bake(raw.bake.as_ref())?;
+        let share = check.share(raw.share.as_ref())?;
 
         let sources = raw.sources.get_ref();
         let metrics = check.endpoint(&sources.metrics, "metrics", &["prometheus"])?;
@@ -561,6 +563,7 @@ impl PlanFile {
                 scorecard,
                 gates,
                 bake,
+                share,
             },
             metrics: MetricsSource {
                 endpoint: metrics,

@@ -15,6 +15,7 @@ pub mod notification;
 pub mod plan;
 pub mod rollout;
 pub mod scorecard;
+pub mod share;
 pub mod signal;
 pub mod source;
 pub mod stats;

@@ -7,6 +7,7 @@ use super::guardrail::StopCondition;
 use super::judgment::JudgmentPlan;
 use super::rollout::WavePlan;
 use super::scorecard::ScorecardPlan;
+use super::share::SharePolicy;
 use super::signal::Signals;
 
 /// Everything the war room knows about a rollout before any source reports.
@@ -31,4 +32,6 @@ pub struct RolloutPlan {
     /// How long the rollout at its end is watched before it is complete;
     /// `None`: complete as soon as the source says so.
     pub bake: Option<Bake>,
+    /// What a shared screen hides beyond hosts, URLs and tokens.
+    pub share: SharePolicy,
 }

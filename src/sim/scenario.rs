@@ -178,6 +178,7 @@ impl FleetSpec {
                 signals,
                 scorecard: demo_scorecard(),
                 gates: Default::default(),
+                share: Default::default(),
                 bake: Some(Bake {
                     period: Span::seconds(DEMO_BAKE),
                 }),

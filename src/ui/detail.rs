@@ -40,7 +40,13 @@ pub fn height(state: &AppState) -> u16 {
 
 /// The target's step, weights and replicas; its revisions, images and
 /// analysis; then its message, its pause reasons, or where it lives.
-fn target_lines(t: &TargetDetail, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+/// `state` decides only what a shared screen hides of the target's words.
+fn target_lines(
+    t: &TargetDetail,
+    state: &AppState,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
     let mut first: Vec<String> = t.status.iter().cloned().collect();
     if let Some((i, n)) = t.step {
         first.push(format!("step {i}/{n}"));
@@ -82,6 +88,8 @@ fn target_lines(t: &TargetDetail, theme: &Theme, width: usize) -> Vec<Line<'stat
         ),
         (None, true) => (t.name.clone(), Role::Muted),
     };
+    let third = super::shared(state, &third);
+    let second: Vec<String> = second.iter().map(|p| super::shared(state, p)).collect();
     // Whole phrases, the first ones kept longest; prose cut between words.
     let phrases = |parts: Vec<String>, role: Role| -> Line<'static> {
         let count = parts.len();
@@ -171,6 +179,7 @@ impl Widget for RegionDetail<'_> {
             match reported.and_then(|(_, g)| g.target.as_ref()) {
                 Some(t) => lines.extend(target_lines(
                     t,
+                    state,
                     theme,
                     inner.width.saturating_sub(2) as usize,
                 )),

@@ -112,7 +112,10 @@ impl Widget for NoticeLine<'_> {
         let line = Line::from(vec![
             Span::styled(format!(" {glyph} "), self.theme.role(role)),
             Span::styled(
-                fit::words(&notice.text, usize::from(area.width).saturating_sub(4)),
+                fit::words(
+                    &super::shared(self.state, &notice.text),
+                    usize::from(area.width).saturating_sub(4),
+                ),
                 self.theme.role(role),
             ),
         ]);

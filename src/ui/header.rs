@@ -17,7 +17,7 @@ pub struct Header<'a> {
     pub theme: &'a Theme,
 }
 
-fn phase_role(phase: Phase) -> Role {
+pub(crate) fn phase_role(phase: Phase) -> Role {
     match phase {
         Phase::Progressing => Role::Accent,
         Phase::Paused => Role::Paused,
@@ -263,6 +263,10 @@ impl Header<'_> {
             spans.push(Span::raw(" "));
             spans.push(Span::styled(" READ-ONLY ", theme.badge(Role::Paused)));
         }
+        if state.showing.sharing() {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(" SHARE ", theme.badge(Role::Ok)));
+        }
         Line::from(spans)
     }
 }
@@ -285,7 +289,7 @@ fn whole_phrases(phrases: &[String], room: usize) -> String {
 }
 
 /// The glyph, word and colour of the one verdict's badge.
-fn verdict_badge(call: Call, theme: &Theme) -> (&str, &'static str, Role) {
+pub(crate) fn verdict_badge(call: Call, theme: &Theme) -> (&str, &'static str, Role) {
     let sym = &theme.symbols;
     let (glyph, role) = match call {
         Call::Go | Call::Complete => (&sym.ok, Role::Ok),
@@ -306,7 +310,14 @@ impl Widget for Header<'_> {
         let first = pack(self.rollout_line(area.width < 110, area.width < 90), room);
         // Why the verdict is what it is, in as many whole phrases as fit.
         let spare = room.saturating_sub(fit::spans_width(&first) + 2);
-        let because = whole_phrases(&self.state.verdict().short_reasons(), spare);
+        let reasons: Vec<String> = self
+            .state
+            .verdict()
+            .short_reasons()
+            .iter()
+            .map(|r| super::shared(self.state, r))
+            .collect();
+        let because = whole_phrases(&reasons, spare);
         if !because.is_empty() {
             let muted = self.theme.role(Role::Muted);
             badges

@@ -2,6 +2,7 @@
 //! size; nothing here changes state or does I/O.
 
 mod annotate;
+mod big;
 mod columns;
 mod confirm;
 mod detail;
@@ -14,12 +15,15 @@ mod header;
 mod health;
 mod help;
 pub mod picture;
+mod presenter;
+mod presenter_regions;
 mod scorecard;
 mod sources;
 pub mod svg;
 pub mod theme;
 mod timeline;
 mod waves;
+mod zoom;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -28,6 +32,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::state::{AppState, Overlay};
+use crate::app::view::{Panel, View};
 use crate::ui::theme::{Role, Theme};
 
 /// The smallest terminal the dashboard is drawn in.
@@ -63,18 +68,32 @@ impl Widget for Dashboard<'_> {
             return;
         }
         let notice = u16::from(state.notice.is_some());
-        let [header_area, body, notice_area, footer_area] = Layout::vertical([
-            Constraint::Length(2),
+        let [screen, notice_area, footer_area] = Layout::vertical([
             Constraint::Min(0),
             Constraint::Length(notice),
             Constraint::Length(1),
         ])
         .areas(area);
-        header::Header { state, theme }.render(header_area, buf);
-        if area.width >= WIDE_WIDTH && area.height >= WIDE_HEIGHT {
-            wide_body(body, buf, state, theme);
-        } else {
-            narrow_body(body, buf, state, theme);
+        let [header_area, body] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(screen);
+        match (state.showing.zoom, state.showing.view) {
+            (Some(zoomed), _) => {
+                header::Header { state, theme }.render(header_area, buf);
+                zoom::draw_panel(zoomed, body, buf, state, theme, false);
+            }
+            (None, View::Presenter) => presenter::Presenter { state, theme }.render(screen, buf),
+            (None, View::Dashboard) => {
+                header::Header { state, theme }.render(header_area, buf);
+                let drawn = if area.width >= WIDE_WIDTH && area.height >= WIDE_HEIGHT {
+                    wide_body(body, buf, state, theme)
+                } else {
+                    narrow_body(body, buf, state, theme)
+                };
+                let focus = Some(state.showing.focus).filter(|_| state.showing.focus_shown);
+                if let Some((_, rect, compact)) = drawn.iter().find(|(p, _, _)| Some(*p) == focus) {
+                    zoom::mark_focus(*rect, buf, theme, *compact);
+                }
+            }
         }
         footer::NoticeLine { state, theme }.render(notice_area, buf);
         footer::Footer { state, theme }.render(footer_area, buf);
@@ -103,8 +122,11 @@ impl Widget for Dashboard<'_> {
     }
 }
 
+/// The panels a layout drew, where, and whether compact (a top rule only).
+type Drawn = Vec<(Panel, Rect, bool)>;
+
 /// One column: compact wave line, matrix, stop conditions, timeline.
-fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
+fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) -> Drawn {
     let guard = state.guardrails.conditions().len() as u16 + 1;
     let timeline_min = 3;
     let wanted = state.health.regions().len() as u16 + 3 + health::extra_rows(state);
@@ -119,11 +141,19 @@ fn narrow_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     .areas(area);
     let (timeline_area, side) = beside_timeline(timeline_area, state, theme);
     let areas = [waves_area, health_area, guard_area, timeline_area];
-    core_panels(areas, buf, state, theme, true);
+    let mut drawn = core_panels(areas, buf, state, theme, true);
     if let Some([scorecard_area, sources_area]) = side {
-        scorecard::ScorecardPanel { state, theme }.render(scorecard_area, buf);
-        sources::Sources { state, theme }.render(sources_area, buf);
+        for (panel, area) in [
+            (Panel::Scorecard, scorecard_area),
+            (Panel::Sources, sources_area),
+        ] {
+            if area.height > 0 {
+                zoom::draw_panel(panel, area, buf, state, theme, false);
+                drawn.push((panel, area, false));
+            }
+        }
     }
+    drawn
 }
 
 /// Columns a one-column screen needs before the scorecard and the sources
@@ -157,39 +187,34 @@ fn beside_timeline(area: Rect, state: &AppState, theme: &Theme) -> (Rect, Option
 
 /// The panels every layout has — waves, health matrix, stop conditions,
 /// timeline — in the areas given, in that order.
-fn core_panels(areas: [Rect; 4], buf: &mut Buffer, state: &AppState, theme: &Theme, compact: bool) {
-    let [waves_area, health_area, guard_area, timeline_area] = areas;
-    waves::Waves {
-        state,
-        theme,
-        compact,
-    }
-    .render(waves_area, buf);
-    health::Matrix {
-        state,
-        theme,
-        compact,
-    }
-    .render(health_area, buf);
-    guardrails::StopConditions {
-        state,
-        theme,
-        compact,
-    }
-    .render(guard_area, buf);
-    timeline::TimelinePanel {
-        state,
-        theme,
-        compact,
-    }
-    .render(timeline_area, buf);
+fn core_panels(
+    areas: [Rect; 4],
+    buf: &mut Buffer,
+    state: &AppState,
+    theme: &Theme,
+    compact: bool,
+) -> Drawn {
+    let panels = [
+        Panel::Waves,
+        Panel::Health,
+        Panel::StopConditions,
+        Panel::Timeline,
+    ];
+    panels
+        .into_iter()
+        .zip(areas)
+        .map(|(panel, area)| {
+            zoom::draw_panel(panel, area, buf, state, theme, compact);
+            (panel, area, compact)
+        })
+        .collect()
 }
 
 /// Two columns over a full-width timeline: the matrix beside the wave plan;
 /// stop conditions, the scorecard and DORA beside the sources and the
 /// selected region. Room goes first to the matrix and the stop conditions,
 /// then the scorecard, then DORA and the timeline.
-fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
+fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) -> Drawn {
     let columns = [Constraint::Percentage(62), Constraint::Percentage(38)];
     let [_, right_column] = Layout::horizontal(columns).areas(area);
     let waves = waves::height(state, theme, right_column.width);
@@ -227,15 +252,19 @@ fn wide_body(area: Rect, buf: &mut Buffer, state: &AppState, theme: &Theme) {
     let [sources_area, detail_area] =
         Layout::vertical([Constraint::Length(sources_height), Constraint::Min(0)]).areas(right);
     let areas = [waves_area, health_area, guard_area, timeline_area];
-    core_panels(areas, buf, state, theme, false);
-    sources::Sources { state, theme }.render(sources_area, buf);
+    let mut drawn = core_panels(areas, buf, state, theme, false);
+    let mut more = vec![(Panel::Sources, sources_area), (Panel::Detail, detail_area)];
     if with_scorecard {
-        scorecard::ScorecardPanel { state, theme }.render(scorecard_area, buf);
+        more.push((Panel::Scorecard, scorecard_area));
     }
     if with_dora {
-        dora::DoraPanel { state, theme }.render(dora_area, buf);
+        more.push((Panel::Dora, dora_area));
     }
-    detail::RegionDetail { state, theme }.render(detail_area, buf);
+    for (panel, area) in more {
+        zoom::draw_panel(panel, area, buf, state, theme, false);
+        drawn.push((panel, area, false));
+    }
+    drawn
 }
 
 /// A panel's frame: a titled block, with only a top rule when space is
@@ -307,6 +336,17 @@ pub(crate) fn deploy_stale(state: &AppState) -> bool {
                 || s.last_ok
                     .is_some_and(|t| state.now - t > state.plan.stale_after)
         })
+}
+
+/// Text from outside as this screen may show it: with hosts, URLs,
+/// tokens and the plan's private words hidden while the screen is shared
+/// (`--share`, the presenter view).
+pub(crate) fn shared(state: &AppState, text: &str) -> String {
+    if state.showing.sharing() {
+        crate::domain::share::redact(text, &state.plan.share)
+    } else {
+        text.to_string()
+    }
 }
 
 /// A rectangle of at most `width` × `height` in the middle of `area`.

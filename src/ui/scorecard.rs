@@ -88,7 +88,7 @@ impl Widget for ScorecardPanel<'_> {
                 let rest = width.saturating_sub(head.chars().count() + 1);
                 // A word or two of evidence says nothing ("4…"): none then.
                 let evidence = if rest >= EVIDENCE_MIN {
-                    format!(" {}", fit::words(&l.evidence, rest))
+                    format!(" {}", fit::words(&super::shared(state, &l.evidence), rest))
                 } else {
                     String::new()
                 };
@@ -159,7 +159,7 @@ impl Widget for ScorecardOverlay<'_> {
                 .owner
                 .as_deref()
                 .map_or_else(|| "no owner".to_string(), |o| format!("owner {o}"));
-            let mut detail = format!("{owner} · {}", l.evidence);
+            let mut detail = format!("{owner} · {}", super::shared(state, &l.evidence));
             if let Some((who, at)) = &l.set_by {
                 detail.push_str(&format!(" — {who}, {} ago", duration(state.now - *at)));
             }

@@ -63,7 +63,7 @@ fn lines(state: &AppState, theme: &Theme, width: usize) -> Vec<Line<'static>> {
                 failures,
                 since_ok,
             } => {
-                error = Some(e);
+                error = Some(super::shared(state, &e));
                 let last = since_ok.map_or_else(
                     || "never ok".to_string(),
                     |a| format!("ok {} ago", duration(a)),
@@ -91,6 +91,7 @@ fn lines(state: &AppState, theme: &Theme, width: usize) -> Vec<Line<'static>> {
             ));
         }
         if let Some(note) = s.notes.first() {
+            let note = super::shared(state, note);
             phrases.push(Phrase::new(
                 1,
                 vec![Span::styled(

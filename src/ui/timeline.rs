@@ -21,18 +21,23 @@ pub struct TimelinePanel<'a> {
 
 impl TimelinePanel<'_> {
     fn glyph(&self, kind: EventKind) -> (&str, Role) {
-        let s = &self.theme.symbols;
-        match kind {
-            EventKind::Progress => (&s.current, Role::Accent),
-            EventKind::Breach => (&s.breach, Role::Breach),
-            EventKind::ActionAttempt => (&s.pending, Role::Accent),
-            EventKind::ActionOk => (&s.ok, Role::Ok),
-            EventKind::ActionFailed => (&s.breach, Role::Breach),
-            EventKind::ActionUnknown => (&s.warn, Role::Warn),
-            EventKind::Source => (&s.stale, Role::Stale),
-            EventKind::Annotation => (&s.done, Role::Accent),
-            EventKind::Notification => (&s.pending, Role::Muted),
-        }
+        glyph(self.theme, kind)
+    }
+}
+
+/// An event's glyph and role, wherever events are listed.
+pub(crate) fn glyph(theme: &Theme, kind: EventKind) -> (&str, Role) {
+    let s = &theme.symbols;
+    match kind {
+        EventKind::Progress => (&s.current, Role::Accent),
+        EventKind::Breach => (&s.breach, Role::Breach),
+        EventKind::ActionAttempt => (&s.pending, Role::Accent),
+        EventKind::ActionOk => (&s.ok, Role::Ok),
+        EventKind::ActionFailed => (&s.breach, Role::Breach),
+        EventKind::ActionUnknown => (&s.warn, Role::Warn),
+        EventKind::Source => (&s.stale, Role::Stale),
+        EventKind::Annotation => (&s.done, Role::Accent),
+        EventKind::Notification => (&s.pending, Role::Muted),
     }
 }
 
@@ -70,7 +75,10 @@ impl Widget for TimelinePanel<'_> {
             Line::from(vec![
                 Span::styled(format!("{} ", clock(e.at)), self.theme.role(Role::Muted)),
                 Span::styled(format!("{glyph} "), self.theme.role(role)),
-                Span::styled(fit::words(&e.text, room), self.theme.role(text_role)),
+                Span::styled(
+                    fit::words(&super::shared(self.state, &e.text), room),
+                    self.theme.role(text_role),
+                ),
             ])
         }));
         if lines.is_empty() {

@@ -10,6 +10,7 @@ pub use table::BINDINGS;
 
 use super::admit::{Refusal, admit};
 use super::state::{AppState, Overlay};
+use super::view::View;
 use crate::domain::rollout::{Action, ActionScope, Phase};
 use crate::domain::scorecard::Status;
 
@@ -80,7 +81,15 @@ pub enum Command {
     SelectPrevious,
     SelectFirst,
     SelectLast,
-    ClearNotice,
+    /// Esc on the dashboard: leave the zoom, or else clear the message.
+    Back,
+    /// Switch between the dashboard and the presenter view.
+    TogglePresenter,
+    /// Move the focus to the next / previous panel.
+    FocusNext,
+    FocusPrevious,
+    /// Zoom the focused panel, or leave the zoom.
+    Zoom,
     /// Send the action the confirmation names.
     Confirm,
     /// Switch the confirmation between the whole rollout and the selected region.
@@ -137,6 +146,10 @@ pub enum Label {
     Text(&'static str),
     /// The verb of the action the key takes now (`pause` or `resume`).
     Verb,
+    /// The view `b` switches to (`presenter` or `dashboard`).
+    View,
+    /// What `z` does now: zoom the focused panel (named), or go back.
+    Zoom,
 }
 
 /// One row of the map: one line of the help, one entry of the footer.
@@ -258,6 +271,14 @@ pub fn offered(state: &AppState) -> Vec<(&'static str, String)> {
                     let command = b.keys.first()?.1;
                     action_of(state, command)?.verb().to_string()
                 }
+                Label::View => match state.showing.view {
+                    View::Dashboard => "presenter".to_string(),
+                    View::Presenter => "dashboard".to_string(),
+                },
+                Label::Zoom => match state.showing.zoom {
+                    Some(_) => "unzoom".to_string(),
+                    None => format!("zoom {}", state.showing.focus.name()),
+                },
             };
             Some((keys, label))
         })

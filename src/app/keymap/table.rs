@@ -122,6 +122,15 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         context: Context::Dashboard,
+        keys: &[(key('b'), Command::TogglePresenter)],
+        confirming: &[],
+        shown: "b",
+        footer: Some("b"),
+        label: Label::View,
+        help: "presenter view for a shared screen (safe to share), or back to the dashboard",
+    },
+    Binding {
+        context: Context::Dashboard,
         keys: &[
             (code(KeyCode::PageDown), Command::TimelineOlder),
             (code(KeyCode::PageUp), Command::TimelineNewer),
@@ -134,12 +143,33 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         context: Context::Dashboard,
-        keys: &[(code(KeyCode::Esc), Command::ClearNotice)],
+        keys: &[
+            (code(KeyCode::Tab), Command::FocusNext),
+            (code(KeyCode::BackTab), Command::FocusPrevious),
+        ],
+        confirming: &[],
+        shown: "Tab ⇧Tab",
+        footer: None,
+        label: Label::Text("focus"),
+        help: "move the focus to the next / previous panel (Shift-Tab)",
+    },
+    Binding {
+        context: Context::Dashboard,
+        keys: &[(key('z'), Command::Zoom)],
+        confirming: &[],
+        shown: "z",
+        footer: Some("z"),
+        label: Label::Zoom,
+        help: "zoom the focused panel to the whole screen; z or Esc to go back",
+    },
+    Binding {
+        context: Context::Dashboard,
+        keys: &[(code(KeyCode::Esc), Command::Back)],
         confirming: &[],
         shown: "Esc",
         footer: None,
-        label: Label::Text("clear"),
-        help: "clear the message",
+        label: Label::Text("back"),
+        help: "leave the zoom, or clear the message",
     },
     Binding {
         context: Context::Dashboard,

@@ -143,7 +143,11 @@ fn run(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::SelectPrevious => select(state, state.selected.saturating_sub(1)),
         Command::SelectFirst => select(state, 0),
         Command::SelectLast => select(state, state.health.regions().len().saturating_sub(1)),
-        Command::ClearNotice => state.notice = None,
+        Command::Back => super::view::back(state),
+        Command::TogglePresenter => super::view::toggle_presenter(state),
+        Command::FocusNext => super::view::move_focus(state, 1),
+        Command::FocusPrevious => super::view::move_focus(state, -1),
+        Command::Zoom => super::view::zoom(state),
         Command::Confirm => {
             if let Overlay::Confirm(p) = std::mem::take(&mut state.overlay) {
                 return confirm(state, p);

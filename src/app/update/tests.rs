@@ -1383,6 +1383,8 @@ fn the_footer_offers_what_acts_now_from_the_key_map() {
             "s scorecard",
             "t theme",
             "a annotate",
+            "b presenter",
+            "z zoom matrix",
             "? help",
             "q quit"
         ]
@@ -1437,6 +1439,7 @@ mod baseline;
 mod gates;
 mod outbox;
 mod signals;
+mod view;
 
 #[test]
 fn a_key_that_does_nothing_says_so_once() {

@@ -22,6 +22,7 @@ pub(super) struct RawPlan {
     pub(super) bake: Option<Spanned<super::bake::RawBake>>,
     #[serde(default)]
     pub(super) notify: Vec<Spanned<super::notify::RawNotify>>,
+    pub(super) share: Option<Spanned<super::share::RawShare>>,
 }
 
 #[derive(Deserialize)]
