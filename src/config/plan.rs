@@ -24,6 +24,7 @@ use crate::domain::scorecard::{Item, ScorecardPlan};
 use crate::domain::signal::Signals;
 
 mod bake;
+mod comms;
 mod condition;
 mod deploy;
 mod freshness;
@@ -482,6 +483,7 @@ impl PlanFile {
         let scorecard = check.scorecard(raw.scorecard.as_ref())?;
         let gates = check.gates(raw.gates.as_ref())?;
         let bake = check.bake(raw.bake.as_ref())?;
+        let comms = check.comms(raw.comms.as_ref(), &regions, &internal_names(&service, &stable, &canary))?;
 
         let sources = raw.sources.get_ref();
         let metrics = check.endpoint(&sources.metrics, "metrics", &["prometheus"])?;
@@ -557,6 +559,7 @@ impl PlanFile {
                 scorecard,
                 gates,
                 bake,
+                comms,
             },
             metrics: MetricsSource {
                 endpoint: metrics,
@@ -569,6 +572,14 @@ impl PlanFile {
             deploy,
             history,
         })
+    }
+}
+
+/// What customers must not read: the service and its versions.
+fn internal_names(service: &str, stable: &str, canary: &str) -> crate::domain::comms::Forbidden {
+    crate::domain::comms::Forbidden {
+        versions: vec![stable.to_string(), canary.to_string()],
+        words: vec![service.to_string()],
     }
 }
 

@@ -201,7 +201,12 @@ impl Inputs {
 
     /// What the customer draft must never say.
     pub fn forbidden(&self) -> Forbidden {
-        let mut words = vec![self.service.clone()];
+        // The service may be called by its product's name on purpose.
+        let product = self.comms.product.as_deref().unwrap_or_default();
+        let mut words: Vec<String> = Some(self.service.clone())
+            .filter(|s| !s.eq_ignore_ascii_case(product))
+            .into_iter()
+            .collect();
         words.extend(
             self.regions
                 .iter()

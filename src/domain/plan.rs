@@ -31,4 +31,6 @@ pub struct RolloutPlan {
     /// How long the rollout at its end is watched before it is complete;
     /// `None`: complete as soon as the source says so.
     pub bake: Option<Bake>,
+    /// Status updates: their cadence and the names customers know.
+    pub comms: super::comms::CommsPlan,
 }

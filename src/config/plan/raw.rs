@@ -20,6 +20,7 @@ pub(super) struct RawPlan {
     pub(super) scorecard: Option<Spanned<RawScorecard>>,
     pub(super) gates: Option<Spanned<super::gates::RawGates>>,
     pub(super) bake: Option<Spanned<super::bake::RawBake>>,
+    pub(super) comms: Option<Spanned<super::comms::RawComms>>,
 }
 
 #[derive(Deserialize)]
