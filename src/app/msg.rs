@@ -60,6 +60,13 @@ pub enum Msg {
     },
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
     Terminate(&'static str),
+    /// `$EDITOR` closed on a draft: its text, or why there is none.
+    Edited {
+        audience: crate::domain::comms::Audience,
+        result: Result<String, String>,
+    },
+    /// A draft was written to a file: its path, or why it was not.
+    DraftWritten(Result<String, String>),
 }
 
 /// What `update` asks the event loop to do.
@@ -78,5 +85,20 @@ pub enum Effect {
     /// Ask the metrics source what a signal was before the rollout; the
     /// answer comes back as `Msg::Baseline`.
     Baseline(crate::domain::baseline::BaselineRequest),
+    /// Record a person's line on the timeline in the audit log (an
+    /// annotation, a status update marked sent); every dashboard on the
+    /// log shows it.
+    Annotate(String),
+    /// Hand `text` to `$EDITOR` (the terminal suspended meanwhile); the
+    /// text comes back as `Msg::Edited`.
+    Edit {
+        audience: crate::domain::comms::Audience,
+        text: String,
+    },
+    /// Put `text` on the clipboard of the terminal (OSC 52).
+    Copy(String),
+    /// Write `text` to `name` in the drafts folder of the state dir; the
+    /// outcome comes back as `Msg::DraftWritten`.
+    WriteDraft { name: String, text: String },
     Quit,
 }

@@ -77,6 +77,33 @@ pub enum Overlay {
         scope: ActionScope,
         reason: String,
     },
+    /// The status drafts (`c`).
+    Drafts(DraftsView),
+}
+
+/// The drafts overlay: which draft is shown, how far it is scrolled, and
+/// whether it is being edited in place.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DraftsView {
+    pub audience: crate::domain::comms::Audience,
+    /// Lines scrolled past at the top.
+    pub scroll: u16,
+    /// Keys are typed into the draft.
+    pub typing: bool,
+}
+
+/// Status updates: when the incident started, the last update sent, and
+/// drafts a person edited (which no longer follow the state).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Comms {
+    /// The first breach, NO-GO or rollback seen: from then on updates are due.
+    pub incident_since: Option<Timestamp>,
+    /// When the first stop condition was breached.
+    pub first_breach: Option<Timestamp>,
+    /// The last update marked sent.
+    pub last_sent: Option<Timestamp>,
+    /// By audience (`Audience::index`): the text as a person edited it.
+    pub edited: [Option<String>; 3],
 }
 
 /// An action sent and not yet answered.
@@ -295,6 +322,8 @@ pub struct AppState {
     /// The bake since the rollout reached its end (with a `[bake]` plan).
     /// Kept here only: a restart mid-bake starts the clock again.
     pub bake: Option<crate::domain::bake::BakeState>,
+    /// Status updates: the cadence's clock and the drafts edited.
+    pub comms: Comms,
     /// Set when something on screen changed since the last draw.
     pub dirty: bool,
 }
@@ -363,6 +392,7 @@ impl AppState {
             bake: None,
             told_unbound: Default::default(),
             selection_moved: None,
+            comms: Comms::default(),
             dirty: true,
         }
     }

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 mod bake;
 mod baseline;
+pub mod drafts;
 mod gates;
 mod keys;
 mod scorecard;
@@ -28,6 +29,20 @@ use crate::domain::timeline::EventKind;
 
 /// Apply one message to the state and return what the world should do.
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    // Input alone never starts an incident: what the sources, the actions
+    // and the audit log say may.
+    let may_start = matches!(
+        msg,
+        Msg::Source { .. } | Msg::ActionDone { .. } | Msg::Recalled(_) | Msg::ScorecardRecorded { .. }
+    );
+    let effects = apply(state, msg);
+    if may_start {
+        crate::app::comms::watch(state);
+    }
+    effects
+}
+
+fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => {
             state.dirty = true;
@@ -97,6 +112,16 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             baseline::on_baseline(state, key, at, result)
         }
         Msg::Terminate(_) => vec![Effect::Quit],
+        Msg::Edited { audience, result } => {
+            state.dirty = true;
+            drafts::on_edited(state, audience, result);
+            vec![]
+        }
+        Msg::DraftWritten(result) => {
+            state.dirty = true;
+            drafts::on_written(state, result);
+            vec![]
+        }
     }
 }
 

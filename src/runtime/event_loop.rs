@@ -21,6 +21,7 @@ use crate::app::{AppState, Effect, Msg, update};
 use crate::audit::AuditRecord;
 use crate::domain::clock::Clock;
 use crate::runtime::baselines::{Baselines, unanswerable};
+use crate::runtime::drafts;
 use crate::runtime::executor::Executor;
 use crate::ui;
 use crate::ui::theme::Theme;
@@ -46,6 +47,12 @@ pub struct Wiring<S> {
     pub themes: Vec<Theme>,
     /// Where baseline questions go; `None` when no source answers them.
     pub baselines: Option<Baselines>,
+    /// The terminal is a real one: how to open its input again after it
+    /// was handed to `$EDITOR`. `None` (a test's scripted input): no
+    /// editor and no clipboard.
+    pub reopen_input: Option<fn() -> S>,
+    /// Where drafts are written (`drafts/` in the state dir).
+    pub drafts_dir: Option<std::path::PathBuf>,
 }
 
 /// Run until the operator quits, the input ends or a signal asks us to stop.
@@ -66,6 +73,8 @@ where
         clock,
         themes,
         baselines,
+        reopen_input,
+        drafts_dir,
     } = wiring;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -145,12 +154,54 @@ where
                     let record = AuditRecord::scorecard(&setting, &state.plan);
                     executor.record(record, setting);
                 }
+                // Recorded in the audit log once annotations are; said in
+                // the log file meanwhile.
+                Effect::Annotate(text) => {
+                    tracing::info!(operator = %state.operator, %text, "annotation");
+                }
+                Effect::Copy(text) => {
+                    if reopen_input.is_some()
+                        && let Err(e) = drafts::copy(&text)
+                    {
+                        tracing::warn!(error = %e, "clipboard sequence not written");
+                    }
+                }
+                Effect::WriteDraft { name, text } => {
+                    let result = match &drafts_dir {
+                        Some(dir) => drafts::write_draft(dir, &name, &text)
+                            .map(|p| p.display().to_string()),
+                        None => Err("no state dir: set XDG_STATE_HOME or HOME".to_string()),
+                    };
+                    update(&mut state, Msg::DraftWritten(result));
+                }
+                Effect::Edit { audience, text } => {
+                    let result = match reopen_input {
+                        Some(reopen) => {
+                            // The old input's reader would take the editor's
+                            // keys: it is dropped, and a new one read after.
+                            drop(std::mem::replace(&mut input, reopen()));
+                            edit_in_terminal(terminal, &text)
+                        }
+                        None => Err("no terminal to hand to the editor".to_string()),
+                    };
+                    update(&mut state, Msg::Edited { audience, result });
+                }
             }
         }
         if ended {
             return Ok(state);
         }
     }
+}
+
+/// Hand the terminal to `$EDITOR` on `text`, take it back and redraw all.
+fn edit_in_terminal<B: Backend>(terminal: &mut Terminal<B>, text: &str) -> Result<String, String> {
+    drafts::hand_over().map_err(|e| format!("cannot hand the terminal over: {e}"))?;
+    let result = drafts::run_editor(&drafts::editor(), text);
+    let back = drafts::take_back();
+    let _ = terminal.clear();
+    back.map_err(|e| format!("cannot take the terminal back: {e}"))?;
+    result
 }
 
 /// The most events taken as one burst; a flood past it is read in parts,

@@ -5,6 +5,7 @@ mod columns;
 mod confirm;
 mod detail;
 mod dora;
+mod drafts;
 mod fit;
 mod footer;
 pub mod format;
@@ -94,6 +95,7 @@ impl Widget for Dashboard<'_> {
                 reason,
             }
             .render(area, buf),
+            Overlay::Drafts(view) => drafts::DraftsOverlay { state, theme, view }.render(area, buf),
         }
     }
 }

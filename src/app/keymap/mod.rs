@@ -25,6 +25,10 @@ pub enum Context {
     Note,
     /// Typing why the rollout goes on in spite of NO-GO.
     Reason,
+    /// The status drafts.
+    Drafts,
+    /// Editing a draft in place.
+    DraftText,
 }
 
 impl Context {
@@ -37,13 +41,15 @@ impl Context {
             Overlay::Scorecard(view) if view.editing.is_some() => Context::Note,
             Overlay::Scorecard(_) => Context::Scorecard,
             Overlay::Override { .. } => Context::Reason,
+            Overlay::Drafts(view) if view.typing => Context::DraftText,
+            Overlay::Drafts(_) => Context::Drafts,
         }
     }
 
     /// True for a text field: keys with no binding there are typed, and a
     /// paste is taken as text.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Note | Context::Reason)
+        matches!(self, Context::Note | Context::Reason | Context::DraftText)
     }
 
     /// The help's heading for the context's keys.
@@ -55,6 +61,8 @@ impl Context {
             Context::Scorecard => "In the scorecard",
             Context::Note => "Typing a note",
             Context::Reason => "Typing a NO-GO reason",
+            Context::Drafts => "In the status drafts",
+            Context::DraftText => "Editing a draft",
         }
     }
 }
@@ -90,13 +98,36 @@ pub enum Command {
     Submit,
     /// Backspace in a text field.
     Erase,
+    OpenDrafts,
+    CloseDrafts,
+    /// Show the next (or previous) audience's draft.
+    DraftNext,
+    DraftPrevious,
+    ScrollDown,
+    ScrollUp,
+    /// Edit the draft in `$EDITOR`.
+    EditExternal,
+    /// Edit the draft on the screen.
+    EditInPlace,
+    /// Stop editing in place, keeping the text.
+    FinishTyping,
+    /// Enter while editing a draft: a new line.
+    NewLine,
+    /// Copy the draft to the clipboard (OSC 52).
+    CopyDraft,
+    /// Write the draft to a file in the state dir.
+    WriteDraft,
+    /// Record the draft as sent: on the timeline, and the cadence starts again.
+    MarkSent,
+    /// Drop the edits: the draft follows the state again.
+    RevertDraft,
 }
 
 impl Command {
     /// True for the commands that make something happen outside the screen:
     /// an action sent, a scorecard setting recorded.
     pub fn commits(self) -> bool {
-        matches!(self, Command::Confirm | Command::Submit)
+        matches!(self, Command::Confirm | Command::Submit | Command::MarkSent)
     }
 }
 
@@ -281,6 +312,8 @@ mod tests {
             Context::Scorecard,
             Context::Note,
             Context::Reason,
+            Context::Drafts,
+            Context::DraftText,
         ];
         let actions = [
             Action::Pause,

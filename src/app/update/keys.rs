@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use super::{notify, scorecard, send};
+use super::{drafts, notify, scorecard, send};
 use crate::app::admit::{Refusal, admit};
 use crate::app::keymap::{self, Command, Context};
 use crate::app::msg::Effect;
@@ -53,6 +53,9 @@ pub(super) fn on_keys(state: &mut AppState, keys: Vec<KeyEvent>, together: bool)
 /// A paste is text: typed into the field being edited, and ignored
 /// anywhere else, however many action keys it spells.
 pub(super) fn on_paste(state: &mut AppState, text: &str) {
+    if drafts::paste(state, text) {
+        return;
+    }
     let field = match &mut state.overlay {
         Overlay::Scorecard(ScorecardView {
             editing: Some((_, note)),
@@ -103,6 +106,10 @@ fn type_char(state: &mut AppState, c: char) {
             ..
         }) => insert_typed(note, c),
         Overlay::Override { reason, .. } => insert_typed(reason, c),
+        Overlay::Drafts(_) => {
+            drafts::type_char(state, c);
+            true
+        }
         _ => false,
     };
 }
@@ -114,6 +121,10 @@ fn erase(state: &mut AppState) {
             ..
         }) => note.pop(),
         Overlay::Override { reason, .. } => reason.pop(),
+        Overlay::Drafts(_) => {
+            drafts::erase(state);
+            None
+        }
         _ => None,
     };
 }
@@ -158,6 +169,20 @@ fn run(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Submit if context == Context::Note => return scorecard::submit_note(state),
         Command::Submit => return scorecard::submit_reason(state),
         Command::Erase => erase(state),
+        Command::OpenDrafts
+        | Command::CloseDrafts
+        | Command::DraftNext
+        | Command::DraftPrevious
+        | Command::ScrollDown
+        | Command::ScrollUp
+        | Command::EditExternal
+        | Command::EditInPlace
+        | Command::FinishTyping
+        | Command::NewLine
+        | Command::CopyDraft
+        | Command::WriteDraft
+        | Command::MarkSent
+        | Command::RevertDraft => return drafts::run(state, command),
     }
     vec![]
 }
