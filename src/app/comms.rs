@@ -3,7 +3,7 @@
 //! screen shows them, never judged again here. And the cadence's clock.
 
 use super::state::{AppState, Dora};
-use super::verdict::{Call, canary_row};
+use super::verdict::{Call, Why, canary_row};
 use crate::domain::Timestamp;
 use crate::domain::comms::{
     ActionLine, Audience, BreachLine, DoraEffect, Due, Inputs, RegionLine, WaveLine, draft, due,
@@ -121,8 +121,10 @@ pub fn next_due(state: &AppState) -> Option<Due> {
 }
 
 /// Note the start of the incident: the first breach (at the time its stop
-/// condition was breached), the first NO-GO, ABORTED or ROLLED BACK. Called
-/// after every message that may change the verdict.
+/// condition was breached), failed bake, NO-GO scorecard, ABORTED or
+/// ROLLED BACK, once every source has answered. A gate that holds a wave (a score not in yet, a condition
+/// tripping) is the rollout working, not news. Called after every message
+/// that may change the verdict.
 pub fn watch(state: &mut AppState) {
     let breach_since = state
         .guardrails
@@ -139,11 +141,17 @@ pub fn watch(state: &mut AppState) {
     if state.comms.incident_since.is_some() {
         return;
     }
-    let call = state.verdict().call;
-    let started: Option<Timestamp> = match call {
-        Call::NoGo | Call::RolledBack | Call::Aborted => {
-            Some(breach_since.map_or(state.now, |b| b.min(state.now)))
-        }
+    // Before every source has answered, the scorecard cannot be green.
+    let seen = state.sources.iter().all(|s| s.last_ok.is_some());
+    let verdict = state.verdict();
+    let news = seen
+        && verdict
+        .reasons
+        .iter()
+        .any(|r| matches!(r.why, Why::Breach | Why::Bake | Why::ScorecardNoGo));
+    let started: Option<Timestamp> = match verdict.call {
+        Call::RolledBack | Call::Aborted => Some(breach_since.map_or(state.now, |b| b.min(state.now))),
+        Call::NoGo if news => Some(breach_since.map_or(state.now, |b| b.min(state.now))),
         _ => breach_since,
     };
     if started.is_some() {

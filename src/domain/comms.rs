@@ -196,6 +196,10 @@ impl Inputs {
         let mut out: Vec<Symptom> = self.breaches.iter().map(|b| b.symptom).collect();
         out.sort();
         out.dedup();
+        // Errors or slowness say it; "degraded" is for when nothing else does.
+        if out.len() > 1 {
+            out.retain(|s| *s != Symptom::Degraded);
+        }
         out
     }
 

@@ -80,9 +80,9 @@ impl Widget for DraftsOverlay<'_> {
         // stay in sight: what was written where, and the keys.
         let bottom = 1 + u16::from(state.notice.is_some());
         let rect = Rect {
-            x: area.x + 1,
+            x: area.x,
             y: area.y + 2,
-            width: area.width.saturating_sub(2),
+            width: area.width,
             height: area.height.saturating_sub(2 + bottom),
         };
         if rect.width < 20 || rect.height < 5 {
@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn rows_keep_lines_and_wrap_list_items_under_their_text() {
-        let r = rows("# Title\n\n- one two three four\nend\n", 10);
+        let r = rows("# Title\n\n- one two three four\nend\n", 11);
         assert_eq!(r, ["# Title", "", "- one two", "  three", "  four", "end"]);
     }
 }

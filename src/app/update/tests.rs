@@ -1380,6 +1380,7 @@ fn the_footer_offers_what_acts_now_from_the_key_map() {
             "r roll back",
             "↑↓ region",
             "s scorecard",
+            "c drafts",
             "t theme",
             "? help",
             "q quit"
@@ -1430,6 +1431,7 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
 }
 
 mod bake;
+mod drafts;
 mod baseline;
 mod gates;
 mod signals;
