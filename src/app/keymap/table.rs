@@ -100,7 +100,7 @@ pub const BINDINGS: &[Binding] = &[
         shown: "c",
         footer: Some("c"),
         label: Label::Text("drafts"),
-        help: "status update drafts (internal, customer, executive): edit, copy, write, mark sent",
+        help: "status update drafts: edit, copy, write, mark sent",
     },
     Binding {
         context: Context::Dashboard,
