@@ -67,7 +67,7 @@ where
     S: Stream<Item = io::Result<Event>> + Unpin,
 {
     let Wiring {
-        mut input,
+        input,
         mut messages,
         executor,
         clock,
@@ -76,6 +76,10 @@ where
         reopen_input,
         drafts_dir,
     } = wiring;
+    let mut input = Reopenable {
+        inner: Some(input),
+        reopen: reopen_input,
+    };
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut stop = StopSignals::new();
@@ -176,10 +180,10 @@ where
                 }
                 Effect::Edit { audience, text } => {
                     let result = match reopen_input {
-                        Some(reopen) => {
-                            // The old input's reader would take the editor's
-                            // keys: it is dropped, and a new one read after.
-                            drop(std::mem::replace(&mut input, reopen()));
+                        Some(_) => {
+                            // The input's reader would take the editor's
+                            // keys: it is closed, and opened again after.
+                            input.close();
                             edit_in_terminal(terminal, &text)
                         }
                         None => Err("no terminal to hand to the editor".to_string()),
@@ -190,6 +194,41 @@ where
         }
         if ended {
             return Ok(state);
+        }
+    }
+}
+
+/// The terminal's input, which can be closed while another program has
+/// the terminal and opens again when next read.
+struct Reopenable<S> {
+    inner: Option<S>,
+    reopen: Option<fn() -> S>,
+}
+
+impl<S> Reopenable<S> {
+    /// Drop the reader (crossterm's stops its thread), so that nothing of
+    /// ours reads the terminal until the next poll.
+    fn close(&mut self) {
+        if self.reopen.is_some() {
+            self.inner = None;
+        }
+    }
+}
+
+impl<S: Stream<Item = io::Result<Event>> + Unpin> Stream for Reopenable<S> {
+    type Item = io::Result<Event>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.inner.is_none() {
+            this.inner = this.reopen.map(|open| open());
+        }
+        match &mut this.inner {
+            Some(inner) => inner.poll_next_unpin(cx),
+            None => Poll::Ready(None),
         }
     }
 }
