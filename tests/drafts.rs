@@ -79,14 +79,28 @@ fn the_header_counts_down_to_the_next_update_in_words_and_colour() {
     let buf = draw(&state);
     let (x, y) = find(&buf, &format!("next update due {at}")).expect("the header says when");
     assert_eq!(buf[(x, y)].fg, theme.color(Role::Muted));
-    update(&mut state, Msg::Tick(due - warroom::domain::Span::minutes(3)));
+    update(
+        &mut state,
+        Msg::Tick(due - warroom::domain::Span::minutes(3)),
+    );
     let buf = draw(&state);
     let (x, y) = find(&buf, &format!("next update due {at}")).unwrap();
-    assert_eq!(buf[(x, y)].fg, theme.color(Role::Warn), "amber when due soon");
-    update(&mut state, Msg::Tick(due + warroom::domain::Span::minutes(1)));
+    assert_eq!(
+        buf[(x, y)].fg,
+        theme.color(Role::Warn),
+        "amber when due soon"
+    );
+    update(
+        &mut state,
+        Msg::Tick(due + warroom::domain::Span::minutes(1)),
+    );
     let buf = draw(&state);
     let (x, y) = find(&buf, &format!("next update OVERDUE (due {at})")).expect("OVERDUE in words");
-    assert_eq!(buf[(x, y)].fg, theme.color(Role::Breach), "red when overdue");
+    assert_eq!(
+        buf[(x, y)].fg,
+        theme.color(Role::Breach),
+        "red when overdue"
+    );
     // Marking an update sent starts the clock again.
     key(&mut state, KeyCode::Char('c'));
     key(&mut state, KeyCode::Char('m'));

@@ -45,23 +45,36 @@ fn e_runs_the_editor_on_the_terminal_and_w_writes_what_it_saved() {
         ),
     )
     .unwrap();
-    std::process::Command::new("chmod").arg("+x").arg(&editor).status().unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&editor)
+        .status()
+        .unwrap();
     let tmux = Tmux::start("drafts-editor", 160, 48);
     launch(&tmux, &dir, "ed", &format!("EDITOR={}", editor.display()));
     tmux.expect("the dashboard", LONG, |s| s.contains("checkout-api v2.3.1"));
     tmux.keys(&["c"]);
-    tmux.expect("the drafts", LONG, |s| s.contains("Status update: internal"));
+    tmux.expect("the drafts", LONG, |s| {
+        s.contains("Status update: internal")
+    });
     tmux.keys(&["e"]);
     let screen = tmux.expect("the edited draft", LONG, |s| {
         s.contains("internal draft edited") && s.contains("EDITED BY SCRIPT")
     });
     assert!(screen.contains("edited: u follows"), "{screen}");
-    assert_eq!(std::fs::read_to_string(dir.join("had-tty")).unwrap().trim(), "tty");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("had-tty")).unwrap().trim(),
+        "tty"
+    );
     // Keys still reach warroom after the editor: the input was opened again.
     tmux.keys(&["Tab"]);
-    tmux.expect("the customer tab", LONG, |s| s.contains("Status update: customer"));
+    tmux.expect("the customer tab", LONG, |s| {
+        s.contains("Status update: customer")
+    });
     tmux.keys(&["BTab"]);
-    tmux.expect("the internal tab", LONG, |s| s.contains("Status update: internal"));
+    tmux.expect("the internal tab", LONG, |s| {
+        s.contains("Status update: internal")
+    });
     tmux.keys(&["w"]);
     let screen = tmux.expect("the path", LONG, |s| s.contains("draft written to"));
     let drafts = dir.join("warroom/drafts");
@@ -72,9 +85,15 @@ fn e_runs_the_editor_on_the_terminal_and_w_writes_what_it_saved() {
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     let name = files[0].file_name().unwrap().to_string_lossy().to_string();
-    assert!(name.starts_with("checkout-api-internal-") && name.ends_with("Z.md"), "{name}");
+    assert!(
+        name.starts_with("checkout-api-internal-") && name.ends_with("Z.md"),
+        "{name}"
+    );
     let text = std::fs::read_to_string(&files[0]).unwrap();
-    assert!(text.contains("internal update") && text.ends_with("EDITED BY SCRIPT\n"), "{text}");
+    assert!(
+        text.contains("internal update") && text.ends_with("EDITED BY SCRIPT\n"),
+        "{text}"
+    );
     tmux.keys(&["q"]);
     exited(&tmux);
     let _ = std::fs::remove_dir_all(&dir);
@@ -89,13 +108,23 @@ fn y_sends_osc_52_which_tmux_takes_as_its_buffer() {
     let tmux = Tmux::start("drafts-copy", 120, 40);
     tmux.command(&["set-option", "-g", "set-clipboard", "on"]);
     let raw = dir.join("pane.raw");
-    tmux.command(&["pipe-pane", "-o", "-t", "t", &format!("cat >> {}", raw.display())]);
+    tmux.command(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        "t",
+        &format!("cat >> {}", raw.display()),
+    ]);
     launch(&tmux, &dir, "copier", "");
     tmux.expect("the dashboard", LONG, |s| s.contains("checkout-api v2.3.1"));
     tmux.keys(&["c"]);
-    tmux.expect("the drafts", LONG, |s| s.contains("Status update: internal"));
+    tmux.expect("the drafts", LONG, |s| {
+        s.contains("Status update: internal")
+    });
     tmux.keys(&["y"]);
-    tmux.expect("the copy said", LONG, |s| s.contains("internal draft copied"));
+    tmux.expect("the copy said", LONG, |s| {
+        s.contains("internal draft copied")
+    });
     let deadline = std::time::Instant::now() + LONG;
     let buffer = loop {
         let b = tmux.command(&["show-buffer"]);
@@ -104,7 +133,10 @@ fn y_sends_osc_52_which_tmux_takes_as_its_buffer() {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    assert!(buffer.starts_with("# checkout-api v2.3.1 → v2.4.0: internal update"), "{buffer:?}");
+    assert!(
+        buffer.starts_with("# checkout-api v2.3.1 → v2.4.0: internal update"),
+        "{buffer:?}"
+    );
     let out = std::fs::read(&raw).unwrap();
     let out = String::from_utf8_lossy(&out);
     assert!(out.contains("\x1b]52;c;"), "no OSC 52 in the pane's output");

@@ -44,7 +44,10 @@ pub fn inputs(state: &AppState) -> Inputs {
                 Some(SERVICE_WIDE) | None => "service-wide".to_string(),
                 Some(region) => format!("in {region}"),
             },
-            value: s.value.map(|v| cond.show(v)).unwrap_or_else(|| "no number".to_string()),
+            value: s
+                .value
+                .map(|v| cond.show(v))
+                .unwrap_or_else(|| "no number".to_string()),
             consequence: cond.on_breach(),
             symptom: symptom_of(cond.signal.unit(), cond.signal.worse()),
         })
@@ -146,11 +149,13 @@ pub fn watch(state: &mut AppState) {
     let verdict = state.verdict();
     let news = seen
         && verdict
-        .reasons
-        .iter()
-        .any(|r| matches!(r.why, Why::Breach | Why::Bake | Why::ScorecardNoGo));
+            .reasons
+            .iter()
+            .any(|r| matches!(r.why, Why::Breach | Why::Bake | Why::ScorecardNoGo));
     let started: Option<Timestamp> = match verdict.call {
-        Call::RolledBack | Call::Aborted => Some(breach_since.map_or(state.now, |b| b.min(state.now))),
+        Call::RolledBack | Call::Aborted => {
+            Some(breach_since.map_or(state.now, |b| b.min(state.now)))
+        }
         Call::NoGo if news => Some(breach_since.map_or(state.now, |b| b.min(state.now))),
         _ => breach_since,
     };
@@ -176,8 +181,14 @@ fn traffic_share(state: &AppState) -> Option<f64> {
     if let Some(rate) = rate {
         let (mut canary, mut all) = (0.0, 0.0);
         for i in 0..state.health.regions().len() {
-            let c = state.health.cell(i, VersionRole::Canary).and_then(|c| c.latest(rate));
-            let s = state.health.cell(i, VersionRole::Stable).and_then(|c| c.latest(rate));
+            let c = state
+                .health
+                .cell(i, VersionRole::Canary)
+                .and_then(|c| c.latest(rate));
+            let s = state
+                .health
+                .cell(i, VersionRole::Stable)
+                .and_then(|c| c.latest(rate));
             let (c, s) = (c.filter(|v| v.is_finite()), s.filter(|v| v.is_finite()));
             canary += c.unwrap_or(0.0);
             all += c.unwrap_or(0.0) + s.unwrap_or(0.0);

@@ -99,6 +99,9 @@ pub enum Effect {
     Copy(String),
     /// Write `text` to `name` in the drafts folder of the state dir; the
     /// outcome comes back as `Msg::DraftWritten`.
-    WriteDraft { name: String, text: String },
+    WriteDraft {
+        name: String,
+        text: String,
+    },
     Quit,
 }

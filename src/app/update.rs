@@ -33,7 +33,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     // and the audit log say may.
     let may_start = matches!(
         msg,
-        Msg::Source { .. } | Msg::ActionDone { .. } | Msg::Recalled(_) | Msg::ScorecardRecorded { .. }
+        Msg::Source { .. }
+            | Msg::ActionDone { .. }
+            | Msg::Recalled(_)
+            | Msg::ScorecardRecorded { .. }
     );
     let effects = apply(state, msg);
     if may_start {

@@ -483,7 +483,11 @@ impl PlanFile {
         let scorecard = check.scorecard(raw.scorecard.as_ref())?;
         let gates = check.gates(raw.gates.as_ref())?;
         let bake = check.bake(raw.bake.as_ref())?;
-        let comms = check.comms(raw.comms.as_ref(), &regions, &internal_names(&service, &stable, &canary))?;
+        let comms = check.comms(
+            raw.comms.as_ref(),
+            &regions,
+            &internal_names(&service, &stable, &canary),
+        )?;
 
         let sources = raw.sources.get_ref();
         let metrics = check.endpoint(&sources.metrics, "metrics", &["prometheus"])?;

@@ -36,7 +36,8 @@ pub fn write_draft(dir: &Path, name: &str, text: &str) -> Result<PathBuf, String
     let shown = dir.display();
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {shown}: {e}"))?;
     let path = dir.join(name);
-    let mut file = private_new(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    let mut file =
+        private_new(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -66,7 +67,8 @@ pub fn editor() -> String {
 /// after. `editor` may carry arguments (`code -w`): it is run by `sh`.
 pub fn run_editor(editor: &str, text: &str) -> Result<String, String> {
     let path = temp_path();
-    let mut file = private_new(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    let mut file =
+        private_new(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
     file.write_all(text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     drop(file);
@@ -100,7 +102,12 @@ fn temp_path() -> PathBuf {
 pub fn hand_over() -> io::Result<()> {
     use crossterm::event::DisableBracketedPaste;
     use crossterm::terminal::{LeaveAlternateScreen, disable_raw_mode};
-    crossterm::execute!(io::stdout(), DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show)?;
+    crossterm::execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    )?;
     disable_raw_mode()
 }
 
@@ -122,14 +129,19 @@ mod tests {
         let s = osc52("North America East — errors\n", false);
         assert!(s.starts_with("\x1b]52;c;") && s.ends_with('\x07'), "{s:?}");
         let inner = &s["\x1b]52;c;".len()..s.len() - 1];
-        let back = base64::engine::general_purpose::STANDARD.decode(inner).unwrap();
+        let back = base64::engine::general_purpose::STANDARD
+            .decode(inner)
+            .unwrap();
         assert_eq!(back, "North America East — errors\n".as_bytes());
     }
 
     #[test]
     fn in_tmux_the_sequence_is_also_wrapped_for_passthrough() {
         let s = osc52("hi", true);
-        assert_eq!(s, "\x1b]52;c;aGk=\x07\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\");
+        assert_eq!(
+            s,
+            "\x1b]52;c;aGk=\x07\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
+        );
     }
 
     #[test]

@@ -172,8 +172,9 @@ where
                 }
                 Effect::WriteDraft { name, text } => {
                     let result = match &drafts_dir {
-                        Some(dir) => drafts::write_draft(dir, &name, &text)
-                            .map(|p| p.display().to_string()),
+                        Some(dir) => {
+                            drafts::write_draft(dir, &name, &text).map(|p| p.display().to_string())
+                        }
                         None => Err("no state dir: set XDG_STATE_HOME or HOME".to_string()),
                     };
                     update(&mut state, Msg::DraftWritten(result));

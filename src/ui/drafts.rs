@@ -96,7 +96,9 @@ impl Widget for DraftsOverlay<'_> {
         }
         let all = rows(&text, width);
         // Two rows for the tabs and a blank one, one for what is below.
-        let room = usize::from(rect.height.saturating_sub(2)).saturating_sub(3).max(1);
+        let room = usize::from(rect.height.saturating_sub(2))
+            .saturating_sub(3)
+            .max(1);
         let most = all.len().saturating_sub(room);
         let skip = match view.typing {
             // Typing: the end, where the cursor is, stays in sight.
@@ -118,7 +120,10 @@ impl Widget for DraftsOverlay<'_> {
             (a, b) => format!("↑ {a} above · ↓ {b} more"),
         };
         if !more.is_empty() {
-            lines.push(Line::styled(fit::words(&more, width), theme.role(Role::Muted)));
+            lines.push(Line::styled(
+                fit::words(&more, width),
+                theme.role(Role::Muted),
+            ));
         }
         let title = format!(" Status update: {} ", view.audience.word());
         let block = Block::bordered()

@@ -219,14 +219,21 @@ impl Header<'_> {
         let (at, sym) = (due.at.format("%H:%M"), &theme.symbols);
         let (text, role, keep) = match due.state {
             DueState::Later => (format!("  next update due {at}"), Role::Muted, 8),
-            DueState::Soon => (format!("  {} next update due {at}", sym.warn), Role::Warn, 9),
+            DueState::Soon => (
+                format!("  {} next update due {at}", sym.warn),
+                Role::Warn,
+                9,
+            ),
             DueState::Overdue => (
                 format!("  {} next update OVERDUE (due {at})", sym.breach),
                 Role::Breach,
                 10,
             ),
         };
-        Some(Phrase::new(keep, vec![Span::styled(text, theme.role(role))]))
+        Some(Phrase::new(
+            keep,
+            vec![Span::styled(text, theme.role(role))],
+        ))
     }
 
     /// The worst news about the stop conditions, in one phrase. Unknown is

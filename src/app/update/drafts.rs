@@ -45,7 +45,11 @@ pub(super) fn run(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::CopyDraft => {
             let text = draft_text(state, audience);
             warn_leaks(state, audience, &text);
-            if state.notice.as_ref().is_none_or(|n| n.level != NoticeLevel::Warn) {
+            if state
+                .notice
+                .as_ref()
+                .is_none_or(|n| n.level != NoticeLevel::Warn)
+            {
                 let lines = text.lines().count();
                 notify(
                     state,
@@ -87,7 +91,11 @@ fn mark_sent(state: &mut AppState, audience: Audience) -> Vec<Effect> {
     let next = next_due(state)
         .map(|d| format!("; next update due {}", d.at.format("%H:%M UTC")))
         .unwrap_or_default();
-    if state.notice.as_ref().is_none_or(|n| n.level != NoticeLevel::Warn) {
+    if state
+        .notice
+        .as_ref()
+        .is_none_or(|n| n.level != NoticeLevel::Warn)
+    {
         let words = format!("{} update marked sent{next}", audience.word());
         notify(state, NoticeLevel::Info, words);
     }
@@ -113,10 +121,12 @@ fn file_name(state: &AppState, audience: Audience) -> String {
         .plan
         .service
         .chars()
-        .map(|c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-            true => c,
-            false => '-',
-        })
+        .map(
+            |c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                true => c,
+                false => '-',
+            },
+        )
         .collect();
     format!(
         "{service}-{}-{}.md",
@@ -214,7 +224,11 @@ pub(super) fn on_edited(state: &mut AppState, audience: Audience, result: Result
 pub(super) fn on_written(state: &mut AppState, result: Result<String, String>) {
     match result {
         Ok(path) => notify(state, NoticeLevel::Info, format!("draft written to {path}")),
-        Err(why) => notify(state, NoticeLevel::Error, format!("draft not written: {why}")),
+        Err(why) => notify(
+            state,
+            NoticeLevel::Error,
+            format!("draft not written: {why}"),
+        ),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::domain::rollout::check_action;
 use crate::domain::rollout::{Phase, RegionRollout, RolloutStatus};
 use crate::domain::scorecard::{Item, Status};
 use crate::domain::timeline::EventKind;
-use crate::runtime::demo::epoch;
+use crate::runtime::demo::{epoch, state_at};
 use crate::sim::FleetSpec;
 use crate::sim::adapter::source_infos;
 
@@ -1431,8 +1431,8 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
 }
 
 mod bake;
-mod drafts;
 mod baseline;
+mod drafts;
 mod gates;
 mod signals;
 

@@ -103,7 +103,9 @@ impl Checker<'_> {
             Some(leak) => self.err(
                 value.span(),
                 field,
-                format!("customers read this name, and it names {leak}; use the name customers know"),
+                format!(
+                    "customers read this name, and it names {leak}; use the name customers know"
+                ),
             ),
         }
     }
@@ -152,8 +154,18 @@ mod tests {
     #[test]
     fn bad_comms_name_the_file_line_and_field() {
         for (comms, needle, field, says) in [
-            ("[comms]\ncadence = \"soon\"\n", "cadence = ", "comms.cadence", "not a duration"),
-            ("[comms]\ncadence = \"10s\"\n", "cadence = ", "comms.cadence", "from 1 minute"),
+            (
+                "[comms]\ncadence = \"soon\"\n",
+                "cadence = ",
+                "comms.cadence",
+                "not a duration",
+            ),
+            (
+                "[comms]\ncadence = \"10s\"\n",
+                "cadence = ",
+                "comms.cadence",
+                "from 1 minute",
+            ),
             (
                 "[comms]\npublic_names = { \"mars-1\" = \"Mars\" }\n",
                 "mars-1",
@@ -166,13 +178,23 @@ mod tests {
                 "comms.public_names.us-east-1",
                 "names host",
             ),
-            ("[comms]\nproduct = \"Checkout v2.4.0\"\n", "product = ", "comms.product", "version"),
+            (
+                "[comms]\nproduct = \"Checkout v2.4.0\"\n",
+                "product = ",
+                "comms.product",
+                "version",
+            ),
             ("[comms]\nsoon = \"1m\"\n", "soon = ", "comms.soon", ""),
         ] {
             let (text, plan) = with_comms(comms);
-            let e = plan.err().unwrap_or_else(|| panic!("`{comms}` was accepted"));
+            let e = plan
+                .err()
+                .unwrap_or_else(|| panic!("`{comms}` was accepted"));
             assert_eq!(e.file, "plan.toml");
-            assert!(e.field.starts_with(field) || e.field == field, "{comms}: {e}");
+            assert!(
+                e.field.starts_with(field) || e.field == field,
+                "{comms}: {e}"
+            );
             assert_eq!(e.line, line_of(&text, needle), "{comms}: {e}");
             assert!(e.problem.contains(says), "{comms}: {e}");
         }

@@ -100,5 +100,7 @@ fn fallback(i: &Inputs) -> String {
         Some(next) => format!("We will post the next update by {}.", hhmm(next)),
         None => "We will post the next update as soon as we know more.".to_string(),
     };
-    format!("Service update\n\nWe are looking into an issue that may affect some customers.\n{next}\n")
+    format!(
+        "Service update\n\nWe are looking into an issue that may affect some customers.\n{next}\n"
+    )
 }

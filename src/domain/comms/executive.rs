@@ -61,11 +61,7 @@ fn impact(i: &Inputs) -> String {
             false => format!("none seen{share}"),
         };
     }
-    let symptoms: Vec<String> = i
-        .symptoms()
-        .iter()
-        .map(|s| s.words().to_string())
-        .collect();
+    let symptoms: Vec<String> = i.symptoms().iter().map(|s| s.words().to_string()).collect();
     let regions = match affected.is_empty() {
         true => "service-wide".to_string(),
         false => format!(
@@ -98,7 +94,10 @@ fn dora(i: &Inputs) -> String {
     let Some(d @ DoraEffect { window_days, .. }) = i.dora else {
         return "no delivery history to rate".to_string();
     };
-    let now = format!("change failure rate over {window_days} days {}", rate(d.failed, d.deployments));
+    let now = format!(
+        "change failure rate over {window_days} days {}",
+        rate(d.failed, d.deployments)
+    );
     if d.counted_failed {
         return format!("{now}, this change counted as failed");
     }

@@ -70,7 +70,10 @@ pub(super) fn status(i: &Inputs) -> String {
         parts.push(phase.label().to_string());
     }
     if let Some(w) = &i.wave {
-        parts.push(format!("wave {}/{} {} ({}%)", w.number, w.of, w.name, w.weight));
+        parts.push(format!(
+            "wave {}/{} {} ({}%)",
+            w.number, w.of, w.name, w.weight
+        ));
     }
     if let Some(share) = i.traffic_share {
         parts.push(format!("new version on {} of traffic", percent(share)));
@@ -98,9 +101,9 @@ pub(super) fn needs(i: &Inputs) -> Vec<String> {
             "confirm every region is back to normal on the old version".to_string(),
             "find the cause before the change is retried".to_string(),
         ],
-        (false, true, Some(Phase::Paused)) => vec![
-            "a decision: roll back, or resume once the cause is understood".to_string(),
-        ],
+        (false, true, Some(Phase::Paused)) => {
+            vec!["a decision: roll back, or resume once the cause is understood".to_string()]
+        }
         (false, true, Some(Phase::Progressing)) => {
             vec!["pause or roll back now: the change is still spreading".to_string()]
         }

@@ -161,7 +161,11 @@ fn never_in_customer(text: &str, inputs: &Inputs) {
     ] {
         assert!(!text.contains(bad), "customer draft says {bad}:\n{text}");
     }
-    assert_eq!(leaks(text, &inputs.forbidden()), Vec::<String>::new(), "{text}");
+    assert_eq!(
+        leaks(text, &inputs.forbidden()),
+        Vec::<String>::new(),
+        "{text}"
+    );
 }
 
 #[test]
@@ -179,7 +183,10 @@ fn internal_says_conditions_values_actions_needs_and_next_update() {
         "a decision: roll back, or resume",
         "Next update: 09:21 UTC",
     ] {
-        assert!(text.contains(says), "internal draft lacks `{says}`:\n{text}");
+        assert!(
+            text.contains(says),
+            "internal draft lacks `{says}`:\n{text}"
+        );
     }
 }
 
@@ -227,20 +234,32 @@ fn executive_says_impact_share_time_change_decision_and_dora() {
         "DORA: change failure rate over 30 days 10% (2 of 20); 14% (3 of 21) once this change counts as failed",
         "Next update: 09:21 UTC",
     ] {
-        assert!(text.contains(says), "executive draft lacks `{says}`:\n{text}");
+        assert!(
+            text.contains(says),
+            "executive draft lacks `{says}`:\n{text}"
+        );
     }
 }
 
 #[test]
 fn executive_after_a_rollback_and_when_calm() {
     let text = draft(Audience::Executive, &rolled_back());
-    assert!(text.contains("none now: all traffic is back on v2.3.1"), "{text}");
-    assert!(text.contains("15% (3 of 20), this change counted as failed"), "{text}");
+    assert!(
+        text.contains("none now: all traffic is back on v2.3.1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("15% (3 of 20), this change counted as failed"),
+        "{text}"
+    );
     assert!(text.contains("(rolled back)"), "{text}");
     let text = draft(Audience::Executive, &calm());
     assert!(text.contains("Customer impact: none seen"), "{text}");
     assert!(text.contains("Since the first breach: no breach"), "{text}");
-    assert!(text.contains("14% (3 of 21) if this change fails"), "{text}");
+    assert!(
+        text.contains("14% (3 of 21) if this change fails"),
+        "{text}"
+    );
     assert!(text.contains("Decision needed: none"), "{text}");
 }
 
@@ -248,10 +267,16 @@ fn executive_after_a_rollback_and_when_calm() {
 fn internal_when_paused_asks_for_a_decision_and_when_calm_for_nothing() {
     let text = draft(Audience::Internal, &paused());
     assert!(text.contains("bob asked to pause"), "{text}");
-    assert!(text.contains("resume the paused change, or roll it back"), "{text}");
+    assert!(
+        text.contains("resume the paused change, or roll it back"),
+        "{text}"
+    );
     assert!(text.contains("- no stop condition in breach"), "{text}");
     let text = draft(Audience::Internal, &calm());
-    assert!(text.contains("nothing: the change proceeds as planned"), "{text}");
+    assert!(
+        text.contains("nothing: the change proceeds as planned"),
+        "{text}"
+    );
     assert!(text.contains("- none taken"), "{text}");
     assert!(text.contains("when there is something to tell"), "{text}");
 }
@@ -307,7 +332,10 @@ fn the_check_finds_versions_hosts_urls_etas_and_internal_names() {
     ] {
         assert_eq!(leaks(clean, &f), Vec::<String>::new(), "{clean}");
     }
-    let guarded = guard("Checkout: degraded\nsee https://x.io/status\nnext update by 09:21 UTC\n", &f);
+    let guarded = guard(
+        "Checkout: degraded\nsee https://x.io/status\nnext update by 09:21 UTC\n",
+        &f,
+    );
     assert_eq!(guarded, "Checkout: degraded\nnext update by 09:21 UTC\n");
 }
 
@@ -317,8 +345,14 @@ fn a_leaking_product_or_public_name_gives_way_to_plain_words() {
     i.comms.product = Some("v2.4.0".to_string());
     i.comms.public_names[0].1 = "US East (checkout-api)".to_string();
     let text = draft(Audience::Customer, &i);
-    assert!(text.starts_with("our service: degraded service\n"), "{text}");
-    assert!(text.contains("Some customers may have experienced errors"), "{text}");
+    assert!(
+        text.starts_with("our service: degraded service\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Some customers may have experienced errors"),
+        "{text}"
+    );
     never_in_customer(&text, &i);
 }
 

@@ -5,7 +5,6 @@ use super::*;
 use crate::app::comms::{draft_text, next_due};
 use crate::app::state::DraftsView;
 use crate::domain::comms::{Audience, DueState};
-use crate::runtime::demo::state_at;
 
 /// The demo 85 s in: us-east-1 in breach.
 fn breaching() -> AppState {
@@ -42,7 +41,10 @@ fn c_opens_the_drafts_tab_and_arrows_switch_and_esc_closes() {
     assert_eq!(view(&s).map(|v| v.audience), Some(Audience::Internal));
     update(&mut s, key(KeyCode::Down));
     assert_eq!(view(&s).map(|v| v.scroll), Some(1));
-    let offered: Vec<&str> = crate::app::keymap::offered(&s).into_iter().map(|(k, _)| k).collect();
+    let offered: Vec<&str> = crate::app::keymap::offered(&s)
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
     for k in ["Tab", "e", "i", "y", "w", "m", "c/Esc"] {
         assert!(offered.contains(&k), "footer lacks {k}: {offered:?}");
     }
@@ -61,8 +63,15 @@ fn y_copies_the_draft_shown() {
     };
     assert_eq!(*text, draft_text(&s, Audience::Customer));
     assert!(text.contains("North America East"), "{text}");
-    assert!(!text.contains("v2.4.0") && !text.contains("us-east-1"), "{text}");
-    assert!(notice(&s).contains("customer draft copied"), "{}", notice(&s));
+    assert!(
+        !text.contains("v2.4.0") && !text.contains("us-east-1"),
+        "{text}"
+    );
+    assert!(
+        notice(&s).contains("customer draft copied"),
+        "{}",
+        notice(&s)
+    );
 }
 
 #[test]
@@ -72,7 +81,10 @@ fn m_marks_sent_as_an_annotation_and_starts_the_cadence_again() {
     let later = s.now + Span::minutes(3);
     update(&mut s, Msg::Tick(later));
     let effects = update(&mut s, ch('m'));
-    assert_eq!(effects, [Effect::Annotate("customer update sent".to_string())]);
+    assert_eq!(
+        effects,
+        [Effect::Annotate("customer update sent".to_string())]
+    );
     let after = next_due(&s).unwrap();
     assert_eq!(after.at, s.now + Span::minutes(20));
     assert!(after.at > before.at);
@@ -95,7 +107,10 @@ fn i_edits_in_place_and_the_draft_stops_following_the_state() {
     }
     update(&mut s, key(KeyCode::Backspace));
     update(&mut s, key(KeyCode::Enter));
-    update(&mut s, Msg::Paste("line one\r\nline two\u{1b}[2J".to_string()));
+    update(
+        &mut s,
+        Msg::Paste("line one\r\nline two\u{1b}[2J".to_string()),
+    );
     // `m`, `y` and `q` are text while typing.
     for c in "myq".chars() {
         assert!(update(&mut s, ch(c)).is_empty());
@@ -103,7 +118,10 @@ fn i_edits_in_place_and_the_draft_stops_following_the_state() {
     update(&mut s, key(KeyCode::Esc));
     assert!(view(&s).is_some_and(|v| !v.typing));
     let text = draft_text(&s, Audience::Internal);
-    assert!(text.ends_with("Bridg\nline one\nline two[2Jmyq"), "{text:?}");
+    assert!(
+        text.ends_with("Bridg\nline one\nline two[2Jmyq"),
+        "{text:?}"
+    );
     // Time passes: an edited draft stays as typed.
     let later = s.now + Span::minutes(1);
     update(&mut s, Msg::Tick(later));
@@ -130,7 +148,11 @@ fn e_hands_the_draft_to_the_editor_and_takes_back_what_was_saved() {
         },
     );
     assert_eq!(draft_text(&s, Audience::Executive), saved);
-    assert!(notice(&s).contains("executive draft edited"), "{}", notice(&s));
+    assert!(
+        notice(&s).contains("executive draft edited"),
+        "{}",
+        notice(&s)
+    );
     update(
         &mut s,
         Msg::Edited {
@@ -138,7 +160,11 @@ fn e_hands_the_draft_to_the_editor_and_takes_back_what_was_saved() {
             result: Err("`nano` ended with exit status: 1".to_string()),
         },
     );
-    assert!(notice(&s).contains("editor: `nano` ended"), "{}", notice(&s));
+    assert!(
+        notice(&s).contains("editor: `nano` ended"),
+        "{}",
+        notice(&s)
+    );
     assert_eq!(draft_text(&s, Audience::Executive), saved);
 }
 
@@ -151,8 +177,15 @@ fn w_writes_the_draft_under_a_dated_name_and_says_where() {
     };
     assert_eq!(name, "checkout-api-customer-20260314T090125Z.md");
     assert_eq!(*text, draft_text(&s, Audience::Customer));
-    update(&mut s, Msg::DraftWritten(Ok("/state/drafts/x.md".to_string())));
-    assert!(notice(&s).contains("draft written to /state/drafts/x.md"), "{}", notice(&s));
+    update(
+        &mut s,
+        Msg::DraftWritten(Ok("/state/drafts/x.md".to_string())),
+    );
+    assert!(
+        notice(&s).contains("draft written to /state/drafts/x.md"),
+        "{}",
+        notice(&s)
+    );
 }
 
 #[test]
@@ -162,7 +195,11 @@ fn a_customer_draft_edited_to_name_a_version_is_flagged_when_copied() {
     update(&mut s, Msg::Paste("\nWe shipped v2.4.0 today.".to_string()));
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, ch('y'));
-    assert!(notice(&s).contains("names version v2.4.0"), "{}", notice(&s));
+    assert!(
+        notice(&s).contains("names version v2.4.0"),
+        "{}",
+        notice(&s)
+    );
     assert_eq!(s.notice.as_ref().map(|n| n.level), Some(NoticeLevel::Warn));
 }
 
@@ -175,10 +212,12 @@ fn the_cadence_waits_for_an_incident_then_turns_amber_then_overdue() {
     let first = s.comms.first_breach.unwrap();
     assert_eq!(s.comms.incident_since, Some(first));
     let due = next_due(&s).unwrap();
-    assert_eq!((due.at, due.state), (first + Span::minutes(20), DueState::Later));
+    assert_eq!(
+        (due.at, due.state),
+        (first + Span::minutes(20), DueState::Later)
+    );
     update(&mut s, Msg::Tick(due.at - Span::minutes(4)));
     assert_eq!(next_due(&s).map(|d| d.state), Some(DueState::Soon));
     update(&mut s, Msg::Tick(due.at + Span::seconds(1)));
     assert_eq!(next_due(&s).map(|d| d.state), Some(DueState::Overdue));
 }
-
