@@ -5,7 +5,114 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use std::task::Poll;
+
 use base64::Engine;
+use crossterm::event::Event;
+use futures_util::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+
+use crate::app::{Effect, Msg};
+
+/// The terminal's input, which can be closed while another program has
+/// the terminal and opens again when next read.
+pub struct Reopenable<S> {
+    inner: Option<S>,
+    reopen: Option<fn() -> S>,
+}
+
+impl<S> Reopenable<S> {
+    pub fn new(input: S, reopen: Option<fn() -> S>) -> Self {
+        Reopenable {
+            inner: Some(input),
+            reopen,
+        }
+    }
+
+    /// Drop the reader (crossterm's stops its thread), so that nothing of
+    /// ours reads the terminal until the next poll.
+    fn close(&mut self) {
+        if self.reopen.is_some() {
+            self.inner = None;
+        }
+    }
+}
+
+impl<S: Stream<Item = io::Result<Event>> + Unpin> Stream for Reopenable<S> {
+    type Item = io::Result<Event>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.inner.is_none() {
+            this.inner = this.reopen.map(|open| open());
+        }
+        match &mut this.inner {
+            Some(inner) => inner.poll_next_unpin(cx),
+            None => Poll::Ready(None),
+        }
+    }
+}
+
+/// Hand the terminal to `$EDITOR` on `text`, take it back and redraw all.
+pub fn edit_in_terminal<B: Backend>(
+    terminal: &mut Terminal<B>,
+    text: &str,
+) -> Result<String, String> {
+    hand_over().map_err(|e| format!("cannot hand the terminal over: {e}"))?;
+    let result = run_editor(&editor(), text);
+    let back = take_back();
+    let _ = terminal.clear();
+    back.map_err(|e| format!("cannot take the terminal back: {e}"))?;
+    result
+}
+
+/// What the drafts overlay's effects are carried out with: the terminal,
+/// its input, and the folder drafts are written to.
+pub struct Desk<'a, B: Backend, S> {
+    pub terminal: &'a mut Terminal<B>,
+    pub input: &'a mut Reopenable<S>,
+    pub dir: Option<&'a Path>,
+}
+
+impl<B: Backend, S> Desk<'_, B, S> {
+    /// Carry out a drafts effect; the message that answers it, if any.
+    /// Without a real terminal (a scripted input) nothing is written to it.
+    pub fn carry_out(self, effect: Effect) -> Option<Msg> {
+        let real = self.input.reopen.is_some();
+        match effect {
+            Effect::Copy(text) => {
+                if real && let Err(e) = copy(&text) {
+                    tracing::warn!(error = %e, "clipboard sequence not written");
+                }
+                None
+            }
+            Effect::WriteDraft { name, text } => {
+                let result = match self.dir {
+                    Some(dir) => write_draft(dir, &name, &text).map(|p| p.display().to_string()),
+                    None => Err("no state dir: set XDG_STATE_HOME or HOME".to_string()),
+                };
+                Some(Msg::DraftWritten(result))
+            }
+            Effect::Edit { audience, text } => {
+                let result = match real {
+                    true => {
+                        // The input's reader would take the editor's keys:
+                        // it is closed, and opened again when next read.
+                        self.input.close();
+                        edit_in_terminal(self.terminal, &text)
+                    }
+                    false => Err("no terminal to hand to the editor".to_string()),
+                };
+                Some(Msg::Edited { audience, result })
+            }
+            _ => None,
+        }
+    }
+}
 
 /// The OSC 52 sequence that sets the clipboard to `text`. Inside tmux
 /// (`tmux` true) the plain sequence reaches tmux itself, which takes it

@@ -76,10 +76,7 @@ where
         reopen_input,
         drafts_dir,
     } = wiring;
-    let mut input = Reopenable {
-        inner: Some(input),
-        reopen: reopen_input,
-    };
+    let mut input = drafts::Reopenable::new(input, reopen_input);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut stop = StopSignals::new();
@@ -163,33 +160,15 @@ where
                 Effect::Annotate(text) => {
                     tracing::info!(operator = %state.operator, %text, "annotation");
                 }
-                Effect::Copy(text) => {
-                    if reopen_input.is_some()
-                        && let Err(e) = drafts::copy(&text)
-                    {
-                        tracing::warn!(error = %e, "clipboard sequence not written");
+                effect @ (Effect::Copy(_) | Effect::WriteDraft { .. } | Effect::Edit { .. }) => {
+                    let desk = drafts::Desk {
+                        terminal: &mut *terminal,
+                        input: &mut input,
+                        dir: drafts_dir.as_deref(),
+                    };
+                    if let Some(msg) = desk.carry_out(effect) {
+                        update(&mut state, msg);
                     }
-                }
-                Effect::WriteDraft { name, text } => {
-                    let result = match &drafts_dir {
-                        Some(dir) => {
-                            drafts::write_draft(dir, &name, &text).map(|p| p.display().to_string())
-                        }
-                        None => Err("no state dir: set XDG_STATE_HOME or HOME".to_string()),
-                    };
-                    update(&mut state, Msg::DraftWritten(result));
-                }
-                Effect::Edit { audience, text } => {
-                    let result = match reopen_input {
-                        Some(_) => {
-                            // The input's reader would take the editor's
-                            // keys: it is closed, and opened again after.
-                            input.close();
-                            edit_in_terminal(terminal, &text)
-                        }
-                        None => Err("no terminal to hand to the editor".to_string()),
-                    };
-                    update(&mut state, Msg::Edited { audience, result });
                 }
             }
         }
@@ -197,51 +176,6 @@ where
             return Ok(state);
         }
     }
-}
-
-/// The terminal's input, which can be closed while another program has
-/// the terminal and opens again when next read.
-struct Reopenable<S> {
-    inner: Option<S>,
-    reopen: Option<fn() -> S>,
-}
-
-impl<S> Reopenable<S> {
-    /// Drop the reader (crossterm's stops its thread), so that nothing of
-    /// ours reads the terminal until the next poll.
-    fn close(&mut self) {
-        if self.reopen.is_some() {
-            self.inner = None;
-        }
-    }
-}
-
-impl<S: Stream<Item = io::Result<Event>> + Unpin> Stream for Reopenable<S> {
-    type Item = io::Result<Event>;
-
-    fn poll_next(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
-        if this.inner.is_none() {
-            this.inner = this.reopen.map(|open| open());
-        }
-        match &mut this.inner {
-            Some(inner) => inner.poll_next_unpin(cx),
-            None => Poll::Ready(None),
-        }
-    }
-}
-
-/// Hand the terminal to `$EDITOR` on `text`, take it back and redraw all.
-fn edit_in_terminal<B: Backend>(terminal: &mut Terminal<B>, text: &str) -> Result<String, String> {
-    drafts::hand_over().map_err(|e| format!("cannot hand the terminal over: {e}"))?;
-    let result = drafts::run_editor(&drafts::editor(), text);
-    let back = drafts::take_back();
-    let _ = terminal.clear();
-    back.map_err(|e| format!("cannot take the terminal back: {e}"))?;
-    result
 }
 
 /// The most events taken as one burst; a flood past it is read in parts,
