@@ -113,3 +113,31 @@ fn a_calm_rollout_shows_no_countdown() {
     let state = state_at(FleetSpec::calm(42), 60);
     assert!(!screen(&state, 160, 48).contains("next update"));
 }
+
+/// The demo rolled back after its breach: every draft says so in its own
+/// words, and the customer's names nothing internal.
+#[test]
+fn after_a_rollback_each_draft_says_so_in_its_own_words() {
+    use warroom::app::comms::draft_text;
+    use warroom::domain::comms::Audience;
+    use warroom::domain::rollout::Action;
+    use warroom::runtime::demo::{Replay, built_in_theme_names};
+    let mut replay = Replay::new(FleetSpec::demo(42), built_in_theme_names());
+    replay.run_to(85).act(Action::Rollback).run_to(95);
+    let state = &replay.state;
+    assert!(state.comms.incident_since.is_some());
+    let customer = draft_text(state, Audience::Customer);
+    assert!(customer.contains("We rolled back a recent change"), "{customer}");
+    for never in ["v2.4.0", "v2.3.1", "us-east-1", "checkout-api", "http", "ETA"] {
+        assert!(!customer.contains(never), "customer draft says {never}:\n{customer}");
+    }
+    let internal = draft_text(state, Audience::Internal);
+    assert!(internal.contains("ROLLED BACK"), "{internal}");
+    assert!(internal.contains("Status: ROLLED BACK · wave 2/4"), "{internal}");
+    assert!(internal.contains("roll back done"), "{internal}");
+    assert!(internal.contains("find the cause before the change is retried"), "{internal}");
+    let executive = draft_text(state, Audience::Executive);
+    assert!(executive.contains("(rolled back)"), "{executive}");
+    assert!(executive.contains("all traffic is back on v2.3.1"), "{executive}");
+    assert!(executive.contains("this change counted as failed"), "{executive}");
+}

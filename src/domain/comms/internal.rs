@@ -66,7 +66,8 @@ pub(super) fn draft(i: &Inputs) -> String {
 /// `NO-GO · PAUSED · wave 2/4 early (25%)`.
 pub(super) fn status(i: &Inputs) -> String {
     let mut parts = vec![i.call.clone()];
-    if let Some(phase) = i.phase {
+    // Said once when the verdict and the phase are the same words.
+    if let Some(phase) = i.phase.filter(|p| p.label() != i.call) {
         parts.push(phase.label().to_string());
     }
     if let Some(w) = &i.wave {
