@@ -95,7 +95,9 @@ fn the_header_counts_down_to_the_next_update_in_words_and_colour() {
         Msg::Tick(due + warroom::domain::Span::minutes(1)),
     );
     let buf = draw(&state);
-    let (x, y) = find(&buf, &format!("next update OVERDUE (due {at})")).expect("OVERDUE in words");
+    let top: String = (0..buf.area.width).map(|x| buf[(x, 1)].symbol()).collect();
+    let (x, y) = find(&buf, &format!("next update OVERDUE {at}"))
+        .unwrap_or_else(|| panic!("OVERDUE in words: {top}"));
     assert_eq!(
         buf[(x, y)].fg,
         theme.color(Role::Breach),
@@ -127,17 +129,42 @@ fn after_a_rollback_each_draft_says_so_in_its_own_words() {
     let state = &replay.state;
     assert!(state.comms.incident_since.is_some());
     let customer = draft_text(state, Audience::Customer);
-    assert!(customer.contains("We rolled back a recent change"), "{customer}");
-    for never in ["v2.4.0", "v2.3.1", "us-east-1", "checkout-api", "http", "ETA"] {
-        assert!(!customer.contains(never), "customer draft says {never}:\n{customer}");
+    assert!(
+        customer.contains("We rolled back a recent change"),
+        "{customer}"
+    );
+    for never in [
+        "v2.4.0",
+        "v2.3.1",
+        "us-east-1",
+        "checkout-api",
+        "http",
+        "ETA",
+    ] {
+        assert!(
+            !customer.contains(never),
+            "customer draft says {never}:\n{customer}"
+        );
     }
     let internal = draft_text(state, Audience::Internal);
     assert!(internal.contains("ROLLED BACK"), "{internal}");
-    assert!(internal.contains("Status: ROLLED BACK · wave 2/4"), "{internal}");
+    assert!(
+        internal.contains("Status: ROLLED BACK · wave 2/4"),
+        "{internal}"
+    );
     assert!(internal.contains("roll back done"), "{internal}");
-    assert!(internal.contains("find the cause before the change is retried"), "{internal}");
+    assert!(
+        internal.contains("find the cause before the change is retried"),
+        "{internal}"
+    );
     let executive = draft_text(state, Audience::Executive);
     assert!(executive.contains("(rolled back)"), "{executive}");
-    assert!(executive.contains("all traffic is back on v2.3.1"), "{executive}");
-    assert!(executive.contains("this change counted as failed"), "{executive}");
+    assert!(
+        executive.contains("all traffic is back on v2.3.1"),
+        "{executive}"
+    );
+    assert!(
+        executive.contains("this change counted as failed"),
+        "{executive}"
+    );
 }

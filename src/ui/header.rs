@@ -211,23 +211,24 @@ impl Header<'_> {
     }
 
     /// When the next status update is due, once there is something to
-    /// tell: amber within minutes of it, red and OVERDUE past it.
+    /// tell: amber within minutes of it, red and OVERDUE past it. It gives
+    /// way before a source in trouble does.
     fn next_update(&self) -> Option<Phrase> {
         use crate::domain::comms::DueState;
         let (state, theme) = (self.state, self.theme);
         let due = crate::app::comms::next_due(state)?;
         let (at, sym) = (due.at.format("%H:%M"), &theme.symbols);
         let (text, role, keep) = match due.state {
-            DueState::Later => (format!("  next update due {at}"), Role::Muted, 8),
+            DueState::Later => (format!("  next update due {at}"), Role::Muted, 3),
             DueState::Soon => (
                 format!("  {} next update due {at}", sym.warn),
                 Role::Warn,
-                9,
+                4,
             ),
             DueState::Overdue => (
-                format!("  {} next update OVERDUE (due {at})", sym.breach),
+                format!("  {} next update OVERDUE {at}", sym.breach),
                 Role::Breach,
-                10,
+                4,
             ),
         };
         Some(Phrase::new(

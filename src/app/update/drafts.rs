@@ -148,10 +148,17 @@ fn set_typing(state: &mut AppState, typing: bool) {
     }
 }
 
+/// One line down or up; never past the draft's last line (the screen
+/// stops earlier, where the end comes into sight).
 fn scroll(state: &mut AppState, down: bool) {
+    let Overlay::Drafts(view) = &state.overlay else {
+        return;
+    };
+    let lines = draft_text(state, view.audience).lines().count();
+    let most = u16::try_from(lines.saturating_sub(1)).unwrap_or(u16::MAX);
     if let Overlay::Drafts(view) = &mut state.overlay {
         view.scroll = match down {
-            true => view.scroll.saturating_add(1),
+            true => view.scroll.saturating_add(1).min(most),
             false => view.scroll.saturating_sub(1),
         };
     }

@@ -41,6 +41,13 @@ fn c_opens_the_drafts_tab_and_arrows_switch_and_esc_closes() {
     assert_eq!(view(&s).map(|v| v.audience), Some(Audience::Internal));
     update(&mut s, key(KeyCode::Down));
     assert_eq!(view(&s).map(|v| v.scroll), Some(1));
+    let lines = draft_text(&s, Audience::Internal).lines().count() as u16;
+    for _ in 0..lines + 10 {
+        update(&mut s, ch('j'));
+    }
+    assert_eq!(view(&s).map(|v| v.scroll), Some(lines - 1));
+    update(&mut s, ch('k'));
+    assert_eq!(view(&s).map(|v| v.scroll), Some(lines - 2));
     let offered: Vec<&str> = crate::app::keymap::offered(&s)
         .into_iter()
         .map(|(k, _)| k)
