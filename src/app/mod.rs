@@ -2,6 +2,7 @@
 //! place state changes), the key map and the admission rule for actions.
 
 pub mod admit;
+pub mod comms;
 pub mod keymap;
 pub mod msg;
 pub mod receivers;

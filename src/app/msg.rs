@@ -71,6 +71,13 @@ pub enum Msg {
     Delivered(super::receivers::DeliveryReport),
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
     Terminate(&'static str),
+    /// `$EDITOR` closed on a draft: its text, or why there is none.
+    Edited {
+        audience: crate::domain::comms::Audience,
+        result: Result<String, String>,
+    },
+    /// A draft was written to a file: its path, or why it was not.
+    DraftWritten(Result<String, String>),
 }
 
 /// What `update` asks the event loop to do.
@@ -98,5 +105,19 @@ pub enum Effect {
     Snapshot,
     /// Tell the receivers that asked for its kind, off the event loop.
     Notify(crate::domain::notification::Notification),
+    /// Hand `text` to `$EDITOR` (the terminal suspended meanwhile); the
+    /// text comes back as `Msg::Edited`.
+    Edit {
+        audience: crate::domain::comms::Audience,
+        text: String,
+    },
+    /// Put `text` on the clipboard of the terminal (OSC 52).
+    Copy(String),
+    /// Write `text` to `name` in the drafts folder of the state dir; the
+    /// outcome comes back as `Msg::DraftWritten`.
+    WriteDraft {
+        name: String,
+        text: String,
+    },
     Quit,
 }

@@ -79,6 +79,33 @@ pub enum Overlay {
     },
     /// A line for the timeline: the text typed so far.
     Annotate(String),
+    /// The status drafts (`c`).
+    Drafts(DraftsView),
+}
+
+/// The drafts overlay: which draft is shown, how far it is scrolled, and
+/// whether it is being edited in place.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DraftsView {
+    pub audience: crate::domain::comms::Audience,
+    /// Lines scrolled past at the top.
+    pub scroll: u16,
+    /// Keys are typed into the draft.
+    pub typing: bool,
+}
+
+/// Status updates: when the incident started, the last update sent, and
+/// drafts a person edited (which no longer follow the state).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Comms {
+    /// The first breach, NO-GO or rollback seen: from then on updates are due.
+    pub incident_since: Option<Timestamp>,
+    /// When the first stop condition was breached.
+    pub first_breach: Option<Timestamp>,
+    /// The last update marked sent.
+    pub last_sent: Option<Timestamp>,
+    /// By audience (`Audience::index`): the text as a person edited it.
+    pub edited: [Option<String>; 3],
 }
 
 /// An action sent and not yet answered.
@@ -320,6 +347,8 @@ pub struct AppState {
     pub receivers: Vec<super::receivers::ReceiverHealth>,
     /// The view, the focused and the zoomed panel, sharing.
     pub showing: super::view::Showing,
+    /// Status updates: the cadence's clock and the drafts edited.
+    pub comms: Comms,
     /// Set when something on screen changed since the last draw.
     pub dirty: bool,
 }
@@ -405,6 +434,7 @@ impl AppState {
                 utc_offset,
                 ..Default::default()
             },
+            comms: Comms::default(),
             dirty: true,
         }
         .with_annotations(remembered.annotations)

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 mod annotate;
 mod bake;
 mod baseline;
+pub mod drafts;
 mod gates;
 mod keys;
 pub mod outbox;
@@ -33,10 +34,22 @@ pub use annotate::TIMELINE_PAGE;
 
 /// Apply one message to the state and return what the world should do.
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    // Input alone never starts an incident: what the sources, the actions
+    // and the audit log say may.
+    let may_start = matches!(
+        msg,
+        Msg::Source { .. }
+            | Msg::ActionDone { .. }
+            | Msg::Recalled(_)
+            | Msg::ScorecardRecorded { .. }
+    );
     let pushed = state.timeline.pushed();
     let mut effects = apply(state, msg);
     annotate::count_asked(state, &effects);
     annotate::keep_scroll(state, pushed);
+    if may_start {
+        crate::app::comms::watch(state);
+    }
     // What changed that people outside hear of, told once.
     effects.extend(outbox::collect(state));
     effects
@@ -139,6 +152,16 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Terminate(_) => vec![Effect::Quit],
+        Msg::Edited { audience, result } => {
+            state.dirty = true;
+            drafts::on_edited(state, audience, result);
+            vec![]
+        }
+        Msg::DraftWritten(result) => {
+            state.dirty = true;
+            drafts::on_written(state, result);
+            vec![]
+        }
     }
 }
 

@@ -324,6 +324,12 @@ pub struct SnapshotArgs {
     /// Simulate this many regions instead of the demo's four.
     #[arg(long, value_name = "N")]
     pub regions: Option<usize>,
+    /// Draw the presenter view (`b`) instead of the dashboard.
+    #[arg(long)]
+    pub presenter: bool,
+    /// Safe to share: hide host names, URLs, tokens and private words.
+    #[arg(long)]
+    pub share: bool,
     /// SVG keeps colours and styles; text is the characters only.
     #[arg(long, value_enum, default_value_t = Format::Svg)]
     pub format: Format,

@@ -226,6 +226,8 @@ pub async fn run(
     }));
     let wiring = Wiring {
         input: crossterm::event::EventStream::new(),
+        reopen_input: Some(crossterm::event::EventStream::new),
+        drafts_dir: paths::state_dir().ok().map(|d| d.join("drafts")),
         messages: session.messages,
         baselines: session.baselines,
         executor,

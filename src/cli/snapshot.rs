@@ -18,6 +18,10 @@ pub fn run(args: &SnapshotArgs) -> Result<i32> {
         None => crate::runtime::demo::state_at(args.sim.spec(args.regions), args.at),
     };
     state.theme = start;
+    if args.presenter {
+        state.showing.view = crate::app::view::View::Presenter;
+    }
+    state.showing.share = args.share;
     let buf = picture::draw(&state, theme, args.width, args.height);
     let text = match args.format {
         Format::Svg => picture::svg(&buf, theme),

@@ -24,6 +24,7 @@ use crate::domain::scorecard::{Item, ScorecardPlan};
 use crate::domain::signal::Signals;
 
 mod bake;
+mod comms;
 mod condition;
 mod deploy;
 mod freshness;
@@ -488,6 +489,11 @@ impl PlanFile {
         let gates = check.gates(raw.gates.as_ref())?;
         let bake = check.bake(raw.bake.as_ref())?;
         let share = check.share(raw.share.as_ref())?;
+        let comms = check.comms(
+            raw.comms.as_ref(),
+            &regions,
+            &internal_names(&service, &stable, &canary),
+        )?;
 
         let sources = raw.sources.get_ref();
         let metrics = check.endpoint(&sources.metrics, "metrics", &["prometheus"])?;
@@ -564,6 +570,7 @@ impl PlanFile {
                 gates,
                 bake,
                 share,
+                comms,
             },
             metrics: MetricsSource {
                 endpoint: metrics,
@@ -577,6 +584,14 @@ impl PlanFile {
             history,
             notify: check.notify(&raw.notify, path)?,
         })
+    }
+}
+
+/// What customers must not read: the service and its versions.
+fn internal_names(service: &str, stable: &str, canary: &str) -> crate::domain::comms::Forbidden {
+    crate::domain::comms::Forbidden {
+        versions: vec![stable.to_string(), canary.to_string()],
+        words: vec![service.to_string()],
     }
 }
 

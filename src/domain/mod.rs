@@ -5,6 +5,7 @@ pub mod action;
 pub mod bake;
 pub mod baseline;
 pub mod clock;
+pub mod comms;
 pub mod dora;
 pub mod drill;
 pub mod gate;

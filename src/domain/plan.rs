@@ -34,4 +34,6 @@ pub struct RolloutPlan {
     pub bake: Option<Bake>,
     /// What a shared screen hides beyond hosts, URLs and tokens.
     pub share: SharePolicy,
+    /// Status updates: their cadence and the names customers know.
+    pub comms: super::comms::CommsPlan,
 }

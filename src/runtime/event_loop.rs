@@ -21,6 +21,7 @@ use crate::app::{AppState, Effect, Msg, update};
 use crate::audit::AuditRecord;
 use crate::domain::clock::Clock;
 use crate::runtime::baselines::{Baselines, unanswerable};
+use crate::runtime::drafts;
 use crate::runtime::executor::Executor;
 use crate::ui;
 use crate::ui::theme::Theme;
@@ -50,6 +51,12 @@ pub struct Wiring<S> {
     pub snapshots: super::snapshots::Snapshots,
     /// Where notifications go; `None` when nothing is sent.
     pub notifier: Option<crate::runtime::notify::Notifier>,
+    /// The terminal is a real one: how to open its input again after it
+    /// was handed to `$EDITOR`. `None` (a test's scripted input): no
+    /// editor and no clipboard.
+    pub reopen_input: Option<fn() -> S>,
+    /// Where drafts are written (`drafts/` in the state dir).
+    pub drafts_dir: Option<std::path::PathBuf>,
 }
 
 /// Run until the operator quits, the input ends or a signal asks us to stop.
@@ -64,7 +71,7 @@ where
     S: Stream<Item = io::Result<Event>> + Unpin,
 {
     let Wiring {
-        mut input,
+        input,
         mut messages,
         executor,
         clock,
@@ -72,7 +79,10 @@ where
         baselines,
         snapshots,
         notifier,
+        reopen_input,
+        drafts_dir,
     } = wiring;
+    let mut input = drafts::Reopenable::new(input, reopen_input);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut stop = StopSignals::new();
@@ -170,6 +180,16 @@ where
                 }
                 Effect::Annotate(text) => {
                     executor.annotate(&state.plan.service, &state.operator, &text);
+                }
+                effect @ (Effect::Copy(_) | Effect::WriteDraft { .. } | Effect::Edit { .. }) => {
+                    let desk = drafts::Desk {
+                        terminal: &mut *terminal,
+                        input: &mut input,
+                        dir: drafts_dir.as_deref(),
+                    };
+                    if let Some(msg) = desk.carry_out(effect) {
+                        update(&mut state, msg);
+                    }
                 }
             }
         }

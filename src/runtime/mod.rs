@@ -5,6 +5,7 @@
 
 pub mod baselines;
 pub mod demo;
+pub mod drafts;
 pub mod event_loop;
 pub mod executor;
 pub mod notify;

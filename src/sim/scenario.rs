@@ -134,6 +134,25 @@ fn demo_signals() -> Signals {
     }))
 }
 
+/// The demo's status updates: every 20 minutes, its regions by the names
+/// customers know.
+fn demo_comms() -> crate::domain::comms::CommsPlan {
+    let names = [
+        ("eu-west-1", "Europe West"),
+        ("us-east-1", "North America East"),
+        ("ap-southeast-1", "Asia Pacific Southeast"),
+        ("sa-east-1", "South America East"),
+    ];
+    crate::domain::comms::CommsPlan {
+        cadence: Span::minutes(20),
+        public_names: names
+            .iter()
+            .map(|(id, name)| (id.to_string(), name.to_string()))
+            .collect(),
+        product: Some("Checkout".to_string()),
+    }
+}
+
 fn wave(name: &str, weight: u8, scope: Scope, hold_s: i64) -> Wave {
     Wave {
         name: name.to_string(),
@@ -182,6 +201,7 @@ impl FleetSpec {
                 bake: Some(Bake {
                     period: Span::seconds(DEMO_BAKE),
                 }),
+                comms: demo_comms(),
             },
             profiles,
             faults: vec![Fault {

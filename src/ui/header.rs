@@ -206,7 +206,35 @@ impl Header<'_> {
             10,
             vec![Span::raw("  stop conditions "), self.guardrail_summary()],
         ));
+        phrases.extend(self.next_update());
         phrases
+    }
+
+    /// When the next status update is due, once there is something to
+    /// tell: amber within minutes of it, red and OVERDUE past it. It gives
+    /// way before a source in trouble does.
+    fn next_update(&self) -> Option<Phrase> {
+        use crate::domain::comms::DueState;
+        let (state, theme) = (self.state, self.theme);
+        let due = crate::app::comms::next_due(state)?;
+        let (at, sym) = (due.at.format("%H:%M"), &theme.symbols);
+        let (text, role, keep) = match due.state {
+            DueState::Later => (format!("  next update due {at}"), Role::Muted, 3),
+            DueState::Soon => (
+                format!("  {} next update due {at}", sym.warn),
+                Role::Warn,
+                4,
+            ),
+            DueState::Overdue => (
+                format!("  {} next update OVERDUE {at}", sym.breach),
+                Role::Breach,
+                4,
+            ),
+        };
+        Some(Phrase::new(
+            keep,
+            vec![Span::styled(text, theme.role(role))],
+        ))
     }
 
     /// The worst news about the stop conditions, in one phrase. Unknown is

@@ -7,6 +7,7 @@ mod columns;
 mod confirm;
 mod detail;
 mod dora;
+mod drafts;
 mod fit;
 mod footer;
 pub mod format;
@@ -118,6 +119,7 @@ impl Widget for Dashboard<'_> {
             Overlay::Annotate(text) => {
                 annotate::AnnotateModal { state, theme, text }.render(area, buf)
             }
+            Overlay::Drafts(view) => drafts::DraftsOverlay { state, theme, view }.render(area, buf),
         }
     }
 }

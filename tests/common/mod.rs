@@ -131,6 +131,11 @@ impl Tmux {
             .unwrap()
     }
 
+    /// Any tmux command on this server; its standard output.
+    pub fn command(&self, args: &[&str]) -> String {
+        String::from_utf8_lossy(&self.run(args).stdout).into_owned()
+    }
+
     /// Type `text` and press Enter.
     pub fn type_line(&self, text: &str) {
         self.run(&["send-keys", "-t", "t", "-l", text]);

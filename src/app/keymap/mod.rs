@@ -28,6 +28,10 @@ pub enum Context {
     Reason,
     /// Typing a line for the timeline.
     Annotate,
+    /// The status drafts.
+    Drafts,
+    /// Editing a draft in place.
+    DraftText,
 }
 
 impl Context {
@@ -41,13 +45,18 @@ impl Context {
             Overlay::Scorecard(_) => Context::Scorecard,
             Overlay::Override { .. } => Context::Reason,
             Overlay::Annotate(_) => Context::Annotate,
+            Overlay::Drafts(view) if view.typing => Context::DraftText,
+            Overlay::Drafts(_) => Context::Drafts,
         }
     }
 
     /// True for a text field: keys with no binding there are typed, and a
     /// paste is taken as text.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Note | Context::Reason | Context::Annotate)
+        matches!(
+            self,
+            Context::Note | Context::Reason | Context::Annotate | Context::DraftText
+        )
     }
 
     /// The help's heading for the context's keys.
@@ -60,6 +69,8 @@ impl Context {
             Context::Note => "Typing a note",
             Context::Reason => "Typing a NO-GO reason",
             Context::Annotate => "Typing an annotation",
+            Context::Drafts => "In the status drafts",
+            Context::DraftText => "Editing a draft",
         }
     }
 }
@@ -112,13 +123,36 @@ pub enum Command {
     Erase,
     /// Write the screen as it is now to the snapshots folder.
     Snapshot,
+    OpenDrafts,
+    CloseDrafts,
+    /// Show the next (or previous) audience's draft.
+    DraftNext,
+    DraftPrevious,
+    ScrollDown,
+    ScrollUp,
+    /// Edit the draft in `$EDITOR`.
+    EditExternal,
+    /// Edit the draft on the screen.
+    EditInPlace,
+    /// Stop editing in place, keeping the text.
+    FinishTyping,
+    /// Enter while editing a draft: a new line.
+    NewLine,
+    /// Copy the draft to the clipboard (OSC 52).
+    CopyDraft,
+    /// Write the draft to a file in the state dir.
+    WriteDraft,
+    /// Record the draft as sent: on the timeline, and the cadence starts again.
+    MarkSent,
+    /// Drop the edits: the draft follows the state again.
+    RevertDraft,
 }
 
 impl Command {
     /// True for the commands that make something happen outside the screen:
     /// an action sent, a scorecard setting recorded.
     pub fn commits(self) -> bool {
-        matches!(self, Command::Confirm | Command::Submit)
+        matches!(self, Command::Confirm | Command::Submit | Command::MarkSent)
     }
 }
 
@@ -316,6 +350,8 @@ mod tests {
             Context::Note,
             Context::Reason,
             Context::Annotate,
+            Context::Drafts,
+            Context::DraftText,
         ];
         let actions = [
             Action::Pause,

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use super::{annotate, notify, scorecard, send};
+use super::{annotate, drafts, notify, scorecard, send};
 use crate::app::admit::{Refusal, admit};
 use crate::app::keymap::{self, Command, Context};
 use crate::app::msg::Effect;
@@ -53,6 +53,9 @@ pub(super) fn on_keys(state: &mut AppState, keys: Vec<KeyEvent>, together: bool)
 /// A paste is text: typed into the field being edited, and ignored
 /// anywhere else, however many action keys it spells.
 pub(super) fn on_paste(state: &mut AppState, text: &str) {
+    if drafts::paste(state, text) {
+        return;
+    }
     let field = match &mut state.overlay {
         Overlay::Scorecard(ScorecardView {
             editing: Some((_, note)),
@@ -105,6 +108,10 @@ fn type_char(state: &mut AppState, c: char) {
         }) => insert_typed(note, c),
         Overlay::Override { reason, .. } => insert_typed(reason, c),
         Overlay::Annotate(text) => insert_typed(text, c),
+        Overlay::Drafts(_) => {
+            drafts::type_char(state, c);
+            true
+        }
         _ => false,
     };
 }
@@ -117,6 +124,10 @@ fn erase(state: &mut AppState) {
         }) => note.pop(),
         Overlay::Override { reason, .. } => reason.pop(),
         Overlay::Annotate(text) => text.pop(),
+        Overlay::Drafts(_) => {
+            drafts::erase(state);
+            None
+        }
         _ => None,
     };
 }
@@ -170,6 +181,20 @@ fn run(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Submit => return scorecard::submit_reason(state),
         Command::Erase => erase(state),
         Command::Snapshot => return vec![Effect::Snapshot],
+        Command::OpenDrafts
+        | Command::CloseDrafts
+        | Command::DraftNext
+        | Command::DraftPrevious
+        | Command::ScrollDown
+        | Command::ScrollUp
+        | Command::EditExternal
+        | Command::EditInPlace
+        | Command::FinishTyping
+        | Command::NewLine
+        | Command::CopyDraft
+        | Command::WriteDraft
+        | Command::MarkSent
+        | Command::RevertDraft => return drafts::run(state, command),
     }
     vec![]
 }

@@ -9,7 +9,7 @@ use crate::domain::rollout::check_action;
 use crate::domain::rollout::{Phase, RegionRollout, RolloutStatus};
 use crate::domain::scorecard::{Item, Status};
 use crate::domain::timeline::EventKind;
-use crate::runtime::demo::epoch;
+use crate::runtime::demo::{epoch, state_at};
 use crate::sim::FleetSpec;
 use crate::sim::adapter::source_infos;
 
@@ -1381,10 +1381,11 @@ fn the_footer_offers_what_acts_now_from_the_key_map() {
             "r roll back",
             "↑↓ region",
             "s scorecard",
-            "t theme",
-            "a annotate",
             "b presenter",
+            "c drafts",
+            "a annotate",
             "z zoom matrix",
+            "t theme",
             "? help",
             "q quit"
         ]
@@ -1436,6 +1437,7 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
 mod annotate;
 mod bake;
 mod baseline;
+mod drafts;
 mod gates;
 mod outbox;
 mod signals;

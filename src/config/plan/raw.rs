@@ -23,6 +23,7 @@ pub(super) struct RawPlan {
     #[serde(default)]
     pub(super) notify: Vec<Spanned<super::notify::RawNotify>>,
     pub(super) share: Option<Spanned<super::share::RawShare>>,
+    pub(super) comms: Option<Spanned<super::comms::RawComms>>,
 }
 
 #[derive(Deserialize)]
