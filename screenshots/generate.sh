@@ -22,4 +22,6 @@ shot dashboard-high-contrast high-contrast 160 48 85
 shot dashboard-80x24 dark 80 24 85
 NO_COLOR=1 shot dashboard-no-color dark 80 24 85
 shot dashboard-complete dark 160 48 200 --scenario calm
+shot presenter-dark dark 100 30 85 --presenter
+shot presenter-light light 160 48 85 --presenter
 echo "screenshots written to screenshots/"

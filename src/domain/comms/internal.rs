@@ -112,6 +112,15 @@ pub(super) fn needs(i: &Inputs) -> Vec<String> {
         (false, false, Some(Phase::Paused)) => {
             vec!["a decision: resume the paused change, or roll it back".to_string()]
         }
+        // No breach, yet no GO (a condition tripping, stale numbers, a
+        // NO-GO scorecard): the wave waits, and that is what to watch.
+        _ if matches!(i.call.as_str(), "NO-GO" | "STALE" | "NO DATA") => {
+            let why = match i.reasons.first() {
+                Some(r) => format!(" ({r})"),
+                None => String::new(),
+            };
+            vec![format!("a close watch: the next wave waits{why}")]
+        }
         _ => vec!["nothing: the change proceeds as planned".to_string()],
     }
 }

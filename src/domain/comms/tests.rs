@@ -264,6 +264,26 @@ fn executive_after_a_rollback_and_when_calm() {
 }
 
 #[test]
+fn internal_without_a_breach_but_without_go_asks_for_a_watch_not_nothing() {
+    let mut i = calm();
+    i.call = "NO-GO".to_string();
+    i.reasons = vec!["tripping in us-east-1: error rate".to_string()];
+    let text = draft(Audience::Internal, &i);
+    assert!(
+        text.contains("a close watch: the next wave waits (tripping in us-east-1: error rate)"),
+        "{text}"
+    );
+    assert!(!text.contains("proceeds as planned"), "{text}");
+    i.call = "STALE".to_string();
+    i.reasons.clear();
+    let text = draft(Audience::Internal, &i);
+    assert!(
+        text.contains("a close watch: the next wave waits\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn internal_when_paused_asks_for_a_decision_and_when_calm_for_nothing() {
     let text = draft(Audience::Internal, &paused());
     assert!(text.contains("bob asked to pause"), "{text}");
