@@ -24,9 +24,18 @@ fn rss_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The file to read, when this process is the one that measures the
+/// reading: it is started afresh for that, so that its peak memory is the
+/// reading's and not the generating's.
+const READ: &str = "WARROOM_DORA_BENCH_READ";
+
 fn main() {
-    let target = 1_000_000;
     let end: Timestamp = "2026-11-20T00:00:00Z".parse().unwrap();
+    if let Some(path) = std::env::var_os(READ) {
+        measure(std::path::Path::new(&path), end);
+        return;
+    }
+    let target = 1_000_000;
     let path =
         std::env::temp_dir().join(format!("warroom-dora-bench-{}.ndjson", std::process::id()));
     let mut events = warroom::sim::history::history(1, end, 400, 1000.0);
@@ -41,6 +50,21 @@ fn main() {
     let count = events.len();
     drop(events);
     let bytes = std::fs::metadata(&path).unwrap().len();
+    println!(
+        "dora: {count} events ({:.0} MiB of NDJSON)",
+        bytes as f64 / 1048576.0
+    );
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .env(READ, &path)
+        .status()
+        .unwrap();
+    std::fs::remove_file(&path).ok();
+    assert!(status.success(), "the measuring process failed");
+}
+
+/// Read `path` into a history and summarise it, printing each figure with
+/// its goal.
+fn measure(path: &std::path::Path, end: Timestamp) {
     let before = rss_kib("VmRSS:");
 
     let t = Instant::now();
@@ -48,7 +72,7 @@ fn main() {
     let read = read_events(&path, &mut history).unwrap();
     let load = t.elapsed();
     let after = rss_kib("VmRSS:");
-    assert_eq!(read, count);
+    let count = read;
 
     let t = Instant::now();
     let s30 = history.summary(end, 30);
@@ -72,20 +96,22 @@ fn main() {
         let _ = history.summary(end, 30);
     }
     let incremental = t.elapsed() / rounds as u32;
-    std::fs::remove_file(&path).ok();
 
-    println!(
-        "dora: {count} events ({:.0} MiB of NDJSON)",
-        bytes as f64 / 1048576.0
-    );
     println!(
         "  read and taken in:      {:.2} s ({:.0} events/s)",
         load.as_secs_f64(),
         count as f64 / load.as_secs_f64()
     );
     println!(
-        "  memory held:            {:.0} MiB resident for the history (peak {:.0} MiB)",
+        "  read + 30-day summary:  {:.2} s (goal ≤ 0.5 s)",
+        (load + summary_30).as_secs_f64()
+    );
+    println!(
+        "  memory held:            {:.0} MiB resident for the history",
         (after.saturating_sub(before)) as f64 / 1024.0,
+    );
+    println!(
+        "  peak resident, read + summaries: {:.0} MiB (goal ≤ 100 MiB)",
         rss_kib("VmHWM:") as f64 / 1024.0
     );
     println!(

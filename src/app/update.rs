@@ -51,7 +51,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         crate::app::comms::watch(state);
     }
     // What changed that people outside hear of, told once.
-    effects.extend(outbox::collect(state));
+    let told = outbox::collect(state, &effects);
+    effects.extend(told);
     effects
 }
 
@@ -192,9 +193,11 @@ fn on_delivered(state: &mut AppState, report: &super::receivers::DeliveryReport)
         return;
     };
     if let Some(line) = receiver.take(report) {
-        state
-            .timeline
-            .push(report.at, EventKind::Notification, line);
+        let kind = match report.state {
+            super::receivers::DeliveryState::Failed { .. } => EventKind::Failed,
+            _ => EventKind::Notification,
+        };
+        state.timeline.push(report.at, kind, line);
     }
 }
 

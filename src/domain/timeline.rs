@@ -24,8 +24,11 @@ pub enum EventKind {
     /// A line a person wrote on the timeline (from any screen on the log).
     Annotation,
     /// A message to a receiver outside (Slack, PagerDuty, a webhook) was
-    /// delivered, or could not be.
+    /// delivered (or is being tried again).
     Notification,
+    /// Something the war room does besides actions could not be done: a
+    /// record not written to the audit log, a message given up on.
+    Failed,
 }
 
 /// The longest annotation a person may write, in characters.

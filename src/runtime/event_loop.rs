@@ -135,7 +135,9 @@ where
         while let Ok(msg) = messages.try_recv() {
             effects.extend(update(&mut state, msg));
         }
-        for effect in effects {
+        // Effects in order; what a follow-up message asks for joins the end.
+        let mut effects = std::collections::VecDeque::from(effects);
+        while let Some(effect) = effects.pop_front() {
             match effect {
                 Effect::Quit => return Ok(state),
                 Effect::Execute(request) => executor.execute(request),
@@ -148,13 +150,13 @@ where
                                 wave + 1
                             ),
                         };
-                        update(&mut state, note);
+                        effects.extend(update(&mut state, note));
                     }
                 }
                 Effect::Baseline(request) => match &baselines {
                     Some(b) => b.ask(request),
                     None => {
-                        update(&mut state, unanswerable(&request, clock.now()));
+                        effects.extend(update(&mut state, unanswerable(&request, clock.now())));
                     }
                 },
                 Effect::Snapshot => {
@@ -166,7 +168,7 @@ where
                         (Err(e), _) => Err(format!("the terminal's size is unknown: {e}")),
                         (_, None) => Err("no theme loaded".to_string()),
                     };
-                    update(&mut state, Msg::Snapshotted(taken));
+                    effects.extend(update(&mut state, Msg::Snapshotted(taken)));
                 }
                 // Only queued: the receivers' own tasks deliver it.
                 Effect::Notify(n) => {
@@ -188,7 +190,7 @@ where
                         dir: drafts_dir.as_deref(),
                     };
                     if let Some(msg) = desk.carry_out(effect) {
-                        update(&mut state, msg);
+                        effects.extend(update(&mut state, msg));
                     }
                 }
             }

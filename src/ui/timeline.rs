@@ -38,6 +38,7 @@ pub(crate) fn glyph(theme: &Theme, kind: EventKind) -> (&str, Role) {
         EventKind::Source => (&s.stale, Role::Stale),
         EventKind::Annotation => (&s.done, Role::Accent),
         EventKind::Notification => (&s.pending, Role::Muted),
+        EventKind::Failed => (&s.breach, Role::Breach),
     }
 }
 
@@ -66,7 +67,10 @@ impl Widget for TimelinePanel<'_> {
             let (glyph, role) = self.glyph(e.kind);
             let text_role = if matches!(
                 e.kind,
-                EventKind::Breach | EventKind::ActionFailed | EventKind::ActionUnknown
+                EventKind::Breach
+                    | EventKind::ActionFailed
+                    | EventKind::ActionUnknown
+                    | EventKind::Failed
             ) {
                 role
             } else {

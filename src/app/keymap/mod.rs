@@ -150,9 +150,19 @@ pub enum Command {
 
 impl Command {
     /// True for the commands that make something happen outside the screen:
-    /// an action sent, a scorecard setting recorded.
+    /// an action sent, a scorecard setting or an update marked sent
+    /// recorded, a draft handed to the editor, written or copied. None of
+    /// them is taken from keys that came together (a paste).
     pub fn commits(self) -> bool {
-        matches!(self, Command::Confirm | Command::Submit | Command::MarkSent)
+        matches!(
+            self,
+            Command::Confirm
+                | Command::Submit
+                | Command::MarkSent
+                | Command::EditExternal
+                | Command::WriteDraft
+                | Command::CopyDraft
+        )
     }
 }
 

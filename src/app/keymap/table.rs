@@ -514,21 +514,13 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[
             (code(KeyCode::Esc), Command::CloseDrafts),
             (key('c'), Command::CloseDrafts),
+            (key('q'), Command::CloseDrafts),
         ],
         confirming: &[],
-        shown: "c/Esc",
+        shown: "c/Esc/q",
         footer: Some("c/Esc"),
         label: Label::Text("close"),
         help: "close",
-    },
-    Binding {
-        context: Context::Drafts,
-        keys: &[(key('q'), Command::Quit)],
-        confirming: &[],
-        shown: "q",
-        footer: None,
-        label: Label::Text("quit"),
-        help: "quit",
     },
     Binding {
         context: Context::DraftText,

@@ -98,7 +98,7 @@ pub(super) fn on_annotated(
             let text = format!("annotation not recorded: {e}");
             state
                 .timeline
-                .push(annotation.at, EventKind::ActionFailed, text.clone());
+                .push(annotation.at, EventKind::Failed, text.clone());
             notify(state, NoticeLevel::Error, text);
         }
     }

@@ -41,12 +41,24 @@ impl Outbox {
 
 /// Everything to tell since the last message, as effects. Nothing leaves
 /// when no receiver is configured, but what was seen is still kept, so that
-/// nothing old is told later.
-pub fn collect(state: &mut AppState) -> Vec<Effect> {
+/// nothing old is told later. `asked` is what this message asked of the
+/// world: an annotation is told by the screen it was written on, when it
+/// asks for it to be recorded, and never again by the screens that read
+/// it back from the log.
+pub fn collect(state: &mut AppState, asked: &[Effect]) -> Vec<Effect> {
     let at = state.now;
     let mut out = Vec::new();
     breaches(state, at, &mut out);
     out.extend(from_timeline(state));
+    for effect in asked {
+        if let Effect::Annotate(text) = effect {
+            let line = format!("{}: {text}", state.operator);
+            let mut n = message(state, NotifyEvent::Annotation, None, &line);
+            n.severity = Severity::Info;
+            n.at = at;
+            out.push(n);
+        }
+    }
     waves(state, at, &mut out);
     verdict(state, at, &mut out);
     if state.receivers.is_empty() {
@@ -150,11 +162,13 @@ fn from_timeline(state: &mut AppState) -> Vec<Notification> {
                 EventKind::ActionFailed | EventKind::ActionUnknown => {
                     (NotifyEvent::ActionFailed, Severity::Error)
                 }
-                EventKind::Annotation => (NotifyEvent::Annotation, Severity::Info),
+                // Annotations are told where they are written (see `collect`).
                 EventKind::Progress
                 | EventKind::Breach
                 | EventKind::Source
-                | EventKind::Notification => return None,
+                | EventKind::Annotation
+                | EventKind::Notification
+                | EventKind::Failed => return None,
             };
             Some((event, severity, e.text.clone(), e.at))
         })

@@ -138,7 +138,7 @@ pub(super) fn on_scorecard_recorded(
             let text = format!("{} not set: {e}", setting.item);
             state
                 .timeline
-                .push(setting.at, EventKind::ActionFailed, text.clone());
+                .push(setting.at, EventKind::Failed, text.clone());
             notify(state, NoticeLevel::Error, text);
         }
     }

@@ -201,7 +201,7 @@ fn a_line_the_log_refused_says_so() {
     );
     assert!(annotations(&s).is_empty());
     let last = s.timeline.newest_first().next().unwrap();
-    assert_eq!(last.kind, EventKind::ActionFailed);
+    assert_eq!(last.kind, EventKind::Failed);
     assert!(last.text.contains("annotation not recorded: cannot write"));
     assert_eq!(s.notice.as_ref().map(|n| n.level), Some(NoticeLevel::Error));
     assert_eq!(s.annotations_writing, 0);

@@ -105,6 +105,27 @@ fn m_marks_sent_as_an_annotation_and_starts_the_cadence_again() {
 }
 
 #[test]
+fn in_the_drafts_q_closes_and_a_paste_of_keys_neither_edits_writes_nor_copies() {
+    let mut s = open_on(Audience::Internal);
+    let burst: Vec<KeyEvent> = "ewyq"
+        .chars()
+        .map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+        .collect();
+    let effects = update(&mut s, Msg::Keys(burst));
+    assert!(
+        !effects.iter().any(|e| matches!(
+            e,
+            Effect::Edit { .. } | Effect::WriteDraft { .. } | Effect::Copy(_) | Effect::Quit
+        )),
+        "{effects:?}"
+    );
+    let mut s = open_on(Audience::Internal);
+    let effects = update(&mut s, ch('q'));
+    assert!(!effects.contains(&Effect::Quit), "q closes the drafts");
+    assert!(view(&s).is_none());
+}
+
+#[test]
 fn a_read_only_screen_marks_sent_for_itself_and_records_nothing() {
     let mut s = open_on(Audience::Internal);
     s.read_only = true;

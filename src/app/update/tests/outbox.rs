@@ -181,11 +181,47 @@ fn a_delivery_report_reaches_the_receiver_and_the_timeline() {
     assert!(told(&effects).is_empty(), "a delivery is never told again");
     assert_eq!((s.receivers[0].failed, s.receivers[0].retries), (1, 4));
     let line = s.timeline.newest_first().next().unwrap();
-    assert_eq!(line.kind, EventKind::Notification);
+    assert_eq!(
+        line.kind,
+        EventKind::Failed,
+        "a message given up on is a failure"
+    );
     assert!(
         line.text
             .contains("slack ops: breach NOT delivered after 5 tries"),
         "{}",
         line.text
+    );
+}
+
+#[test]
+fn an_annotation_is_told_by_the_screen_it_was_written_on_only() {
+    let mut s = listening(state());
+    update(&mut s, ch('a'));
+    for c in "db failover started".chars() {
+        update(&mut s, ch(c));
+    }
+    let effects = update(&mut s, key(KeyCode::Enter));
+    let sent = of(&effects, NotifyEvent::Annotation);
+    assert_eq!(sent.len(), 1, "{effects:?}");
+    assert!(
+        sent[0].text.contains("db failover started"),
+        "{}",
+        sent[0].text
+    );
+    // The same line read back from the log (here, or on another screen)
+    // is not told again.
+    let recalled = crate::domain::scorecard::Recalled {
+        annotations: vec![crate::domain::timeline::Annotation {
+            at: s.now,
+            operator: "someone-else".into(),
+            text: "db failover started".into(),
+        }],
+        ..Default::default()
+    };
+    let effects = update(&mut s, Msg::Recalled(recalled));
+    assert!(
+        of(&effects, NotifyEvent::Annotation).is_empty(),
+        "{effects:?}"
     );
 }
