@@ -19,7 +19,10 @@ use crate::domain::timeline::EventKind;
 pub fn inputs(state: &AppState) -> Inputs {
     let verdict = state.verdict();
     let phase = state.rollout.as_ref().map(|r| r.phase);
-    let rolled_back = verdict.call == Call::RolledBack || phase == Some(Phase::RolledBack);
+    // An abort sends every request back to the old version: for the people
+    // reading an update, the change was rolled back.
+    let rolled_back = matches!(verdict.call, Call::RolledBack | Call::Aborted)
+        || matches!(phase, Some(Phase::RolledBack | Phase::Aborted));
     let regions = state
         .health
         .regions()

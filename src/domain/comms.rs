@@ -186,9 +186,14 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// Whether anything is wrong: a breach, or the change rolled back.
+    /// Whether anything went wrong: a breach now or earlier in this
+    /// rollout (one that recovered since still touched customers), or the
+    /// change rolled back.
     pub fn troubled(&self) -> bool {
-        !self.breaches.is_empty() || self.rolled_back || self.regions.iter().any(|r| r.breached)
+        !self.breaches.is_empty()
+            || self.rolled_back
+            || self.first_breach.is_some()
+            || self.regions.iter().any(|r| r.breached)
     }
 
     /// The symptoms customers notice, each once, most telling first.
@@ -242,6 +247,17 @@ pub fn symptom_of(unit: &super::signal::Unit, worse: super::signal::Worse) -> Sy
         (Unit::Ratio | Unit::Percent, Worse::Higher) => Symptom::Errors,
         _ => Symptom::Degraded,
     }
+}
+
+/// The timeline's line for an update to `audience` marked sent: every
+/// screen that reads it from the log starts its cadence again.
+pub fn sent_line(audience: Audience) -> String {
+    format!("{} update sent", audience.word())
+}
+
+/// Whether `text` is an update marked sent ([`sent_line`]).
+pub fn is_sent_line(text: &str) -> bool {
+    Audience::ALL.iter().any(|a| text == sent_line(*a))
 }
 
 #[cfg(test)]

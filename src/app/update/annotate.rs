@@ -53,9 +53,12 @@ pub(super) fn submit(state: &mut AppState) -> Vec<Effect> {
         return vec![];
     }
     state.overlay = Overlay::None;
-    notify(state, NoticeLevel::Info, "annotation: recording…");
+    notify(state, NoticeLevel::Info, RECORDING);
     vec![Effect::Annotate(text)]
 }
+
+/// What the message line says while a line typed with `a` is written.
+const RECORDING: &str = "annotation: recording…";
 
 /// Count the annotations `effects` ask for: their answers are awaited.
 pub(super) fn count_asked(state: &mut AppState, effects: &[Effect]) {
@@ -72,6 +75,13 @@ fn arrive(state: &mut AppState, a: Annotation, expect_echo: bool) {
     if let Some(i) = state.annotation_echoes.iter().position(|e| *e == a) {
         state.annotation_echoes.remove(i);
         return;
+    }
+    // An update marked sent on any screen on the log starts the cadence
+    // again on every one.
+    if crate::domain::comms::is_sent_line(&a.text) {
+        let last = state.comms.last_sent.get_or_insert(a.at);
+        *last = (*last).max(a.at);
+        state.comms.incident_since.get_or_insert(a.at);
     }
     state.timeline.push(a.at, EventKind::Annotation, a.line());
     if expect_echo {
@@ -91,7 +101,16 @@ pub(super) fn on_annotated(
     state.annotations_writing = state.annotations_writing.saturating_sub(1);
     match result {
         Ok(()) => {
-            notify(state, NoticeLevel::Info, "annotation recorded");
+            // What the screen said when the line was asked for (an update
+            // marked sent, a warning that its draft names something
+            // internal) stays: the record only confirms it.
+            let said_since = state
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.at >= annotation.at && n.text != RECORDING);
+            if !said_since {
+                notify(state, NoticeLevel::Info, "annotation recorded");
+            }
             arrive(state, annotation, true);
         }
         Err(e) => {

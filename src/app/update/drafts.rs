@@ -109,7 +109,7 @@ fn mark_sent(state: &mut AppState, audience: Audience) -> Vec<Effect> {
         notify(state, NoticeLevel::Warn, words);
         return vec![];
     }
-    vec![Effect::Annotate(format!("{} update sent", audience.word()))]
+    vec![Effect::Annotate(crate::domain::comms::sent_line(audience))]
 }
 
 /// Copying, writing or sending a customer draft that names something

@@ -264,6 +264,16 @@ fn executive_after_a_rollback_and_when_calm() {
 }
 
 #[test]
+fn a_breach_that_recovered_is_still_told_to_customers() {
+    let mut i = calm();
+    i.first_breach = Some(at(9, 2));
+    i.phase = Some(Phase::Paused);
+    let text = draft(Audience::Customer, &i);
+    assert!(!text.contains("operating normally"), "{text}");
+    assert!(text.contains("stopped a recent change"), "{text}");
+}
+
+#[test]
 fn internal_without_a_breach_but_without_go_asks_for_a_watch_not_nothing() {
     let mut i = calm();
     i.call = "NO-GO".to_string();

@@ -126,6 +126,48 @@ fn in_the_drafts_q_closes_and_a_paste_of_keys_neither_edits_writes_nor_copies() 
 }
 
 #[test]
+fn an_update_marked_sent_on_another_screen_starts_the_cadence_here_too() {
+    let mut s = breaching();
+    let before = next_due(&s).expect("due").at;
+    let later = s.now + Span::minutes(5);
+    update(&mut s, Msg::Tick(later));
+    let recalled = crate::domain::scorecard::Recalled {
+        annotations: vec![crate::domain::timeline::Annotation {
+            at: later,
+            operator: "kim".into(),
+            text: crate::domain::comms::sent_line(Audience::Customer),
+        }],
+        ..Default::default()
+    };
+    update(&mut s, Msg::Recalled(recalled));
+    let after = next_due(&s).expect("due").at;
+    assert_eq!(after, later + Span::minutes(20));
+    assert!(after > before);
+}
+
+#[test]
+fn marking_sent_keeps_its_own_words_when_the_record_is_confirmed() {
+    let mut s = open_on(Audience::Internal);
+    let effects = update(&mut s, ch('m'));
+    let Some(Effect::Annotate(text)) = effects.first().cloned() else {
+        panic!("no annotation asked: {effects:?}");
+    };
+    let annotation = crate::domain::timeline::Annotation {
+        at: s.now,
+        operator: s.operator.clone(),
+        text,
+    };
+    update(
+        &mut s,
+        Msg::Annotated {
+            annotation,
+            result: Ok(()),
+        },
+    );
+    assert!(notice(&s).contains("marked sent"), "{}", notice(&s));
+}
+
+#[test]
 fn a_read_only_screen_marks_sent_for_itself_and_records_nothing() {
     let mut s = open_on(Audience::Internal);
     s.read_only = true;
