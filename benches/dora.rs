@@ -69,7 +69,7 @@ fn measure(path: &std::path::Path, end: Timestamp) {
 
     let t = Instant::now();
     let mut history = History::default();
-    let read = read_events(&path, &mut history).unwrap();
+    let read = read_events(path, &mut history).unwrap();
     let load = t.elapsed();
     let after = rss_kib("VmRSS:");
     let count = read;
