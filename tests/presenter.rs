@@ -320,3 +320,33 @@ fn a_shared_screen_hides_hosts_urls_tokens_and_private_words() {
     assert!(!screen.contains("10.0.0.7"), "{screen}");
     assert!(screen.contains("‹host›"), "{screen}");
 }
+
+#[test]
+fn a_shared_screen_hides_source_names_and_private_regions_in_every_panel() {
+    let mut state = state_at(FleetSpec::demo(42), 85);
+    state.plan.share.private = vec!["sa-east-1".to_string()];
+    state.sources[1].info.name = "prometheus prom.internal:9090".to_string();
+    state.showing.share = true;
+    let theme = &themes()[0];
+    for (w, h) in [(160, 48), (100, 30)] {
+        let screen = text(render(&state, theme, w, h).backend().buffer());
+        for hidden in ["prom.internal", "sa-east-1"] {
+            assert!(
+                !screen.contains(hidden),
+                "`{hidden}` on a shared {w}×{h} screen\n{screen}"
+            );
+        }
+        // The matrix's columns stay aligned with a name hidden.
+        let rows: Vec<&str> = screen
+            .lines()
+            .filter(|l| l.contains("us-east-1") || l.contains("‹private›"))
+            .filter(|l| l.contains('%'))
+            .collect();
+        assert!(rows.len() >= 2, "{screen}");
+    }
+    // The drafts drawn on a shared screen are redacted too.
+    press(&mut state, KeyCode::Char('c'));
+    let screen = text(render(&state, theme, 160, 48).backend().buffer());
+    assert!(screen.contains("Status update"), "{screen}");
+    assert!(!screen.contains("sa-east-1"), "{screen}");
+}

@@ -90,7 +90,9 @@ impl Widget for DraftsOverlay<'_> {
         }
         clear(rect, buf, theme);
         let width = usize::from(rect.width.saturating_sub(4));
-        let mut text = draft_text(state, view.audience);
+        // A shared screen shows the draft with hosts, URLs and private
+        // words hidden; what is copied, written or edited stays whole.
+        let mut text = super::shared(state, &draft_text(state, view.audience));
         if view.typing {
             text.push('▏');
         }

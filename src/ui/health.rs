@@ -119,7 +119,7 @@ impl Matrix<'_> {
             Some(Phase::RolledBack | Phase::Aborted) => Some((&symbols.cancelled, Role::Breach)),
             _ => None,
         };
-        let mut spans = vec![Span::raw(f.region.to_string())];
+        let mut spans = vec![Span::raw(super::shared(self.state, f.region))];
         if let Some((glyph, role)) = mark {
             spans.push(Span::styled(format!(" {glyph}"), self.theme.role(role)));
         }

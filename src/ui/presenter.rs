@@ -79,12 +79,15 @@ impl Presenter<'_> {
         let time = format!("{} UTC · {} local ", clock(now), local.format("%H:%M:%S"));
         let mut spans = vec![
             Span::styled(
-                format!(" {} ", state.plan.service),
+                format!(" {} ", super::shared(state, &state.plan.service)),
                 theme.role(Role::Accent),
             ),
-            Span::raw(format!(
-                "{} → {}  ",
-                state.plan.stable_version, state.plan.canary_version
+            Span::raw(super::shared(
+                state,
+                &format!(
+                    "{} → {}  ",
+                    state.plan.stable_version, state.plan.canary_version
+                ),
             )),
         ];
         if let Some(rollout) = &state.rollout {

@@ -79,7 +79,10 @@ fn lines(state: &AppState, theme: &Theme, width: usize) -> Vec<Line<'static>> {
             9,
             vec![
                 Span::styled(format!("{glyph} "), theme.role(role)),
-                Span::styled(format!("{} ", s.info.name), theme.role(Role::Text)),
+                Span::styled(
+                    format!("{} ", super::shared(state, &s.info.name)),
+                    theme.role(Role::Text),
+                ),
             ],
         )];
         for (i, w) in words.into_iter().enumerate() {
@@ -144,7 +147,7 @@ fn receiver_lines(
             (&sym.ok, Role::Ok, vec![format!("ok · {event} delivered")])
         }
         Some((_, event, DeliveryState::Retrying { tries, why })) => {
-            error = Some(why.clone());
+            error = Some(super::shared(state, why));
             (
                 &sym.warn,
                 Role::Warn,
@@ -152,7 +155,7 @@ fn receiver_lines(
             )
         }
         Some((at, event, DeliveryState::Failed { tries, why })) => {
-            error = Some(why.clone());
+            error = Some(super::shared(state, why));
             age = Some(format!("{} ago", ago(*at)));
             (
                 &sym.breach,
