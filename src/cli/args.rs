@@ -200,6 +200,10 @@ pub struct TimelineArgs {
     /// such; without it, only real ones.
     #[arg(long)]
     pub include_play: bool,
+    /// Also each message delivered to a notification receiver, or given
+    /// up on.
+    #[arg(long)]
+    pub notifications: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -53,6 +53,9 @@ pub struct Filter {
     pub since: Option<Timestamp>,
     /// Also the demo's and drills' records (marked); else real ones only.
     pub play: bool,
+    /// Also each message delivered to (or given up on by) a notification
+    /// receiver; else what happened to the rollout only.
+    pub notifications: bool,
 }
 
 fn mode_word(mode: Option<Mode>) -> Option<&'static str> {
@@ -155,6 +158,7 @@ pub fn rows(entries: &[AuditRecord], service: &str, filter: Filter) -> Vec<Row> 
         .iter()
         .filter(|e| e.target() == service)
         .filter(|e| filter.play || e.mode().is_none())
+        .filter(|e| filter.notifications || !matches!(e, AuditRecord::Notification(_)))
         .filter(|e| filter.since.is_none_or(|since| e.time() >= since))
         .map(row)
         .collect();
@@ -220,6 +224,7 @@ pub fn run(args: &TimelineArgs) -> Result<i32> {
             .map(|s| since(s, chrono::Utc::now()))
             .transpose()?,
         play: args.include_play,
+        notifications: args.notifications,
     };
     if !path.exists() && !crate::audit::head::path_of(&path).exists() {
         bail!(

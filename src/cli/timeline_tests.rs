@@ -88,6 +88,7 @@ fn rows_come_in_time_order_for_the_service_with_authors() {
 fn play_is_left_out_unless_asked_and_then_marked() {
     let play = Filter {
         play: true,
+        notifications: false,
         ..Filter::default()
     };
     let rows = rows(&entries(), &service(), play);
@@ -210,4 +211,36 @@ fn a_written_log_reads_back_and_a_broken_one_is_refused() {
     std::fs::write(&path, text.replace("paging the db team", "paging nobody")).unwrap();
     assert!(reader::verified(&path).is_err());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn deliveries_of_notifications_are_left_out_unless_asked() {
+    let service = FleetSpec::demo(1).plan.service;
+    let mut log = entries();
+    log.push(AuditRecord::Notification(
+        crate::audit::delivery::DeliveryEntry {
+            time: t(40),
+            operator: "warroom".into(),
+            target: service.clone(),
+            receiver: "ops-slack".into(),
+            kind: "slack".into(),
+            event: "breach".into(),
+            result: "delivered".into(),
+            tries: 1,
+            detail: String::new(),
+            mode: None,
+        },
+    ));
+    let kinds = |filter: Filter| -> Vec<&'static str> {
+        rows(&log, &service, filter)
+            .iter()
+            .map(|r| r.kind)
+            .collect()
+    };
+    assert!(!kinds(Filter::default()).contains(&"notification"));
+    let with = kinds(Filter {
+        notifications: true,
+        ..Filter::default()
+    });
+    assert_eq!(with.iter().filter(|k| **k == "notification").count(), 1);
 }
