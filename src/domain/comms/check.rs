@@ -47,6 +47,26 @@ const ETA_PHRASES: &[&str] = &[
 ];
 
 /// Every leak in `text`, each said in a few words (`version v2.4.0`).
+/// Whether `word` stands in `text` on its own: not inside a longer word,
+/// number or time (`12` is not in `12:40`, nor `2.4` in `2.4.1`).
+fn has_word(text: &str, word: &str) -> bool {
+    let joins = |c: char| c.is_alphanumeric() || matches!(c, '.' | ':' | '_' | '-');
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        // A sentence's full stop after a version still ends it.
+        let after_ok = match after {
+            Some('.') => text[at + word.len() + 1..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric()),
+            Some(c) => !joins(c),
+            None => true,
+        };
+        before.is_none_or(|c| !joins(c)) && after_ok
+    })
+}
+
 pub fn leaks(text: &str, forbidden: &Forbidden) -> Vec<String> {
     let mut out = Vec::new();
     let lower = text.to_lowercase();
@@ -63,7 +83,7 @@ pub fn leaks(text: &str, forbidden: &Forbidden) -> Vec<String> {
     for v in forbidden.versions.iter().filter(|v| !v.trim().is_empty()) {
         let v = v.to_lowercase();
         let bare = v.trim_start_matches('v');
-        if lower.contains(&v) || (bare.len() > 1 && lower.contains(bare)) {
+        if has_word(&lower, &v) || (bare.len() > 1 && has_word(&lower, bare)) {
             out.push(format!("version {v}"));
         }
     }

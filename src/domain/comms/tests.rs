@@ -362,6 +362,18 @@ fn the_check_finds_versions_hosts_urls_etas_and_internal_names() {
     ] {
         assert_eq!(leaks(clean, &f), Vec::<String>::new(), "{clean}");
     }
+    // A short version is found as a word, never inside a time or a number.
+    let short = Forbidden {
+        versions: vec!["v12".to_string()],
+        words: vec![],
+    };
+    assert_eq!(
+        leaks("We will post the next update by 12:40 UTC.", &short),
+        Vec::<String>::new()
+    );
+    assert_eq!(leaks("Over 120 customers.", &short), Vec::<String>::new());
+    assert!(!leaks("Version 12 had a fault.", &short).is_empty());
+    assert!(!leaks("Now on v12.", &short).is_empty());
     let guarded = guard(
         "Checkout: degraded\nsee https://x.io/status\nnext update by 09:21 UTC\n",
         &f,
