@@ -350,3 +350,26 @@ fn a_shared_screen_hides_source_names_and_private_regions_in_every_panel() {
     assert!(screen.contains("Status update"), "{screen}");
     assert!(!screen.contains("sa-east-1"), "{screen}");
 }
+
+#[test]
+fn the_presenter_says_when_its_data_is_old() {
+    let mut state = state_at(FleetSpec::demo(42), 85);
+    press(&mut state, KeyCode::Char('b'));
+    let theme = &themes()[0];
+    let top = |state: &warroom::app::state::AppState| {
+        text(render(state, theme, 100, 30).backend().buffer())
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(!top(&state).contains("STALE"), "{}", top(&state));
+    // The deployment source stopped answering a while ago.
+    let old = state.now - state.plan.stale_after - warroom::domain::Span::seconds(30);
+    state.sources[0].last_ok = Some(old);
+    let line = top(&state);
+    assert!(line.contains("STALE"), "{line}");
+    state.sources[0].last_ok = Some(state.now);
+    state.sources[0].error = Some("cannot connect".to_string());
+    assert!(top(&state).contains("SOURCE FAILING"), "{}", top(&state));
+}

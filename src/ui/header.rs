@@ -196,7 +196,10 @@ impl Header<'_> {
                 phrases.push(Phrase::new(
                     5,
                     vec![Span::styled(
-                        format!("  {glyph} {} {word}", source.info.name),
+                        format!(
+                            "  {glyph} {} {word}",
+                            super::shared(state, &source.info.name)
+                        ),
                         theme.role(role),
                     )],
                 ));

@@ -110,6 +110,12 @@ impl Presenter<'_> {
         ));
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" SHARE ", theme.badge(Role::Ok)));
+        // Old or missing data is said on the room's screen too, however the
+        // verdict reads: a source that stopped answering holds what it last said.
+        if let Some((glyph, word, role)) = data_trouble(state, theme) {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(format!(" {glyph} {word} "), theme.badge(role)));
+        }
         if state.read_only {
             spans.push(Span::raw(" "));
             spans.push(Span::styled(" READ-ONLY ", theme.badge(Role::Paused)));
@@ -299,5 +305,36 @@ impl Widget for Presenter<'_> {
             ..inset(timeline_area)
         };
         self.timeline(timeline, buf);
+    }
+}
+
+/// What is wrong with the data, if anything: a source failing or older than
+/// the plan allows (STALE, with the age of the oldest answer), or one that
+/// has not answered yet.
+fn data_trouble<'t>(state: &AppState, theme: &'t Theme) -> Option<(&'t str, String, Role)> {
+    let (_, stalest) = state.data_ages();
+    let failing = state.sources.iter().any(|s| {
+        matches!(
+            s.condition(state.now),
+            crate::app::state::SourceCondition::Failing { .. }
+        )
+    });
+    match stalest {
+        Some(None) => Some((
+            &theme.symbols.no_data,
+            "NO ANSWER YET".to_string(),
+            Role::NoData,
+        )),
+        Some(Some(age)) if age > state.plan.stale_after => Some((
+            &theme.symbols.stale,
+            format!("STALE {}", super::format::duration(age)),
+            Role::Stale,
+        )),
+        _ if failing => Some((
+            &theme.symbols.breach,
+            "SOURCE FAILING".to_string(),
+            Role::Stale,
+        )),
+        _ => None,
     }
 }
