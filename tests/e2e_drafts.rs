@@ -94,6 +94,11 @@ fn e_runs_the_editor_on_the_terminal_and_w_writes_what_it_saved() {
         text.contains("internal update") && text.ends_with("EDITED BY SCRIPT\n"),
         "{text}"
     );
+    // q closes the drafts; a second q quits.
+    tmux.keys(&["q"]);
+    tmux.expect("the dashboard again", LONG, |s| {
+        !s.contains("Status update")
+    });
     tmux.keys(&["q"]);
     exited(&tmux);
     let _ = std::fs::remove_dir_all(&dir);
@@ -140,6 +145,11 @@ fn y_sends_osc_52_which_tmux_takes_as_its_buffer() {
     let out = std::fs::read(&raw).unwrap();
     let out = String::from_utf8_lossy(&out);
     assert!(out.contains("\x1b]52;c;"), "no OSC 52 in the pane's output");
+    // q closes the drafts; a second q quits.
+    tmux.keys(&["q"]);
+    tmux.expect("the dashboard again", LONG, |s| {
+        !s.contains("Status update")
+    });
     tmux.keys(&["q"]);
     exited(&tmux);
     let _ = std::fs::remove_dir_all(&dir);

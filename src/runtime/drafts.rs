@@ -57,17 +57,49 @@ impl<S: Stream<Item = io::Result<Event>> + Unpin> Stream for Reopenable<S> {
     }
 }
 
-/// Hand the terminal to `$EDITOR` on `text`, take it back and redraw all.
-pub fn edit_in_terminal<B: Backend>(
-    terminal: &mut Terminal<B>,
+/// `$EDITOR` at work on a draft for `Audience`, waited for off the event
+/// loop.
+pub type Editing = (
+    crate::domain::comms::Audience,
+    tokio::task::JoinHandle<Result<String, String>>,
+);
+
+/// Hand the terminal to `$EDITOR` on `text`: the input closed (its reader
+/// would take the editor's keys), the screen left, the editor run on a
+/// blocking thread. Refused without a real terminal (a scripted input).
+pub fn start_editing<S>(
+    input: &mut Reopenable<S>,
+    audience: crate::domain::comms::Audience,
     text: &str,
-) -> Result<String, String> {
+) -> Result<Editing, String> {
+    if input.reopen.is_none() {
+        return Err("no terminal to hand to the editor".to_string());
+    }
+    input.close();
     hand_over().map_err(|e| format!("cannot hand the terminal over: {e}"))?;
-    let result = run_editor(&editor(), text);
-    let back = take_back();
-    let _ = terminal.clear();
-    back.map_err(|e| format!("cannot take the terminal back: {e}"))?;
-    result
+    let (editor, text) = (editor(), text.to_string());
+    let run = tokio::task::spawn_blocking(move || run_editor(&editor, &text));
+    Ok((audience, run))
+}
+
+/// Wait for the editor of `editing` to quit, take the terminal back, and
+/// answer with what it saved (`editing` is then `None`). Pending for ever
+/// while nothing is being edited.
+pub async fn edited(editing: &mut Option<Editing>) -> Msg {
+    let Some((audience, run)) = editing.as_mut() else {
+        return std::future::pending().await;
+    };
+    let audience = *audience;
+    let result = match run.await {
+        Ok(result) => result,
+        Err(e) => Err(format!("the editor's task failed: {e}")),
+    };
+    *editing = None;
+    let back = take_back().map_err(|e| format!("cannot take the terminal back: {e}"));
+    Msg::Edited {
+        audience,
+        result: back.and(result),
+    }
 }
 
 /// What the drafts overlay's effects are carried out with: the terminal,
@@ -96,18 +128,6 @@ impl<B: Backend, S> Desk<'_, B, S> {
                     None => Err("no state dir: set XDG_STATE_HOME or HOME".to_string()),
                 };
                 Some(Msg::DraftWritten(result))
-            }
-            Effect::Edit { audience, text } => {
-                let result = match real {
-                    true => {
-                        // The input's reader would take the editor's keys:
-                        // it is closed, and opened again when next read.
-                        self.input.close();
-                        edit_in_terminal(self.terminal, &text)
-                    }
-                    false => Err("no terminal to hand to the editor".to_string()),
-                };
-                Some(Msg::Edited { audience, result })
             }
             _ => None,
         }

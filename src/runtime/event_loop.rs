@@ -90,8 +90,12 @@ where
     // was next ready to read: a gap is measured from there, so that time
     // spent drawing is not taken for a pause in the input.
     let mut last_cut: Option<(Cut, Carry, Option<tokio::time::Instant>)> = None;
+    // `$EDITOR` on a draft, while it has the terminal: the loop goes on
+    // judging, acting and hearing sources meanwhile, but neither reads the
+    // keys nor draws until it quits.
+    let mut editing: Option<drafts::Editing> = None;
     loop {
-        if state.dirty {
+        if state.dirty && editing.is_none() {
             let Some(theme) = themes.get(state.theme).or(themes.first()) else {
                 return Err(LoopError::Draw("no theme loaded".to_string()));
             };
@@ -105,7 +109,7 @@ where
         }
         let mut ended = false;
         let batch = tokio::select! {
-            first = input.next() => match first {
+            first = input.next(), if editing.is_none() => match first {
                 Some(Ok(first)) => {
                     let carry = match last_cut {
                         Some((cut, carried, Some(ready))) => {
@@ -124,6 +128,12 @@ where
                 None => return Ok(state),
             },
             _ = tick.tick() => vec![Msg::Tick(clock.now())],
+            edited = drafts::edited(&mut editing), if editing.is_some() => {
+                // Everything is drawn again over what the editor left.
+                let _ = terminal.clear();
+                state.dirty = true;
+                vec![edited]
+            }
             Some(msg) = messages.recv() => vec![msg],
             name = stop.recv() => vec![Msg::Terminate(name)],
         };
@@ -183,7 +193,19 @@ where
                 Effect::Annotate(text) => {
                     executor.annotate(&state.plan.service, &state.operator, &text);
                 }
-                effect @ (Effect::Copy(_) | Effect::WriteDraft { .. } | Effect::Edit { .. }) => {
+                Effect::Edit { audience, text } => {
+                    match drafts::start_editing(&mut input, audience, &text) {
+                        Ok(started) => editing = Some(started),
+                        Err(why) => {
+                            let answer = Msg::Edited {
+                                audience,
+                                result: Err(why),
+                            };
+                            effects.extend(update(&mut state, answer));
+                        }
+                    }
+                }
+                effect @ (Effect::Copy(_) | Effect::WriteDraft { .. }) => {
                     let desk = drafts::Desk {
                         terminal: &mut *terminal,
                         input: &mut input,
