@@ -65,6 +65,10 @@ fn vocabulary(state: &AppState) -> (BTreeSet<String>, Vec<String>) {
         plan.service, plan.stable_version, plan.canary_version
     ));
     texts.push(clock(state.now));
+    // When the next status update is due, as the header says it.
+    if let Some(due) = warroom::app::comms::next_due(state) {
+        texts.push(due.at.format("%H:%M").to_string());
+    }
     for (i, wave) in plan.waves.waves.iter().enumerate() {
         texts.push(format!(
             "{} {} {}% {} {} {}/{}",
