@@ -4,11 +4,10 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Padding, Paragraph, Widget, Wrap};
+use ratatui::widgets::Widget;
 
 use super::footer::key_hints;
-use super::scorecard::fit_rows;
-use super::{centered, clear};
+use super::scorecard::typing_modal;
 use crate::app::state::AppState;
 use crate::domain::timeline::MAX_ANNOTATION;
 use crate::ui::theme::{Role, Theme};
@@ -41,22 +40,6 @@ impl Widget for AnnotateModal<'_> {
             Line::raw(""),
             key_hints(state, theme, &[], None),
         ];
-        let width = area.width.min(72);
-        let (lines, rows) = fit_rows(
-            lines,
-            area.height.saturating_sub(2),
-            width.saturating_sub(4),
-            theme,
-        );
-        let rect = centered(area, width, rows + 2);
-        clear(rect, buf, theme);
-        let block = Block::bordered()
-            .border_style(theme.role(Role::Accent))
-            .title(Line::styled(" Annotate ", theme.role(Role::Accent)))
-            .padding(Padding::horizontal(1));
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block)
-            .render(rect, buf);
+        typing_modal(lines, " Annotate ", Role::Accent, area, buf, theme);
     }
 }

@@ -315,22 +315,35 @@ impl Widget for OverrideModal<'_> {
             Line::raw(""),
             key_hints(state, theme, &[], None),
         ]);
-        let width = area.width.min(72);
-        let (lines, rows) = fit_rows(
-            lines,
-            area.height.saturating_sub(2),
-            width.saturating_sub(4),
-            theme,
-        );
-        let rect = centered(area, width, rows + 2);
-        clear(rect, buf, theme);
-        let block = Block::bordered()
-            .border_style(theme.role(Role::Breach))
-            .title(Line::styled(" NO-GO: override ", theme.role(Role::Breach)))
-            .padding(Padding::horizontal(1));
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block)
-            .render(rect, buf);
+        typing_modal(lines, " NO-GO: override ", Role::Breach, area, buf, theme);
     }
+}
+
+/// A modal where a line is typed: `lines` in a frame of `role`, titled,
+/// at most 72 columns wide, centred in `area`, cut to fit its height.
+pub(crate) fn typing_modal(
+    lines: Vec<Line<'static>>,
+    title: &str,
+    role: Role,
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+) {
+    let width = area.width.min(72);
+    let (lines, rows) = fit_rows(
+        lines,
+        area.height.saturating_sub(2),
+        width.saturating_sub(4),
+        theme,
+    );
+    let rect = centered(area, width, rows + 2);
+    clear(rect, buf, theme);
+    let block = Block::bordered()
+        .border_style(theme.role(role))
+        .title(Line::styled(title.to_string(), theme.role(role)))
+        .padding(Padding::horizontal(1));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(block)
+        .render(rect, buf);
 }
