@@ -4,6 +4,7 @@
 //! times it is advanced to.
 
 pub mod adapter;
+pub mod drill;
 pub mod exposition;
 mod fleet;
 pub mod history;

@@ -2,10 +2,12 @@
 //! war room first showed a breach, and when the operator's pause or rollback
 //! took effect, read from the timeline the drill left.
 
+pub mod scenario;
+
 use std::fmt;
 
-use super::timeline::{EventKind, Timeline};
-use super::{Span, Timestamp};
+use crate::domain::timeline::{EventKind, Timeline};
+use crate::domain::{Span, Timestamp};
 
 /// What a drill shows about the team's response.
 #[derive(Debug, Clone, PartialEq, Eq)]
