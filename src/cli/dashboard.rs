@@ -235,6 +235,7 @@ pub async fn run(
         themes,
         snapshots: crate::runtime::snapshots::Snapshots::new(snapshots),
         notifier,
+        drill: session.drill,
     };
     let result = event_loop::run(&mut terminal, session.state, wiring).await;
     // Left on, the shell after us would see pastes wrapped in markers.

@@ -55,6 +55,8 @@ pub struct Wiring<S> {
     /// was handed to `$EDITOR`. `None` (a test's scripted input): no
     /// editor and no clipboard.
     pub reopen_input: Option<fn() -> S>,
+    /// A drill's script (for its debrief at the end); `None` outside drills.
+    pub drill: Option<crate::sim::drill::DrillHandle>,
     /// Where drafts are written (`drafts/` in the state dir).
     pub drafts_dir: Option<std::path::PathBuf>,
 }
@@ -80,6 +82,7 @@ where
         snapshots,
         notifier,
         reopen_input,
+        drill: _drill,
         drafts_dir,
     } = wiring;
     let mut input = drafts::Reopenable::new(input, reopen_input);

@@ -41,6 +41,9 @@ pub struct Session {
     /// The notification receivers, their secrets read; empty when nothing
     /// is sent.
     pub receivers: Vec<crate::integrations::notify::Receiver>,
+    /// A drill's script, shared with the simulator and the facilitator;
+    /// `None` outside drills.
+    pub drill: Option<crate::sim::drill::DrillHandle>,
 }
 
 /// The longest a baseline question may take in all: the request has its
@@ -165,6 +168,7 @@ impl Session {
             control: Some(control),
             baselines: Some(baselines),
             receivers: Vec::new(),
+            drill: None,
         }
     }
 
@@ -191,6 +195,7 @@ impl Session {
             control: Some(control),
             baselines: Some(baselines),
             receivers: Vec::new(),
+            drill: None,
         }
     }
     /// A real rollout as `plan` describes it: its deploy source (if any) and
@@ -282,6 +287,7 @@ impl Session {
             control,
             baselines: Some(baselines),
             receivers: Vec::new(),
+            drill: None,
         })
     }
 
