@@ -146,21 +146,7 @@ pub enum Command {
     /// the actions) is printed and recorded in the audit log, where the
     /// scorecard counts it as a rehearsal if the fault was detected and
     /// paused or rolled back.
-    Drill {
-        /// The rollout plan to rehearse (TOML); without it, the demo's.
-        #[arg(long, value_name = "FILE")]
-        plan: Option<PathBuf>,
-        /// Seconds into the drill when the fault begins.
-        #[arg(long, value_name = "SECONDS", default_value_t = 50)]
-        fault_at: u32,
-        /// Seed of the simulator's noise; the same seed gives the same run.
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-        #[command(flatten)]
-        look: Look,
-        #[command(flatten)]
-        dashboard: DashboardArgs,
-    },
+    Drill(DrillArgs),
     /// The go / no-go scorecard of a plan: show it, or set an item that
     /// people answer (baseline, pilot, support, communications) with a note.
     /// Settings go to the audit log, where the dashboard finds them.
@@ -179,6 +165,41 @@ pub enum Command {
     /// (docs/timeline.md). Exit 2, printing nothing, when the log does not
     /// verify.
     Timeline(TimelineArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct DrillArgs {
+    #[command(subcommand)]
+    pub then: Option<DrillCommand>,
+    /// The rollout plan to rehearse (TOML); without it, the demo's.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Seconds into the drill when the fault begins.
+    #[arg(long, value_name = "SECONDS", default_value_t = 50)]
+    pub fault_at: u32,
+    /// Seed of the simulator's noise; the same seed gives the same run.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub look: Look,
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DrillCommand {
+    /// The facilitator's seat, in a second terminal: see the running drill's
+    /// script and what is coming, inject a fault now, clear one, pause the
+    /// drill clock. The participants' screen never shows any of it.
+    Facilitate(FacilitateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct FacilitateArgs {
+    /// The running drill's control socket (default: the one in the state dir).
+    #[arg(long, value_name = "PATH")]
+    pub socket: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -1,12 +1,11 @@
 //! `warroom drill`: a tabletop drill on the embedded simulator, then its
 //! debrief, printed and recorded.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::args::{DashboardArgs, Look};
+use super::args::DrillArgs;
 use super::dashboard::{self, Screen, runtime};
 use crate::audit::{AuditRecord, Mode};
 use crate::config::plan::PlanFile;
@@ -15,13 +14,9 @@ use crate::runtime::session::Session;
 use crate::sim::FleetSpec;
 
 /// `warroom drill`: the dashboard on a rehearsal, then the debrief.
-pub fn run(
-    plan: Option<&Path>,
-    fault_at: u32,
-    seed: u64,
-    look: &Look,
-    args: &DashboardArgs,
-) -> Result<i32> {
+pub fn run(drill: &DrillArgs) -> Result<i32> {
+    let (plan, fault_at, seed) = (drill.plan.as_deref(), drill.fault_at, drill.seed);
+    let (look, args) = (&drill.look, &drill.dashboard);
     let fault_at = chrono::TimeDelta::seconds(i64::from(fault_at));
     let mut drilled = None;
     let (spec, origin) = match plan {

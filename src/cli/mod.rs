@@ -5,6 +5,7 @@ mod audit;
 mod dashboard;
 mod dora;
 mod drill;
+mod facilitate;
 mod identity;
 mod logging;
 pub mod paths;
@@ -72,12 +73,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Snapshot(args)) => snapshot::run(&args),
         Some(Command::Timeline(args)) => timeline::run(&args),
         Some(Command::Scorecard { command }) => scorecard::run(command),
-        Some(Command::Drill {
-            plan,
-            fault_at,
-            seed,
-            look,
-            dashboard,
-        }) => drill::run(plan.as_deref(), fault_at, seed, &look, &dashboard),
+        Some(Command::Drill(args)) => match &args.then {
+            Some(args::DrillCommand::Facilitate(f)) => facilitate::run(f),
+            None => drill::run(&args),
+        },
     }
 }
