@@ -5,80 +5,87 @@
 //!
 //! Events are taken in one at a time, in any order, and each updates only the
 //! week it belongs to; a summary reads only the weeks of its window. A new
-//! event never recomputes the whole history.
+//! event never recomputes the whole history. A million events are held in a
+//! few tens of MiB: times as milliseconds, names as fingerprints.
 
 mod event;
+mod keys;
 mod stats;
+mod summary;
 mod tier;
 
 pub use event::{Event, HistoryFileError};
 pub use stats::{median, percentile};
+pub use summary::{MIN_DEPLOYMENTS, Measure, Summary, WeekPoint};
 pub use tier::Tier;
 
 use std::collections::HashMap;
 
-use super::{Span, Timestamp};
+use super::Timestamp;
+use keys::{ByPrint, Fingerprint};
 
 /// Seconds from the Unix epoch to the Monday 00:00 UTC that starts week 0.
 const WEEK_ZERO: i64 = 4 * 86_400;
 const WEEK: i64 = 7 * 86_400;
 
-fn week_of(t: Timestamp) -> i64 {
-    (t.timestamp() - WEEK_ZERO).div_euclid(WEEK)
+/// A time as the history keeps it: milliseconds since the Unix epoch.
+type Millis = i64;
+
+/// No time known.
+const NEVER: Millis = i64::MIN;
+
+fn millis(t: Timestamp) -> Millis {
+    t.timestamp_millis()
+}
+
+fn week_of(t: Millis) -> i64 {
+    (t.div_euclid(1000) - WEEK_ZERO).div_euclid(WEEK)
+}
+
+/// Whole seconds from `from` to `to`, rounded toward zero (as chrono's
+/// `num_seconds` does).
+fn seconds_between(from: Millis, to: Millis) -> i64 {
+    (to - from) / 1000
 }
 
 /// One week's share of every metric.
 #[derive(Debug, Clone, Default)]
 struct Week {
-    deployments: Vec<usize>,
-    /// (deployed at, seconds from commit), for changes first deployed this week.
-    lead_times: Vec<(Timestamp, i64)>,
+    deployments: Vec<u32>,
+    /// (deployment, seconds from commit) for changes first deployed this week.
+    lead_times: Vec<(u32, u32)>,
 }
 
 #[derive(Debug, Clone)]
 struct Deployment {
-    time: Timestamp,
+    time: Millis,
+    /// When its failure started (an incident opening), if later than the deploy.
+    failure_start: Millis,
+    /// The earliest time it was restored: rollback, hotfix, incident resolved.
+    restored: Millis,
     hotfix: bool,
     failed: bool,
-    /// When its failure started (an incident opening), if later than the deploy.
-    failure_start: Option<Timestamp>,
-    /// The earliest time it was restored: rollback, hotfix, incident resolved.
-    restored: Option<Timestamp>,
 }
 
 impl Deployment {
     fn recovery_seconds(&self) -> Option<i64> {
-        let start = self.failure_start.unwrap_or(self.time);
-        let end = self.restored?;
-        let s = (end - start).num_seconds();
-        (s >= 0).then_some(s)
-    }
-}
-
-/// A commit id as 128 bits of its hash: a history of millions of commits
-/// keeps no copy of their names, and two names share a fingerprint with a
-/// chance of about one in 10^26 at a million commits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Fingerprint(u64, u64);
-
-impl Fingerprint {
-    fn of(commit: &str) -> Fingerprint {
-        use std::hash::{Hash, Hasher};
-        // Two SipHash sums of the name, told apart by what precedes it.
-        let half = |salt: u8| {
-            let mut h = std::hash::DefaultHasher::new();
-            salt.hash(&mut h);
-            commit.hash(&mut h);
-            h.finish()
+        let start = if self.failure_start == NEVER {
+            self.time
+        } else {
+            self.failure_start
         };
-        Fingerprint(half(0), half(1))
+        if self.restored == NEVER {
+            return None;
+        }
+        let s = seconds_between(start, self.restored);
+        (s >= 0).then_some(s)
     }
 }
 
 /// What is known of one commit.
 #[derive(Debug, Clone, Copy)]
 struct Commit {
-    made: Option<Timestamp>,
+    made: Millis,
     /// The first deployment that carried it, `NONE` before any did.
     first: u32,
 }
@@ -89,12 +96,16 @@ impl Commit {
     fn first(&self) -> Option<usize> {
         (self.first != Self::NONE).then_some(self.first as usize)
     }
+
+    fn made(&self) -> Option<Millis> {
+        (self.made != NEVER).then_some(self.made)
+    }
 }
 
 impl Default for Commit {
     fn default() -> Commit {
         Commit {
-            made: None,
+            made: NEVER,
             first: Commit::NONE,
         }
     }
@@ -113,15 +124,15 @@ pub enum HistoryError {
 #[derive(Debug, Clone, Default)]
 pub struct History {
     deployments: Vec<Deployment>,
-    by_id: HashMap<String, usize>,
+    by_id: ByPrint<u32>,
     weeks: HashMap<i64, Week>,
     /// Each commit by its fingerprint: when it was made, and the first
     /// deployment that carried it.
-    commits: HashMap<Fingerprint, Commit>,
+    commits: ByPrint<Commit>,
     /// Failures that name a deployment not seen yet: applied when it arrives.
     waiting: HashMap<String, Vec<Event>>,
-    /// Latest deployment index per version, for rollbacks that name a version.
-    by_version: HashMap<String, Vec<usize>>,
+    /// Deployment indices per version, for rollbacks that name a version.
+    by_version: HashMap<String, Vec<u32>>,
     /// Rollbacks naming a version no deployment of has been seen yet.
     waiting_versions: HashMap<String, Vec<Event>>,
     /// Deployments named as hotfixes before they arrived.
@@ -130,6 +141,20 @@ pub struct History {
 }
 
 impl History {
+    /// An empty history with room for about `events` events, so that a
+    /// long file is read without the tables growing (and copying) as it goes.
+    pub fn with_room(events: usize) -> History {
+        // Of a typical history's events, about 7 in 10 are changes and 3 in
+        // 10 deployments.
+        let deployments = events / 3;
+        History {
+            deployments: Vec::with_capacity(deployments),
+            by_id: keys::with_capacity(deployments),
+            commits: keys::with_capacity(events * 3 / 4),
+            ..History::default()
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.events
     }
@@ -145,7 +170,6 @@ impl History {
 
     /// Take in one event. Only the weeks it touches change.
     pub fn add(&mut self, event: Event) -> Result<(), HistoryError> {
-        self.events += 1;
         match event {
             Event::Deployment {
                 id,
@@ -153,59 +177,77 @@ impl History {
                 version,
                 commits,
                 hotfix,
-            } => self.add_deployment(id, time, version, commits, hotfix),
+            } => self.add_deployment(&id, time, version.as_deref(), &commits, hotfix),
             Event::Change { commit, time } => {
-                let entry = self.commits.entry(Fingerprint::of(&commit)).or_default();
-                // The earliest time given for a commit counts, whatever the order.
-                let earlier = match entry.made {
-                    Some(known) if known <= time => return Ok(()),
-                    known => known,
-                };
-                entry.made = Some(time);
-                if let Some(d) = entry.first() {
-                    if let Some(old) = earlier {
-                        self.forget_lead_time(d, old);
-                    }
-                    self.record_lead_time(d, time);
-                }
+                self.add_change(&commit, time);
                 Ok(())
             }
             failure => {
+                self.events += 1;
                 self.apply_failure(failure);
                 Ok(())
             }
         }
     }
 
-    fn add_deployment(
+    /// Take in a change: `commit` was made at `time`.
+    pub fn add_change(&mut self, commit: &str, time: Timestamp) {
+        self.events += 1;
+        let time = millis(time);
+        let entry = self.commits.entry(Fingerprint::of(commit)).or_default();
+        // The earliest time given for a commit counts, whatever the order.
+        let earlier = match entry.made() {
+            Some(known) if known <= time => return,
+            known => known,
+        };
+        entry.made = time;
+        if let Some(d) = entry.first() {
+            if let Some(old) = earlier {
+                self.forget_lead_time(d, old);
+            }
+            self.record_lead_time(d, time);
+        }
+    }
+
+    /// Take in a deployment, as `Event::Deployment` says it.
+    pub fn add_deployment<C: AsRef<str>>(
         &mut self,
-        id: String,
+        id: &str,
         time: Timestamp,
-        version: Option<String>,
-        commits: Vec<String>,
+        version: Option<&str>,
+        commits: &[C],
         hotfix: bool,
     ) -> Result<(), HistoryError> {
-        if self.by_id.contains_key(&id) {
-            return Err(HistoryError::DuplicateDeployment(id));
-        }
         let index = self.deployments.len();
         if index >= Commit::NONE as usize {
             return Err(HistoryError::TooMany);
         }
+        match self.by_id.entry(Fingerprint::of(id)) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                return Err(HistoryError::DuplicateDeployment(id.to_string()));
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index as u32);
+            }
+        }
+        self.events += 1;
+        let time = millis(time);
+        let named_a_fix = !self.pending_fixes.is_empty() && self.pending_fixes.remove(id);
         self.deployments.push(Deployment {
             time,
-            hotfix,
+            failure_start: NEVER,
+            restored: NEVER,
+            hotfix: hotfix || named_a_fix,
             failed: false,
-            failure_start: None,
-            restored: None,
         });
-        if self.pending_fixes.remove(&id) {
-            self.deployments[index].hotfix = true;
-        }
-        self.by_id.insert(id.clone(), index);
         if let Some(v) = version {
-            self.by_version.entry(v.clone()).or_default().push(index);
-            if let Some(rollbacks) = self.waiting_versions.remove(&v) {
+            match self.by_version.get_mut(v) {
+                Some(list) => list.push(index as u32),
+                None => {
+                    self.by_version.insert(v.to_string(), vec![index as u32]);
+                }
+            }
+            if let Some(rollbacks) = self.waiting_versions.remove(v) {
                 for r in rollbacks {
                     self.apply_failure(r);
                 }
@@ -215,12 +257,15 @@ impl History {
             .entry(week_of(time))
             .or_default()
             .deployments
-            .push(index);
+            .push(index as u32);
         for commit in commits {
             // A change counts once, from the first deployment that carried it:
             // an earlier deployment arriving late takes the lead time over.
-            let entry = self.commits.entry(Fingerprint::of(&commit)).or_default();
-            let made = entry.made;
+            let entry = self
+                .commits
+                .entry(Fingerprint::of(commit.as_ref()))
+                .or_default();
+            let made = entry.made();
             match entry.first() {
                 Some(first) if self.deployments[first].time <= time => continue,
                 Some(later) => {
@@ -235,7 +280,9 @@ impl History {
                 self.record_lead_time(index, made);
             }
         }
-        if let Some(failures) = self.waiting.remove(&id) {
+        if !self.waiting.is_empty()
+            && let Some(failures) = self.waiting.remove(id)
+        {
             for f in failures {
                 self.apply_failure(f);
             }
@@ -243,22 +290,31 @@ impl History {
         Ok(())
     }
 
-    fn record_lead_time(&mut self, deployment: usize, made: Timestamp) {
-        let deployed = self.deployments[deployment].time;
-        let seconds = (deployed - made).num_seconds();
-        // A commit "made" after it was deployed is a clock or data error.
-        if seconds >= 0 {
+    /// The lead time of a change made at `made` and first deployed by
+    /// `deployment`, in whole seconds; `None` for a commit "made" after it
+    /// was deployed (a clock or data error).
+    fn lead_time(&self, deployment: usize, made: Millis) -> Option<u32> {
+        let seconds = seconds_between(made, self.deployments[deployment].time);
+        (seconds >= 0).then(|| u32::try_from(seconds).unwrap_or(u32::MAX))
+    }
+
+    fn record_lead_time(&mut self, deployment: usize, made: Millis) {
+        if let Some(seconds) = self.lead_time(deployment, made) {
+            let deployed = self.deployments[deployment].time;
             self.weeks
                 .entry(week_of(deployed))
                 .or_default()
                 .lead_times
-                .push((deployed, seconds));
+                .push((deployment as u32, seconds));
         }
     }
 
-    fn forget_lead_time(&mut self, deployment: usize, made: Timestamp) {
+    fn forget_lead_time(&mut self, deployment: usize, made: Millis) {
+        let Some(seconds) = self.lead_time(deployment, made) else {
+            return;
+        };
+        let entry = (deployment as u32, seconds);
         let deployed = self.deployments[deployment].time;
-        let entry = (deployed, (deployed - made).num_seconds());
         if let Some(week) = self.weeks.get_mut(&week_of(deployed))
             && let Some(i) = week.lead_times.iter().position(|x| *x == entry)
         {
@@ -266,15 +322,19 @@ impl History {
         }
     }
 
+    fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(&Fingerprint::of(id)).map(|&i| i as usize)
+    }
+
     /// The deployment a failure names: by id, or the latest of a version
     /// deployed before the failure.
-    fn target(&self, id: Option<&str>, version: Option<&str>, at: Timestamp) -> Option<usize> {
+    fn target(&self, id: Option<&str>, version: Option<&str>, at: Millis) -> Option<usize> {
         if let Some(id) = id {
-            return self.by_id.get(id).copied();
+            return self.index_of(id);
         }
         let list = self.by_version.get(version?)?;
         list.iter()
-            .copied()
+            .map(|&i| i as usize)
             .filter(|&i| self.deployments[i].time <= at)
             .max_by_key(|&i| self.deployments[i].time)
     }
@@ -288,8 +348,8 @@ impl History {
             } => (
                 Some(deployment.as_str()),
                 None,
-                Some(*opened),
-                *resolved,
+                Some(millis(*opened)),
+                resolved.map(millis),
                 None,
             ),
             Event::Rollback {
@@ -300,7 +360,7 @@ impl History {
                 deployment.as_deref(),
                 version.as_deref(),
                 None,
-                Some(*time),
+                Some(millis(*time)),
                 None,
             ),
             Event::Hotfix {
@@ -311,12 +371,12 @@ impl History {
                 Some(deployment.as_str()),
                 None,
                 None,
-                Some(*time),
+                Some(millis(*time)),
                 fix_deployment.clone(),
             ),
             Event::Deployment { .. } | Event::Change { .. } => return,
         };
-        let at = restored.or(start).unwrap_or_default();
+        let at = restored.or(start).unwrap_or(0);
         let Some(index) = self.target(id, version, at) else {
             match (id, version) {
                 (Some(id), _) => self.waiting.entry(id.to_string()).or_default().push(event),
@@ -332,8 +392,8 @@ impl History {
             return;
         };
         if let Some(fix) = fix {
-            match self.by_id.get(&fix) {
-                Some(&f) => self.deployments[f].hotfix = true,
+            match self.index_of(&fix) {
+                Some(f) => self.deployments[f].hotfix = true,
                 None => {
                     self.pending_fixes.insert(fix);
                 }
@@ -342,241 +402,18 @@ impl History {
         let d = &mut self.deployments[index];
         d.failed = true;
         if let Some(s) = start.filter(|s| *s > d.time) {
-            d.failure_start = Some(d.failure_start.map_or(s, |old| old.min(s)));
+            d.failure_start = if d.failure_start == NEVER {
+                s
+            } else {
+                d.failure_start.min(s)
+            };
         }
         if let Some(r) = restored {
-            d.restored = Some(d.restored.map_or(r, |old| old.min(r)));
-        }
-    }
-
-    /// The five keys over the `days` before `now`, and their weekly trend.
-    pub fn summary(&self, now: Timestamp, days: i64) -> Summary {
-        let start = now - Span::days(days);
-        let in_window = |t: Timestamp| t > start && t <= now;
-        let mut deployments = 0usize;
-        let mut failed = 0usize;
-        let mut reworks = 0usize;
-        let mut leads = Vec::new();
-        let mut recoveries = Vec::new();
-        for week in week_of(start)..=week_of(now) {
-            let Some(w) = self.weeks.get(&week) else {
-                continue;
+            d.restored = if d.restored == NEVER {
+                r
+            } else {
+                d.restored.min(r)
             };
-            for &i in &w.deployments {
-                let d = &self.deployments[i];
-                if !in_window(d.time) {
-                    continue;
-                }
-                deployments += 1;
-                failed += usize::from(d.failed);
-                reworks += usize::from(d.hotfix);
-                if d.failed
-                    && let Some(r) = d.recovery_seconds()
-                {
-                    recoveries.push(r);
-                }
-            }
-            leads.extend(
-                w.lead_times
-                    .iter()
-                    .filter(|(t, _)| in_window(*t))
-                    .map(|(_, s)| *s),
-            );
-        }
-        // Twelve or thirteen weeks of trend, whatever the window, for context.
-        let trend = self.weekly(now, ((days + 6) / 7).clamp(12, 13));
-        Summary::new(days, deployments, failed, reworks, leads, recoveries, trend)
-    }
-
-    /// Each key, week by week, for the `weeks` weeks up to `now`, oldest first.
-    fn weekly(&self, now: Timestamp, weeks: i64) -> Vec<WeekPoint> {
-        let last = week_of(now);
-        (last - weeks + 1..=last)
-            .map(|week| {
-                let starts =
-                    Timestamp::from_timestamp(WEEK_ZERO + week * WEEK, 0).unwrap_or_default();
-                let Some(w) = self.weeks.get(&week) else {
-                    return WeekPoint::empty(starts);
-                };
-                // Nothing after `now` counts, in the current week either.
-                let deployments: Vec<&Deployment> = w
-                    .deployments
-                    .iter()
-                    .map(|&i| &self.deployments[i])
-                    .filter(|d| d.time <= now)
-                    .collect();
-                let n = deployments.len();
-                let failed = deployments.iter().filter(|d| d.failed).count();
-                let reworks = deployments.iter().filter(|d| d.hotfix).count();
-                let mut leads: Vec<f64> = w
-                    .lead_times
-                    .iter()
-                    .filter(|(t, _)| *t <= now)
-                    .map(|(_, s)| *s as f64)
-                    .collect();
-                leads.sort_unstable_by(f64::total_cmp);
-                let mut recoveries: Vec<f64> = deployments
-                    .iter()
-                    .filter(|d| d.failed)
-                    .filter_map(|d| d.recovery_seconds())
-                    .map(|s| s as f64)
-                    .collect();
-                recoveries.sort_unstable_by(f64::total_cmp);
-                let share = |k: usize| (n > 0).then(|| k as f64 / n as f64);
-                WeekPoint {
-                    starts,
-                    deployments: n,
-                    failed,
-                    lead_time_median: median(&leads),
-                    change_failure_rate: share(failed),
-                    recovery_time_median: median(&recoveries),
-                    rework_rate: share(reworks),
-                }
-            })
-            .collect()
-    }
-}
-
-/// One week of every key; `None` where the week has nothing to measure.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct WeekPoint {
-    pub starts: Timestamp,
-    pub deployments: usize,
-    pub failed: usize,
-    pub lead_time_median: Option<f64>,
-    pub change_failure_rate: Option<f64>,
-    pub recovery_time_median: Option<f64>,
-    pub rework_rate: Option<f64>,
-}
-
-impl WeekPoint {
-    fn empty(starts: Timestamp) -> WeekPoint {
-        WeekPoint {
-            starts,
-            deployments: 0,
-            failed: 0,
-            lead_time_median: None,
-            change_failure_rate: None,
-            recovery_time_median: None,
-            rework_rate: None,
-        }
-    }
-}
-
-/// A metric's value, or why there is none.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Measure {
-    Value { value: f64, tier: Option<Tier> },
-    NotEnough { why: String },
-}
-
-/// The five keys over one window.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Summary {
-    pub window_days: i64,
-    pub deployments: usize,
-    pub failed_deployments: usize,
-    /// Deployments per day.
-    pub deployment_frequency: Measure,
-    /// Seconds from commit to production: median.
-    pub lead_time_median: Measure,
-    /// Seconds from commit to production: 90th percentile.
-    pub lead_time_p90: Measure,
-    /// Share of deployments that failed, 0..=1.
-    pub change_failure_rate: Measure,
-    /// Seconds from failure to restore: median.
-    pub recovery_time_median: Measure,
-    /// Share of deployments that were unplanned fixes, 0..=1.
-    pub rework_rate: Measure,
-    pub weekly: Vec<WeekPoint>,
-}
-
-/// Fewer deployments than this in a window is too little to rate.
-pub const MIN_DEPLOYMENTS: usize = 3;
-
-impl Summary {
-    fn new(
-        days: i64,
-        deployments: usize,
-        failed: usize,
-        reworks: usize,
-        mut leads: Vec<i64>,
-        mut recoveries: Vec<i64>,
-        weekly: Vec<WeekPoint>,
-    ) -> Summary {
-        let few = |what: &str| Measure::NotEnough {
-            why: format!(
-                "{deployments} deployment{} in {days} days: too few to rate {what}",
-                if deployments == 1 { "" } else { "s" }
-            ),
-        };
-        let enough = deployments >= MIN_DEPLOYMENTS;
-        let per_day = deployments as f64 / days.max(1) as f64;
-        let deployment_frequency = if deployments == 0 {
-            few("frequency")
-        } else {
-            Measure::Value {
-                value: per_day,
-                tier: enough.then(|| Tier::for_frequency(per_day)),
-            }
-        };
-        let leads_f: Vec<f64> = {
-            leads.sort_unstable();
-            leads.iter().map(|&s| s as f64).collect()
-        };
-        let lead = |p: f64| match percentile(&leads_f, p) {
-            Some(v) => Measure::Value {
-                value: v,
-                tier: (p == 0.5).then(|| Tier::for_lead_time(v)),
-            },
-            None => Measure::NotEnough {
-                why: "no commit times for the changes deployed".to_string(),
-            },
-        };
-        let ratio = |n: usize, tiered: fn(f64) -> Tier, what: &str| {
-            if !enough {
-                return few(what);
-            }
-            let r = n as f64 / deployments as f64;
-            Measure::Value {
-                value: r,
-                tier: Some(tiered(r)),
-            }
-        };
-        recoveries.sort_unstable();
-        let recovery_f: Vec<f64> = recoveries.iter().map(|&s| s as f64).collect();
-        let recovery_time_median = match percentile(&recovery_f, 0.5) {
-            Some(v) => Measure::Value {
-                value: v,
-                tier: Some(Tier::for_recovery(v)),
-            },
-            None if failed == 0 => Measure::NotEnough {
-                why: "no failed deployments".to_string(),
-            },
-            None => Measure::NotEnough {
-                why: format!("{failed} failed, none restored yet"),
-            },
-        };
-        let rework_rate = if enough {
-            Measure::Value {
-                value: reworks as f64 / deployments as f64,
-                tier: None,
-            }
-        } else {
-            few("rework")
-        };
-        Summary {
-            window_days: days,
-            deployments,
-            failed_deployments: failed,
-            deployment_frequency,
-            lead_time_median: lead(0.5),
-            lead_time_p90: lead(0.9),
-            change_failure_rate: ratio(failed, Tier::for_failure_rate, "change failures"),
-            recovery_time_median,
-            rework_rate,
-            weekly,
         }
     }
 }

@@ -2,6 +2,7 @@ use chrono::TimeZone;
 use proptest::prelude::*;
 
 use super::*;
+use crate::domain::Span;
 
 /// 2026-03-02 is a Monday; times are hours after it.
 fn at(hours: f64) -> Timestamp {

@@ -9,9 +9,10 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use crate::domain::Timestamp;
-use crate::domain::dora::Event;
+use crate::domain::dora::{Event, History};
 
-/// Every field any event type has, each present or not.
+/// Every field any event type has, each present or not. Times are read as
+/// text and then by [`super::time::parse`], which is quick for the usual shape.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Fields<'a> {
@@ -19,8 +20,8 @@ struct Fields<'a> {
     kind: Cow<'a, str>,
     #[serde(default, borrow)]
     id: Option<Cow<'a, str>>,
-    #[serde(default)]
-    time: Option<Timestamp>,
+    #[serde(default, borrow)]
+    time: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     version: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
@@ -31,18 +32,81 @@ struct Fields<'a> {
     commit: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     deployment: Option<Cow<'a, str>>,
-    #[serde(default)]
-    opened: Option<Timestamp>,
-    #[serde(default)]
-    resolved: Option<Timestamp>,
+    #[serde(default, borrow)]
+    opened: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    resolved: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     fix_deployment: Option<Cow<'a, str>>,
 }
 
 const TYPES: &str = "deployment, change, incident, rollback or hotfix";
 
+/// One line's event, borrowing the line's text where it can.
+enum Line<'a> {
+    Deployment {
+        id: Cow<'a, str>,
+        time: Timestamp,
+        version: Option<Cow<'a, str>>,
+        commits: Vec<Cow<'a, str>>,
+        hotfix: bool,
+    },
+    Change {
+        commit: Cow<'a, str>,
+        time: Timestamp,
+    },
+    /// An incident, a rollback or a hotfix: few, so owned.
+    Failure(Event),
+}
+
+/// Read `line` and take its event into `history`, or say what is wrong
+/// with it in words that name the field.
+pub fn take(line: &str, history: &mut History) -> Result<(), String> {
+    match read(line)? {
+        Line::Deployment {
+            id,
+            time,
+            version,
+            commits,
+            hotfix,
+        } => history
+            .add_deployment(&id, time, version.as_deref(), &commits, hotfix)
+            .map_err(|e| e.to_string()),
+        Line::Change { commit, time } => {
+            history.add_change(&commit, time);
+            Ok(())
+        }
+        Line::Failure(event) => history.add(event).map_err(|e| e.to_string()),
+    }
+}
+
 /// The event on `line`, or what is wrong with it in words that name the field.
+#[cfg(test)]
 pub fn parse(line: &str) -> Result<Event, String> {
+    let owned = |s: Option<Cow<str>>| s.map(Cow::into_owned);
+    Ok(match read(line)? {
+        Line::Deployment {
+            id,
+            time,
+            version,
+            commits,
+            hotfix,
+        } => Event::Deployment {
+            id: id.into_owned(),
+            time,
+            version: owned(version),
+            commits: commits.into_iter().map(Cow::into_owned).collect(),
+            hotfix,
+        },
+        Line::Change { commit, time } => Event::Change {
+            commit: commit.into_owned(),
+            time,
+        },
+        Line::Failure(event) => event,
+    })
+}
+
+fn read(line: &str) -> Result<Line<'_>, String> {
     let f: Fields = serde_json::from_str(line).map_err(|e| e.to_string())?;
     let kind = f.kind.as_ref();
     let allowed: &[&str] = match kind {
@@ -60,39 +124,40 @@ pub fn parse(line: &str) -> Result<Event, String> {
         ));
     }
     let need = |field: &str| format!("missing field `{field}` for a {kind}");
+    let when = |field: &str, text: &Option<Cow<str>>| -> Result<Option<Timestamp>, String> {
+        text.as_deref()
+            .map(|t| super::time::parse(t).map_err(|e| format!("field `{field}`: {e}")))
+            .transpose()
+    };
+    let time = when("time", &f.time)?;
     let owned = |s: Option<Cow<str>>| s.map(Cow::into_owned);
     Ok(match kind {
-        "deployment" => Event::Deployment {
-            id: owned(f.id).ok_or_else(|| need("id"))?,
-            time: f.time.ok_or_else(|| need("time"))?,
-            version: owned(f.version),
-            commits: f
-                .commits
-                .unwrap_or_default()
-                .into_iter()
-                .map(Cow::into_owned)
-                .collect(),
+        "deployment" => Line::Deployment {
+            id: f.id.ok_or_else(|| need("id"))?,
+            time: time.ok_or_else(|| need("time"))?,
+            version: f.version,
+            commits: f.commits.unwrap_or_default(),
             hotfix: f.hotfix.unwrap_or(false),
         },
-        "change" => Event::Change {
-            commit: owned(f.commit).ok_or_else(|| need("commit"))?,
-            time: f.time.ok_or_else(|| need("time"))?,
+        "change" => Line::Change {
+            commit: f.commit.ok_or_else(|| need("commit"))?,
+            time: time.ok_or_else(|| need("time"))?,
         },
-        "incident" => Event::Incident {
+        "incident" => Line::Failure(Event::Incident {
             deployment: owned(f.deployment).ok_or_else(|| need("deployment"))?,
-            opened: f.opened.ok_or_else(|| need("opened"))?,
-            resolved: f.resolved,
-        },
-        "rollback" => Event::Rollback {
+            opened: when("opened", &f.opened)?.ok_or_else(|| need("opened"))?,
+            resolved: when("resolved", &f.resolved)?,
+        }),
+        "rollback" => Line::Failure(Event::Rollback {
             deployment: owned(f.deployment),
             version: owned(f.version),
-            time: f.time.ok_or_else(|| need("time"))?,
-        },
-        _ => Event::Hotfix {
+            time: time.ok_or_else(|| need("time"))?,
+        }),
+        _ => Line::Failure(Event::Hotfix {
             deployment: owned(f.deployment).ok_or_else(|| need("deployment"))?,
-            time: f.time.ok_or_else(|| need("time"))?,
+            time: time.ok_or_else(|| need("time"))?,
             fix_deployment: owned(f.fix_deployment),
-        },
+        }),
     })
 }
 
@@ -160,7 +225,7 @@ mod tests {
             ),
             (
                 r#"{"type":"change","commit":"a","time":"yesterday"}"#,
-                "column",
+                "field `time`: `yesterday` is not an RFC 3339 time",
             ),
             (
                 r#"{"type":"deployment","id":7,"time":"2026-03-02T12:00:00Z"}"#,
