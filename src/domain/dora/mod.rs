@@ -63,6 +63,9 @@ struct Deployment {
     failure_start: Millis,
     /// The earliest time it was restored: rollback, hotfix, incident resolved.
     restored: Millis,
+    /// The deployment of the same version before this one, `Commit::NONE`
+    /// for none: each version's deployments are a chain from its latest.
+    same_version: u32,
     hotfix: bool,
     failed: bool,
 }
@@ -131,8 +134,9 @@ pub struct History {
     commits: ByPrint<Commit>,
     /// Failures that name a deployment not seen yet: applied when it arrives.
     waiting: HashMap<String, Vec<Event>>,
-    /// Deployment indices per version, for rollbacks that name a version.
-    by_version: HashMap<String, Vec<u32>>,
+    /// The latest deployment of each version, for rollbacks that name a
+    /// version; the others follow from it (`Deployment::same_version`).
+    by_version: ByPrint<u32>,
     /// Rollbacks naming a version no deployment of has been seen yet.
     waiting_versions: HashMap<String, Vec<Event>>,
     /// Deployments named as hotfixes before they arrived.
@@ -150,6 +154,7 @@ impl History {
         History {
             deployments: Vec::with_capacity(deployments),
             by_id: keys::with_capacity(deployments),
+            by_version: keys::with_capacity(deployments),
             commits: keys::with_capacity(events * 3 / 4),
             ..History::default()
         }
@@ -161,7 +166,7 @@ impl History {
 
     /// Whether a deployment of `version` is known.
     pub fn has_version(&self, version: &str) -> bool {
-        self.by_version.contains_key(version)
+        self.by_version.contains_key(&Fingerprint::of(version))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -233,24 +238,23 @@ impl History {
         self.events += 1;
         let time = millis(time);
         let named_a_fix = !self.pending_fixes.is_empty() && self.pending_fixes.remove(id);
+        let same_version = version
+            .and_then(|v| self.by_version.insert(Fingerprint::of(v), index as u32))
+            .unwrap_or(Commit::NONE);
         self.deployments.push(Deployment {
             time,
             failure_start: NEVER,
             restored: NEVER,
+            same_version,
             hotfix: hotfix || named_a_fix,
             failed: false,
         });
-        if let Some(v) = version {
-            match self.by_version.get_mut(v) {
-                Some(list) => list.push(index as u32),
-                None => {
-                    self.by_version.insert(v.to_string(), vec![index as u32]);
-                }
-            }
-            if let Some(rollbacks) = self.waiting_versions.remove(v) {
-                for r in rollbacks {
-                    self.apply_failure(r);
-                }
+        if let Some(v) = version
+            && !self.waiting_versions.is_empty()
+            && let Some(rollbacks) = self.waiting_versions.remove(v)
+        {
+            for r in rollbacks {
+                self.apply_failure(r);
             }
         }
         self.weeks
@@ -332,11 +336,17 @@ impl History {
         if let Some(id) = id {
             return self.index_of(id);
         }
-        let list = self.by_version.get(version?)?;
-        list.iter()
-            .map(|&i| i as usize)
-            .filter(|&i| self.deployments[i].time <= at)
-            .max_by_key(|&i| self.deployments[i].time)
+        let latest = *self.by_version.get(&Fingerprint::of(version?))?;
+        let chain = std::iter::successors(Some(latest), |&i| {
+            let before = self.deployments[i as usize].same_version;
+            (before != Commit::NONE).then_some(before)
+        });
+        // Of two at the same time, the one taken in last (the first in the chain).
+        let time = |i: usize| self.deployments[i].time;
+        chain
+            .map(|i| i as usize)
+            .filter(|&i| time(i) <= at)
+            .reduce(|best, i| if time(i) > time(best) { i } else { best })
     }
 
     fn apply_failure(&mut self, event: Event) {
