@@ -52,7 +52,7 @@ impl Controls for DrillHandle {
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error(
-        "another drill is running: its control socket {0} answers; end that drill first (or run `warroom drill facilitate --socket {0}` to facilitate it)"
+        "another drill is running: its control socket {0} answers; end that drill first, or facilitate it with `warroom drill facilitate`"
     )]
     Running(PathBuf),
     #[error("{0} exists and is not a socket: move it away or remove it")]
