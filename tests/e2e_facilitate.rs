@@ -16,10 +16,12 @@ use common::{Tmux, require, temp_dir, warroom_run};
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 const LONG: Duration = Duration::from_secs(40);
-/// From the injection to the breach on the participants' screen: the
-/// scenario's ramp and the stop condition's hold, polled every second,
-/// with room for a busy machine.
-const BREACH_WITHIN: Duration = Duration::from_secs(45);
+/// From the injection to the breach on the participants' screen. The
+/// canary regression lands in the region the second wave adds, so it can
+/// show only once that wave sends it canary traffic (the first wave's
+/// hold at drill pace), then the stop condition's hold, polled every
+/// second, with room for a busy machine.
+const BREACH_WITHIN: Duration = Duration::from_secs(90);
 
 /// Whether this build has the built-in scenarios the test drills. Without
 /// them: a failure under `CI=true`, a clear skip elsewhere.
@@ -66,7 +68,7 @@ fn the_facilitator_injects_and_the_participants_see_only_the_breach() {
     if !require("tmux", "-V", "e2e facilitate") || !has_scenarios("e2e facilitate") {
         return;
     }
-    let dir = temp_dir("e2e-facilitate");
+    let dir = temp_dir("e2e-seat"); // Not "facilitat…": the room shows its path.
     let state = dir.join("warroom");
     let socket = state.join("drill.sock");
     let room = Tmux::start("fac-room", 140, 40);
@@ -115,7 +117,10 @@ fn the_facilitator_injects_and_the_participants_see_only_the_breach() {
         );
         std::thread::sleep(Duration::from_millis(200));
     };
-    eprintln!("breach on screen {:?} after the injection", injected.elapsed());
+    eprintln!(
+        "breach on screen {:?} after the injection",
+        injected.elapsed()
+    );
     assert_no_script(&breach, &ids);
 
     // The clock pauses and resumes from the seat, and the room never hears of it.
@@ -127,8 +132,17 @@ fn the_facilitator_injects_and_the_participants_see_only_the_breach() {
 
     // The drill ends: the room gets its debrief, the seat says it ended.
     let quit_by = Instant::now() + LONG;
-    while room.wait_for(Duration::from_secs(5), |s| s.lines().any(|l| l.starts_with("EXIT:"))).is_err() {
-        assert!(Instant::now() < quit_by, "the drill did not quit:\n{}", room.screen());
+    while room
+        .wait_for(Duration::from_secs(5), |s| {
+            s.lines().any(|l| l.starts_with("EXIT:"))
+        })
+        .is_err()
+    {
+        assert!(
+            Instant::now() < quit_by,
+            "the drill did not quit:\n{}",
+            room.screen()
+        );
         room.keys(&["q"]);
     }
     seat.expect("the seat saying the drill ended", LONG, |s| {
@@ -138,8 +152,9 @@ fn the_facilitator_injects_and_the_participants_see_only_the_breach() {
     seat.keys(&["q"]);
     seat.expect("the seat gone", LONG, |s| s.lines().any(|l| l == "EXIT:0"));
 
-    // The debrief is written by the drill's grading (docs/drills.md): this
-    // holds once that part of the drill is in the build.
+    // The debrief file is written by the drill's graded debrief, built
+    // apart from the facilitator: in a build without it, this assertion
+    // (and only this one) fails.
     let drills = state.join("drills");
     let written: Vec<_> = std::fs::read_dir(&drills)
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
@@ -192,7 +207,12 @@ fn the_participants_screen_cannot_reach_the_script() {
                 stack.push(path);
             } else if name.ends_with(".rs") && !name.starts_with("facilitator") {
                 let text = std::fs::read_to_string(&path).unwrap();
-                for word in ["ScriptView", "DrillHandle", "InjectionRun", "drill::control"] {
+                for word in [
+                    "ScriptView",
+                    "DrillHandle",
+                    "InjectionRun",
+                    "drill::control",
+                ] {
                     if text.contains(word) {
                         found.push(format!("{}: {word}", path.display()));
                     }
@@ -200,5 +220,9 @@ fn the_participants_screen_cannot_reach_the_script() {
             }
         }
     }
-    assert!(found.is_empty(), "the script reaches:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "the script reaches:\n{}",
+        found.join("\n")
+    );
 }

@@ -116,8 +116,12 @@ fn act(screen: &mut FacilitatorScreen, link: &mut Link, command: SeatCommand) {
             return;
         }
         (SeatCommand::Quit, _) => return,
-        (SeatCommand::Inject, Some(id)) => (Request::Inject { id: id.clone() }, format!("injected {id}")),
-        (SeatCommand::Clear, Some(id)) => (Request::Clear { id: id.clone() }, format!("cleared {id}")),
+        (SeatCommand::Inject, Some(id)) => {
+            (Request::Inject { id: id.clone() }, format!("injected {id}"))
+        }
+        (SeatCommand::Clear, Some(id)) => {
+            (Request::Clear { id: id.clone() }, format!("cleared {id}"))
+        }
         (SeatCommand::Inject | SeatCommand::Clear, None) => {
             screen.note = Some(Note::Refused("no injection selected".into()));
             return;

@@ -65,7 +65,8 @@ pub enum ServeError {
 #[derive(Debug)]
 pub struct Facilitator {
     path: PathBuf,
-    task: tokio::task::JoinHandle<()>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Facilitator {
@@ -76,14 +77,20 @@ impl Facilitator {
 
 impl Drop for Facilitator {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
         let _ = std::fs::remove_file(&self.path);
     }
 }
 
 /// Open the control socket of `drill` at `path` and answer on it until the
-/// returned guard is dropped. Must run inside the tokio runtime. A stale
-/// socket (a drill that died) is replaced; a live one is refused.
+/// returned guard is dropped. A stale socket (a drill that died) is
+/// replaced; a live one is refused. It answers from a thread of its own,
+/// so a dashboard busy drawing or starting never keeps the seat waiting.
 pub fn serve<D: Controls>(
     drill: D,
     clock: Arc<dyn Clock>,
@@ -91,13 +98,36 @@ pub fn serve<D: Controls>(
 ) -> Result<Facilitator, ServeError> {
     make_room(&path)?;
     let bind = |e| ServeError::Bind(path.clone(), e);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(bind)?;
     let std_listener = std::os::unix::net::UnixListener::bind(&path).map_err(bind)?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(bind)?;
     std_listener.set_nonblocking(true).map_err(bind)?;
-    let listener = UnixListener::from_std(std_listener).map_err(bind)?;
+    let listener = {
+        let _inside = runtime.enter();
+        UnixListener::from_std(std_listener).map_err(bind)?
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("drill-control".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                tokio::select! {
+                    () = accept(listener, drill, clock) => {}
+                    _ = stopped => {}
+                }
+            });
+        })
+        .map_err(bind)?;
     tracing::info!(socket = %path.display(), "drill control socket open");
-    let task = tokio::spawn(accept(listener, drill, clock));
-    Ok(Facilitator { path, task })
+    Ok(Facilitator {
+        path,
+        stop: Some(stop),
+        thread: Some(thread),
+    })
 }
 
 /// Clear the way for a socket at `path`: its folder made (owner only), a

@@ -108,7 +108,11 @@ fn each_request_acts_on_the_script_and_answers_with_it() {
     assert_eq!(s.injections[0].due, None);
     assert_eq!(s.injections[1].stage, Stage::Pending);
 
-    let s = done(respond(&drill, later, br#"{"op":"clear","id":"canary-errors"}"#));
+    let s = done(respond(
+        &drill,
+        later,
+        br#"{"op":"clear","id":"canary-errors"}"#,
+    ));
     assert_eq!(s.injections[0].stage, Stage::Ended);
     assert!(done(respond(&drill, later, br#"{"op":"pause"}"#)).paused);
     assert!(!done(respond(&drill, later, br#"{"op":"resume"}"#)).paused);
@@ -122,7 +126,11 @@ fn what_the_drill_refuses_and_what_is_malformed_are_answered_as_errors() {
         refused,
         Answer::Refused("no injection \"nope\" in this drill".into())
     );
-    done(respond(&drill, at(), br#"{"op":"inject","id":"canary-errors"}"#));
+    done(respond(
+        &drill,
+        at(),
+        br#"{"op":"inject","id":"canary-errors"}"#,
+    ));
     let again = respond(&drill, at(), br#"{"op":"inject","id":"canary-errors"}"#);
     assert_eq!(
         again,
@@ -238,7 +246,10 @@ async fn a_second_drill_is_refused_while_the_first_answers_and_a_stale_socket_is
     let message = second.to_string();
     assert!(message.starts_with("another drill is running"), "{message}");
     assert!(message.contains(&path.display().to_string()), "{message}");
-    assert!(path.exists(), "the refused drill leaves the first one's socket");
+    assert!(
+        path.exists(),
+        "the refused drill leaves the first one's socket"
+    );
     drop(first);
 
     // A drill that died leaves its socket file behind, answering no one.

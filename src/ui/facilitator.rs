@@ -231,7 +231,9 @@ fn script_lines(
         fit::words(" the participants do not see this screen", room),
         theme.role(Role::Muted),
     )];
-    let selected = screen.selected.min(script.injections.len().saturating_sub(1));
+    let selected = screen
+        .selected
+        .min(script.injections.len().saturating_sub(1));
     let summary = script
         .injections
         .get(selected)

@@ -58,7 +58,10 @@ fn screen(paused: bool) -> FacilitatorScreen {
 }
 
 fn theme(no_color: bool) -> Theme {
-    crate::ui::theme::resolve(None, no_color).unwrap().0.remove(0)
+    crate::ui::theme::resolve(None, no_color)
+        .unwrap()
+        .0
+        .remove(0)
 }
 
 fn render(s: &FacilitatorScreen, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {

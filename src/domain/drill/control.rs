@@ -222,7 +222,11 @@ mod tests {
             assert!(e.starts_with("not a request ("), "{e}");
             assert!(e.contains(r#"{"op":"view"}"#), "{e}");
         }
-        assert!(parse_request(b"  \n").unwrap_err().starts_with("empty request"));
+        assert!(
+            parse_request(b"  \n")
+                .unwrap_err()
+                .starts_with("empty request")
+        );
         assert_eq!(
             parse_request(&[0xff, 0xfe, b'\n']).unwrap_err(),
             "request is not UTF-8"
