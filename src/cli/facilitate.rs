@@ -209,3 +209,71 @@ fn connect(path: &Path) -> Result<UnixStream, String> {
         .map_err(|e| e.to_string())?;
     Ok(stream)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::domain::Span;
+    use crate::domain::clock::{Clock, ManualClock};
+    use crate::domain::drill::scenario::{FleetChoice, Scenario};
+    use crate::runtime::facilitate::serve;
+    use crate::sim::drill::DrillHandle;
+
+    fn handle() -> DrillHandle {
+        let scenario = Scenario {
+            name: "dead-metrics".into(),
+            title: String::new(),
+            briefing: String::new(),
+            fleet: FleetChoice::Demo,
+            seed: 7,
+            pace: Span::seconds(30),
+            injections: Vec::new(),
+            expect: Vec::new(),
+            forbid: Vec::new(),
+            objectives: Vec::new(),
+            comms: None,
+        };
+        DrillHandle::new(scenario, chrono::Utc::now())
+    }
+
+    #[test]
+    fn the_seat_hears_the_drill_says_when_it_ends_and_finds_the_next() {
+        let dir = std::env::temp_dir().join(format!("wr-seat-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("drill.sock");
+        let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
+        let drill = serve(handle(), clock.clone(), path.clone()).unwrap();
+        let mut link = Link::new(path.clone());
+        let mut screen = FacilitatorScreen {
+            socket: path.display().to_string(),
+            script: None,
+            selected: 3,
+            ended: false,
+            note: None,
+        };
+        let answer = link.ask(&Request::View);
+        heard(&mut screen, answer, None);
+        assert_eq!(screen.script.as_ref().unwrap().scenario, "dead-metrics");
+        assert_eq!(screen.selected, 0, "the cursor stays on the script");
+        assert!(!screen.ended);
+
+        act(&mut screen, &mut link, SeatCommand::Inject);
+        assert_eq!(
+            screen.note,
+            Some(Note::Refused("no injection selected".into()))
+        );
+
+        drop(drill);
+        let answer = link.ask(&Request::View);
+        heard(&mut screen, answer, None);
+        assert!(screen.ended, "the drill is gone");
+
+        let _next = serve(handle(), clock, path).unwrap();
+        let answer = link.ask(&Request::View);
+        heard(&mut screen, answer, None);
+        assert!(!screen.ended, "the seat found the next drill");
+    }
+}
