@@ -44,6 +44,15 @@ pub fn run(drill: &DrillArgs) -> Result<i32> {
         let began = clock.now();
         let session =
             Session::drill(spec, clock.clone(), screen.seat.clone()).with_receivers(&receivers)?;
+        // The facilitator's seat reaches the script here, never through the screen.
+        let _facilitator = match &session.drill {
+            Some(handle) => Some(crate::runtime::facilitate::serve(
+                handle.clone(),
+                clock.clone(),
+                super::paths::drill_socket(None)?,
+            )?),
+            None => None,
+        };
         dashboard::run(session, screen, clock, &origin)
             .await
             .map(|state| (state, began))

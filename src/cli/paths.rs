@@ -38,3 +38,12 @@ pub fn log_file(given: Option<&Path>) -> Result<PathBuf> {
         None => Ok(state_dir()?.join("warroom.log")),
     }
 }
+
+/// The running drill's control socket, which the facilitator's seat
+/// connects to: `given`, else `drill.sock` in the state directory.
+pub fn drill_socket(given: Option<&Path>) -> Result<PathBuf> {
+    match given {
+        Some(p) => Ok(p.to_path_buf()),
+        None => Ok(state_dir()?.join("drill.sock")),
+    }
+}

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod drafts;
 pub mod event_loop;
 pub mod executor;
+pub mod facilitate;
 pub mod notify;
 pub mod session;
 pub mod snapshots;

@@ -8,6 +8,7 @@ mod confirm;
 mod detail;
 mod dora;
 mod drafts;
+pub mod facilitator;
 mod fit;
 mod footer;
 pub mod format;

@@ -2,6 +2,7 @@
 //! war room first showed a breach, and when the operator's pause or rollback
 //! took effect, read from the timeline the drill left.
 
+pub mod control;
 pub mod scenario;
 
 use std::fmt;
