@@ -2,6 +2,9 @@
 //! war room first showed a breach, and when the operator's pause or rollback
 //! took effect, read from the timeline the drill left.
 
+pub mod grade;
+pub mod markdown;
+pub mod observation;
 pub mod scenario;
 
 use std::fmt;

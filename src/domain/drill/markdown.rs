@@ -1,0 +1,1 @@
+//! The written debrief (placeholder, filled below).
