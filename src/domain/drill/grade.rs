@@ -40,6 +40,42 @@ pub struct Ran {
     pub failed_requests: u64,
 }
 
+/// A drill's script as it stood at its end: the scenario, and how each
+/// injection ran (regions not yet resolved: `None` where the target named
+/// none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    pub scenario: Scenario,
+    pub injections: Vec<Ran>,
+}
+
+impl Script {
+    /// Grade the drill on `plan` from what was `seen`.
+    pub fn grade(
+        &self,
+        plan: &RolloutPlan,
+        seen: &[Observation],
+        began: Timestamp,
+        ended: Timestamp,
+    ) -> Grade {
+        let ran: Vec<Ran> = self
+            .injections
+            .iter()
+            .map(|r| {
+                let target = self.scenario.injections.iter().find(|i| i.id == r.id);
+                Ran {
+                    region: r
+                        .region
+                        .clone()
+                        .or_else(|| target.and_then(|i| resolve_region(&i.target, plan))),
+                    ..r.clone()
+                }
+            })
+            .collect();
+        grade(&self.scenario, &ran, seen, began, ended)
+    }
+}
+
 /// The region a target lands on in `plan`: the named one, else the region
 /// the second wave adds, else the first region of the first wave.
 pub fn resolve_region(target: &Target, plan: &RolloutPlan) -> Option<String> {
@@ -259,6 +295,20 @@ impl Grade {
             comms: None,
             timeline,
             classic: true,
+        }
+    }
+}
+
+/// A duration as the debrief says it: `15s`, `1m 10s`, `—` for never.
+pub fn said(span: Option<Span>) -> String {
+    match span {
+        None => "—".to_string(),
+        Some(d) => {
+            let s = d.num_seconds().max(0);
+            match s < 60 {
+                true => format!("{s}s"),
+                false => format!("{}m {:02}s", s / 60, s % 60),
+            }
         }
     }
 }
