@@ -1436,6 +1436,7 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
 
 mod annotate;
 mod bake;
+mod debrief;
 mod baseline;
 mod drafts;
 mod gates;
