@@ -119,14 +119,18 @@ pub fn lines(grade: &Grade, theme: &Theme) -> Vec<Line<'static>> {
                 Span::raw("  "),
                 Span::styled(word, theme.role(role)),
                 Span::raw(format!(" {} {} ({})", clock(a.at), a.action, a.scope.label())),
-                Span::styled(format!(": {}", a.why), muted),
             ]));
+            out.push(Line::styled(format!("      {}", a.why), muted));
         }
         for e in grade.expectations.iter().filter(|e| !e.in_time()) {
             let by = e.deadline.map_or("—".to_string(), clock);
             let (_, role) = graded(theme, Verdict::Late);
+            let when = match e.met {
+                Some(at) => format!("asked only at {}", clock(at)),
+                None => "never asked for".to_string(),
+            };
             out.push(Line::styled(
-                format!("  expected {} for {} by {by}: not in time", e.wanted, e.injection),
+                format!("  expected {} for {} by {by}: {when}", e.wanted, e.injection),
                 theme.role(role),
             ));
         }
@@ -155,6 +159,10 @@ pub fn lines(grade: &Grade, theme: &Theme) -> Vec<Line<'static>> {
                 (Some(due), Some(sent)) => format!(
                     "first status update marked sent {} (due by {})",
                     clock(sent),
+                    clock(due)
+                ),
+                (Some(due), None) if c.met() => format!(
+                    "no status update marked sent; none was due before the drill ended ({})",
                     clock(due)
                 ),
                 (Some(due), None) => format!("no status update marked sent (due by {})", clock(due)),

@@ -195,6 +195,8 @@ pub struct CommsGrade {
     /// The first signal plus `within`; `None`: nothing was shown, none due.
     pub due: Option<Timestamp>,
     pub first_sent: Option<Timestamp>,
+    /// When the drill ended: an update not yet due then was not missed.
+    pub ended: Timestamp,
 }
 
 impl CommsGrade {
@@ -202,7 +204,7 @@ impl CommsGrade {
         match (self.due, self.first_sent) {
             (None, _) => true,
             (Some(due), Some(sent)) => sent <= due,
-            (Some(_), None) => false,
+            (Some(due), None) => due > self.ended,
         }
     }
 }
@@ -394,6 +396,7 @@ pub fn grade(
             .iter()
             .find(|o| o.what == Observed::UpdateSent && first_signal.is_none_or(|s| o.at >= s))
             .map(|o| o.at),
+        ended,
     });
     let mut graded = Grade {
         scenario: Some(scenario.name.clone()),

@@ -322,3 +322,17 @@ fn a_classic_drill_passes_when_shown_and_mitigated() {
     let none = Debrief { mitigated: None, ..d };
     assert!(!Grade::classic(&none, t(0)).passed());
 }
+
+#[test]
+fn an_update_not_yet_due_when_the_drill_ended_was_not_missed() {
+    let seen: Vec<Observation> = good()
+        .into_iter()
+        .filter(|o| o.what != Observed::UpdateSent)
+        .collect();
+    // The first signal at 75 s: the update is due by 375 s.
+    let early = grade(&scenario(), &ran(), &seen, t(0), t(300));
+    assert!(early.comms.as_ref().is_some_and(CommsGrade::met));
+    let late = grade(&scenario(), &ran(), &seen, t(0), t(400));
+    assert!(!late.comms.as_ref().is_some_and(CommsGrade::met));
+    assert!(!late.objectives[2].met);
+}
