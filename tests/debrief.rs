@@ -164,12 +164,16 @@ fn the_debrief_screen_at_100x30() {
     assert!(!grade.passed());
     let themes = theme::resolve(None, false).map(|(t, _)| t).unwrap();
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    terminal
-        .draw(|f| ui::draw(f, &state, &themes[0]))
-        .unwrap();
+    terminal.draw(|f| ui::draw(f, &state, &themes[0])).unwrap();
     let text = format!("{}", terminal.backend());
     // The verdicts are words, not colours alone.
-    for word in ["NOT PASSED", "LATE", "HARMFUL", "NOT MET", "drill length 2m 09s"] {
+    for word in [
+        "NOT PASSED",
+        "LATE",
+        "HARMFUL",
+        "NOT MET",
+        "drill length 2m 09s",
+    ] {
         assert!(text.contains(word), "{word}: {text}");
     }
     insta::assert_snapshot!("debrief_100x30", terminal.backend());
@@ -180,9 +184,7 @@ fn the_debrief_reads_the_same_without_colour() {
     let state = drilled();
     let (themes, _) = theme::resolve(None, true).unwrap();
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    terminal
-        .draw(|f| ui::draw(f, &state, &themes[0]))
-        .unwrap();
+    terminal.draw(|f| ui::draw(f, &state, &themes[0])).unwrap();
     let text = format!("{}", terminal.backend());
     assert!(text.contains("NOT PASSED"), "{text}");
     assert!(text.contains("HARMFUL"), "{text}");

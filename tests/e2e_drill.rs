@@ -72,7 +72,10 @@ fn a_drill_ends_with_a_debrief_on_record() {
         .lines()
         .find(|l| l.trim_start().starts_with("fault: signal"))
         .unwrap_or_default();
-    assert!(line.contains("mitigated") && !line.contains("mitigated —"), "{screen}");
+    assert!(
+        line.contains("mitigated") && !line.contains("mitigated —"),
+        "{screen}"
+    );
     assert!(
         screen.contains("the scorecard counts it as a rehearsal"),
         "{screen}"
@@ -84,8 +87,15 @@ fn a_drill_ends_with_a_debrief_on_record() {
         .map(|e| e.unwrap().path())
         .collect();
     assert_eq!(written.len(), 1, "{written:?}");
-    let name = written[0].file_name().unwrap().to_string_lossy().to_string();
-    assert!(name.starts_with("checkout-api-") && name.ends_with("Z.md"), "{name}");
+    let name = written[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    assert!(
+        name.starts_with("checkout-api-") && name.ends_with("Z.md"),
+        "{name}"
+    );
     assert!(screen.contains("debrief written to "), "{screen}");
     let md = std::fs::read_to_string(&written[0]).unwrap();
     assert!(md.contains("## Action items"), "{md}");

@@ -189,7 +189,14 @@ fn screen(state: &mut AppState, now: Timestamp) {
             Some(level) => {
                 state.observed.showing.insert(region.clone(), level);
                 let region = Some(region);
-                state.observed.push(now, Observed::Shown { region, level, what });
+                state.observed.push(
+                    now,
+                    Observed::Shown {
+                        region,
+                        level,
+                        what,
+                    },
+                );
             }
             None => {
                 state.observed.showing.remove(&region);

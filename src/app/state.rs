@@ -85,7 +85,9 @@ pub enum Overlay {
     EndDrill,
     /// The drill's debrief (its grade is in `AppState::observed`), scrolled
     /// down this many lines.
-    Debrief { scroll: u16 },
+    Debrief {
+        scroll: u16,
+    },
 }
 
 /// The drafts overlay: which draft is shown, how far it is scrolled, and

@@ -262,9 +262,10 @@ impl AuditRecord {
         grade: &crate::domain::drill::grade::Grade,
     ) -> Self {
         use crate::domain::drill::grade::said;
-        let first = |f: fn(&crate::domain::drill::grade::InjectionGrade) -> Option<crate::domain::Span>| {
-            grade.injections.iter().filter_map(f).min()
-        };
+        let first =
+            |f: fn(&crate::domain::drill::grade::InjectionGrade) -> Option<crate::domain::Span>| {
+                grade.injections.iter().filter_map(f).min()
+            };
         let detail = format!(
             "time to detect {}, time to mitigate {}, drill length {}, {}",
             said(first(|i| i.time_to_signal())),

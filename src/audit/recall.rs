@@ -221,30 +221,49 @@ mod tests {
         let t0 = Timestamp::default();
         let ended = t0 + Span::minutes(1);
         let mut acted = Timeline::default();
-        acted.push(t0 + Span::seconds(5), EventKind::Breach, "BREACH error rate");
-        acted.push(t0 + Span::seconds(9), EventKind::ActionOk, "pause done: simulator");
+        acted.push(
+            t0 + Span::seconds(5),
+            EventKind::Breach,
+            "BREACH error rate",
+        );
+        acted.push(
+            t0 + Span::seconds(9),
+            EventKind::ActionOk,
+            "pause done: simulator",
+        );
         let passed = Grade::classic(&debrief(&acted, t0, ended), t0);
         assert!(passed.passed());
         // Detected and mitigated, but the grade says NOT PASSED (a late
         // pause, a harmful rollback): no rehearsal.
         let mut failed = passed.clone();
         failed.classic = false;
-        failed.objectives.push(crate::domain::drill::grade::ObjectiveGrade {
-            text: "no harm".into(),
-            met: false,
-        });
+        failed
+            .objectives
+            .push(crate::domain::drill::grade::ObjectiveGrade {
+                text: "no harm".into(),
+                met: false,
+            });
         assert!(!failed.passed());
         let record = |g: &Grade, of_plan| AuditRecord::graded(&plan, of_plan, "dana", ended, g);
         let AuditRecord::Drill(d) = record(&failed, true) else {
             panic!("not a drill record");
         };
-        assert_eq!((d.detected, d.mitigated, d.passed), (Some(true), Some(true), Some(false)));
+        assert_eq!(
+            (d.detected, d.mitigated, d.passed),
+            (Some(true), Some(true), Some(false))
+        );
         assert!(!d.rehearsed());
-        assert_eq!(recall(&[record(&failed, true)], &plan.service, None).last_rollback, None);
+        assert_eq!(
+            recall(&[record(&failed, true)], &plan.service, None).last_rollback,
+            None
+        );
         let counted = recall(&[record(&passed, true)], &plan.service, None);
         assert_eq!(counted.last_rollback, Some(ended));
         // A passed drill of the built-in demo still rehearses no real plan.
-        assert_eq!(recall(&[record(&passed, false)], &plan.service, None).last_rollback, None);
+        assert_eq!(
+            recall(&[record(&passed, false)], &plan.service, None).last_rollback,
+            None
+        );
         assert_eq!(
             recall(&[record(&passed, false)], &plan.service, Some(Mode::Demo)).last_rollback,
             Some(ended)

@@ -100,10 +100,12 @@ fn grade_of(drilled: &Drilled<'_>) -> Option<Grade> {
 fn file_name(service: &str, at: Timestamp) -> String {
     let service: String = service
         .chars()
-        .map(|c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-            true => c,
-            false => '-',
-        })
+        .map(
+            |c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                true => c,
+                false => '-',
+            },
+        )
         .collect();
     let service = service.trim_start_matches('.');
     format!("{service}-{}.md", at.format("%Y%m%dT%H%M%SZ"))
@@ -139,7 +141,10 @@ mod tests {
     #[test]
     fn the_file_is_named_for_the_service_and_the_time() {
         let at = Timestamp::default() + Span::seconds(3723);
-        assert_eq!(file_name("checkout-api", at), "checkout-api-19700101T010203Z.md");
+        assert_eq!(
+            file_name("checkout-api", at),
+            "checkout-api-19700101T010203Z.md"
+        );
         assert_eq!(file_name("../etc/x y", at), "-etc-x-y-19700101T010203Z.md");
     }
 

@@ -75,10 +75,19 @@ pub fn lines(grade: &Grade, theme: &Theme) -> Vec<Line<'static>> {
     let muted = theme.role(Role::Muted);
     let mut out = Vec::new();
     let (word, role) = match grade.passed() {
-        true => (format!(" {} PASSED ", theme.verdict_symbol(Health::Healthy)), Role::Ok),
-        false => (format!(" {} NOT PASSED ", theme.verdict_symbol(Health::Breach)), Role::Breach),
+        true => (
+            format!(" {} PASSED ", theme.verdict_symbol(Health::Healthy)),
+            Role::Ok,
+        ),
+        false => (
+            format!(" {} NOT PASSED ", theme.verdict_symbol(Health::Breach)),
+            Role::Breach,
+        ),
     };
-    let name = grade.scenario.clone().unwrap_or_else(|| "classic drill".to_string());
+    let name = grade
+        .scenario
+        .clone()
+        .unwrap_or_else(|| "classic drill".to_string());
     out.push(Line::from(vec![
         Span::styled(word, theme.badge(role)),
         Span::raw(format!("  {name}: {}", grade.title)),
@@ -94,7 +103,9 @@ pub fn lines(grade: &Grade, theme: &Theme) -> Vec<Line<'static>> {
     ));
     out.push(heading("Injections", theme));
     for i in &grade.injections {
-        let began = i.started.map_or("never began".to_string(), |t| format!("began {}", clock(t)));
+        let began = i
+            .started
+            .map_or("never began".to_string(), |t| format!("began {}", clock(t)));
         out.push(Line::from(vec![
             Span::styled(format!("  {} ", i.id), theme.role(Role::Text)),
             Span::styled(format!("{}, {began}", i.summary), muted),
@@ -118,7 +129,12 @@ pub fn lines(grade: &Grade, theme: &Theme) -> Vec<Line<'static>> {
             out.push(Line::from(vec![
                 Span::raw("  "),
                 Span::styled(word, theme.role(role)),
-                Span::raw(format!(" {} {} ({})", clock(a.at), a.action, a.scope.label())),
+                Span::raw(format!(
+                    " {} {} ({})",
+                    clock(a.at),
+                    a.action,
+                    a.scope.label()
+                )),
             ]));
             out.push(Line::styled(format!("      {}", a.why), muted));
         }
@@ -130,13 +146,19 @@ pub fn lines(grade: &Grade, theme: &Theme) -> Vec<Line<'static>> {
                 None => "never asked for".to_string(),
             };
             out.push(Line::styled(
-                format!("  expected {} for {} by {by}: {when}", e.wanted, e.injection),
+                format!(
+                    "  expected {} for {} by {by}: {when}",
+                    e.wanted, e.injection
+                ),
                 theme.role(role),
             ));
         }
         out.push(heading("Signals nobody looked at", theme));
         if grade.missed.is_empty() {
-            out.push(Line::styled("  none: every signal shown was looked at", muted));
+            out.push(Line::styled(
+                "  none: every signal shown was looked at",
+                muted,
+            ));
         }
         for m in &grade.missed {
             out.push(Line::raw(format!("  {} {}", clock(m.at), m.line)));
@@ -144,8 +166,14 @@ pub fn lines(grade: &Grade, theme: &Theme) -> Vec<Line<'static>> {
         out.push(heading("Objectives", theme));
         for o in &grade.objectives {
             let (mark, role) = match o.met {
-                true => (format!("{} met    ", theme.verdict_symbol(Health::Healthy)), Role::Ok),
-                false => (format!("{} NOT MET", theme.verdict_symbol(Health::Breach)), Role::Breach),
+                true => (
+                    format!("{} met    ", theme.verdict_symbol(Health::Healthy)),
+                    Role::Ok,
+                ),
+                false => (
+                    format!("{} NOT MET", theme.verdict_symbol(Health::Breach)),
+                    Role::Breach,
+                ),
             };
             out.push(Line::from(vec![
                 Span::raw("  "),
@@ -165,7 +193,9 @@ pub fn lines(grade: &Grade, theme: &Theme) -> Vec<Line<'static>> {
                     "no status update marked sent; none was due before the drill ended ({})",
                     clock(due)
                 ),
-                (Some(due), None) => format!("no status update marked sent (due by {})", clock(due)),
+                (Some(due), None) => {
+                    format!("no status update marked sent (due by {})", clock(due))
+                }
             };
             let role = if c.met() { Role::Text } else { Role::Breach };
             out.push(Line::styled(format!("  comms: {text}"), theme.role(role)));

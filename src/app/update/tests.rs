@@ -1436,8 +1436,8 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
 
 mod annotate;
 mod bake;
-mod debrief;
 mod baseline;
+mod debrief;
 mod drafts;
 mod gates;
 mod outbox;

@@ -344,7 +344,12 @@ pub fn grade(
         .iter()
         .map(|r| grade_injection(scenario, r, seen))
         .collect();
-    let signal_of = |id: &str| injections.iter().find(|i| i.id == id).and_then(|i| i.signal);
+    let signal_of = |id: &str| {
+        injections
+            .iter()
+            .find(|i| i.id == id)
+            .and_then(|i| i.signal)
+    };
     let asked: Vec<(Timestamp, Action, &ActionScope)> = seen
         .iter()
         .filter_map(|o| match &o.what {
@@ -450,9 +455,8 @@ fn judge(
     let find = |id: &str| ran.iter().find(|r| r.id == id);
     for f in scenario.forbid.iter().filter(|f| f.action == action) {
         let wrong = match &f.injection {
-            Some(id) => find(id).is_some_and(|r| {
-                active(r, at) && covers(&f.scope, scope, r.region.as_deref())
-            }),
+            Some(id) => find(id)
+                .is_some_and(|r| active(r, at) && covers(&f.scope, scope, r.region.as_deref())),
             None if f.scope == ScopeRule::Injected => ran.iter().any(|r| {
                 r.started.is_some_and(|s| s <= at) && covers(&f.scope, scope, r.region.as_deref())
             }),
@@ -462,9 +466,15 @@ fn judge(
             return (Verdict::Harmful, f.why.clone());
         }
     }
-    for e in scenario.expect.iter().filter(|e| e.actions.contains(&action)) {
-        let Some(r) = find(&e.injection) else { continue };
-        if !r.started.is_some_and(|s| at >= s) || !covers(&e.scope, scope, r.region.as_deref()) {
+    for e in scenario
+        .expect
+        .iter()
+        .filter(|e| e.actions.contains(&action))
+    {
+        let Some(r) = find(&e.injection) else {
+            continue;
+        };
+        if r.started.is_none_or(|s| at < s) || !covers(&e.scope, scope, r.region.as_deref()) {
             continue;
         }
         let signal = injections
@@ -475,16 +485,24 @@ fn judge(
         let deadline = signal.map(|s| s + e.within);
         let why = format!("answers {}", r.summary);
         return match deadline {
-            Some(d) if at > d => (Verdict::Late, format!("{why}, {}s late", (at - d).num_seconds())),
+            Some(d) if at > d => (
+                Verdict::Late,
+                format!("{why}, {}s late", (at - d).num_seconds()),
+            ),
             _ => (Verdict::Correct, why),
         };
     }
-    (Verdict::Unnecessary, "no injection called for it".to_string())
+    (
+        Verdict::Unnecessary,
+        "no injection called for it".to_string(),
+    )
 }
 
 fn shows_for(o: &Observation, region: Option<&str>, kind: &FaultKind) -> bool {
     match &o.what {
-        Observed::Shown { region: r, .. } => r.is_none() || region.is_none() || r.as_deref() == region,
+        Observed::Shown { region: r, .. } => {
+            r.is_none() || region.is_none() || r.as_deref() == region
+        }
         Observed::Failed { .. } => matches!(kind, FaultKind::DeployApi(_)),
         _ => false,
     }
@@ -505,7 +523,9 @@ fn grade_injection(scenario: &Scenario, r: &Ran, seen: &[Observation]) -> Inject
         .map(|o| o.at);
     let acknowledged = seen
         .iter()
-        .find(|o| after(o.at) && region.map_or(o.what.touches().is_some(), |x| o.what.interacts_with(x)))
+        .find(|o| {
+            after(o.at) && region.map_or(o.what.touches().is_some(), |x| o.what.interacts_with(x))
+        })
         .map(|o| o.at);
     let mitigated = seen
         .iter()
@@ -513,7 +533,9 @@ fn grade_injection(scenario: &Scenario, r: &Ran, seen: &[Observation]) -> Inject
             after(o.at)
                 && match &o.what {
                     Observed::Done { action, scope } => scenario.expect.iter().any(|e| {
-                        e.injection == r.id && e.actions.contains(action) && covers(&e.scope, scope, region)
+                        e.injection == r.id
+                            && e.actions.contains(action)
+                            && covers(&e.scope, scope, region)
                     }),
                     _ => false,
                 }

@@ -50,8 +50,15 @@ pub fn markdown(grade: &Grade, service: &str, operator: &str) -> String {
     let _ = writeln!(md, "## What happened");
     let _ = writeln!(md);
     for i in &grade.injections {
-        let began = i.started.map_or("never began".to_string(), |t| format!("began {}", utc(t)));
-        let _ = writeln!(md, "- **{}**: {} ({began})", plain(&i.id), plain(&i.summary));
+        let began = i
+            .started
+            .map_or("never began".to_string(), |t| format!("began {}", utc(t)));
+        let _ = writeln!(
+            md,
+            "- **{}**: {} ({began})",
+            plain(&i.id),
+            plain(&i.summary)
+        );
         let _ = writeln!(
             md,
             "  - time to signal {}, to acknowledge {}, to mitigate {}, to recover {}",
@@ -105,7 +112,13 @@ fn list(md: &mut String, items: &[String], none: &str) {
 fn went(grade: &Grade) -> (Vec<String>, Vec<String>) {
     let (mut well, mut not) = (Vec::new(), Vec::new());
     for a in &grade.actions {
-        let line = format!("{} ({}) at {}: {}", a.action, a.scope.label(), a.at.format("%H:%M:%S"), a.why);
+        let line = format!(
+            "{} ({}) at {}: {}",
+            a.action,
+            a.scope.label(),
+            a.at.format("%H:%M:%S"),
+            a.why
+        );
         match a.verdict {
             Verdict::Correct => well.push(format!("correct: {line}")),
             Verdict::Late => not.push(format!("late: {line}")),
@@ -122,7 +135,10 @@ fn went(grade: &Grade) -> (Vec<String>, Vec<String>) {
     if grade.classic {
         for i in &grade.injections {
             match i.signal {
-                Some(_) => well.push(format!("the fault was shown in {}", said(i.time_to_signal()))),
+                Some(_) => well.push(format!(
+                    "the fault was shown in {}",
+                    said(i.time_to_signal())
+                )),
                 None => not.push("the fault was never shown as a breach".to_string()),
             }
             match i.mitigated {
@@ -132,7 +148,11 @@ fn went(grade: &Grade) -> (Vec<String>, Vec<String>) {
         }
     }
     for m in &grade.missed {
-        not.push(format!("signal nobody looked at: {} ({})", m.line, m.at.format("%H:%M:%S")));
+        not.push(format!(
+            "signal nobody looked at: {} ({})",
+            m.line,
+            m.at.format("%H:%M:%S")
+        ));
     }
     (well, not)
 }
@@ -165,7 +185,10 @@ pub fn action_items(grade: &Grade) -> Vec<String> {
         ));
     }
     for m in &grade.missed {
-        items.push(format!("Look at what the screen shows: {} went unexamined", m.line));
+        items.push(format!(
+            "Look at what the screen shows: {} went unexamined",
+            m.line
+        ));
     }
     if let Some(c) = grade.comms.as_ref().filter(|c| !c.met()) {
         items.push(format!(
@@ -233,7 +256,10 @@ mod tests {
             comms: None,
             timeline: vec![
                 (t(60), "injection regress began: error rate".into()),
-                (t(75), "screen showed a breach in us-east-1: error_rate".into()),
+                (
+                    t(75),
+                    "screen showed a breach in us-east-1: error_rate".into(),
+                ),
             ],
             classic: false,
         }
@@ -260,11 +286,19 @@ mod tests {
         assert!(md.contains("(drill length 5m 30s)"), "{md}");
         assert!(md.contains("- Simulated failed requests: 412"), "{md}");
         assert!(
-            md.contains("time to signal 15s, to acknowledge 24s, to mitigate 1m 40s, to recover 2m 20s"),
+            md.contains(
+                "time to signal 15s, to acknowledge 24s, to mitigate 1m 40s, to recover 2m 20s"
+            ),
             "{md}"
         );
-        assert!(md.contains("| 00:01:15 | screen showed a breach in us-east-1: error\\_rate |"), "{md}");
-        assert!(md.contains("- objective met: put the decision on the timeline"), "{md}");
+        assert!(
+            md.contains("| 00:01:15 | screen showed a breach in us-east-1: error\\_rate |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- objective met: put the decision on the timeline"),
+            "{md}"
+        );
         let items: Vec<&str> = md
             .split("## Action items")
             .nth(1)
@@ -274,7 +308,10 @@ mod tests {
             .collect();
         assert_eq!(items.len(), 3, "late, harmful, missed: {items:?}");
         assert!(items[0].starts_with("- Act sooner"), "{items:?}");
-        assert!(items[1].contains("was harmful: ap-south-1 is not under rollout"), "{items:?}");
+        assert!(
+            items[1].contains("was harmful: ap-south-1 is not under rollout"),
+            "{items:?}"
+        );
         assert!(items[2].contains("went unexamined"), "{items:?}");
     }
 

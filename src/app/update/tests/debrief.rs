@@ -77,7 +77,12 @@ fn outside_a_drill_q_quits_at_once() {
 fn in_a_drill_q_asks_then_ends_grades_and_shows_the_debrief() {
     let mut s = drilling();
     let footer = crate::app::keymap::offered(&s);
-    assert!(footer.iter().any(|(k, what)| *k == "q" && what == "end drill"), "{footer:?}");
+    assert!(
+        footer
+            .iter()
+            .any(|(k, what)| *k == "q" && what == "end drill"),
+        "{footer:?}"
+    );
     assert_eq!(update(&mut s, ch('q')), vec![]);
     assert_eq!(s.overlay, Overlay::EndDrill);
     // n goes on with the drill.
@@ -89,7 +94,10 @@ fn in_a_drill_q_asks_then_ends_grades_and_shows_the_debrief() {
     assert_eq!(update(&mut s, burst), vec![]);
     assert_eq!(s.overlay, Overlay::EndDrill);
     assert_eq!(update(&mut s, ch('y')), vec![Effect::EndDrill]);
-    assert!(s.observed.graded.is_none(), "graded only once the script came");
+    assert!(
+        s.observed.graded.is_none(),
+        "graded only once the script came"
+    );
     update(&mut s, Msg::DrillEnded(Some(Box::new(script()))));
     assert_eq!(s.overlay, Overlay::Debrief { scroll: 0 });
     let grade = s.observed.graded.clone().unwrap();
@@ -150,23 +158,52 @@ fn what_the_operator_saw_and_did_is_recorded_with_times() {
     );
     let got = seen(&s);
     // Past the threshold, not yet for its hold: a warning on screen.
-    assert_eq!(got[0], Observed::Selected { region: "us-east-1".into() });
+    assert_eq!(
+        got[0],
+        Observed::Selected {
+            region: "us-east-1".into()
+        }
+    );
     assert!(
         got.iter().any(|o| matches!(o, Observed::Shown { region: Some(r), level: Level::Warn, .. } if r == "eu-west-1")),
         "{got:?}"
     );
-    assert!(got.contains(&Observed::Selected { region: "eu-west-1".into() }), "{got:?}");
+    assert!(
+        got.contains(&Observed::Selected {
+            region: "eu-west-1".into()
+        }),
+        "{got:?}"
+    );
     let scope = crate::domain::rollout::ActionScope::Rollout;
-    assert!(got.contains(&Observed::Asked { action: Action::Pause, scope: scope.clone() }), "{got:?}");
-    assert!(got.contains(&Observed::Done { action: Action::Pause, scope }), "{got:?}");
-    let done = s.observed.seen.iter().find(|o| matches!(o.what, Observed::Done { .. }));
+    assert!(
+        got.contains(&Observed::Asked {
+            action: Action::Pause,
+            scope: scope.clone()
+        }),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&Observed::Done {
+            action: Action::Pause,
+            scope
+        }),
+        "{got:?}"
+    );
+    let done = s
+        .observed
+        .seen
+        .iter()
+        .find(|o| matches!(o.what, Observed::Done { .. }));
     assert_eq!(done.map(|o| o.at), Some(epoch() + Span::seconds(2)));
     // Graded from it: the pause answered the regression, in time.
     update(&mut s, Msg::DrillEnded(Some(Box::new(script()))));
     let grade = s.observed.graded.clone().unwrap();
     assert_eq!(grade.actions.len(), 1);
     assert_eq!(grade.actions[0].verdict, Verdict::Correct);
-    assert_eq!(grade.injections[0].mitigated, Some(epoch() + Span::seconds(2)));
+    assert_eq!(
+        grade.injections[0].mitigated,
+        Some(epoch() + Span::seconds(2))
+    );
     assert!(grade.passed());
 }
 

@@ -130,16 +130,41 @@ fn ran() -> Vec<Ran> {
 /// paused at 95 s, done at 97 s, annotated, an update sent, recovered at 130 s.
 fn good() -> Vec<Observation> {
     vec![
-        at(5, Observed::Selected { region: "eu-west-1".to_string() }),
+        at(
+            5,
+            Observed::Selected {
+                region: "eu-west-1".to_string(),
+            },
+        ),
         shown(75, "us-east-1", Level::Warn),
         shown(81, "us-east-1", Level::Breach),
-        at(84, Observed::Selected { region: "us-east-1".to_string() }),
-        at(86, Observed::Detail { region: "us-east-1".to_string() }),
+        at(
+            84,
+            Observed::Selected {
+                region: "us-east-1".to_string(),
+            },
+        ),
+        at(
+            86,
+            Observed::Detail {
+                region: "us-east-1".to_string(),
+            },
+        ),
         asked(95, Action::Pause, region("us-east-1")),
         done(97, Action::Pause, region("us-east-1")),
-        at(110, Observed::Annotated { text: "paused us-east-1".to_string() }),
+        at(
+            110,
+            Observed::Annotated {
+                text: "paused us-east-1".to_string(),
+            },
+        ),
         at(125, Observed::UpdateSent),
-        at(130, Observed::Cleared { region: Some("us-east-1".to_string()) }),
+        at(
+            130,
+            Observed::Cleared {
+                region: Some("us-east-1".to_string()),
+            },
+        ),
     ]
 }
 
@@ -158,7 +183,11 @@ fn a_good_response_is_graded_correct_with_exact_times() {
     assert_eq!(g.expectations[0].deadline, Some(t(135)));
     assert!(g.objectives.iter().all(|o| o.met), "{:?}", g.objectives);
     assert!(g.comms.as_ref().is_some_and(CommsGrade::met));
-    assert_eq!(g.length(), Span::seconds(300), "the whole drill, not since the fault");
+    assert_eq!(
+        g.length(),
+        Span::seconds(300),
+        "the whole drill, not since the fault"
+    );
     // The herring's alert was never shown, nothing was missed.
     assert!(g.missed.is_empty(), "{:?}", g.missed);
     assert!(g.passed());
@@ -198,7 +227,10 @@ fn an_action_nothing_called_for_is_unnecessary_and_a_forbidden_one_harmful() {
         [Verdict::Unnecessary, Verdict::Correct, Verdict::Harmful]
     );
     assert_eq!(g.actions[2].why, "ap-south-1 is not under rollout");
-    assert!(!g.passed(), "harm fails the drill though every objective was met");
+    assert!(
+        !g.passed(),
+        "harm fails the drill though every objective was met"
+    );
     // After the herring ended, the same rollback is no longer harmful.
     let mut later = good();
     later.push(asked(450, Action::Rollback, region("ap-south-1")));
@@ -211,7 +243,12 @@ fn a_signal_nobody_looked_at_is_missed() {
     let seen = vec![
         shown(75, "us-east-1", Level::Breach),
         shown(95, "ap-south-1", Level::Warn),
-        at(100, Observed::Selected { region: "us-east-1".to_string() }),
+        at(
+            100,
+            Observed::Selected {
+                region: "us-east-1".to_string(),
+            },
+        ),
         at(
             101,
             Observed::Shown {
@@ -231,9 +268,15 @@ fn a_signal_nobody_looked_at_is_missed() {
         ]
     );
     assert_eq!(g.missed[0].at, t(95));
-    assert_eq!(g.injections[0].time_to_acknowledge(), Some(Span::seconds(40)));
+    assert_eq!(
+        g.injections[0].time_to_acknowledge(),
+        Some(Span::seconds(40))
+    );
     assert_eq!(g.injections[0].mitigated, None);
-    assert_eq!(g.injections[0].recovered, None, "never ended, never mitigated");
+    assert_eq!(
+        g.injections[0].recovered, None,
+        "never ended, never mitigated"
+    );
     assert!(!g.passed(), "the expectation was never met");
 }
 
@@ -258,7 +301,8 @@ fn objectives_and_comms_are_judged_from_the_first_signal() {
 #[test]
 fn a_failing_deploy_api_signals_with_the_first_failed_action() {
     let mut s = scenario();
-    s.injections[0].fault = FaultKind::DeployApi(crate::domain::drill::scenario::DeployFailure::Forbidden);
+    s.injections[0].fault =
+        FaultKind::DeployApi(crate::domain::drill::scenario::DeployFailure::Forbidden);
     let seen = vec![
         asked(70, Action::Pause, region("us-east-1")),
         at(
@@ -283,12 +327,21 @@ fn an_injection_that_ended_recovers_when_the_screen_is_healthy() {
     r[0].ended = Some(t(200));
     let seen = vec![
         shown(75, "us-east-1", Level::Breach),
-        at(220, Observed::Cleared { region: Some("us-east-1".to_string()) }),
+        at(
+            220,
+            Observed::Cleared {
+                region: Some("us-east-1".to_string()),
+            },
+        ),
     ];
     let g = grade(&scenario(), &r, &seen, t(0), t(300));
     assert_eq!(g.injections[0].recovered, Some(t(220)));
     let quiet = grade(&scenario(), &r, &[], t(0), t(300));
-    assert_eq!(quiet.injections[0].recovered, Some(t(200)), "nothing shown: ended is recovered");
+    assert_eq!(
+        quiet.injections[0].recovered,
+        Some(t(200)),
+        "nothing shown: ended is recovered"
+    );
 }
 
 #[test]
@@ -319,7 +372,10 @@ fn a_classic_drill_passes_when_shown_and_mitigated() {
     assert!(g.passed());
     assert_eq!(g.length(), Span::seconds(100));
     assert_eq!(g.injections[0].time_to_signal(), Some(Span::seconds(21)));
-    let none = Debrief { mitigated: None, ..d };
+    let none = Debrief {
+        mitigated: None,
+        ..d
+    };
     assert!(!Grade::classic(&none, t(0)).passed());
 }
 
