@@ -1,8 +1,10 @@
 use super::*;
 use crate::domain::drill::observation::Level;
+use crate::domain::drill::observation::Observed;
 use crate::domain::drill::scenario::{
     CommsExpectation, Expectation, FleetChoice, Forbidden, Injection, Objective, Start, Versions,
 };
+use crate::domain::drill::scenario::{FaultKind, ObjectiveCheck, ScopeRule};
 
 fn t(s: i64) -> Timestamp {
     Timestamp::default() + Span::seconds(s)
