@@ -157,7 +157,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             on_delivered(state, &report);
             vec![]
         }
-        Msg::Terminate(_) => vec![Effect::Quit],
+        Msg::Terminate(_) => debrief::quit(state),
         Msg::Edited { audience, result } => {
             state.dirty = true;
             drafts::on_edited(state, audience, result);

@@ -17,6 +17,15 @@ pub(super) fn quit_or_end(state: &mut AppState) -> Vec<Effect> {
     vec![Effect::Quit]
 }
 
+/// Quitting at once (Ctrl-C, a signal): a drill not yet graded is graded
+/// first, so its debrief is written all the same.
+pub(super) fn quit(state: &AppState) -> Vec<Effect> {
+    match crate::app::keymap::ends_drill(state) {
+        true => vec![Effect::EndDrill, Effect::Quit],
+        false => vec![Effect::Quit],
+    }
+}
+
 /// Yes in the end-drill confirmation.
 pub(super) fn end(state: &mut AppState) -> Vec<Effect> {
     state.overlay = Overlay::None;

@@ -136,7 +136,7 @@ fn erase(state: &mut AppState) {
 fn run(state: &mut AppState, command: Command) -> Vec<Effect> {
     let context = Context::of(&state.overlay);
     match command {
-        Command::Quit => return vec![Effect::Quit],
+        Command::Quit => return super::debrief::quit(state),
         Command::QuitOrEnd => return super::debrief::quit_or_end(state),
         Command::EndDrill => return super::debrief::end(state),
         Command::ScrollDown | Command::ScrollUp if context == Context::Debrief => {

@@ -129,7 +129,7 @@ impl fmt::Display for Debrief {
         }
         writeln!(
             f,
-            "  drill length     {}",
+            "  fault to end     {}",
             seconds(self.ended - self.fault_at)
         )?;
         if !self.actions.is_empty() {

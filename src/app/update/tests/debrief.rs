@@ -114,9 +114,24 @@ fn in_a_drill_q_asks_then_ends_grades_and_shows_the_debrief() {
 }
 
 #[test]
-fn ctrl_c_still_quits_a_drill_at_once() {
+fn ctrl_c_or_a_signal_quits_a_drill_at_once_graded_first() {
     let mut s = drilling();
-    assert_eq!(update(&mut s, ctrl_c()), vec![Effect::Quit]);
+    assert_eq!(
+        update(&mut s, ctrl_c()),
+        vec![Effect::EndDrill, Effect::Quit]
+    );
+    assert_eq!(
+        update(&mut s, Msg::Terminate("SIGTERM")),
+        vec![Effect::EndDrill, Effect::Quit]
+    );
+    update(&mut s, Msg::DrillEnded(None));
+    assert_eq!(
+        update(&mut s, ctrl_c()),
+        vec![Effect::Quit],
+        "graded already"
+    );
+    let mut live = with_rollout(Phase::Progressing, 1);
+    assert_eq!(update(&mut live, ctrl_c()), vec![Effect::Quit]);
 }
 
 #[test]
