@@ -232,3 +232,36 @@ fn nothing_is_recorded_outside_drills() {
     assert!(s.observed.graded.is_none());
     assert_eq!(s.overlay, Overlay::None);
 }
+
+#[test]
+fn opening_a_regions_detail_and_moving_the_focus_are_looks() {
+    let mut s = drilling();
+    s.observed.seen.clear();
+    // z on the matrix zooms the selected region's rows: its detail.
+    update(&mut s, ch('z'));
+    update(&mut s, ch('z'));
+    update(&mut s, key(KeyCode::Tab));
+    let got = seen(&s);
+    assert_eq!(
+        got,
+        [
+            Observed::Detail {
+                region: "eu-west-1".into()
+            },
+            Observed::Focused {
+                panel: "waves".into()
+            },
+        ]
+    );
+}
+
+#[test]
+fn the_record_is_bounded() {
+    let mut s = drilling();
+    for _ in 0..crate::app::observe::MAX_OBSERVATIONS + 5 {
+        update(&mut s, ch('j'));
+        update(&mut s, ch('k'));
+    }
+    assert_eq!(s.observed.seen.len(), crate::app::observe::MAX_OBSERVATIONS);
+    assert!(s.observed.dropped > 0);
+}
