@@ -1,7 +1,7 @@
 //! A tabletop drill end to end in a real terminal (tmux): a plan rehearsed on
 //! the embedded simulator, marked DRILL; the fault shows as a breach, the
-//! operator rolls back, and on quit the debrief gives time to detect and to
-//! mitigate. The audit log marks every record as the drill's and ends with
+//! operator rolls back, and q, then y, ends it with a graded debrief on
+//! screen, written as Markdown and printed. The audit log marks every record as the drill's and ends with
 //! the debrief, which the scorecard counts as a rehearsal.
 
 // Test helpers: a failed setup should stop the test loudly.
@@ -58,23 +58,51 @@ fn a_drill_ends_with_a_debrief_on_record() {
     });
     tmux.keys(&["y"]);
     tmux.expect("the rollback", LONG, |s| s.contains("roll back done"));
+    // q asks whether to end the drill; yes shows its graded debrief.
+    tmux.keys(&["q"]);
+    tmux.expect("the question", LONG, |s| s.contains("End the drill of"));
+    tmux.keys(&["y"]);
+    let screen = tmux.expect("the debrief screen", LONG, |s| s.contains("Drill debrief"));
+    assert!(screen.contains("PASSED"), "{screen}");
+    assert!(screen.contains("drill length"), "{screen}");
     tmux.keys(&["q"]);
     let screen = tmux.expect("the debrief", LONG, |s| s.lines().any(|l| l == "EXIT:0"));
-    assert!(screen.contains("drill debrief"), "{screen}");
-    let detect = screen
+    assert!(screen.contains("drill debrief: PASSED"), "{screen}");
+    let line = screen
         .lines()
-        .find(|l| l.contains("time to detect"))
+        .find(|l| l.trim_start().starts_with("fault: signal"))
         .unwrap_or_default();
     assert!(
-        detect.trim_end().ends_with("(first breach on screen)"),
+        line.contains("mitigated") && !line.contains("mitigated —"),
         "{screen}"
     );
-    assert!(screen.contains("time to mitigate"), "{screen}");
-    assert!(screen.contains("(roll back done"), "{screen}");
     assert!(
         screen.contains("the scorecard counts it as a rehearsal"),
         "{screen}"
     );
+    // The debrief, written as Markdown under the state dir.
+    let drills = dir.join("warroom/drills");
+    let written: Vec<PathBuf> = std::fs::read_dir(&drills)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    let name = written[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    assert!(
+        name.starts_with("checkout-api-") && name.ends_with("Z.md"),
+        "{name}"
+    );
+    assert!(screen.contains("debrief written to "), "{screen}");
+    let md = std::fs::read_to_string(&written[0]).unwrap();
+    assert!(md.contains("## Action items"), "{md}");
+    assert!(md.contains("- Result: **PASSED**"), "{md}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&written[0]).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
 
     let text = std::fs::read_to_string(&audit).unwrap();
     let records: Vec<serde_json::Value> = text
@@ -87,6 +115,7 @@ fn a_drill_ends_with_a_debrief_on_record() {
     assert_eq!(last["target"], "checkout-api");
     assert_eq!(last["detected"], true, "{text}");
     assert_eq!(last["mitigated"], true, "{text}");
+    assert_eq!(last["passed"], true, "{text}");
     assert!(
         last["detail"]
             .as_str()

@@ -118,6 +118,11 @@ fn a_drill_asked_to_notify_posts_its_breach_and_actions_marked_as_a_drill() {
     tmux.expect("the rollback told", LONG, |s| {
         s.contains("incident-bus ok · action-done delivered")
     });
+    // q asks to end the drill, y shows the debrief, q quits.
+    tmux.keys(&["q"]);
+    tmux.expect("the question", LONG, |s| s.contains("End the drill of"));
+    tmux.keys(&["y"]);
+    tmux.expect("the debrief screen", LONG, |s| s.contains("Drill debrief"));
     tmux.keys(&["q"]);
     tmux.expect("the end", LONG, |s| s.lines().any(|l| l == "EXIT:0"));
 

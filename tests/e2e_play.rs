@@ -147,6 +147,11 @@ fn the_demo_and_drills_never_count_for_a_real_plan() {
     tmux.expect("the fault as a breach", LONG, |s| {
         s.contains("BREACH error rate")
     });
+    // q asks to end the drill, y shows the debrief, q quits.
+    tmux.keys(&["q"]);
+    tmux.expect("the question", LONG, |s| s.contains("End the drill of"));
+    tmux.keys(&["y"]);
+    tmux.expect("the debrief screen", LONG, |s| s.contains("NOT PASSED"));
     tmux.keys(&["q"]);
     let screen = tmux.expect("the debrief", LONG, |s| s.lines().any(|l| l == "EXIT:0"));
     assert!(screen.contains("not a rehearsal"), "{screen}");

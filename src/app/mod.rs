@@ -5,6 +5,7 @@ pub mod admit;
 pub mod comms;
 pub mod keymap;
 pub mod msg;
+pub mod observe;
 pub mod receivers;
 pub mod state;
 pub mod typing;

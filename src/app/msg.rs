@@ -78,6 +78,9 @@ pub enum Msg {
     },
     /// A draft was written to a file: its path, or why it was not.
     DraftWritten(Result<String, String>),
+    /// The drill was ended: its script and how each injection ran, read
+    /// only now (`None`: a drill without a script, graded the classic way).
+    DrillEnded(Option<Box<crate::domain::drill::grade::Script>>),
 }
 
 /// What `update` asks the event loop to do.
@@ -119,5 +122,8 @@ pub enum Effect {
         name: String,
         text: String,
     },
+    /// End the drill: the event loop reads its script and answers with
+    /// `Msg::DrillEnded`.
+    EndDrill,
     Quit,
 }

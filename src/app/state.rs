@@ -81,6 +81,13 @@ pub enum Overlay {
     Annotate(String),
     /// The status drafts (`c`).
     Drafts(DraftsView),
+    /// `q` in a drill: end the drill and see its debrief?
+    EndDrill,
+    /// The drill's debrief (its grade is in `AppState::observed`), scrolled
+    /// down this many lines.
+    Debrief {
+        scroll: u16,
+    },
 }
 
 /// The drafts overlay: which draft is shown, how far it is scrolled, and
@@ -349,6 +356,9 @@ pub struct AppState {
     pub showing: super::view::Showing,
     /// Status updates: the cadence's clock and the drafts edited.
     pub comms: Comms,
+    /// In a drill: what the operator looked at and did, what the screen
+    /// showed, and the grade once it ended.
+    pub observed: super::observe::DrillRecord,
     /// Set when something on screen changed since the last draw.
     pub dirty: bool,
 }
@@ -435,6 +445,7 @@ impl AppState {
                 ..Default::default()
             },
             comms: Comms::default(),
+            observed: Default::default(),
             dirty: true,
         }
         .with_annotations(remembered.annotations)

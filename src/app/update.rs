@@ -7,6 +7,7 @@ use std::collections::HashSet;
 mod annotate;
 mod bake;
 mod baseline;
+mod debrief;
 pub mod drafts;
 mod gates;
 mod keys;
@@ -44,7 +45,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             | Msg::ScorecardRecorded { .. }
     );
     let pushed = state.timeline.pushed();
+    let before = crate::app::observe::before(state, &msg);
     let mut effects = apply(state, msg);
+    if let Some(before) = before {
+        crate::app::observe::after(state, &effects, before);
+    }
     annotate::count_asked(state, &effects);
     annotate::keep_scroll(state, pushed);
     if may_start {
@@ -152,7 +157,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             on_delivered(state, &report);
             vec![]
         }
-        Msg::Terminate(_) => vec![Effect::Quit],
+        Msg::Terminate(_) => debrief::quit(state),
         Msg::Edited { audience, result } => {
             state.dirty = true;
             drafts::on_edited(state, audience, result);
@@ -161,6 +166,11 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::DraftWritten(result) => {
             state.dirty = true;
             drafts::on_written(state, result);
+            vec![]
+        }
+        Msg::DrillEnded(script) => {
+            state.dirty = true;
+            debrief::on_ended(state, script.as_deref());
             vec![]
         }
     }

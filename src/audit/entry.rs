@@ -138,12 +138,24 @@ pub struct DrillEntry {
     /// records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub of_plan: Option<bool>,
+    /// Whether the graded debrief passed it. Absent in older records, which
+    /// count when detected and mitigated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed: Option<bool>,
+    /// The scenario drilled, by name. Absent in older records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
 }
 
 impl DrillEntry {
-    /// Whether the drill rehearsed the runbook: the fault was detected and
-    /// mitigated. A drill where nobody acted rehearsed nothing.
+    /// Whether the drill counts as a rehearsal of the runbook: it passed
+    /// its graded debrief; for older records without a grade, the fault
+    /// was detected and mitigated. A drill where nobody acted rehearsed
+    /// nothing.
     pub fn rehearsed(&self) -> bool {
+        if let Some(passed) = self.passed {
+            return passed;
+        }
         match (self.detected, self.mitigated) {
             (Some(detected), Some(mitigated)) => detected && mitigated,
             // Older records: "time to detect 21s, time to mitigate 34s",
@@ -235,6 +247,49 @@ impl AuditRecord {
             detected: Some(debrief.detected.is_some()),
             mitigated: Some(debrief.mitigated.is_some()),
             of_plan: Some(of_plan),
+            passed: None,
+            scenario: None,
+        })
+    }
+
+    /// The end of a graded drill of `plan`: its times in a line, whether it
+    /// passed (only then does the scorecard count it), and its scenario.
+    pub fn graded(
+        plan: &RolloutPlan,
+        of_plan: bool,
+        operator: &str,
+        time: Timestamp,
+        grade: &crate::domain::drill::grade::Grade,
+    ) -> Self {
+        use crate::domain::drill::grade::said;
+        let first =
+            |f: fn(&crate::domain::drill::grade::InjectionGrade) -> Option<crate::domain::Span>| {
+                grade.injections.iter().filter_map(f).min()
+            };
+        let detail = format!(
+            "time to detect {}, time to mitigate {}, drill length {}, {}",
+            said(first(|i| i.time_to_signal())),
+            said(first(|i| i.time_to_mitigate())),
+            said(Some(grade.length())),
+            grade.verdict_word()
+        );
+        AuditRecord::Drill(DrillEntry {
+            time,
+            id: 0,
+            operator: operator.to_string(),
+            action: "drill".to_string(),
+            scope: "all regions".to_string(),
+            target: plan.service.clone(),
+            from_version: plan.stable_version.clone(),
+            to_version: plan.canary_version.clone(),
+            result: "done".to_string(),
+            detail,
+            mode: Some(Mode::Drill),
+            detected: Some(grade.injections.iter().any(|i| i.signal.is_some())),
+            mitigated: Some(grade.injections.iter().any(|i| i.mitigated.is_some())),
+            of_plan: Some(of_plan),
+            passed: Some(grade.passed()),
+            scenario: grade.scenario.clone(),
         })
     }
 

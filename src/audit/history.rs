@@ -105,6 +105,12 @@ mod tests {
             t0,
             &debrief(&acted, t0, t0 + crate::domain::Span::minutes(1)),
         ))?;
+        // A graded drill that passed: no rollback either.
+        let graded = crate::domain::drill::grade::Grade::classic(
+            &debrief(&acted, t0, t0 + crate::domain::Span::minutes(1)),
+            t0,
+        );
+        log.append(&AuditRecord::graded(&plan, true, "dana", t0, &graded))?;
         let mut history = History::default();
         assert_eq!(read_audit_rollbacks(&path, None, &mut history)?, 0);
         log.append(&done)?;

@@ -213,6 +213,73 @@ mod tests {
     }
 
     #[test]
+    fn a_graded_drill_counts_as_a_rehearsal_only_when_it_passed() {
+        use crate::domain::drill::debrief;
+        use crate::domain::drill::grade::Grade;
+        use crate::domain::timeline::{EventKind, Timeline};
+        let plan = FleetSpec::demo(1).plan;
+        let t0 = Timestamp::default();
+        let ended = t0 + Span::minutes(1);
+        let mut acted = Timeline::default();
+        acted.push(
+            t0 + Span::seconds(5),
+            EventKind::Breach,
+            "BREACH error rate",
+        );
+        acted.push(
+            t0 + Span::seconds(9),
+            EventKind::ActionOk,
+            "pause done: simulator",
+        );
+        let passed = Grade::classic(&debrief(&acted, t0, ended), t0);
+        assert!(passed.passed());
+        // Detected and mitigated, but the grade says NOT PASSED (a late
+        // pause, a harmful rollback): no rehearsal.
+        let mut failed = passed.clone();
+        failed.classic = false;
+        failed
+            .objectives
+            .push(crate::domain::drill::grade::ObjectiveGrade {
+                text: "no harm".into(),
+                met: false,
+            });
+        assert!(!failed.passed());
+        let record = |g: &Grade, of_plan| AuditRecord::graded(&plan, of_plan, "dana", ended, g);
+        let AuditRecord::Drill(d) = record(&failed, true) else {
+            panic!("not a drill record");
+        };
+        assert_eq!(
+            (d.detected, d.mitigated, d.passed),
+            (Some(true), Some(true), Some(false))
+        );
+        assert!(!d.rehearsed());
+        assert_eq!(
+            recall(&[record(&failed, true)], &plan.service, None).last_rollback,
+            None
+        );
+        let counted = recall(&[record(&passed, true)], &plan.service, None);
+        assert_eq!(counted.last_rollback, Some(ended));
+        // A passed drill of the built-in demo still rehearses no real plan.
+        assert_eq!(
+            recall(&[record(&passed, false)], &plan.service, None).last_rollback,
+            None
+        );
+        assert_eq!(
+            recall(&[record(&passed, false)], &plan.service, Some(Mode::Demo)).last_rollback,
+            Some(ended)
+        );
+        // The record reads back, scenario and all; one without them is older.
+        let line = serde_json::to_string(&record(&passed, true)).unwrap();
+        assert!(line.contains(r#""passed":true"#), "{line}");
+        let old = r#"{"record":"drill","time":"2026-01-01T00:00:00Z","operator":"dana","target":"checkout-api","detail":"x","detected":true,"mitigated":true}"#;
+        let AuditRecord::Drill(d) = serde_json::from_str(old).unwrap() else {
+            panic!("not a drill record");
+        };
+        assert_eq!((d.passed, d.scenario.as_deref()), (None, None));
+        assert!(d.rehearsed(), "today's rule for records without a grade");
+    }
+
+    #[test]
     fn older_drill_records_are_read_from_their_detail() {
         let line = |detail: &str| {
             format!(

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::args::DrillArgs;
 use super::dashboard::{self, Screen, runtime};
-use crate::audit::{AuditRecord, Mode};
+use crate::audit::Mode;
 use crate::config::plan::PlanFile;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::runtime::session::Session;
@@ -57,27 +57,12 @@ pub fn run(drill: &DrillArgs) -> Result<i32> {
             .await
             .map(|state| (state, began))
     })?;
-    let ended = chrono::Utc::now();
-    let debrief = crate::domain::drill::debrief(&state.timeline, began + fault_at, ended);
-    if !debrief.fault_began() {
-        println!("the drill ended before its fault began: nothing was rehearsed or recorded");
-        return Ok(0);
-    }
-    print!("{debrief}");
-    audit.append(&AuditRecord::drill(
-        &rollout,
-        plan.is_some(),
-        &state.operator,
-        ended,
-        &debrief,
-    ))?;
-    println!("recorded in {}", audit.path().display());
-    if debrief.rehearsed() {
-        println!("the scorecard counts it as a rehearsal of the rollback runbook");
-    } else {
-        println!(
-            "not a rehearsal: the fault must be shown as a breach and paused or rolled back for the scorecard to count the drill"
-        );
-    }
-    Ok(0)
+    let drilled = super::debrief::Drilled {
+        state: &state,
+        plan: &rollout,
+        of_plan: plan.is_some(),
+        began,
+        fault_at,
+    };
+    super::debrief::conclude(&drilled, &audit)
 }

@@ -3,6 +3,7 @@
 pub mod args;
 mod audit;
 mod dashboard;
+mod debrief;
 mod dora;
 mod drill;
 mod facilitate;

@@ -82,7 +82,7 @@ where
         snapshots,
         notifier,
         reopen_input,
-        drill: _drill,
+        drill,
         drafts_dir,
     } = wiring;
     let mut input = drafts::Reopenable::new(input, reopen_input);
@@ -153,6 +153,10 @@ where
         while let Some(effect) = effects.pop_front() {
             match effect {
                 Effect::Quit => return Ok(state),
+                Effect::EndDrill => {
+                    let script = super::debrief::script(drill.as_ref(), clock.now());
+                    effects.extend(update(&mut state, Msg::DrillEnded(script)));
+                }
                 Effect::Execute(request) => executor.execute(request),
                 Effect::HoldAtGate { wave, hold } => {
                     if !executor.hold_at_gate(wave, hold) {

@@ -4,6 +4,7 @@
 //! `app`, the only module that names `Msg`.
 
 pub mod baselines;
+pub mod debrief;
 pub mod demo;
 pub mod drafts;
 pub mod event_loop;

@@ -5,6 +5,7 @@ mod annotate;
 mod big;
 mod columns;
 mod confirm;
+mod debrief;
 mod detail;
 mod dora;
 mod drafts;
@@ -121,6 +122,19 @@ impl Widget for Dashboard<'_> {
                 annotate::AnnotateModal { state, theme, text }.render(area, buf)
             }
             Overlay::Drafts(view) => drafts::DraftsOverlay { state, theme, view }.render(area, buf),
+            Overlay::EndDrill => debrief::EndDrillModal { state, theme }.render(area, buf),
+            Overlay::Debrief { scroll } => {
+                if let Some(grade) = &state.observed.graded {
+                    let scroll = *scroll;
+                    debrief::DebriefScreen {
+                        state,
+                        theme,
+                        grade,
+                        scroll,
+                    }
+                    .render(area, buf);
+                }
+            }
         }
     }
 }

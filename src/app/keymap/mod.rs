@@ -32,6 +32,10 @@ pub enum Context {
     Drafts,
     /// Editing a draft in place.
     DraftText,
+    /// Asked whether to end the drill.
+    EndDrill,
+    /// The drill's debrief.
+    Debrief,
 }
 
 impl Context {
@@ -47,6 +51,8 @@ impl Context {
             Overlay::Annotate(_) => Context::Annotate,
             Overlay::Drafts(view) if view.typing => Context::DraftText,
             Overlay::Drafts(_) => Context::Drafts,
+            Overlay::EndDrill => Context::EndDrill,
+            Overlay::Debrief { .. } => Context::Debrief,
         }
     }
 
@@ -71,6 +77,8 @@ impl Context {
             Context::Annotate => "Typing an annotation",
             Context::Drafts => "In the status drafts",
             Context::DraftText => "Editing a draft",
+            Context::EndDrill => "Ending a drill",
+            Context::Debrief => "In a drill's debrief",
         }
     }
 }
@@ -79,6 +87,10 @@ impl Context {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
     Quit,
+    /// `q`: quit, or in a drill not yet ended, ask whether to end it.
+    QuitOrEnd,
+    /// End the drill and grade it.
+    EndDrill,
     OpenHelp,
     CloseHelp,
     OpenScorecard,
@@ -157,6 +169,7 @@ impl Command {
         matches!(
             self,
             Command::Confirm
+                | Command::EndDrill
                 | Command::Submit
                 | Command::MarkSent
                 | Command::EditExternal
@@ -194,6 +207,8 @@ pub enum Label {
     View,
     /// What `z` does now: zoom the focused panel (named), or go back.
     Zoom,
+    /// What `q` does now: quit, or end the drill.
+    Quit,
 }
 
 /// One row of the map: one line of the help, one entry of the footer.
@@ -210,6 +225,11 @@ pub struct Binding {
     pub label: Label,
     /// The help's line.
     pub help: &'static str,
+}
+
+/// Whether `q` ends the drill (and shows its debrief) rather than quitting.
+pub fn ends_drill(state: &AppState) -> bool {
+    state.mode == super::state::RunMode::Drill && state.observed.graded.is_none()
 }
 
 /// The action waiting in the confirmation, if one is open.
@@ -322,6 +342,10 @@ pub fn offered(state: &AppState) -> Vec<(&'static str, String)> {
                 Label::Zoom => match state.showing.zoom {
                     Some(_) => "unzoom".to_string(),
                     None => format!("zoom {}", state.showing.focus.name()),
+                },
+                Label::Quit => match ends_drill(state) {
+                    true => "end drill".to_string(),
+                    false => "quit".to_string(),
                 },
             };
             Some((keys, label))

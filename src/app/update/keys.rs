@@ -136,7 +136,12 @@ fn erase(state: &mut AppState) {
 fn run(state: &mut AppState, command: Command) -> Vec<Effect> {
     let context = Context::of(&state.overlay);
     match command {
-        Command::Quit => return vec![Effect::Quit],
+        Command::Quit => return super::debrief::quit(state),
+        Command::QuitOrEnd => return super::debrief::quit_or_end(state),
+        Command::EndDrill => return super::debrief::end(state),
+        Command::ScrollDown | Command::ScrollUp if context == Context::Debrief => {
+            super::debrief::scroll(state, command == Command::ScrollDown);
+        }
         Command::OpenHelp => state.overlay = Overlay::Help,
         Command::CloseHelp | Command::CloseScorecard => state.overlay = Overlay::None,
         Command::OpenScorecard => state.overlay = Overlay::Scorecard(ScorecardView::default()),
@@ -206,6 +211,7 @@ fn cancel(state: &mut AppState, context: Context) {
         }
         Overlay::Override { .. } => notify(state, NoticeLevel::Info, "promote cancelled"),
         Overlay::Annotate(_) => notify(state, NoticeLevel::Info, "annotation cancelled"),
+        Overlay::EndDrill => notify(state, NoticeLevel::Info, "the drill goes on"),
         Overlay::Scorecard(view) if context == Context::Note => {
             state.overlay = Overlay::Scorecard(ScorecardView {
                 editing: None,

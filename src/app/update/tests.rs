@@ -1437,6 +1437,7 @@ fn an_unknown_outcome_is_neither_done_nor_failed() {
 mod annotate;
 mod bake;
 mod baseline;
+mod debrief;
 mod drafts;
 mod gates;
 mod outbox;

@@ -3,6 +3,9 @@
 //! took effect, read from the timeline the drill left.
 
 pub mod control;
+pub mod grade;
+pub mod markdown;
+pub mod observation;
 pub mod scenario;
 
 use std::fmt;
@@ -127,7 +130,7 @@ impl fmt::Display for Debrief {
         }
         writeln!(
             f,
-            "  drill length     {}",
+            "  fault to end     {}",
             seconds(self.ended - self.fault_at)
         )?;
         if !self.actions.is_empty() {
