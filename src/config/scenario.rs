@@ -31,11 +31,7 @@ const BRIEFING: Limit = Limit {
     multiline: true,
 };
 
-/// Region names that stand for a region of whatever fleet the drill runs
-/// on: the one the second wave adds, and the last one the first two waves
-/// leave alone (not under rollout yet).
-pub const SECOND_WAVE: &str = "@second-wave";
-pub const LATER: &str = "@later";
+pub use crate::domain::drill::scenario::{LATER, SECOND_WAVE};
 
 /// A scenario file that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,9 @@ use super::Fleet;
 use crate::domain::action::{ActionRequest, ControlError, ControlFuture, DeploymentControl};
 use crate::domain::baseline::{BaselineFuture, BaselineRequest, BaselineSource, BaselineValues};
 use crate::domain::clock::Clock;
-use crate::domain::rollout::{Action, ActionScope, Refusal};
+use crate::domain::drill::scenario::DeployFailure;
+use crate::domain::rollout::{Action, ActionScope};
+use crate::domain::source::SourceError;
 use crate::domain::source::{Polled, Report, SourceInfo, SourceKind};
 
 /// The simulator's deployment source.
@@ -43,7 +45,7 @@ enum Command {
     Act {
         action: Action,
         scope: ActionScope,
-        reply: oneshot::Sender<Result<(), Refusal>>,
+        reply: oneshot::Sender<Result<(), ControlError>>,
     },
     HoldAtGate {
         wave: usize,
@@ -74,10 +76,8 @@ impl DeploymentControl for SimControl {
                 })
                 .await
                 .map_err(|_| gone())?;
-            match answer.await.map_err(|_| gone())? {
-                Ok(()) => Ok(format!("simulator: {} applied", request.action)),
-                Err(refusal) => Err(ControlError::Refused(refusal.to_string())),
-            }
+            answer.await.map_err(|_| gone())??;
+            Ok(format!("simulator: {} applied", request.action))
         })
     }
 
@@ -171,12 +171,15 @@ async fn run(
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let rollout = |fleet: &Fleet, at| Polled::instant(at, Report::Rollout(fleet.status()));
+    // Actions a drill's deploy API never answers: held, unanswered, until
+    // the simulator stops, as a hung API would hold them.
+    let mut unanswered = Vec::new();
     loop {
         let sent = tokio::select! {
             _ = ticker.tick() => {
                 let now = clock.now();
                 fleet.advance(now);
-                let metrics = Polled::instant(now, Report::Metrics(fleet.sample(now)));
+                let metrics = metrics_poll(&mut fleet, now, interval);
                 wiring.deploy.send(rollout(&fleet, now)).await.is_ok() && wiring.metrics.send(metrics).await.is_ok()
             }
             command = commands.recv() => {
@@ -184,7 +187,12 @@ async fn run(
                 match command {
                     None => break,
                     Some(Command::Act { action, scope, reply }) => {
-                        let _ = reply.send(fleet.apply(action, &scope, now));
+                        match act(&mut fleet, action, &scope, now) {
+                            Some(answer) => {
+                                let _ = reply.send(answer);
+                            }
+                            None => unanswered.push(reply),
+                        }
                     }
                     Some(Command::HoldAtGate { wave, hold }) => fleet.hold_at_gate(wave, hold, now),
                     Some(Command::Baseline { request, reply }) => {
@@ -199,6 +207,49 @@ async fn run(
             break;
         }
     }
+}
+
+/// One poll of the simulated metrics source: the fleet's samples with the
+/// alerts firing as notes, or, while a drill has it dark, no answer (the
+/// fleet still serves its traffic, and counts what fails; nothing is
+/// invented for the screen).
+fn metrics_poll(fleet: &mut Fleet, now: crate::domain::Timestamp, interval: Duration) -> Polled {
+    let samples = fleet.sample(now);
+    if fleet.metrics_dark(now) {
+        return Polled {
+            at: now,
+            took: interval,
+            result: Err(SourceError(format!("no answer within {interval:?}"))),
+            notes: Vec::new(),
+        };
+    }
+    let mut polled = Polled::instant(now, Report::Metrics(samples));
+    polled.notes = fleet.alerts(now);
+    polled
+}
+
+/// The answer to `action`: the fleet's, or the failure a drill's deploy
+/// API plays; `None` when the API gives no answer at all.
+fn act(
+    fleet: &mut Fleet,
+    action: Action,
+    scope: &ActionScope,
+    now: crate::domain::Timestamp,
+) -> Option<Result<(), ControlError>> {
+    let answer = match fleet.deploy_failure(now) {
+        None => fleet
+            .apply(action, scope, now)
+            .map_err(|r| ControlError::Refused(r.to_string())),
+        Some(DeployFailure::Forbidden) => Err(ControlError::Refused(format!(
+            "403 forbidden: this identity may not {action} {}; ask someone who may",
+            scope.label()
+        ))),
+        Some(DeployFailure::ServerError) => Err(ControlError::Unreachable(
+            "server error (500): the deploy API failed; nothing was changed".to_string(),
+        )),
+        Some(DeployFailure::Timeout) => return None,
+    };
+    Some(answer)
 }
 
 #[cfg(test)]
