@@ -15,6 +15,7 @@ use crate::config::plan::{DeploySource, PlanFile};
 use crate::domain::action::DeploymentControl;
 use crate::domain::clock::Clock;
 use crate::domain::dora::{Event, History};
+use crate::domain::drill::scenario::Scenario;
 use crate::domain::plan::RolloutPlan;
 use crate::domain::scorecard::{Item, Recalled, Setting, Status};
 use crate::domain::source::Report;
@@ -26,7 +27,6 @@ use crate::integrations::events::read_events;
 use crate::integrations::http::SetupError;
 use crate::integrations::prometheus::PrometheusSource;
 use crate::sim::adapter::{self, SimWiring};
-use crate::domain::drill::scenario::Scenario;
 use crate::sim::drill::DrillHandle;
 use crate::sim::{Fleet, FleetSpec};
 

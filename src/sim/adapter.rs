@@ -281,4 +281,92 @@ mod tests {
         let eu = rate.regions.get("eu-west-1").copied().unwrap();
         assert!((1000.0..1400.0).contains(&eu), "{eu}");
     }
+
+    fn drilled(fault: crate::domain::drill::scenario::FaultKind) -> Fleet {
+        use crate::domain::drill::scenario::*;
+        let scenario = Scenario {
+            name: "t".to_string(),
+            title: "t".to_string(),
+            briefing: String::new(),
+            fleet: FleetChoice::Demo,
+            seed: 1,
+            pace: Span::seconds(30),
+            injections: vec![Injection {
+                id: "a".to_string(),
+                start: Start::At(Span::seconds(5)),
+                target: Target {
+                    region: Some("us-east-1".to_string()),
+                    versions: Versions::Canary,
+                },
+                fault,
+                duration: Some(Span::seconds(10)),
+            }],
+            expect: vec![],
+            forbid: vec![],
+            objectives: vec![],
+            comms: None,
+        };
+        let handle = crate::sim::drill::DrillHandle::new(scenario, epoch());
+        Fleet::new(FleetSpec::calm(1), epoch()).with_drill(handle)
+    }
+
+    #[test]
+    fn a_dark_metrics_source_answers_nothing_and_alerts_come_as_notes() {
+        use crate::domain::drill::scenario::FaultKind;
+        let second = Duration::from_secs(1);
+        let mut fleet = drilled(FaultKind::MetricsGap);
+        let lit = metrics_poll(&mut fleet, epoch() + Span::seconds(4), second);
+        assert!(matches!(lit.result, Ok(Report::Metrics(ref s)) if !s.is_empty()));
+        let dark = metrics_poll(&mut fleet, epoch() + Span::seconds(5), second);
+        assert_eq!(
+            dark.result,
+            Err(SourceError("no answer within 1s".to_string()))
+        );
+        let back = metrics_poll(&mut fleet, epoch() + Span::seconds(15), second);
+        assert!(back.result.is_ok());
+        let name = "HighErrorRate".to_string();
+        let mut fleet = drilled(FaultKind::Alert { name });
+        let poll = metrics_poll(&mut fleet, epoch() + Span::seconds(6), second);
+        assert_eq!(poll.notes, ["alert HighErrorRate firing for us-east-1"]);
+    }
+
+    #[test]
+    fn a_failing_deploy_api_refuses_fails_or_never_answers() {
+        use crate::domain::drill::scenario::{DeployFailure, FaultKind};
+        let now = epoch() + Span::seconds(6);
+        let mut fleet = drilled(FaultKind::DeployApi(DeployFailure::Forbidden));
+        let answer = act(&mut fleet, Action::Pause, &ActionScope::Rollout, now);
+        let Some(Err(ControlError::Refused(why))) = answer else {
+            panic!("{answer:?}");
+        };
+        assert!(
+            why.starts_with("403 forbidden: this identity may not pause"),
+            "{why}"
+        );
+        // The rollout is untouched, and a pause once the API is back works.
+        assert!(
+            act(
+                &mut fleet,
+                Action::Pause,
+                &ActionScope::Rollout,
+                now + Span::seconds(10)
+            )
+            .is_some_and(|a| a.is_ok())
+        );
+        let mut fleet = drilled(FaultKind::DeployApi(DeployFailure::ServerError));
+        let answer = act(&mut fleet, Action::Pause, &ActionScope::Rollout, now);
+        assert!(
+            matches!(answer, Some(Err(ControlError::Unreachable(ref w))) if w.contains("500")),
+            "{answer:?}"
+        );
+        let mut fleet = drilled(FaultKind::DeployApi(DeployFailure::Timeout));
+        assert_eq!(
+            act(&mut fleet, Action::Pause, &ActionScope::Rollout, now),
+            None
+        );
+        assert_eq!(
+            fleet.status().phase,
+            crate::domain::rollout::Phase::Progressing
+        );
+    }
 }

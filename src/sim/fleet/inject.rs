@@ -98,10 +98,17 @@ impl Fleet {
             .filter_map(|f| match &f.injection.fault {
                 FaultKind::Alert { name } => Some(format!(
                     "alert {name} firing for {}",
-                    f.injection.target.region.as_deref().unwrap_or("the service")
+                    f.injection
+                        .target
+                        .region
+                        .as_deref()
+                        .unwrap_or("the service")
                 )),
                 _ => None,
             })
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests;

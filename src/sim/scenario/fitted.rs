@@ -9,9 +9,9 @@ use crate::domain::drill::scenario::{
     Expectation, FaultKind, FleetChoice, Injection, LATER, Objective, ObjectiveCheck, Scenario,
     ScopeRule, Start, Target, Versions,
 };
-use crate::domain::rollout::Action;
 use crate::domain::guardrail::{Baseline, Direction, StopCondition};
 use crate::domain::plan::RolloutPlan;
+use crate::domain::rollout::Action;
 use crate::domain::signal::{ERROR_RATE, LATENCY_P99, REQUEST_RATE, SUCCESS_RATE, Unit};
 
 /// The region the second wave adds (the classic drill's), the first region
@@ -112,7 +112,10 @@ fn scale(unit: &Unit) -> Option<f64> {
 /// a healthy canary behaves like stable, and like before.
 pub fn fit(profile: &mut RegionProfile, conditions: &[StopCondition]) {
     let mut failures = 1.0_f64;
-    for c in conditions.iter().filter(|c| c.baseline == Baseline::Absolute) {
+    for c in conditions
+        .iter()
+        .filter(|c| c.baseline == Baseline::Absolute)
+    {
         let line = warn_line(c);
         let unit = c.signal.unit().clone();
         match (c.signal.name(), c.direction) {
@@ -138,7 +141,9 @@ pub fn fit(profile: &mut RegionProfile, conditions: &[StopCondition]) {
     // success rate's budget, shared as a typical service's would be.
     if profile.error_rate + profile.client_errors > failures {
         profile.error_rate = profile.error_rate.min(failures * 0.6);
-        profile.client_errors = (failures - profile.error_rate).max(0.0).min(profile.client_errors);
+        profile.client_errors = (failures - profile.error_rate)
+            .max(0.0)
+            .min(profile.client_errors);
     }
 }
 
