@@ -9,6 +9,7 @@ pub mod drafts;
 pub mod event_loop;
 pub mod executor;
 pub mod notify;
+pub mod rehearsal;
 pub mod session;
 pub mod snapshots;
 pub mod sources;

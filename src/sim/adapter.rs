@@ -213,7 +213,11 @@ async fn run(
 /// alerts firing as notes, or, while a drill has it dark, no answer (the
 /// fleet still serves its traffic, and counts what fails; nothing is
 /// invented for the screen).
-fn metrics_poll(fleet: &mut Fleet, now: crate::domain::Timestamp, interval: Duration) -> Polled {
+pub fn metrics_poll(
+    fleet: &mut Fleet,
+    now: crate::domain::Timestamp,
+    interval: Duration,
+) -> Polled {
     let samples = fleet.sample(now);
     if fleet.metrics_dark(now) {
         return Polled {
@@ -230,7 +234,7 @@ fn metrics_poll(fleet: &mut Fleet, now: crate::domain::Timestamp, interval: Dura
 
 /// The answer to `action`: the fleet's, or the failure a drill's deploy
 /// API plays; `None` when the API gives no answer at all.
-fn act(
+pub fn act(
     fleet: &mut Fleet,
     action: Action,
     scope: &ActionScope,
