@@ -282,15 +282,13 @@ fn errors_name_the_line_and_the_field() {
         ),
         (HEAD.to_string(), "injects nothing", 1, "inject"),
         (
-            format!("name = \"t\"\ntitle = \"a\\u001b[31m\"\nbriefing = \"b\"\n"),
+            "name = \"t\"\ntitle = \"a\\u001b[31m\"\nbriefing = \"b\"\n".to_string(),
             "",
             2,
             "title",
         ),
         (
-            format!(
-                "name = \"t\"\nbriefing = \"b\"\n[[inject]]\nid = \"a\"\nat = \"1s\"\nfault = \"metrics_gap\"\n"
-            ),
+            "name = \"t\"\nbriefing = \"b\"\n[[inject]]\nid = \"a\"\nat = \"1s\"\nfault = \"metrics_gap\"\n".to_string(),
             "missing field",
             1,
             "title",

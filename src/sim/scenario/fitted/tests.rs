@@ -44,7 +44,7 @@ fn fitting_knows_directions_and_percentages() {
     use crate::domain::signal::{SignalDef, Signals};
     let mut percent = SignalDef::standard(SUCCESS_RATE).unwrap();
     percent.unit = Unit::Percent;
-    let signals = Signals::new([percent, SignalDef::standard(REQUEST_RATE).unwrap()].into_iter());
+    let signals = Signals::new([percent, SignalDef::standard(REQUEST_RATE).unwrap()]);
     let success = signals.get(SUCCESS_RATE).cloned().unwrap();
     let hold = Span::seconds(15);
     let conditions = [
