@@ -293,3 +293,40 @@ fn the_red_herring_fires_in_a_region_not_under_rollout() {
         .map(|g| g.canary_weight);
     assert_eq!(weight, Some(0), "sa-east-1 is not under rollout yet");
 }
+
+#[test]
+fn a_deploy_api_that_never_answers_leaves_the_outcome_unknown() {
+    let text = "name = \"hang\"\ntitle = \"t\"\nbriefing = \"b\"\n[[inject]]\nid = \"hang\"\nat = \"5s\"\nfault = \"deploy_api\"\nstatus = \"timeout\"\n";
+    let s = warroom::config::scenario::parse(text, "hang.toml", &demo_regions()).unwrap();
+    let spec = FleetSpec::drill_demo(s.seed, s.pace, None);
+    let placed = place(&s, &spec.plan).unwrap();
+    let mut r = Rehearsal::new(spec, placed);
+    r.run_to(10);
+    r.act(Action::Pause, ActionScope::Rollout);
+    assert!(
+        timeline_has(&r, EventKind::ActionUnknown, "no answer within 10s"),
+        "{:?}",
+        r.state.timeline.newest_first().next()
+    );
+    assert_ne!(
+        r.fleet.status().phase,
+        warroom::domain::rollout::Phase::Paused
+    );
+}
+
+#[test]
+fn a_drill_on_a_larger_demo_fleet_places_its_faults_there() {
+    let s = scenario("red-herring");
+    let spec = FleetSpec::drill_demo(1, s.pace, Some(30));
+    let placed = place(&s, &spec.plan).unwrap();
+    let regions: Vec<_> = placed
+        .injections
+        .iter()
+        .map(|i| i.target.region.clone().unwrap())
+        .collect();
+    assert!(
+        regions.iter().all(|r| spec.plan.regions.contains(r)),
+        "{regions:?}"
+    );
+    assert_ne!(regions[0], regions[2], "the red herring is elsewhere");
+}
