@@ -6,8 +6,13 @@
 // Test helpers: a failed setup should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
+
+use common::{Tmux, require, temp_dir};
 
 use warroom::config::plan::PlanFile;
 use warroom::config::scenario::{BUILT_IN, built_in};
@@ -329,4 +334,33 @@ fn a_drill_on_a_larger_demo_fleet_places_its_faults_there() {
         "{regions:?}"
     );
     assert_ne!(regions[0], regions[2], "the red herring is elsewhere");
+}
+
+#[test]
+fn a_scenario_played_in_a_terminal_shows_its_fault_on_screen() {
+    if !require("tmux", "-V", "drill scenario in tmux") {
+        return;
+    }
+    let dir = temp_dir("drill-scenario");
+    let tmux = Tmux::start("drill-scenario", 140, 40);
+    tmux.type_line(&format!(
+        "XDG_STATE_HOME={} {} drill --scenario metrics-dark --fault-at 3 --audit-log {} --operator lead; echo EXIT:$?",
+        dir.display(),
+        env!("CARGO_BIN_EXE_warroom"),
+        dir.join("audit.jsonl").display()
+    ));
+    let long = Duration::from_secs(40);
+    tmux.expect("the drill", long, |s| {
+        s.lines().next().unwrap_or("").contains("DRILL")
+    });
+    let screen = tmux.expect("the metrics going dark", long, |s| {
+        s.contains("sim-metrics failing") && s.contains("no answer within 1s")
+    });
+    // The participants see the fault, never the script.
+    assert!(
+        !screen.contains("metrics-dark") && !screen.contains("goes dark"),
+        "{screen}"
+    );
+    tmux.keys(&["q"]);
+    tmux.expect("the end", long, |s| s.lines().any(|l| l == "EXIT:0"));
 }
