@@ -139,10 +139,10 @@ pub enum Command {
     /// time and rework rate, each with its 2024 performance tier and a weekly
     /// trend. Give at least one history source.
     Dora(DoraArgs),
-    /// A tabletop drill: the rollout of a plan (or the demo's) rehearsed on
-    /// the embedded simulator at drill pace, with the canary failing in the
-    /// region the second wave adds. Same screen and keys as live; nothing
-    /// real is reached. On quit, a debrief (time to detect, time to mitigate,
+    /// A tabletop drill: a scenario (built in, see --list, or a file;
+    /// docs/drills.md) played on the rollout of a plan (or the demo's) on
+    /// the embedded simulator at drill pace: its faults injected on time.
+    /// Same screen and keys as live; nothing real is reached. On quit, a debrief (time to detect, time to mitigate,
     /// the actions) is printed and recorded in the audit log, where the
     /// scorecard counts it as a rehearsal if the fault was detected and
     /// paused or rolled back.
@@ -172,15 +172,27 @@ pub enum Command {
 pub struct DrillArgs {
     #[command(subcommand)]
     pub then: Option<DrillCommand>,
-    /// The rollout plan to rehearse (TOML); without it, the demo's.
+    /// List the built-in scenarios, name and title, and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// The scenario: a built-in's name (see --list) or a scenario file.
+    #[arg(long, value_name = "NAME|FILE", default_value = "canary-regression")]
+    pub scenario: String,
+    /// The rollout plan to rehearse (TOML); without it, the demo's. Its
+    /// healthy baseline is fitted inside the plan's stop conditions.
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
-    /// Seconds into the drill when the fault begins.
-    #[arg(long, value_name = "SECONDS", default_value_t = 50)]
-    pub fault_at: u32,
-    /// Seed of the simulator's noise; the same seed gives the same run.
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
+    /// Seconds into the drill when the scenario's first timed fault begins
+    /// [default: the scenario's].
+    #[arg(long, value_name = "SECONDS")]
+    pub fault_at: Option<u32>,
+    /// Seed of the simulator's noise; the same seed gives the same run
+    /// [default: the scenario's].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Drill on a demo fleet of this many regions (with no --plan).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=500))]
+    pub regions: Option<u16>,
     #[command(flatten)]
     pub look: Look,
     #[command(flatten)]

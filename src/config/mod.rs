@@ -6,6 +6,7 @@
 pub mod file;
 pub mod plan;
 pub mod promql;
+pub mod scenario;
 pub mod text;
 pub mod toml_error;
 pub mod url;

@@ -11,6 +11,7 @@ pub mod event_loop;
 pub mod executor;
 pub mod facilitate;
 pub mod notify;
+pub mod rehearsal;
 pub mod session;
 pub mod snapshots;
 pub mod sources;

@@ -15,6 +15,7 @@ use crate::config::plan::{DeploySource, PlanFile};
 use crate::domain::action::DeploymentControl;
 use crate::domain::clock::Clock;
 use crate::domain::dora::{Event, History};
+use crate::domain::drill::scenario::Scenario;
 use crate::domain::plan::RolloutPlan;
 use crate::domain::scorecard::{Item, Recalled, Setting, Status};
 use crate::domain::source::Report;
@@ -26,6 +27,7 @@ use crate::integrations::events::read_events;
 use crate::integrations::http::SetupError;
 use crate::integrations::prometheus::PrometheusSource;
 use crate::sim::adapter::{self, SimWiring};
+use crate::sim::drill::DrillHandle;
 use crate::sim::{Fleet, FleetSpec};
 
 /// A running set of sources and the state they feed.
@@ -149,7 +151,7 @@ impl Session {
         };
         let (tx, messages) = mpsc::channel(QUEUE);
         let mut registry = Registry::new(tx.clone());
-        let control = simulated(&mut registry, &spec, &clock);
+        let control = simulated(&mut registry, &spec, &clock, None);
         let baselines =
             Baselines::new(control.clone(), clock.clone(), tx.clone(), BASELINE_TIMEOUT);
         let mut state = AppState::new(
@@ -172,13 +174,28 @@ impl Session {
         }
     }
 
-    /// A tabletop drill: `spec` (a plan rehearsed, or the demo) on the
-    /// embedded simulator, marked DRILL. Nothing real is reached.
+    /// A tabletop drill of `spec`'s own faults (the classic drill: the
+    /// canary failing from a time on), as a script.
     pub fn drill(spec: FleetSpec, clock: Arc<dyn Clock>, seat: Seat) -> Session {
+        let (spec, scenario) = spec.into_script();
+        Session::drill_of(spec, scenario, clock, seat)
+    }
+
+    /// A tabletop drill: `scenario`'s script (its regions placed on the
+    /// fleet, see [`crate::sim::place`]) played on `spec` (a plan
+    /// rehearsed, or the demo) in the embedded simulator, marked DRILL.
+    /// Nothing real is reached.
+    pub fn drill_of(
+        spec: FleetSpec,
+        scenario: Scenario,
+        clock: Arc<dyn Clock>,
+        seat: Seat,
+    ) -> Session {
         let now = clock.now();
+        let handle = DrillHandle::new(scenario, now);
         let (tx, messages) = mpsc::channel(QUEUE);
         let mut registry = Registry::new(tx.clone());
-        let control = simulated(&mut registry, &spec, &clock);
+        let control = simulated(&mut registry, &spec, &clock, Some(handle.clone()));
         let baselines =
             Baselines::new(control.clone(), clock.clone(), tx.clone(), BASELINE_TIMEOUT);
         let state = AppState::new(
@@ -195,9 +212,10 @@ impl Session {
             control: Some(control),
             baselines: Some(baselines),
             receivers: Vec::new(),
-            drill: None,
+            drill: Some(handle),
         }
     }
+
     /// A real rollout as `plan` describes it: its deploy source (if any) and
     /// its metrics source, each polled on its own task. Without a deploy
     /// source the seat is read-only.
@@ -348,10 +366,14 @@ fn simulated(
     registry: &mut Registry,
     spec: &FleetSpec,
     clock: &Arc<dyn Clock>,
+    drill: Option<DrillHandle>,
 ) -> Arc<adapter::SimControl> {
     let (_, deploy) = registry.register(adapter::deploy_info());
     let (_, metrics) = registry.register(adapter::metrics_info());
-    let fleet = Fleet::new(spec.clone(), clock.now());
+    let mut fleet = Fleet::new(spec.clone(), clock.now());
+    if let Some(drill) = drill {
+        fleet = fleet.with_drill(drill);
+    }
     let wiring = SimWiring { deploy, metrics };
     Arc::new(adapter::spawn(
         fleet,

@@ -11,7 +11,9 @@ use super::Fleet;
 use crate::domain::action::{ActionRequest, ControlError, ControlFuture, DeploymentControl};
 use crate::domain::baseline::{BaselineFuture, BaselineRequest, BaselineSource, BaselineValues};
 use crate::domain::clock::Clock;
-use crate::domain::rollout::{Action, ActionScope, Refusal};
+use crate::domain::drill::scenario::DeployFailure;
+use crate::domain::rollout::{Action, ActionScope};
+use crate::domain::source::SourceError;
 use crate::domain::source::{Polled, Report, SourceInfo, SourceKind};
 
 /// The simulator's deployment source.
@@ -43,7 +45,7 @@ enum Command {
     Act {
         action: Action,
         scope: ActionScope,
-        reply: oneshot::Sender<Result<(), Refusal>>,
+        reply: oneshot::Sender<Result<(), ControlError>>,
     },
     HoldAtGate {
         wave: usize,
@@ -74,10 +76,8 @@ impl DeploymentControl for SimControl {
                 })
                 .await
                 .map_err(|_| gone())?;
-            match answer.await.map_err(|_| gone())? {
-                Ok(()) => Ok(format!("simulator: {} applied", request.action)),
-                Err(refusal) => Err(ControlError::Refused(refusal.to_string())),
-            }
+            answer.await.map_err(|_| gone())??;
+            Ok(format!("simulator: {} applied", request.action))
         })
     }
 
@@ -171,12 +171,15 @@ async fn run(
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let rollout = |fleet: &Fleet, at| Polled::instant(at, Report::Rollout(fleet.status()));
+    // Actions a drill's deploy API never answers: held, unanswered, until
+    // the simulator stops, as a hung API would hold them.
+    let mut unanswered = Vec::new();
     loop {
         let sent = tokio::select! {
             _ = ticker.tick() => {
                 let now = clock.now();
                 fleet.advance(now);
-                let metrics = Polled::instant(now, Report::Metrics(fleet.sample(now)));
+                let metrics = metrics_poll(&mut fleet, now, interval);
                 wiring.deploy.send(rollout(&fleet, now)).await.is_ok() && wiring.metrics.send(metrics).await.is_ok()
             }
             command = commands.recv() => {
@@ -184,7 +187,12 @@ async fn run(
                 match command {
                     None => break,
                     Some(Command::Act { action, scope, reply }) => {
-                        let _ = reply.send(fleet.apply(action, &scope, now));
+                        match act(&mut fleet, action, &scope, now) {
+                            Some(answer) => {
+                                let _ = reply.send(answer);
+                            }
+                            None => unanswered.push(reply),
+                        }
                     }
                     Some(Command::HoldAtGate { wave, hold }) => fleet.hold_at_gate(wave, hold, now),
                     Some(Command::Baseline { request, reply }) => {
@@ -199,6 +207,53 @@ async fn run(
             break;
         }
     }
+}
+
+/// One poll of the simulated metrics source: the fleet's samples with the
+/// alerts firing as notes, or, while a drill has it dark, no answer (the
+/// fleet still serves its traffic, and counts what fails; nothing is
+/// invented for the screen).
+pub fn metrics_poll(
+    fleet: &mut Fleet,
+    now: crate::domain::Timestamp,
+    interval: Duration,
+) -> Polled {
+    let samples = fleet.sample(now);
+    if fleet.metrics_dark(now) {
+        return Polled {
+            at: now,
+            took: interval,
+            result: Err(SourceError(format!("no answer within {interval:?}"))),
+            notes: Vec::new(),
+        };
+    }
+    let mut polled = Polled::instant(now, Report::Metrics(samples));
+    polled.notes = fleet.alerts(now);
+    polled
+}
+
+/// The answer to `action`: the fleet's, or the failure a drill's deploy
+/// API plays; `None` when the API gives no answer at all.
+pub fn act(
+    fleet: &mut Fleet,
+    action: Action,
+    scope: &ActionScope,
+    now: crate::domain::Timestamp,
+) -> Option<Result<(), ControlError>> {
+    let answer = match fleet.deploy_failure(now) {
+        None => fleet
+            .apply(action, scope, now)
+            .map_err(|r| ControlError::Refused(r.to_string())),
+        Some(DeployFailure::Forbidden) => Err(ControlError::Refused(format!(
+            "403 forbidden: this identity may not {action} {}; ask someone who may",
+            scope.label()
+        ))),
+        Some(DeployFailure::ServerError) => Err(ControlError::Unreachable(
+            "server error (500): the deploy API failed; nothing was changed".to_string(),
+        )),
+        Some(DeployFailure::Timeout) => return None,
+    };
+    Some(answer)
 }
 
 #[cfg(test)]
@@ -229,5 +284,93 @@ mod tests {
         let rate = before(&fleet, &ask("request_rate"));
         let eu = rate.regions.get("eu-west-1").copied().unwrap();
         assert!((1000.0..1400.0).contains(&eu), "{eu}");
+    }
+
+    fn drilled(fault: crate::domain::drill::scenario::FaultKind) -> Fleet {
+        use crate::domain::drill::scenario::*;
+        let scenario = Scenario {
+            name: "t".to_string(),
+            title: "t".to_string(),
+            briefing: String::new(),
+            fleet: FleetChoice::Demo,
+            seed: 1,
+            pace: Span::seconds(30),
+            injections: vec![Injection {
+                id: "a".to_string(),
+                start: Start::At(Span::seconds(5)),
+                target: Target {
+                    region: Some("us-east-1".to_string()),
+                    versions: Versions::Canary,
+                },
+                fault,
+                duration: Some(Span::seconds(10)),
+            }],
+            expect: vec![],
+            forbid: vec![],
+            objectives: vec![],
+            comms: None,
+        };
+        let handle = crate::sim::drill::DrillHandle::new(scenario, epoch());
+        Fleet::new(FleetSpec::calm(1), epoch()).with_drill(handle)
+    }
+
+    #[test]
+    fn a_dark_metrics_source_answers_nothing_and_alerts_come_as_notes() {
+        use crate::domain::drill::scenario::FaultKind;
+        let second = Duration::from_secs(1);
+        let mut fleet = drilled(FaultKind::MetricsGap);
+        let lit = metrics_poll(&mut fleet, epoch() + Span::seconds(4), second);
+        assert!(matches!(lit.result, Ok(Report::Metrics(ref s)) if !s.is_empty()));
+        let dark = metrics_poll(&mut fleet, epoch() + Span::seconds(5), second);
+        assert_eq!(
+            dark.result,
+            Err(SourceError("no answer within 1s".to_string()))
+        );
+        let back = metrics_poll(&mut fleet, epoch() + Span::seconds(15), second);
+        assert!(back.result.is_ok());
+        let name = "HighErrorRate".to_string();
+        let mut fleet = drilled(FaultKind::Alert { name });
+        let poll = metrics_poll(&mut fleet, epoch() + Span::seconds(6), second);
+        assert_eq!(poll.notes, ["alert HighErrorRate firing for us-east-1"]);
+    }
+
+    #[test]
+    fn a_failing_deploy_api_refuses_fails_or_never_answers() {
+        use crate::domain::drill::scenario::{DeployFailure, FaultKind};
+        let now = epoch() + Span::seconds(6);
+        let mut fleet = drilled(FaultKind::DeployApi(DeployFailure::Forbidden));
+        let answer = act(&mut fleet, Action::Pause, &ActionScope::Rollout, now);
+        let Some(Err(ControlError::Refused(why))) = answer else {
+            panic!("{answer:?}");
+        };
+        assert!(
+            why.starts_with("403 forbidden: this identity may not pause"),
+            "{why}"
+        );
+        // The rollout is untouched, and a pause once the API is back works.
+        assert!(
+            act(
+                &mut fleet,
+                Action::Pause,
+                &ActionScope::Rollout,
+                now + Span::seconds(10)
+            )
+            .is_some_and(|a| a.is_ok())
+        );
+        let mut fleet = drilled(FaultKind::DeployApi(DeployFailure::ServerError));
+        let answer = act(&mut fleet, Action::Pause, &ActionScope::Rollout, now);
+        assert!(
+            matches!(answer, Some(Err(ControlError::Unreachable(ref w))) if w.contains("500")),
+            "{answer:?}"
+        );
+        let mut fleet = drilled(FaultKind::DeployApi(DeployFailure::Timeout));
+        assert_eq!(
+            act(&mut fleet, Action::Pause, &ActionScope::Rollout, now),
+            None
+        );
+        assert_eq!(
+            fleet.status().phase,
+            crate::domain::rollout::Phase::Progressing
+        );
     }
 }

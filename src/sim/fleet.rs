@@ -7,8 +7,12 @@ use crate::domain::rollout::{
 use crate::domain::signal::{ERROR_RATE, LATENCY_P99, REQUEST_RATE, SUCCESS_RATE};
 use crate::domain::{Span, Timestamp};
 
+use super::drill::DrillHandle;
 use super::scenario::FleetSpec;
 use super::users::Users;
+
+mod inject;
+mod truth;
 
 /// What a region × version is really doing at a moment, without sampling
 /// noise: what the counters and histograms of `warroom sim` are driven by.
@@ -27,9 +31,6 @@ impl Truth {
         (1.0 - self.error_rate - self.client_error_rate).clamp(0.0, 1.0)
     }
 }
-
-/// Share of requests that fail with a client error (4xx): not the service's fault.
-const CLIENT_ERRORS: f64 = 0.004;
 
 /// Requests are judged over a window this long: it sets how noisy a rate is at
 /// low traffic, the way a `rate(...[15s])` would be.
@@ -67,6 +68,13 @@ pub struct Fleet {
     rng: fastrand::Rng,
     /// What the users go through, with noise of its own.
     users: Users,
+    /// The drill's script when this is a drill: its faults, and its clock,
+    /// which the rollout's holds follow.
+    drill: Option<DrillHandle>,
+    /// The drill clock when the rollout last moved.
+    drill_clock: Span,
+    /// Until when the failed requests of the drill's faults are counted.
+    counted: Timestamp,
 }
 
 impl Fleet {
@@ -89,7 +97,19 @@ impl Fleet {
             gate_held: None,
             rng,
             users,
+            drill: None,
+            drill_clock: Span::zero(),
+            counted: now,
         }
+    }
+
+    /// The fleet running `drill`'s script: its faults come and go as the
+    /// script says, and the rollout's holds wait while the drill clock is
+    /// paused.
+    pub fn with_drill(mut self, drill: DrillHandle) -> Fleet {
+        self.drill_clock = drill.clock(self.last);
+        self.drill = Some(drill);
+        self
     }
 
     pub fn spec(&self) -> &FleetSpec {
@@ -99,8 +119,13 @@ impl Fleet {
     /// Move the rollout's clock to `now`: holds run down while progressing and
     /// a wave whose hold has passed gives way to the next.
     pub fn advance(&mut self, now: Timestamp) {
-        let dt = (now - self.last).max(Span::zero());
+        let mut dt = (now - self.last).max(Span::zero());
         self.last = self.last.max(now);
+        if let Some(drill) = &self.drill {
+            let clock = drill.clock(now);
+            dt = (clock - self.drill_clock).max(Span::zero());
+            self.drill_clock = self.drill_clock.max(clock);
+        }
         if self.phase != Phase::Progressing {
             return;
         }
@@ -279,7 +304,8 @@ impl Fleet {
             let drift = 0.02 * self.normal();
             self.load[i] = (self.load[i] * (1.0 + drift)).clamp(0.85, 1.15);
         }
-        let truth = self.truth(now);
+        let (truth, failing) = self.rows(now);
+        self.count_failed(now, &failing);
         let mut out = Vec::with_capacity(truth.len() * 4);
         for t in &truth {
             let requests = (t.rps * WINDOW_SECONDS).max(1.0);
@@ -312,39 +338,6 @@ impl Fleet {
             }
         }
         out.extend(self.users.sample(&truth, &self.spec.plan.signals));
-        out
-    }
-
-    /// Every region × version taking traffic, as it really is at `now`.
-    pub fn truth(&mut self, now: Timestamp) -> Vec<Truth> {
-        self.advance(now);
-        let elapsed = now - self.started;
-        let mut out = Vec::with_capacity(self.spec.profiles.len() * 2);
-        for (i, profile) in self.spec.profiles.iter().enumerate() {
-            let weight = f64::from(self.canary_weight(&profile.name)) / 100.0;
-            for version in VersionRole::ALL {
-                let share = match version {
-                    VersionRole::Stable => 1.0 - weight,
-                    VersionRole::Canary => weight,
-                };
-                let rps = profile.rps * self.load[i] * share;
-                if rps <= 0.0 {
-                    continue;
-                }
-                let (extra, slowdown) = match version {
-                    VersionRole::Canary => self.fault_effect(&profile.name, elapsed),
-                    VersionRole::Stable => (0.0, 1.0),
-                };
-                out.push(Truth {
-                    region: profile.name.clone(),
-                    version,
-                    rps,
-                    error_rate: (profile.error_rate + extra).min(1.0 - CLIENT_ERRORS),
-                    client_error_rate: CLIENT_ERRORS,
-                    p99: profile.p99 * slowdown,
-                });
-            }
-        }
         out
     }
 

@@ -13,4 +13,4 @@ mod scenario;
 pub mod users;
 
 pub use fleet::{Fleet, Truth};
-pub use scenario::{Fault, FleetSpec, RegionProfile};
+pub use scenario::{Fault, FleetSpec, RegionProfile, later_region, place, second_wave_region};

@@ -14,6 +14,9 @@ use crate::domain::signal::{
 
 use super::users::{self, CHECKOUT_COMPLETION};
 
+mod fitted;
+pub use fitted::{later_region, place, second_wave_region};
+
 /// The normal behaviour of one region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionProfile {
@@ -24,7 +27,13 @@ pub struct RegionProfile {
     pub error_rate: f64,
     /// p99 latency in seconds with no fault.
     pub p99: f64,
+    /// Share of requests that fail with a client error (4xx), 0..=1: not
+    /// the service's fault, but not a success either.
+    pub client_errors: f64,
 }
+
+/// The share of client errors (4xx) of a typical service.
+pub const CLIENT_ERRORS: f64 = 0.004;
 
 /// A scripted regression in the canary of one region.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +95,7 @@ fn profile(name: &str, rps: f64, error_rate: f64, p99_ms: f64) -> RegionProfile 
         rps,
         error_rate,
         p99: p99_ms / 1000.0,
+        client_errors: CLIENT_ERRORS,
     }
 }
 
@@ -247,19 +257,7 @@ impl FleetSpec {
             bake.period = bake.period.min(Span::seconds(DEMO_BAKE));
         }
         plan.stale_after = Span::seconds(5);
-        let first: Vec<&String> = plan
-            .regions
-            .iter()
-            .filter(|r| plan.waves.weight_in(0, r) > 0)
-            .collect();
-        let region = plan
-            .regions
-            .iter()
-            .find(|r| plan.waves.weight_in(1, r) > 0 && !first.contains(r))
-            .or_else(|| first.first().copied())
-            .or_else(|| plan.regions.first())
-            .cloned()
-            .unwrap_or_default();
+        let region = second_wave_region(&plan);
         FleetSpec {
             plan,
             profiles,

@@ -58,6 +58,13 @@ pub enum Start {
     After { injection: String, delay: Span },
 }
 
+/// A region name in a scenario file standing for the region the second
+/// wave adds, on whatever fleet the drill runs (read as `region: None`).
+pub const SECOND_WAVE: &str = "@second-wave";
+/// A region name standing for the last region the first two waves leave
+/// alone: a region not under rollout yet.
+pub const LATER: &str = "@later";
+
 /// Where a fault lands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
