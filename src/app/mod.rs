@@ -3,6 +3,7 @@
 
 pub mod admit;
 pub mod comms;
+pub mod footprint;
 pub mod keymap;
 pub mod msg;
 pub mod observe;

@@ -23,7 +23,37 @@ pub struct Cli {
     #[command(flatten)]
     pub sim: SimChoice,
     #[command(flatten)]
+    pub scale: Scale,
+    #[command(flatten)]
     pub dashboard: DashboardArgs,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct Scale {
+    /// Simulate this many regions (1 to 5000) instead of the demo's four:
+    /// named eu-1-1, us-1-2, …; the first wave takes one, the second a tenth,
+    /// and the fault (with --scenario fault) strikes the last region of the
+    /// second wave.
+    #[arg(long, value_name = "N", value_parser = region_count)]
+    pub regions: Option<usize>,
+}
+
+/// The most regions the simulator makes: beyond it a screen, a poll and a
+/// Prometheus are no longer what is being tried.
+pub const MAX_REGIONS: usize = 5000;
+
+/// `--regions N`: a whole number from 1 to [`MAX_REGIONS`].
+pub fn region_count(s: &str) -> Result<usize, String> {
+    let n: usize = s.trim().parse().map_err(|_| {
+        format!("`{s}` is not a number of regions: give a whole number from 1 to {MAX_REGIONS}")
+    })?;
+    if (1..=MAX_REGIONS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!(
+            "{n} regions: give a whole number from 1 to {MAX_REGIONS}"
+        ))
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -128,6 +158,8 @@ pub enum Command {
         write_history: Option<PathBuf>,
         #[command(flatten)]
         sim: SimChoice,
+        #[command(flatten)]
+        scale: Scale,
     },
     /// The audit log.
     Audit {
@@ -358,8 +390,8 @@ pub struct SnapshotArgs {
     /// Screen height in rows.
     #[arg(long, default_value_t = 48)]
     pub height: u16,
-    /// Simulate this many regions instead of the demo's four.
-    #[arg(long, value_name = "N")]
+    /// Simulate this many regions (1 to 5000) instead of the demo's four.
+    #[arg(long, value_name = "N", value_parser = region_count)]
     pub regions: Option<usize>,
     /// Draw the presenter view (`b`) instead of the dashboard.
     #[arg(long)]
@@ -394,7 +426,11 @@ pub enum Format {
 impl SimChoice {
     pub fn spec(&self, regions: Option<usize>) -> FleetSpec {
         match (self.scenario, regions) {
-            (_, Some(n)) => FleetSpec::large(n.max(1), self.seed),
+            (Scenario::Fault, Some(n)) => FleetSpec::large(n.max(1), self.seed),
+            (Scenario::Calm, Some(n)) => FleetSpec {
+                faults: vec![],
+                ..FleetSpec::large(n.max(1), self.seed)
+            },
             (Scenario::Fault, None) => FleetSpec::demo(self.seed),
             (Scenario::Calm, None) => FleetSpec::calm(self.seed),
         }

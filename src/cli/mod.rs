@@ -52,7 +52,7 @@ fn usage(e: &clap::Error) -> i32 {
 /// Run a command; the result is the exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        None => watch::demo(&cli.look, &cli.sim, &cli.dashboard),
+        None => watch::demo(&cli.look, &cli.sim, cli.scale.regions, &cli.dashboard),
         Some(Command::Watch {
             plan,
             look,
@@ -68,7 +68,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             sim,
             ..
         }) => sim::write_history(&path, &sim),
-        Some(Command::Sim { listen, sim, .. }) => sim::serve(&listen, &sim),
+        Some(Command::Sim {
+            listen, sim, scale, ..
+        }) => sim::serve(&listen, &sim, scale.regions),
         Some(Command::Dora(args)) => dora::run(&args),
         Some(Command::Audit { command }) => audit::run(command),
         Some(Command::Snapshot(args)) => snapshot::run(&args),

@@ -26,9 +26,10 @@ pub fn write_history(path: &Path, sim: &SimChoice) -> Result<i32> {
     Ok(0)
 }
 
-/// Serve the fleet on `listen` until interrupted.
-pub fn serve(listen: &str, sim: &SimChoice) -> Result<i32> {
-    let spec = sim.spec(None);
+/// Serve the fleet (the demo's, or `regions` generated ones) on `listen`
+/// until interrupted.
+pub fn serve(listen: &str, sim: &SimChoice, regions: Option<usize>) -> Result<i32> {
+    let spec = sim.spec(regions);
     runtime()?.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
             .await

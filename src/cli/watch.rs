@@ -13,9 +13,15 @@ use crate::domain::clock::{Clock, SystemClock};
 use crate::integrations::secret;
 use crate::runtime::session::Session;
 
-/// The dashboard on the embedded simulated rollout.
-pub fn demo(look: &Look, sim: &SimChoice, args: &DashboardArgs) -> Result<i32> {
-    let spec = sim.spec(None);
+/// The dashboard on the embedded simulated rollout: the demo's regions, or
+/// `regions` generated ones.
+pub fn demo(
+    look: &Look,
+    sim: &SimChoice,
+    regions: Option<usize>,
+    args: &DashboardArgs,
+) -> Result<i32> {
+    let spec = sim.spec(regions);
     let receivers = dashboard::asked_receivers(args, None)?;
     let screen = Screen::prepare(args, look, &spec.plan.service, Some(Mode::Demo))?;
     runtime()?.block_on(async {

@@ -283,6 +283,18 @@ impl HealthMatrix {
         &self.regions
     }
 
+    /// The points kept in all series of all cells: at most
+    /// [`Series::CAPACITY`] per series.
+    pub fn points(&self) -> usize {
+        let cells = self
+            .cells
+            .iter()
+            .flatten()
+            .chain(&self.region_cells)
+            .chain(std::iter::once(&self.service));
+        cells.flat_map(|c| &c.series).map(|s| s.points.len()).sum()
+    }
+
     pub fn cell(&self, region: usize, version: VersionRole) -> Option<&Cell> {
         self.cells.get(region).map(|row| &row[version.index()])
     }

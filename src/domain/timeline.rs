@@ -87,6 +87,32 @@ pub struct Timeline {
     events: VecDeque<Event>,
     /// Every event ever pushed, those fallen off included.
     pushed: u64,
+    /// The bytes of the texts kept.
+    text_bytes: usize,
+}
+
+/// The longest text an event keeps, in characters: a longer one is cut at
+/// a word and ends in `…`, so that the cut shows.
+pub const MAX_EVENT_TEXT: usize = 300;
+
+/// `text` as an event keeps it: whole when it is at most
+/// [`MAX_EVENT_TEXT`] characters, else its first whole words and `…`.
+pub fn capped(text: String) -> String {
+    if text.chars().count() <= MAX_EVENT_TEXT {
+        return text;
+    }
+    // The room left for the words once the ellipsis is in.
+    let room = MAX_EVENT_TEXT - 1;
+    let end = text.char_indices().nth(room).map_or(text.len(), |(i, _)| i);
+    let head = &text[..end];
+    // Back to the last space, unless that loses more than a quarter.
+    let cut = match head.rfind(' ') {
+        Some(i) if head[..i].chars().count() >= room * 3 / 4 => &head[..i],
+        _ => head,
+    };
+    let mut out = cut.trim_end().to_string();
+    out.push('…');
+    out
 }
 
 impl Timeline {
@@ -94,15 +120,21 @@ impl Timeline {
     pub const CAPACITY: usize = 500;
 
     pub fn push(&mut self, at: Timestamp, kind: EventKind, text: impl Into<String>) {
-        if self.events.len() == Self::CAPACITY {
-            self.events.pop_front();
+        if self.events.len() == Self::CAPACITY
+            && let Some(old) = self.events.pop_front()
+        {
+            self.text_bytes -= old.text.len();
         }
-        self.events.push_back(Event {
-            at,
-            kind,
-            text: text.into(),
-        });
+        let text = capped(text.into());
+        self.text_bytes += text.len();
+        self.events.push_back(Event { at, kind, text });
         self.pushed += 1;
+    }
+
+    /// The bytes of the texts kept: at most [`Timeline::CAPACITY`] ×
+    /// [`MAX_EVENT_TEXT`] × 4.
+    pub fn text_bytes(&self) -> usize {
+        self.text_bytes
     }
 
     /// How many events were ever pushed: a mark for [`Timeline::since`].
@@ -148,6 +180,34 @@ mod tests {
             newest.as_deref(),
             Some(format!("e{}", Timeline::CAPACITY + 2).as_str())
         );
+    }
+
+    #[test]
+    fn a_long_text_is_cut_at_a_word_and_says_so() {
+        let mut t = Timeline::default();
+        let long = "word ".repeat(MAX_EVENT_TEXT);
+        t.push(Timestamp::default(), EventKind::Failed, long);
+        t.push(Timestamp::default(), EventKind::Failed, "short");
+        let texts: Vec<&str> = t.newest_first().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts[0], "short");
+        assert!(texts[1].chars().count() <= MAX_EVENT_TEXT, "{}", texts[1]);
+        assert!(texts[1].ends_with("word…"), "{}", texts[1]);
+        assert_eq!(t.text_bytes(), texts[0].len() + texts[1].len());
+        // One unbroken word is cut where the room ends.
+        let one = capped("x".repeat(MAX_EVENT_TEXT + 5));
+        assert_eq!(one.chars().count(), MAX_EVENT_TEXT);
+        assert!(one.ends_with('…'));
+    }
+
+    #[test]
+    fn the_text_kept_falls_off_with_its_event() {
+        let mut t = Timeline::default();
+        for _ in 0..Timeline::CAPACITY * 3 {
+            t.push(Timestamp::default(), EventKind::Progress, "é".repeat(500));
+        }
+        assert_eq!(t.len(), Timeline::CAPACITY);
+        let each = capped("é".repeat(500)).len();
+        assert_eq!(t.text_bytes(), Timeline::CAPACITY * each);
     }
 
     #[test]

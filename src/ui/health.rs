@@ -454,14 +454,58 @@ impl Widget for Matrix<'_> {
             ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)])
                 .areas(inner);
         self.version_line(versions, buf, &widths, stable_columns);
+        let selected = self.state.selected.min(facts.len() - 1);
+        let (table_area, offset) = self.unseen_line(table_area, buf, facts.len(), selected);
         let table = Table::new(rows, constraints)
             .header(header.style(self.theme.role(Role::Muted)))
             .column_spacing(1)
             .highlight_symbol("› ")
             .highlight_spacing(HighlightSpacing::Always)
             .row_highlight_style(self.theme.selection());
-        let mut table_state =
-            TableState::default().with_selected(Some(self.state.selected.min(facts.len() - 1)));
+        let mut table_state = TableState::default()
+            .with_offset(offset)
+            .with_selected(Some(selected));
         StatefulWidget::render(table, table_area, buf, &mut table_state);
+    }
+}
+
+impl Matrix<'_> {
+    /// When the regions do not all fit: the first shown so that the selected
+    /// one is, and a line beneath them counting the regions above and below
+    /// the window (`8 of 1000 regions shown · ↑ 12 above · ↓ 980 below`). The area left
+    /// for the table and its first row.
+    fn unseen_line(
+        &self,
+        area: Rect,
+        buf: &mut Buffer,
+        count: usize,
+        selected: usize,
+    ) -> (Rect, usize) {
+        // The table's own header takes a row.
+        let rows = usize::from(area.height.saturating_sub(1));
+        if count <= rows || rows < 2 {
+            return (area, 0);
+        }
+        let rows = rows - 1;
+        let offset = (selected + 1).saturating_sub(rows);
+        let above = offset;
+        let below = count.saturating_sub(offset + rows);
+        let [table, bottom] =
+            ratatui::layout::Layout::vertical([Constraint::Min(0), Constraint::Length(1)])
+                .areas(area);
+        let muted = self.theme.role(Role::Muted);
+        let phrases = vec![
+            fit::Phrase::new(
+                9,
+                vec![Span::styled(
+                    format!("  {rows} of {count} regions shown"),
+                    muted,
+                )],
+            ),
+            fit::Phrase::new(7, vec![Span::styled(format!(" · ↑ {above} above"), muted)]),
+            fit::Phrase::new(8, vec![Span::styled(format!(" · ↓ {below} below"), muted)]),
+        ];
+        Line::from(fit::pack(phrases, usize::from(area.width))).render(bottom, buf);
+        (table, offset)
     }
 }

@@ -337,6 +337,11 @@ fn unbound(state: &mut AppState, key: &KeyEvent) {
         return;
     }
     let text = format!("{name} does nothing here; ? lists the keys");
+    // Told once each, for as many keys as a keyboard has; past them, the
+    // list starts again.
+    if state.told_unbound.len() >= crate::app::footprint::TOLD_UNBOUND_KEPT {
+        state.told_unbound.clear();
+    }
     state.told_unbound.insert(name);
     notify(state, NoticeLevel::Info, text);
 }

@@ -31,6 +31,15 @@ pub struct Outbox {
 }
 
 impl Outbox {
+    /// The breaches and texts it holds: at most one per condition and place.
+    pub fn len(&self) -> usize {
+        self.open.len() + self.breach_texts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The words of a breach just declared, as the timeline has them: the
     /// message sent for it says the same.
     pub fn breach_text(&mut self, condition: usize, place: &str, text: &str) {

@@ -3,6 +3,7 @@
 
 use super::{notify, send};
 use crate::app::admit::admit_override;
+use crate::app::footprint::SETTINGS_KEPT;
 use crate::app::msg::Effect;
 use crate::app::state::{AppState, NoticeLevel, Overlay, ScorecardView};
 use crate::domain::rollout::Action;
@@ -109,7 +110,7 @@ pub(super) fn on_recalled(state: &mut AppState, recalled: Recalled) {
             setting.operator, setting.item, setting.status, setting.note
         );
         state.timeline.push(setting.at, EventKind::Progress, text);
-        state.scorecard_settings.push(setting);
+        keep(state, setting);
     }
     state.last_rollback = state.last_rollback.max(recalled.last_rollback);
 }
@@ -132,7 +133,7 @@ pub(super) fn on_scorecard_recorded(
                 NoticeLevel::Info,
                 format!("{} is {}", setting.item, setting.status),
             );
-            state.scorecard_settings.push(setting);
+            keep(state, setting);
         }
         Err(e) => {
             let text = format!("{} not set: {e}", setting.item);
@@ -173,4 +174,20 @@ pub(super) fn submit_reason(state: &mut AppState) -> Vec<Effect> {
     );
     let operator = state.operator.clone();
     vec![send(state, Action::Promote, scope, operator, Some(reason))]
+}
+
+/// Keep `setting`, the oldest one a newer setting of its item replaces
+/// falling off when there are more than [`SETTINGS_KEPT`].
+fn keep(state: &mut AppState, setting: Setting) {
+    let settings = &mut state.scorecard_settings;
+    settings.push(setting);
+    if settings.len() <= SETTINGS_KEPT {
+        return;
+    }
+    let replaced = (0..settings.len()).find(|&i| {
+        settings[i + 1..]
+            .iter()
+            .any(|later| later.item == settings[i].item)
+    });
+    settings.remove(replaced.unwrap_or(0));
 }

@@ -50,6 +50,14 @@ pub struct Guardrails {
 }
 
 impl Guardrails {
+    /// The hold clocks, breach marks, steps and region states kept: bounded
+    /// by the conditions and the regions, never by time.
+    pub fn tracked(&self) -> usize {
+        let clocks: usize = self.clocks.iter().map(HashMap::len).sum();
+        let breached: usize = self.breached.iter().map(HashMap::len).sum();
+        clocks + breached + self.steps.len() + self.by_region.len()
+    }
+
     pub fn new(conditions: Vec<StopCondition>) -> Self {
         let n = conditions.len();
         Guardrails {
