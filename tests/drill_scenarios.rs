@@ -362,5 +362,9 @@ fn a_scenario_played_in_a_terminal_shows_its_fault_on_screen() {
         "{screen}"
     );
     tmux.keys(&["q"]);
+    tmux.expect("the question", long, |s| s.contains("End the drill"));
+    tmux.keys(&["y"]);
+    tmux.expect("the debrief screen", long, |s| s.contains("Drill debrief"));
+    tmux.keys(&["q"]);
     tmux.expect("the end", long, |s| s.lines().any(|l| l == "EXIT:0"));
 }

@@ -70,7 +70,7 @@ fn a_drill_ends_with_a_debrief_on_record() {
     assert!(screen.contains("drill debrief: PASSED"), "{screen}");
     let line = screen
         .lines()
-        .find(|l| l.trim_start().starts_with("fault: signal"))
+        .find(|l| l.trim_start().starts_with("regression: signal"))
         .unwrap_or_default();
     assert!(
         line.contains("mitigated") && !line.contains("mitigated —"),

@@ -143,7 +143,11 @@ fn the_facilitator_injects_and_the_participants_see_only_the_breach() {
             "the drill did not quit:\n{}",
             room.screen()
         );
-        room.keys(&["q"]);
+        // q asks whether to end the drill, y ends it on its debrief, q quits.
+        for key in ["q", "y", "q"] {
+            room.keys(&[key]);
+            std::thread::sleep(Duration::from_millis(400));
+        }
     }
     seat.expect("the seat saying the drill ended", LONG, |s| {
         s.contains("the drill ended") && s.contains("DRILL ENDED")

@@ -318,11 +318,6 @@ impl DrillHandle {
         }
     }
 
-    /// The scenario the drill runs, for its debrief at the end.
-    pub fn scenario(&self) -> Option<Scenario> {
-        self.board.lock().ok().map(|b| b.scenario.clone())
-    }
-
     /// The script as it stands at `now`.
     pub fn view(&self, now: Timestamp) -> ScriptView {
         let mut board = self.board();
