@@ -9,7 +9,8 @@ use crate::domain::source::{Polled, SourceId};
 use crate::domain::timeline::EventKind;
 
 /// One event for `update`: input, time, a source's report, an action's outcome.
-#[derive(Debug, Clone)]
+/// Serialisable for the session journal (`runtime::journal`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Msg {
     /// A key typed on its own.
     Key(KeyEvent),
@@ -70,7 +71,7 @@ pub enum Msg {
     /// or given up on.
     Delivered(super::receivers::DeliveryReport),
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
-    Terminate(&'static str),
+    Terminate(#[serde(with = "signal_name")] &'static str),
     /// `$EDITOR` closed on a draft: its text, or why there is none.
     Edited {
         audience: crate::domain::comms::Audience,
@@ -120,4 +121,22 @@ pub enum Effect {
         text: String,
     },
     Quit,
+}
+
+/// A signal's name in a journal: written as it is, read back as one of the
+/// names the event loop hears (or "a signal").
+mod signal_name {
+    pub fn serialize<S: serde::Serializer>(name: &&'static str, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(name)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+        let name: String = serde::Deserialize::deserialize(d)?;
+        Ok(
+            ["SIGTERM", "SIGHUP", "SIGINT", "Ctrl-C"]
+                .into_iter()
+                .find(|known| *known == name)
+                .unwrap_or("a signal"),
+        )
+    }
 }

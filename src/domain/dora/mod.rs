@@ -28,14 +28,14 @@ fn week_of(t: Timestamp) -> i64 {
 }
 
 /// One week's share of every metric.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Week {
     deployments: Vec<usize>,
     /// (deployed at, seconds from commit), for changes first deployed this week.
     lead_times: Vec<(Timestamp, i64)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Deployment {
     time: Timestamp,
     hotfix: bool,
@@ -58,7 +58,7 @@ impl Deployment {
 /// A commit id as 128 bits of its hash: a history of millions of commits
 /// keeps no copy of their names, and two names share a fingerprint with a
 /// chance of about one in 10^26 at a million commits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 struct Fingerprint(u64, u64);
 
 impl Fingerprint {
@@ -76,7 +76,7 @@ impl Fingerprint {
 }
 
 /// What is known of one commit.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Commit {
     made: Option<Timestamp>,
     /// The first deployment that carried it, `NONE` before any did.
@@ -110,13 +110,14 @@ pub enum HistoryError {
 }
 
 /// Everything known about a service's delivery history.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct History {
     deployments: Vec<Deployment>,
     by_id: HashMap<String, usize>,
     weeks: HashMap<i64, Week>,
     /// Each commit by its fingerprint: when it was made, and the first
     /// deployment that carried it.
+    #[serde(with = "pairs")]
     commits: HashMap<Fingerprint, Commit>,
     /// Failures that name a deployment not seen yet: applied when it arrives.
     waiting: HashMap<String, Vec<Event>>,
@@ -127,6 +128,34 @@ pub struct History {
     /// Deployments named as hotfixes before they arrived.
     pending_fixes: std::collections::HashSet<String>,
     events: usize,
+}
+
+/// A map whose keys are not strings, as a list of pairs (for a session
+/// journal, which is JSON).
+mod pairs {
+    use std::collections::HashMap;
+    use std::hash::Hash;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<K, V, S>(map: &HashMap<K, V>, s: S) -> Result<S::Ok, S::Error>
+    where
+        K: Serialize,
+        V: Serialize,
+        S: Serializer,
+    {
+        s.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, K, V, D>(d: D) -> Result<HashMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Eq + Hash,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        let pairs: Vec<(K, V)> = Vec::deserialize(d)?;
+        Ok(pairs.into_iter().collect())
+    }
 }
 
 impl History {
