@@ -70,8 +70,9 @@ pub enum Msg {
     /// How a message to a notification receiver went: delivered, retried
     /// or given up on.
     Delivered(super::receivers::DeliveryReport),
-    /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
-    Terminate(#[serde(with = "signal_name")] &'static str),
+    /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT). A journal
+    /// keeps that it was, not the signal's name.
+    Terminate(#[serde(skip)] &'static str),
     /// `$EDITOR` closed on a draft: its text, or why there is none.
     Edited {
         audience: crate::domain::comms::Audience,
@@ -121,22 +122,4 @@ pub enum Effect {
         text: String,
     },
     Quit,
-}
-
-/// A signal's name in a journal: written as it is, read back as one of the
-/// names the event loop hears (or "a signal").
-mod signal_name {
-    pub fn serialize<S: serde::Serializer>(name: &&'static str, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(name)
-    }
-
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
-        let name: String = serde::Deserialize::deserialize(d)?;
-        Ok(
-            ["SIGTERM", "SIGHUP", "SIGINT", "Ctrl-C"]
-                .into_iter()
-                .find(|known| *known == name)
-                .unwrap_or("a signal"),
-        )
-    }
 }

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::args::{DashboardArgs, Look, SimChoice};
+use super::args::{DashboardArgs, Look, Record, SimChoice};
+use crate::runtime::journal::{Kind, Origin, Recording};
 use super::dashboard::{self, Screen, runtime};
 use crate::audit::Mode;
 use crate::config::plan::PlanFile;
@@ -14,10 +15,19 @@ use crate::integrations::secret;
 use crate::runtime::session::Session;
 
 /// The dashboard on the embedded simulated rollout.
-pub fn demo(look: &Look, sim: &SimChoice, args: &DashboardArgs) -> Result<i32> {
+pub fn demo(look: &Look, sim: &SimChoice, args: &DashboardArgs, record: &Record) -> Result<i32> {
     let spec = sim.spec(None);
     let receivers = dashboard::asked_receivers(args, None)?;
-    let screen = Screen::prepare(args, look, &spec.plan.service, Some(Mode::Demo))?;
+    let mut screen = Screen::prepare(args, look, &spec.plan.service, Some(Mode::Demo))?;
+    screen.record = record.record.clone().map(|path| Recording {
+        path,
+        kind: Kind::Demo,
+        origin: Origin::Sim {
+            scenario: sim.scenario.word().to_string(),
+            seed: sim.seed,
+            regions: None,
+        },
+    });
     runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let session =
@@ -28,13 +38,27 @@ pub fn demo(look: &Look, sim: &SimChoice, args: &DashboardArgs) -> Result<i32> {
 }
 
 /// The dashboard on the real rollout `plan` describes.
-pub fn plan(plan: &Path, look: &Look, args: &DashboardArgs) -> Result<i32> {
-    let plan = PlanFile::load(plan)?;
+pub fn plan(plan: &Path, look: &Look, args: &DashboardArgs, record: &Record) -> Result<i32> {
+    let path = plan;
+    let plan = PlanFile::load(path)?;
     // Before the screen is taken: still there to read when the dashboard ends.
     for warning in secret::exposed_tokens(&plan) {
         eprintln!("warroom: warning: {warning}");
     }
-    let screen = Screen::prepare(args, look, &plan.plan.service, None)?;
+    let mut screen = Screen::prepare(args, look, &plan.plan.service, None)?;
+    if let Some(file) = &record.record {
+        // The text as read for this session, so the replay parses the same plan.
+        let text = crate::config::file::read_capped(path, crate::config::file::PLAN_MAX_BYTES, "a plan")?;
+        screen.record = Some(Recording {
+            path: file.clone(),
+            kind: Kind::Watch,
+            origin: Origin::Plan {
+                path: path.display().to_string(),
+                text,
+                seed: None,
+            },
+        });
+    }
     runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let session = Session::from_plan(&plan, clock.clone(), screen.seat.clone())?

@@ -10,7 +10,8 @@ use tokio::sync::mpsc;
 use super::baselines::Baselines;
 use super::sources::Registry;
 use crate::app::state::{AppState, RunMode, Seat};
-use crate::app::{Msg, update};
+use super::journal::Opening;
+use crate::app::Msg;
 use crate::config::plan::{DeploySource, PlanFile};
 use crate::domain::action::DeploymentControl;
 use crate::domain::clock::Clock;
@@ -44,6 +45,8 @@ pub struct Session {
     /// A drill's script, shared with the simulator and the facilitator;
     /// `None` outside drills.
     pub drill: Option<crate::sim::drill::DrillHandle>,
+    /// What the state was made of, for a journal of the session.
+    pub opening: Opening,
 }
 
 /// The longest a baseline question may take in all: the request has its
@@ -152,6 +155,7 @@ impl Session {
         let control = simulated(&mut registry, &spec, &clock);
         let baselines =
             Baselines::new(control.clone(), clock.clone(), tx.clone(), BASELINE_TIMEOUT);
+        let mut opening = Opening::new(&seat, registry.infos(), RunMode::Demo, now);
         let mut state = AppState::new(
             spec.plan.clone(),
             RunMode::Demo,
@@ -160,8 +164,9 @@ impl Session {
             now,
         );
         let history = demo_history(&spec.plan, spec.seed, now);
-        crate::app::update(&mut state, Msg::History(Ok(Box::new(history))));
+        opening.apply(&mut state, Msg::History(Ok(Box::new(history))));
         Session {
+            opening,
             state,
             messages,
             tx,
@@ -181,6 +186,7 @@ impl Session {
         let control = simulated(&mut registry, &spec, &clock);
         let baselines =
             Baselines::new(control.clone(), clock.clone(), tx.clone(), BASELINE_TIMEOUT);
+        let opening = Opening::new(&seat, registry.infos(), RunMode::Drill, now);
         let state = AppState::new(
             spec.plan.clone(),
             RunMode::Drill,
@@ -189,6 +195,7 @@ impl Session {
             now,
         );
         Session {
+            opening,
             state,
             messages,
             tx,
@@ -247,6 +254,7 @@ impl Session {
         let now = clock.now();
         seat.history_loading = plan.history.is_some();
         seat.read_only |= control.is_none();
+        let mut opening = Opening::new(&seat, registry.infos(), RunMode::Live, now);
         let mut state = AppState::new(
             plan.plan.clone(),
             RunMode::Live,
@@ -263,7 +271,7 @@ impl Session {
             plan.plan.service,
             plan.path.display()
         );
-        update(
+        opening.apply(
             &mut state,
             Msg::Note {
                 kind: EventKind::Progress,
@@ -272,7 +280,7 @@ impl Session {
         );
         if control.is_none() {
             let text = "the plan has no deployment source: actions are off, the phase is unknown";
-            update(
+            opening.apply(
                 &mut state,
                 Msg::Note {
                     kind: EventKind::Source,
@@ -281,6 +289,7 @@ impl Session {
             );
         }
         Ok(Session {
+            opening,
             state,
             messages,
             tx,
@@ -302,7 +311,7 @@ impl Session {
         }
         if self.state.read_only {
             let text = "read-only: notifications are sent by the operator's screen, not this one";
-            update(
+            self.opening.apply(
                 &mut self.state,
                 Msg::Note {
                     kind: EventKind::Notification,
@@ -320,6 +329,9 @@ impl Session {
                     &config.name,
                     config.kind.word(),
                 ));
+            self.opening
+                .receivers
+                .push((config.name.clone(), config.kind.word().to_string()));
             self.receivers.push(receiver);
         }
         let drill = match self.state.mode {
@@ -331,7 +343,7 @@ impl Session {
             .map(|r| format!("{} {}", r.kind.word(), r.name))
             .collect();
         let text = format!("notifying {}{drill}", names.join(", "));
-        update(
+        self.opening.apply(
             &mut self.state,
             Msg::Note {
                 kind: EventKind::Notification,
