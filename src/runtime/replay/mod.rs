@@ -7,6 +7,7 @@ pub mod cast;
 pub mod keys;
 pub mod live;
 pub mod markdown;
+pub mod sample;
 pub mod screen;
 
 use crate::app::state::AppState;
