@@ -40,12 +40,19 @@ fn the_cast_is_asciicast_v2_and_asciinema_plays_it() {
         "-o",
         cast.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(&cast).unwrap();
     let mut lines = text.lines();
     let header: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
     assert_eq!(header["version"], 2);
-    assert_eq!((header["width"].as_u64(), header["height"].as_u64()), (Some(120), Some(40)));
+    assert_eq!(
+        (header["width"].as_u64(), header["height"].as_u64()),
+        (Some(120), Some(40))
+    );
     assert!(header["timestamp"].as_i64().unwrap() > 1_700_000_000);
     let mut last = 0.0;
     let mut frames = 0;
@@ -61,8 +68,15 @@ fn the_cast_is_asciicast_v2_and_asciinema_plays_it() {
     }
     assert!(frames > 50, "{frames} frames");
     assert!((110.0..=120.0).contains(&last), "the last frame at {last}s");
-    assert!(all.contains("checkout-api") && all.contains("BREACH"), "the screen in the cast");
-    if !common::require("asciinema", "--version", "the_cast_is_asciicast_v2_and_asciinema_plays_it") {
+    assert!(
+        all.contains("checkout-api") && all.contains("BREACH"),
+        "the screen in the cast"
+    );
+    if !common::require(
+        "asciinema",
+        "--version",
+        "the_cast_is_asciicast_v2_and_asciinema_plays_it",
+    ) {
         return;
     }
     // Headless: played at 1000× with idle gaps cut, into a pipe.
@@ -70,7 +84,11 @@ fn the_cast_is_asciicast_v2_and_asciinema_plays_it() {
         .args(["play", "-s", "1000", "-i", "0.01", cast.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(played.status.success(), "{}", String::from_utf8_lossy(&played.stderr));
+    assert!(
+        played.status.success(),
+        "{}",
+        String::from_utf8_lossy(&played.stderr)
+    );
     let shown = String::from_utf8_lossy(&played.stdout);
     assert!(shown.contains("checkout-api"), "asciinema played nothing");
 }
@@ -79,11 +97,18 @@ fn the_cast_is_asciicast_v2_and_asciinema_plays_it() {
 fn the_markdown_is_the_sessions_timeline() {
     let journal = demo_journal("replay-md", 120);
     let out = warroom(&["replay", journal.to_str().unwrap(), "--export", "md"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.starts_with("## Timeline of checkout-api\n"), "{md}");
     assert!(md.contains("| time (UTC) | kind | what |"), "{md}");
-    let breach = md.lines().find(|l| l.contains("| breach |")).expect("a breach row");
+    let breach = md
+        .lines()
+        .find(|l| l.contains("| breach |"))
+        .expect("a breach row");
     assert!(breach.starts_with("| 2026-03-14 09:0"), "{breach}");
 }
 
@@ -94,7 +119,11 @@ fn a_journal_cut_mid_line_replays_to_its_last_whole_line() {
     let whole = text.lines().count();
     std::fs::write(&journal, &text[..text.len() - 40]).unwrap();
     let out = warroom(&["replay", journal.to_str().unwrap(), "--export", "cast"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cut short"), "{err}");
     // Replayed to the line before: the last poll's time is still 59 s in.
@@ -106,7 +135,11 @@ fn a_journal_cut_mid_line_replays_to_its_last_whole_line() {
 
 #[test]
 fn a_recorded_watch_keeps_no_secret_in_its_journal() {
-    if !common::require("tmux", "-V", "a_recorded_watch_keeps_no_secret_in_its_journal") {
+    if !common::require(
+        "tmux",
+        "-V",
+        "a_recorded_watch_keeps_no_secret_in_its_journal",
+    ) {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_warroom");
@@ -128,7 +161,9 @@ fn a_recorded_watch_keeps_no_secret_in_its_journal() {
         plan_path.display(),
         journal.display()
     ));
-    tmux.expect("the dashboard", Duration::from_secs(20), |s| s.contains("checkout-api"));
+    tmux.expect("the dashboard", Duration::from_secs(20), |s| {
+        s.contains("checkout-api")
+    });
     std::thread::sleep(Duration::from_secs(2));
     tmux.keys(&["p"]);
     std::thread::sleep(Duration::from_millis(300));
@@ -141,12 +176,19 @@ fn a_recorded_watch_keeps_no_secret_in_its_journal() {
     let text = std::fs::read_to_string(&journal).unwrap();
     assert!(text.lines().count() > 5, "{after}\n{text}");
     assert!(text.contains("\"kind\":\"watch\""), "{text}");
-    assert!(text.contains("ActionDone"), "the pause's outcome is journaled");
+    assert!(
+        text.contains("ActionDone"),
+        "the pause's outcome is journaled"
+    );
     for secret in ["tok3nS3cr3t", "h00kS3cr3t", "pdK3yS3cr3t"] {
         assert!(!text.contains(secret), "{secret} in the journal");
     }
     // And it replays.
     let md = warroom(&["replay", journal.to_str().unwrap(), "--export", "md"]);
-    assert!(md.status.success(), "{}", String::from_utf8_lossy(&md.stderr));
+    assert!(
+        md.status.success(),
+        "{}",
+        String::from_utf8_lossy(&md.stderr)
+    );
     assert!(String::from_utf8_lossy(&md.stdout).contains("pause"));
 }

@@ -34,7 +34,10 @@ struct Filming {
 
 impl Backend for Filming {
     type Error = <TestBackend as Backend>::Error;
-    fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(&mut self, c: I) -> Result<(), Self::Error> {
+    fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(
+        &mut self,
+        c: I,
+    ) -> Result<(), Self::Error> {
         self.inner.draw(c)
     }
     fn hide_cursor(&mut self) -> Result<(), Self::Error> {
@@ -64,7 +67,10 @@ impl Backend for Filming {
     fn flush(&mut self) -> Result<(), Self::Error> {
         self.inner.flush()?;
         let n = self.journaled.load(Ordering::SeqCst);
-        self.frames.lock().unwrap().push((n, self.inner.buffer().clone()));
+        self.frames
+            .lock()
+            .unwrap()
+            .push((n, self.inner.buffer().clone()));
         Ok(())
     }
 }
@@ -159,7 +165,11 @@ async fn a_recorded_demo_replays_to_the_same_screens() {
     assert!(!read.torn);
     let mut player = Player::new(read).unwrap();
     player.seek(player.len());
-    assert_eq!(player.state().timeline.pushed(), pushed, "the same timeline at the end");
+    assert_eq!(
+        player.state().timeline.pushed(),
+        pushed,
+        "the same timeline at the end"
+    );
     let frames = frames.lock().unwrap();
     assert!(frames.len() > 5, "{} frames", frames.len());
     let area = Rect::new(0, 0, 120, 40);

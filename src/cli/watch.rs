@@ -6,12 +6,12 @@ use std::sync::Arc;
 use anyhow::Result;
 
 use super::args::{DashboardArgs, Look, Record, SimChoice};
-use crate::runtime::journal::{Kind, Origin, Recording};
 use super::dashboard::{self, Screen, runtime};
 use crate::audit::Mode;
 use crate::config::plan::PlanFile;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::integrations::secret;
+use crate::runtime::journal::{Kind, Origin, Recording};
 use crate::runtime::session::Session;
 
 /// The dashboard on the embedded simulated rollout.
@@ -48,7 +48,8 @@ pub fn plan(plan: &Path, look: &Look, args: &DashboardArgs, record: &Record) -> 
     let mut screen = Screen::prepare(args, look, &plan.plan.service, None)?;
     if let Some(file) = &record.record {
         // The text as read for this session, so the replay parses the same plan.
-        let text = crate::config::file::read_capped(path, crate::config::file::PLAN_MAX_BYTES, "a plan")?;
+        let text =
+            crate::config::file::read_capped(path, crate::config::file::PLAN_MAX_BYTES, "a plan")?;
         screen.record = Some(Recording {
             path: file.clone(),
             kind: Kind::Watch,

@@ -8,7 +8,9 @@ use std::fmt;
 use super::{Span, Timestamp};
 
 /// The seven items, in the order they are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Item {
     SuccessMetrics,
     Baseline,

@@ -28,7 +28,9 @@ impl Worse {
 }
 
 /// Where a signal is measured, and so where the screen shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Per {
     /// Per region and version: the canary is compared with stable.
     Version,

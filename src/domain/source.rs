@@ -59,7 +59,9 @@ pub type PollResult = Result<(Report, Vec<String>), SourceError>;
 
 /// A source's name in the running war room, handed out by the runtime's
 /// registry when the source is started: its place in the screen's list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct SourceId(pub usize);
 
 /// One poll or watched change, as an adapter reports it: when it answered,

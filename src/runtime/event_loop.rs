@@ -181,7 +181,11 @@ where
                 Effect::Baseline(request) => match &baselines {
                     Some(b) => b.ask(request),
                     None => {
-                        effects.extend(rec.feed(&mut state, unanswerable(&request, clock.now()), None));
+                        effects.extend(rec.feed(
+                            &mut state,
+                            unanswerable(&request, clock.now()),
+                            None,
+                        ));
                     }
                 },
                 Effect::Snapshot => {

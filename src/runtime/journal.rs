@@ -196,7 +196,10 @@ impl Opening {
         for (name, kind) in &self.receivers {
             state
                 .receivers
-                .push(crate::app::receivers::ReceiverHealth::new(name, kind_word(kind)));
+                .push(crate::app::receivers::ReceiverHealth::new(
+                    name,
+                    kind_word(kind),
+                ));
         }
         for msg in &self.msgs {
             let _ = update(&mut state, msg.clone());
@@ -243,9 +246,9 @@ impl Journal {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let file = options.open(path).map_err(|e| {
-            io::Error::new(e.kind(), format!("journal {}: {e}", path.display()))
-        })?;
+        let file = options
+            .open(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("journal {}: {e}", path.display())))?;
         let mut journal = Journal {
             file,
             path: path.to_path_buf(),

@@ -78,7 +78,11 @@ fn a_line_cut_short_is_left_out_and_said() {
     assert!(read.torn);
     assert_eq!(read.entries.len(), 2, "the opening line and the whole one");
     // A line that is whole but wrong is an error naming it.
-    std::fs::write(&path, format!("{}not json\n", &text[..text.find('\n').unwrap() + 1])).unwrap();
+    std::fs::write(
+        &path,
+        format!("{}not json\n", &text[..text.find('\n').unwrap() + 1]),
+    )
+    .unwrap();
     let err = super::read(&path).unwrap_err().to_string();
     assert!(err.contains("line 2"), "{err}");
 }
@@ -94,6 +98,13 @@ fn another_format_is_refused_by_name() {
 
 #[test]
 fn a_drills_default_journal_is_named_by_service_and_time() {
-    let p = default_path(Path::new("/s"), "checkout api", crate::runtime::demo::epoch());
-    assert_eq!(p, Path::new("/s/journals/checkout_api-20260314T090000Z.jsonl"));
+    let p = default_path(
+        Path::new("/s"),
+        "checkout api",
+        crate::runtime::demo::epoch(),
+    );
+    assert_eq!(
+        p,
+        Path::new("/s/journals/checkout_api-20260314T090000Z.jsonl")
+    );
 }

@@ -8,10 +8,10 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::baselines::Baselines;
-use super::sources::Registry;
-use crate::app::state::{AppState, RunMode, Seat};
 use super::journal::Opening;
+use super::sources::Registry;
 use crate::app::Msg;
+use crate::app::state::{AppState, RunMode, Seat};
 use crate::config::plan::{DeploySource, PlanFile};
 use crate::domain::action::DeploymentControl;
 use crate::domain::clock::Clock;

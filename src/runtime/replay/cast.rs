@@ -193,7 +193,10 @@ mod tests {
         assert_eq!(data, "\x1b[2;4H\x1b[0;38;2;1;2;3mok\x1b[0m");
         assert_eq!(ansi(&now, &now, false), "");
         let first = ansi(&before, &now, true);
-        assert!(first.starts_with("\x1b[?25l\x1b[0m\x1b[2J\x1b[1;1H"), "{first:?}");
+        assert!(
+            first.starts_with("\x1b[?25l\x1b[0m\x1b[2J\x1b[1;1H"),
+            "{first:?}"
+        );
         assert!(first.contains("ok"));
     }
 }

@@ -24,19 +24,74 @@ pub enum Control {
 
 /// Every replay key, in the order the help lists them.
 pub const KEYS: &[(&[KeyCode], Control, &str, &str)] = &[
-    (&[KeyCode::Char(' ')], Control::PlayPause, "space", "play / pause"),
-    (&[KeyCode::Char('+'), KeyCode::Char('=')], Control::Faster, "+", "faster (1× 2× 4× 8× 16×)"),
+    (
+        &[KeyCode::Char(' ')],
+        Control::PlayPause,
+        "space",
+        "play / pause",
+    ),
+    (
+        &[KeyCode::Char('+'), KeyCode::Char('=')],
+        Control::Faster,
+        "+",
+        "faster (1× 2× 4× 8× 16×)",
+    ),
     (&[KeyCode::Char('-')], Control::Slower, "-", "slower"),
-    (&[KeyCode::Char('.'), KeyCode::Right], Control::Step, ". →", "one message on"),
-    (&[KeyCode::Char('g')], Control::Seek, "g", "go to a time: HH:MM:SS, or +10m / -2m from here"),
-    (&[KeyCode::Char('[')], Control::PrevBreach, "[", "previous breach"),
-    (&[KeyCode::Char(']')], Control::NextBreach, "]", "next breach"),
-    (&[KeyCode::Char('{')], Control::PrevAction, "{", "previous action"),
-    (&[KeyCode::Char('}')], Control::NextAction, "}", "next action"),
-    (&[KeyCode::Char('<')], Control::PrevAnnotation, "<", "previous annotation"),
-    (&[KeyCode::Char('>')], Control::NextAnnotation, ">", "next annotation"),
+    (
+        &[KeyCode::Char('.'), KeyCode::Right],
+        Control::Step,
+        ". →",
+        "one message on",
+    ),
+    (
+        &[KeyCode::Char('g')],
+        Control::Seek,
+        "g",
+        "go to a time: HH:MM:SS, or +10m / -2m from here",
+    ),
+    (
+        &[KeyCode::Char('[')],
+        Control::PrevBreach,
+        "[",
+        "previous breach",
+    ),
+    (
+        &[KeyCode::Char(']')],
+        Control::NextBreach,
+        "]",
+        "next breach",
+    ),
+    (
+        &[KeyCode::Char('{')],
+        Control::PrevAction,
+        "{",
+        "previous action",
+    ),
+    (
+        &[KeyCode::Char('}')],
+        Control::NextAction,
+        "}",
+        "next action",
+    ),
+    (
+        &[KeyCode::Char('<')],
+        Control::PrevAnnotation,
+        "<",
+        "previous annotation",
+    ),
+    (
+        &[KeyCode::Char('>')],
+        Control::NextAnnotation,
+        ">",
+        "next annotation",
+    ),
     (&[KeyCode::Char('?')], Control::Help, "?", "these keys"),
-    (&[KeyCode::Char('q'), KeyCode::Esc], Control::Quit, "q", "quit the replay"),
+    (
+        &[KeyCode::Char('q'), KeyCode::Esc],
+        Control::Quit,
+        "q",
+        "quit the replay",
+    ),
 ];
 
 /// The replay control `key` gives, if any.
@@ -59,7 +114,9 @@ pub fn refusal(key: &KeyEvent) -> String {
         KeyCode::Char(c) => c.to_string(),
         other => format!("{other:?}"),
     };
-    format!("replay: `{shown}` is not a replay key; a replay sends nothing and reaches no target (? lists the keys)")
+    format!(
+        "replay: `{shown}` is not a replay key; a replay sends nothing and reaches no target (? lists the keys)"
+    )
 }
 
 /// The help, one line a key.

@@ -187,20 +187,24 @@ where
         terminal
             .draw(|f| {
                 let area = f.area();
-                screen::draw(&controller.player, theme, &controller.bar, area, f.buffer_mut());
+                screen::draw(
+                    &controller.player,
+                    theme,
+                    &controller.bar,
+                    area,
+                    f.buffer_mut(),
+                );
             })
             .map_err(|e| io::Error::other(e.to_string()))?;
         let wait = controller
             .play(Instant::now())
             .unwrap_or(Duration::from_millis(250))
             .min(Duration::from_millis(250));
-        match input(wait)? {
-            Some(Event::Key(k)) if k.kind != KeyEventKind::Release => {
-                if controller.key(&k) == Outcome::Quit {
-                    return Ok(());
-                }
-            }
-            _ => {}
+        if let Some(Event::Key(k)) = input(wait)?
+            && k.kind != KeyEventKind::Release
+            && controller.key(&k) == Outcome::Quit
+        {
+            return Ok(());
         }
     }
 }

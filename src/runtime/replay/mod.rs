@@ -82,11 +82,7 @@ impl Player {
         let loop_entries = entries.split_off(opening_len);
         let opening = header.opening(entries.into_iter().map(|e| e.msg).collect());
         let first = opening.state(plan);
-        let events = first
-            .timeline
-            .since(0)
-            .map(|e| (0, e.clone()))
-            .collect();
+        let events = first.timeline.since(0).map(|e| (0, e.clone())).collect();
         let mut player = Player {
             header,
             entries: loop_entries,
@@ -109,7 +105,7 @@ impl Player {
                 }
                 player.events.push((at, event.clone()));
             }
-            if at % CHECKPOINT_EVERY == 0 {
+            if at.is_multiple_of(CHECKPOINT_EVERY) {
                 player.checkpoints.push(player.state.clone());
             }
         }
@@ -201,11 +197,15 @@ impl Player {
 
     /// The next (or previous) moment of `kind` from here.
     pub fn mark(&self, kind: MarkKind, forward: bool) -> Option<usize> {
-        let of_kind = self.marks.iter().filter(|(_, k)| *k == kind).map(|(p, _)| *p);
+        let mut of_kind = self
+            .marks
+            .iter()
+            .filter(|(_, k)| *k == kind)
+            .map(|(p, _)| *p);
         if forward {
-            of_kind.into_iter().find(|p| *p > self.pos)
+            of_kind.find(|p| *p > self.pos)
         } else {
-            of_kind.filter(|p| *p < self.pos).last()
+            of_kind.rfind(|p| *p < self.pos)
         }
     }
 

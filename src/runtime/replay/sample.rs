@@ -25,7 +25,13 @@ pub fn demo_journal(path: &Path, seconds: i64, seed: u64) -> io::Result<AppState
         ..Seat::new("demo", built_in_theme_names())
     };
     let mut opening = Opening::new(&seat, source_infos(), RunMode::Demo, start);
-    let mut state = AppState::new(spec.plan.clone(), RunMode::Demo, source_infos(), seat, start);
+    let mut state = AppState::new(
+        spec.plan.clone(),
+        RunMode::Demo,
+        source_infos(),
+        seat,
+        start,
+    );
     let history = demo_history(&spec.plan, seed, start);
     opening.apply(&mut state, Msg::History(Ok(Box::new(history))));
     let recording = Recording {
@@ -43,12 +49,20 @@ pub fn demo_journal(path: &Path, seconds: i64, seed: u64) -> io::Result<AppState
     for second in 1..=seconds {
         let now = start + Span::seconds(second);
         fleet.advance(now);
-        let reports = [Report::Rollout(fleet.status()), Report::Metrics(fleet.sample(now))];
+        let reports = [
+            Report::Rollout(fleet.status()),
+            Report::Metrics(fleet.sample(now)),
+        ];
         let mut msgs = vec![Msg::Tick(now)];
-        msgs.extend(reports.into_iter().enumerate().map(|(i, report)| Msg::Source {
-            source: SourceId(i),
-            polled: Polled::instant(now, report),
-        }));
+        msgs.extend(
+            reports
+                .into_iter()
+                .enumerate()
+                .map(|(i, report)| Msg::Source {
+                    source: SourceId(i),
+                    polled: Polled::instant(now, report),
+                }),
+        );
         for msg in msgs {
             if let Some(why) = journal.record(now, None, &msg) {
                 return Err(io::Error::other(why));

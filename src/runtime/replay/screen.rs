@@ -54,12 +54,19 @@ pub fn draw(player: &Player, theme: &Theme, bar: &Bar, area: Rect, buf: &mut Buf
 }
 
 fn bar_line<'a>(player: &Player, theme: &Theme, bar: &'a Bar) -> Paragraph<'a> {
-    let state = if bar.playing { "▶ playing" } else { "❚❚ paused" };
+    let state = if bar.playing {
+        "▶ playing"
+    } else {
+        "❚❚ paused"
+    };
     let time = player.time().format("%Y-%m-%d %H:%M:%S UTC");
     let mut spans = vec![
         Span::styled(" REPLAY ", theme.badge(Role::Accent)),
         Span::styled(format!(" {time} "), theme.role(Role::Text)),
-        Span::styled(format!(" {state} ×{} ", bar.speed.max(1)), theme.role(Role::Accent)),
+        Span::styled(
+            format!(" {state} ×{} ", bar.speed.max(1)),
+            theme.role(Role::Accent),
+        ),
         Span::styled(
             format!(" {}/{} ", player.pos(), player.len()),
             theme.role(Role::Muted),

@@ -31,10 +31,16 @@ fn seeking_back_and_forth_gives_the_screens_of_playing_through() {
         assert_eq!(screen(&player), sequential[pos], "at {pos}");
     }
     player.seek(0);
-    let breach = player.mark(MarkKind::Breach, true).expect("the demo breaches");
+    let breach = player
+        .mark(MarkKind::Breach, true)
+        .expect("the demo breaches");
     player.seek(breach);
     assert!(
-        player.state().timeline.newest_first().any(|e| e.kind == crate::domain::timeline::EventKind::Breach)
+        player
+            .state()
+            .timeline
+            .newest_first()
+            .any(|e| e.kind == crate::domain::timeline::EventKind::Breach)
     );
     assert_eq!(player.mark(MarkKind::Breach, false), None);
     let t = player.time();
@@ -61,10 +67,19 @@ fn action_keys_are_refused_and_nothing_moves() {
         assert_eq!(screen(&c.player), before, "{ch} changed the screen");
     }
     // `g` then a time seeks; `.` steps.
-    for k in [KeyCode::Char('g'), KeyCode::Char('+'), KeyCode::Char('5'), KeyCode::Char('s'), KeyCode::Enter] {
+    for k in [
+        KeyCode::Char('g'),
+        KeyCode::Char('+'),
+        KeyCode::Char('5'),
+        KeyCode::Char('s'),
+        KeyCode::Enter,
+    ] {
         c.key(&KeyEvent::new(k, KeyModifiers::NONE));
     }
-    assert_eq!(c.player.time(), c.player.header.started + chrono::TimeDelta::seconds(12));
+    assert_eq!(
+        c.player.time(),
+        c.player.header.started + chrono::TimeDelta::seconds(12)
+    );
     c.key(&KeyEvent::new(KeyCode::Char('.'), KeyModifiers::NONE));
     assert_eq!(c.player.pos(), 37);
 }
@@ -73,9 +88,25 @@ fn action_keys_are_refused_and_nothing_moves() {
 fn a_time_typed_is_of_the_sessions_day_or_from_here() {
     let start = crate::runtime::demo::epoch();
     let here = start + chrono::TimeDelta::minutes(5);
-    assert_eq!(live::target("09:02:00", here, start).unwrap(), start + chrono::TimeDelta::minutes(2));
-    assert_eq!(live::target("+10m", here, start).unwrap(), here + chrono::TimeDelta::minutes(10));
-    assert_eq!(live::target("-1m", here, start).unwrap(), here - chrono::TimeDelta::minutes(1));
-    assert_eq!(live::target("08:00:00", here, start).unwrap(), start + chrono::TimeDelta::hours(23));
-    assert!(live::target("soon", here, start).unwrap_err().contains("HH:MM:SS"));
+    assert_eq!(
+        live::target("09:02:00", here, start).unwrap(),
+        start + chrono::TimeDelta::minutes(2)
+    );
+    assert_eq!(
+        live::target("+10m", here, start).unwrap(),
+        here + chrono::TimeDelta::minutes(10)
+    );
+    assert_eq!(
+        live::target("-1m", here, start).unwrap(),
+        here - chrono::TimeDelta::minutes(1)
+    );
+    assert_eq!(
+        live::target("08:00:00", here, start).unwrap(),
+        start + chrono::TimeDelta::hours(23)
+    );
+    assert!(
+        live::target("soon", here, start)
+            .unwrap_err()
+            .contains("HH:MM:SS")
+    );
 }
