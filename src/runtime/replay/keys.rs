@@ -114,9 +114,7 @@ pub fn refusal(key: &KeyEvent) -> String {
         KeyCode::Char(c) => c.to_string(),
         other => format!("{other:?}"),
     };
-    format!(
-        "replay: `{shown}` is not a replay key; a replay sends nothing and reaches no target (? lists the keys)"
-    )
+    format!("replay: `{shown}` refused, a replay sends nothing and reaches no target (? keys)")
 }
 
 /// The help, one line a key.
