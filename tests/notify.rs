@@ -295,6 +295,7 @@ async fn a_receiver_that_hangs_never_slows_a_key() {
         notifier: Some(out.notifier),
         reopen_input: None,
         drafts_dir: None,
+        journal: None,
         drill: None,
         snapshots: warroom::runtime::snapshots::Snapshots::new(
             std::env::temp_dir().join(format!("warroom-notify-snaps-{}", std::process::id())),

@@ -9,7 +9,8 @@ use crate::domain::source::{Polled, SourceId};
 use crate::domain::timeline::EventKind;
 
 /// One event for `update`: input, time, a source's report, an action's outcome.
-#[derive(Debug, Clone)]
+/// Serialisable for the session journal (`runtime::journal`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Msg {
     /// A key typed on its own.
     Key(KeyEvent),
@@ -69,8 +70,9 @@ pub enum Msg {
     /// How a message to a notification receiver went: delivered, retried
     /// or given up on.
     Delivered(super::receivers::DeliveryReport),
-    /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT).
-    Terminate(&'static str),
+    /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT). A journal
+    /// keeps that it was, not the signal's name.
+    Terminate(#[serde(skip)] &'static str),
     /// `$EDITOR` closed on a draft: its text, or why there is none.
     Edited {
         audience: crate::domain::comms::Audience,

@@ -5,7 +5,7 @@ use crate::domain::Timestamp;
 use crate::domain::notification::NotifyEvent;
 
 /// Where one delivery stands, as the sender reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DeliveryState {
     /// Taken by the receiver after `tries` attempts.
     Delivered { tries: u32 },
@@ -16,7 +16,7 @@ pub enum DeliveryState {
 }
 
 /// One report of the sender about one receiver.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeliveryReport {
     /// The receiver's place in `AppState::receivers`.
     pub receiver: usize,

@@ -16,7 +16,7 @@ use crate::domain::timeline::Timeline;
 use crate::domain::{Span, Timestamp};
 
 /// What the war room is connected to, shown as the mode badge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RunMode {
     /// The embedded simulated rollout: nothing real is touched.
     Demo,
@@ -258,7 +258,7 @@ pub enum Dora {
 pub const DORA_WINDOW_DAYS: i64 = 30;
 
 /// Who sits at this screen and how they see it, chosen at start-up.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Seat {
     /// The name recorded in the audit log for actions.
     pub operator: String,

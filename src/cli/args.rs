@@ -26,6 +26,16 @@ pub struct Cli {
     pub scale: Scale,
     #[command(flatten)]
     pub dashboard: DashboardArgs,
+    #[command(flatten)]
+    pub record: Record,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct Record {
+    /// Record the session in FILE (a journal, JSON lines): every screen can
+    /// be replayed with `warroom replay FILE`. Never over an existing file.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -128,6 +138,8 @@ pub enum Command {
         look: Look,
         #[command(flatten)]
         dashboard: DashboardArgs,
+        #[command(flatten)]
+        record: Record,
     },
     /// Poll once, print the health matrix, the stop conditions and the
     /// go / no-go scorecard, and exit with 0 healthy and GO, 2 a stop
@@ -197,6 +209,34 @@ pub enum Command {
     /// (docs/timeline.md). Exit 2, printing nothing, when the log does not
     /// verify.
     Timeline(TimelineArgs),
+    /// Replay a recorded session (`--record`, or a drill's journal) screen
+    /// by screen: play, pause, speed, step, seek, jump to breaches, actions
+    /// and annotations. Nothing is polled or sent. Or export it: an
+    /// asciicast (`--export cast`) or its timeline (`--export md`).
+    Replay(ReplayArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// The journal to replay.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write the session instead of showing it: `cast` an asciicast v2 file
+    /// (for `asciinema play`), `md` its timeline in Markdown.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub export: Option<ReplayExport>,
+    /// Where the export goes [default: standard output].
+    #[arg(short = 'o', long, value_name = "FILE", requires = "export")]
+    pub out: Option<PathBuf>,
+    /// Colour theme of the replay (default: the one recorded).
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplayExport {
+    Cast,
+    Md,
 }
 
 #[derive(Args, Debug)]
@@ -225,6 +265,10 @@ pub struct DrillArgs {
     /// Drill on a demo fleet of this many regions (with no --plan).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=500))]
     pub regions: Option<u16>,
+    /// Where the drill's journal goes (a drill is always recorded)
+    /// [default: $XDG_STATE_HOME/warroom/journals/<service>-<UTC>.jsonl]
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
     #[command(flatten)]
     pub look: Look,
     #[command(flatten)]
@@ -415,6 +459,16 @@ pub struct SnapshotArgs {
 pub enum Scenario {
     Fault,
     Calm,
+}
+
+impl Scenario {
+    /// Its name on the command line (and in a journal's header).
+    pub fn word(self) -> &'static str {
+        match self {
+            Scenario::Fault => "fault",
+            Scenario::Calm => "calm",
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -76,6 +76,8 @@ pub struct Screen {
     pub unreadable: Option<String>,
     /// Follows the log on from where the start-up reading ended.
     pub follower: Follower,
+    /// Where the session is journaled, if it is (`--record`, drills).
+    pub record: Option<crate::runtime::journal::Recording>,
 }
 
 impl Screen {
@@ -132,6 +134,7 @@ impl Screen {
             audit,
             unreadable,
             follower,
+            record: None,
         })
     }
 }
@@ -149,8 +152,14 @@ pub async fn run(
         audit,
         unreadable,
         follower,
+        record,
         ..
     } = screen;
+    let journal = match &record {
+        None => None,
+        Some(recording) => Some(open_journal(recording, &session, &themes)?),
+    };
+    let recorded = journal.as_ref().map(|j| j.path().to_path_buf());
     tracing::info!(audit = %audit.path().display(), origin, "starting the dashboard");
     let note = format!("actions are recorded in {}", audit.path().display());
     let mut start = vec![Msg::Note {
@@ -236,6 +245,7 @@ pub async fn run(
         snapshots: crate::runtime::snapshots::Snapshots::new(snapshots),
         notifier,
         drill: session.drill,
+        journal,
     };
     let result = event_loop::run(&mut terminal, session.state, wiring).await;
     // Left on, the shell after us would see pastes wrapped in markers.
@@ -246,7 +256,34 @@ pub async fn run(
     ratatui::try_restore().context("cannot restore the terminal")?;
     unpasted.context("cannot turn bracketed paste off")?;
     tracing::info!(ok = result.is_ok(), "dashboard closed");
+    if let Some(path) = recorded {
+        println!(
+            "session recorded in {} (warroom replay {0})",
+            path.display()
+        );
+    }
     Ok(result?)
+}
+
+/// Create the journal `recording` asks for, its header written: before
+/// the terminal is taken, so that a journal that cannot be made is said
+/// plainly.
+fn open_journal(
+    recording: &crate::runtime::journal::Recording,
+    session: &Session,
+    themes: &[Theme],
+) -> Result<crate::runtime::journal::Journal> {
+    use crate::runtime::journal::{Header, Journal};
+    let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let opening = &session.opening;
+    let theme = themes
+        .get(opening.seat.theme)
+        .or(themes.first())
+        .map(|t| t.name.as_str())
+        .unwrap_or("dark");
+    let header = Header::new(recording, opening, size, theme);
+    Journal::create(&recording.path, &header, &opening.msgs)
+        .with_context(|| "cannot record the session: choose another --record FILE".to_string())
 }
 
 /// Ask the terminal to mark pastes (`true`), or to stop (`false`).

@@ -102,7 +102,14 @@ pub fn run(drill: &DrillArgs) -> Result<i32> {
     };
     let rollout = spec.plan.clone();
     let receivers = dashboard::asked_receivers(args, drilled.as_ref())?;
-    let screen = Screen::prepare(args, look, &rollout.service, Some(Mode::Drill))?;
+    let mut screen = Screen::prepare(args, look, &rollout.service, Some(Mode::Drill))?;
+    // A drill is always recorded; the path is printed when it ends.
+    screen.record = Some(super::replay::drill_recording(
+        drill,
+        &scenario,
+        spec.seed,
+        &rollout.service,
+    )?);
     let audit = screen.audit.clone();
     let (state, handle, began) = runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);

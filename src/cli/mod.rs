@@ -10,6 +10,7 @@ mod facilitate;
 mod identity;
 mod logging;
 pub mod paths;
+mod replay;
 pub mod report;
 mod scorecard;
 mod sim;
@@ -52,12 +53,20 @@ fn usage(e: &clap::Error) -> i32 {
 /// Run a command; the result is the exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        None => watch::demo(&cli.look, &cli.sim, cli.scale.regions, &cli.dashboard),
+        None => watch::demo(
+            &cli.look,
+            &cli.sim,
+            cli.scale.regions,
+            &cli.dashboard,
+            &cli.record,
+        ),
         Some(Command::Watch {
             plan,
             look,
             dashboard,
-        }) => watch::plan(&plan, &look, &dashboard),
+            record,
+        }) => watch::plan(&plan, &look, &dashboard, &record),
+        Some(Command::Replay(args)) => replay::run(&args),
         Some(Command::Status {
             plan,
             json,

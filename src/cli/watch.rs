@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::args::{DashboardArgs, Look, SimChoice};
+use super::args::{DashboardArgs, Look, Record, SimChoice};
 use super::dashboard::{self, Screen, runtime};
 use crate::audit::Mode;
 use crate::config::plan::PlanFile;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::integrations::secret;
+use crate::runtime::journal::{Kind, Origin, Recording};
 use crate::runtime::session::Session;
 
 /// The dashboard on the embedded simulated rollout: the demo's regions, or
@@ -20,10 +21,20 @@ pub fn demo(
     sim: &SimChoice,
     regions: Option<usize>,
     args: &DashboardArgs,
+    record: &Record,
 ) -> Result<i32> {
     let spec = sim.spec(regions);
     let receivers = dashboard::asked_receivers(args, None)?;
-    let screen = Screen::prepare(args, look, &spec.plan.service, Some(Mode::Demo))?;
+    let mut screen = Screen::prepare(args, look, &spec.plan.service, Some(Mode::Demo))?;
+    screen.record = record.record.clone().map(|path| Recording {
+        path,
+        kind: Kind::Demo,
+        origin: Origin::Sim {
+            scenario: sim.scenario.word().to_string(),
+            seed: sim.seed,
+            regions: None,
+        },
+    });
     runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let session =
@@ -34,13 +45,28 @@ pub fn demo(
 }
 
 /// The dashboard on the real rollout `plan` describes.
-pub fn plan(plan: &Path, look: &Look, args: &DashboardArgs) -> Result<i32> {
-    let plan = PlanFile::load(plan)?;
+pub fn plan(plan: &Path, look: &Look, args: &DashboardArgs, record: &Record) -> Result<i32> {
+    let path = plan;
+    let plan = PlanFile::load(path)?;
     // Before the screen is taken: still there to read when the dashboard ends.
     for warning in secret::exposed_tokens(&plan) {
         eprintln!("warroom: warning: {warning}");
     }
-    let screen = Screen::prepare(args, look, &plan.plan.service, None)?;
+    let mut screen = Screen::prepare(args, look, &plan.plan.service, None)?;
+    if let Some(file) = &record.record {
+        // The text as read for this session, so the replay parses the same plan.
+        let text =
+            crate::config::file::read_capped(path, crate::config::file::PLAN_MAX_BYTES, "a plan")?;
+        screen.record = Some(Recording {
+            path: file.clone(),
+            kind: Kind::Watch,
+            origin: Origin::Plan {
+                path: path.display().to_string(),
+                text,
+                seed: None,
+            },
+        });
+    }
     runtime()?.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let session = Session::from_plan(&plan, clock.clone(), screen.seat.clone())?

@@ -51,7 +51,7 @@ impl ControlError {
 }
 
 /// What became of an action, as the screen tells it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ActionOutcome {
     /// The target said it was carried out; its words.
     Done(String),

@@ -26,7 +26,7 @@ pub struct BaselineRequest {
 /// A source's answer: the value per region (for a signal measured per
 /// version, the stable version's, which was all of the traffic then), or
 /// the service's one value.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BaselineValues {
     pub regions: BTreeMap<String, f64>,
     pub service: Option<f64>,

@@ -17,7 +17,7 @@ use super::rollout::Phase;
 use super::{Span, Timestamp};
 
 /// Who a draft is written for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Audience {
     #[default]
     Internal,

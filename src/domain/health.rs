@@ -11,7 +11,7 @@ pub use reading::{Basis, Gap, Reading};
 pub use super::signal::{Per, Signal};
 
 /// Which side of the comparison a version is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum VersionRole {
     Stable,
     Canary,
@@ -34,7 +34,7 @@ impl VersionRole {
 
 /// One value of one signal for one region and version. `value` may be NaN:
 /// sources pass on what they were given and NaN means "no data".
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sample {
     pub region: String,
     pub version: VersionRole,

@@ -8,7 +8,9 @@ use std::fmt;
 use super::Timestamp;
 
 /// The kinds of message a receiver may ask for (`events = [...]` in the plan).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum NotifyEvent {
     /// A stop condition was breached (in a region, or service-wide).
     Breach,

@@ -6,7 +6,7 @@ use std::fmt;
 use super::{Span, Timestamp};
 
 /// Where a rollout stands, as its deployment source reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Phase {
     Progressing,
     Paused,
@@ -97,7 +97,7 @@ impl WavePlan {
 }
 
 /// How a region's canary weight is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum WeightKnown {
     /// The target said it: a traffic router's weight, the deploy API, the simulator.
     #[default]
@@ -110,7 +110,7 @@ pub enum WeightKnown {
 }
 
 /// What a deployment source reports about one region.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RegionRollout {
     pub region: String,
     /// Percent of the region's traffic on the canary.
@@ -166,7 +166,7 @@ impl RegionRollout {
 }
 
 /// Replica counts of a region's deployment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Replicas {
     pub desired: u32,
     pub ready: u32,
@@ -176,7 +176,7 @@ pub struct Replicas {
 
 /// A deployment target's own account of a region: an Argo Rollout's step,
 /// weights, revisions, images, replicas, pause conditions and analysis.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TargetDetail {
     /// Where the region's deployment lives, e.g. `prod-eu/checkout/checkout-api`.
     pub name: String,
@@ -234,7 +234,7 @@ impl ActionScope {
 }
 
 /// A deployment source's report on the whole rollout.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RolloutStatus {
     pub phase: Phase,
     /// Index into the plan's waves of the wave in progress (or last reached).
@@ -248,7 +248,7 @@ pub struct RolloutStatus {
 }
 
 /// Something an operator can do to a rollout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Action {
     Pause,
     Resume,

@@ -8,7 +8,9 @@ use std::fmt;
 use super::{Span, Timestamp};
 
 /// The seven items, in the order they are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Item {
     SuccessMetrics,
     Baseline,
@@ -78,7 +80,7 @@ impl fmt::Display for Item {
 }
 
 /// Where an item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     Green,
     Amber,
@@ -137,7 +139,7 @@ pub fn printable(text: &str) -> String {
 }
 
 /// A person's answer to an item, as recorded in the audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Setting {
     pub item: Item,
     pub status: Status,
@@ -381,7 +383,7 @@ pub fn evaluate(plan: &ScorecardPlan, evidence: &Evidence, settings: &[Setting])
 
 /// What the audit log remembers of a service for a screen: the scorecard's
 /// memory and the lines people wrote on the timeline.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Recalled {
     /// Items set by people, oldest first.
     pub settings: Vec<Setting>,

@@ -10,7 +10,7 @@ mod unit;
 pub use unit::Unit;
 
 /// Which way a signal goes bad.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Worse {
     /// Higher is worse (errors, latency, queue depth, tickets).
     Higher,
@@ -28,7 +28,9 @@ impl Worse {
 }
 
 /// Where a signal is measured, and so where the screen shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Per {
     /// Per region and version: the canary is compared with stable.
     Version,
@@ -50,7 +52,7 @@ impl Per {
 }
 
 /// What a plan says of one signal.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignalDef {
     /// The plan's name for it: `checkout_completion`.
     pub name: String,
@@ -124,7 +126,7 @@ pub const STANDARD: [&str; 4] = [REQUEST_RATE, ERROR_RATE, LATENCY_P99, SUCCESS_
 
 /// One signal of a plan: cheap to copy around, equal by name. Its slot
 /// is its place in the plan's list, where a cell keeps its series.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Signal {
     def: Arc<SignalDef>,
     slot: usize,

@@ -8,14 +8,14 @@ use crate::domain::health::Sample;
 use crate::domain::rollout::RolloutStatus;
 
 /// What a source reports on one poll.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Report {
     Rollout(RolloutStatus),
     Metrics(Vec<Sample>),
 }
 
 /// What a source does, which decides what its reports mean.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SourceKind {
     Deployment,
     Metrics,
@@ -31,7 +31,7 @@ impl SourceKind {
 }
 
 /// A source as the app knows it before it reports anything.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceInfo {
     pub name: String,
     pub kind: SourceKind,
@@ -42,7 +42,7 @@ pub struct SourceInfo {
 }
 
 /// Why a poll brought nothing back, in words an operator can act on.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("{0}")]
 pub struct SourceError(pub String);
 
@@ -59,13 +59,15 @@ pub type PollResult = Result<(Report, Vec<String>), SourceError>;
 
 /// A source's name in the running war room, handed out by the runtime's
 /// registry when the source is started: its place in the screen's list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct SourceId(pub usize);
 
 /// One poll or watched change, as an adapter reports it: when it answered,
 /// how long it took, what it brought, and any notes (warnings from the
 /// source, series it could not place).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Polled {
     pub at: Timestamp,
     pub took: Duration,

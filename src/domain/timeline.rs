@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use super::Timestamp;
 
 /// The kind of an event, which decides its glyph and colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EventKind {
     /// A wave started, the rollout completed, paused or resumed.
     Progress,
@@ -35,7 +35,7 @@ pub enum EventKind {
 pub const MAX_ANNOTATION: usize = 200;
 
 /// A person's line on the timeline, as the audit log keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Annotation {
     pub at: Timestamp,
     pub operator: String,

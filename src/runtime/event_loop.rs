@@ -59,6 +59,9 @@ pub struct Wiring<S> {
     pub drill: Option<crate::sim::drill::DrillHandle>,
     /// Where drafts are written (`drafts/` in the state dir).
     pub drafts_dir: Option<std::path::PathBuf>,
+    /// Where every message that reaches `update` is recorded; `None` when
+    /// the session is not recorded.
+    pub journal: Option<super::journal::Journal>,
 }
 
 /// Run until the operator quits, the input ends or a signal asks us to stop.
@@ -84,7 +87,12 @@ where
         reopen_input,
         drill,
         drafts_dir,
+        journal,
     } = wiring;
+    let mut rec = Recorder {
+        journal,
+        clock: clock.clone(),
+    };
     let mut input = drafts::Reopenable::new(input, reopen_input);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -142,11 +150,15 @@ where
         };
         let mut effects = Vec::new();
         for msg in batch {
-            effects.extend(update(&mut state, msg));
+            let size = match msg {
+                Msg::Resize => terminal.size().ok().map(|s| (s.width, s.height)),
+                _ => None,
+            };
+            effects.extend(rec.feed(&mut state, msg, size));
         }
         // Drain what the sources queued meanwhile, so one draw covers it all.
         while let Ok(msg) = messages.try_recv() {
-            effects.extend(update(&mut state, msg));
+            effects.extend(rec.feed(&mut state, msg, None));
         }
         // Effects in order; what a follow-up message asks for joins the end.
         let mut effects = std::collections::VecDeque::from(effects);
@@ -167,13 +179,17 @@ where
                                 wave + 1
                             ),
                         };
-                        effects.extend(update(&mut state, note));
+                        effects.extend(rec.feed(&mut state, note, None));
                     }
                 }
                 Effect::Baseline(request) => match &baselines {
                     Some(b) => b.ask(request),
                     None => {
-                        effects.extend(update(&mut state, unanswerable(&request, clock.now())));
+                        effects.extend(rec.feed(
+                            &mut state,
+                            unanswerable(&request, clock.now()),
+                            None,
+                        ));
                     }
                 },
                 Effect::Snapshot => {
@@ -185,7 +201,7 @@ where
                         (Err(e), _) => Err(format!("the terminal's size is unknown: {e}")),
                         (_, None) => Err("no theme loaded".to_string()),
                     };
-                    effects.extend(update(&mut state, Msg::Snapshotted(taken)));
+                    effects.extend(rec.feed(&mut state, Msg::Snapshotted(taken), None));
                 }
                 // Only queued: the receivers' own tasks deliver it.
                 Effect::Notify(n) => {
@@ -208,7 +224,7 @@ where
                                 audience,
                                 result: Err(why),
                             };
-                            effects.extend(update(&mut state, answer));
+                            effects.extend(rec.feed(&mut state, answer, None));
                         }
                     }
                 }
@@ -219,7 +235,7 @@ where
                         dir: drafts_dir.as_deref(),
                     };
                     if let Some(msg) = desk.carry_out(effect) {
-                        effects.extend(update(&mut state, msg));
+                        effects.extend(rec.feed(&mut state, msg, None));
                     }
                 }
             }
@@ -227,6 +243,32 @@ where
         if ended {
             return Ok(state);
         }
+    }
+}
+
+/// `update`, with every message journaled first when the session is
+/// recorded.
+struct Recorder {
+    journal: Option<super::journal::Journal>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Recorder {
+    fn feed(&mut self, state: &mut AppState, msg: Msg, size: Option<(u16, u16)>) -> Vec<Effect> {
+        let failed = self
+            .journal
+            .as_mut()
+            .and_then(|j| j.record(self.clock.now(), size, &msg));
+        let mut effects = update(state, msg);
+        if let Some(why) = failed {
+            tracing::warn!("{why}");
+            let note = Msg::Note {
+                kind: crate::domain::timeline::EventKind::Source,
+                text: why,
+            };
+            effects.extend(update(state, note));
+        }
+        effects
     }
 }
 

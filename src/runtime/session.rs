@@ -8,9 +8,10 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::baselines::Baselines;
+use super::journal::Opening;
 use super::sources::Registry;
+use crate::app::Msg;
 use crate::app::state::{AppState, RunMode, Seat};
-use crate::app::{Msg, update};
 use crate::config::plan::{DeploySource, PlanFile};
 use crate::domain::action::DeploymentControl;
 use crate::domain::clock::Clock;
@@ -46,6 +47,8 @@ pub struct Session {
     /// A drill's script, shared with the simulator and the facilitator;
     /// `None` outside drills.
     pub drill: Option<crate::sim::drill::DrillHandle>,
+    /// What the state was made of, for a journal of the session.
+    pub opening: Opening,
 }
 
 /// The longest a baseline question may take in all: the request has its
@@ -154,6 +157,7 @@ impl Session {
         let control = simulated(&mut registry, &spec, &clock, None);
         let baselines =
             Baselines::new(control.clone(), clock.clone(), tx.clone(), BASELINE_TIMEOUT);
+        let mut opening = Opening::new(&seat, registry.infos(), RunMode::Demo, now);
         let mut state = AppState::new(
             spec.plan.clone(),
             RunMode::Demo,
@@ -162,8 +166,9 @@ impl Session {
             now,
         );
         let history = demo_history(&spec.plan, spec.seed, now);
-        crate::app::update(&mut state, Msg::History(Ok(Box::new(history))));
+        opening.apply(&mut state, Msg::History(Ok(Box::new(history))));
         Session {
+            opening,
             state,
             messages,
             tx,
@@ -198,6 +203,7 @@ impl Session {
         let control = simulated(&mut registry, &spec, &clock, Some(handle.clone()));
         let baselines =
             Baselines::new(control.clone(), clock.clone(), tx.clone(), BASELINE_TIMEOUT);
+        let opening = Opening::new(&seat, registry.infos(), RunMode::Drill, now);
         let state = AppState::new(
             spec.plan.clone(),
             RunMode::Drill,
@@ -206,6 +212,7 @@ impl Session {
             now,
         );
         Session {
+            opening,
             state,
             messages,
             tx,
@@ -265,6 +272,7 @@ impl Session {
         let now = clock.now();
         seat.history_loading = plan.history.is_some();
         seat.read_only |= control.is_none();
+        let mut opening = Opening::new(&seat, registry.infos(), RunMode::Live, now);
         let mut state = AppState::new(
             plan.plan.clone(),
             RunMode::Live,
@@ -281,7 +289,7 @@ impl Session {
             plan.plan.service,
             plan.path.display()
         );
-        update(
+        opening.apply(
             &mut state,
             Msg::Note {
                 kind: EventKind::Progress,
@@ -290,7 +298,7 @@ impl Session {
         );
         if control.is_none() {
             let text = "the plan has no deployment source: actions are off, the phase is unknown";
-            update(
+            opening.apply(
                 &mut state,
                 Msg::Note {
                     kind: EventKind::Source,
@@ -299,6 +307,7 @@ impl Session {
             );
         }
         Ok(Session {
+            opening,
             state,
             messages,
             tx,
@@ -320,7 +329,7 @@ impl Session {
         }
         if self.state.read_only {
             let text = "read-only: notifications are sent by the operator's screen, not this one";
-            update(
+            self.opening.apply(
                 &mut self.state,
                 Msg::Note {
                     kind: EventKind::Notification,
@@ -338,6 +347,9 @@ impl Session {
                     &config.name,
                     config.kind.word(),
                 ));
+            self.opening
+                .receivers
+                .push((config.name.clone(), config.kind.word().to_string()));
             self.receivers.push(receiver);
         }
         let drill = match self.state.mode {
@@ -349,7 +361,7 @@ impl Session {
             .map(|r| format!("{} {}", r.kind.word(), r.name))
             .collect();
         let text = format!("notifying {}{drill}", names.join(", "));
-        update(
+        self.opening.apply(
             &mut self.state,
             Msg::Note {
                 kind: EventKind::Notification,

@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 /// A commit id or a deployment id as 128 bits of its hash: a history of
 /// millions of them keeps no copy of their names, and two names share a
 /// fingerprint with a chance of about one in 10^26 at a million names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(super) struct Fingerprint(u64, u64);
 
 impl Fingerprint {
@@ -52,4 +52,26 @@ pub(super) type ByPrint<V> = HashMap<Fingerprint, V, BuildHasherDefault<Passthro
 /// A map by fingerprint with room for `n` entries.
 pub(super) fn with_capacity<V>(n: usize) -> ByPrint<V> {
     HashMap::with_capacity_and_hasher(n, BuildHasherDefault::default())
+}
+
+/// A map by fingerprint as a list of pairs (JSON keys are strings only),
+/// for a session's journal.
+pub(super) mod pairs {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{ByPrint, Fingerprint};
+
+    pub fn serialize<V: Serialize, S: Serializer>(
+        map: &ByPrint<V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, V: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<ByPrint<V>, D::Error> {
+        let pairs: Vec<(Fingerprint, V)> = Vec::deserialize(d)?;
+        Ok(pairs.into_iter().collect())
+    }
 }

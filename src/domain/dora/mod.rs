@@ -49,14 +49,14 @@ fn seconds_between(from: Millis, to: Millis) -> i64 {
 }
 
 /// One week's share of every metric.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Week {
     deployments: Vec<u32>,
     /// (deployment, seconds from commit) for changes first deployed this week.
     lead_times: Vec<(u32, u32)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Deployment {
     time: Millis,
     /// When its failure started (an incident opening), if later than the deploy.
@@ -86,7 +86,7 @@ impl Deployment {
 }
 
 /// What is known of one commit.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Commit {
     made: Millis,
     /// The first deployment that carried it, `NONE` before any did.
@@ -123,19 +123,23 @@ pub enum HistoryError {
     TooMany,
 }
 
-/// Everything known about a service's delivery history.
-#[derive(Debug, Clone, Default)]
+/// Everything known about a service's delivery history (serialisable for a
+/// session's journal).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct History {
     deployments: Vec<Deployment>,
+    #[serde(with = "keys::pairs")]
     by_id: ByPrint<u32>,
     weeks: HashMap<i64, Week>,
     /// Each commit by its fingerprint: when it was made, and the first
     /// deployment that carried it.
+    #[serde(with = "keys::pairs")]
     commits: ByPrint<Commit>,
     /// Failures that name a deployment not seen yet: applied when it arrives.
     waiting: HashMap<String, Vec<Event>>,
     /// The latest deployment of each version, for rollbacks that name a
     /// version; the others follow from it (`Deployment::same_version`).
+    #[serde(with = "keys::pairs")]
     by_version: ByPrint<u32>,
     /// Rollbacks naming a version no deployment of has been seen yet.
     waiting_versions: HashMap<String, Vec<Event>>,

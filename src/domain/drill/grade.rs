@@ -30,7 +30,7 @@ use crate::domain::{Span, Timestamp};
 
 /// An injection as it ran: what the drill's script reports at its end,
 /// with its region resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ran {
     pub id: String,
     pub summary: String,
@@ -43,7 +43,7 @@ pub struct Ran {
 /// A drill's script as it stood at its end: the scenario, and how each
 /// injection ran (regions not yet resolved: `None` where the target named
 /// none).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Script {
     pub scenario: Scenario,
     pub injections: Vec<Ran>,

@@ -7,7 +7,7 @@ use crate::domain::Timestamp;
 /// What a source knows of the data behind a value: whether it is current,
 /// whole, or neither. A value computed over a window (a `rate()`) goes on
 /// being answered after its samples stopped; this says so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Basis {
     /// Current and whole, as far as the source can tell.
     #[default]

@@ -3,7 +3,7 @@
 
 /// The unit of a signal's values, which decides how they are written and
 /// which values a level can take.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Unit {
     /// A share from 0 to 1, written as a percentage (`0.0123` → `1.23%`).
     Ratio,
