@@ -71,7 +71,7 @@ fn canary_regression_correct() {
         lines,
         "\
 PASSED
-regression in us-east-1 from 50s: signal 2s, acknowledge 5s, mitigate 10s, recover —, 83 failed
+regression in us-east-1 from 50s: signal 2s, acknowledge 5s, mitigate 10s, recover 11s, 83 failed
 slowdown in us-east-1 from 50s: signal 2s, acknowledge 5s, mitigate —, recover —, 0 failed
 roll back (all regions) at 60s: CORRECT: answers error rate +6 % over 20s in us-east-1 (canary)
 expect pause or roll back of regression by 172s: met at 60s
@@ -213,7 +213,7 @@ fn dependency_failure_harmful() {
         lines,
         "\
 NOT PASSED
-gateway in us-east-1 from 55s: signal 1s, acknowledge 4s, mitigate —, recover —, 22472 failed
+gateway in us-east-1 from 55s: signal 1s, acknowledge 4s, mitigate —, recover 240s, 22472 failed
 roll back (all regions) at 64s: HARMFUL: stable fails as much as the canary: rolling back would not help
 expect pause of gateway by 176s: missed
 objective met: Annotate the cause: the dependency, not the release
