@@ -171,9 +171,11 @@ fn screen(state: &mut AppState, now: Timestamp) {
         let level = match state.guardrails.state_in(region) {
             Some(GuardrailState::Warning | GuardrailState::Tripping { .. }) => Some(Level::Warn),
             Some(GuardrailState::Breach { .. }) => Some(Level::Breach),
-            Some(GuardrailState::Ok) => None,
-            // Not judged: neither trouble nor healthy.
-            Some(GuardrailState::NoData) | None => continue,
+            // Healthy, or no longer judged because the canary takes no
+            // traffic there (rolled back): no trouble left on screen.
+            Some(GuardrailState::Ok) | None => None,
+            // No numbers: neither trouble nor healthy.
+            Some(GuardrailState::NoData) => continue,
         };
         let was = state.observed.showing.get(region).copied();
         match level {

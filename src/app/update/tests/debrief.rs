@@ -223,6 +223,28 @@ fn what_the_operator_saw_and_did_is_recorded_with_times() {
 }
 
 #[test]
+fn a_region_rolled_back_out_of_trouble_is_recorded_healthy_again() {
+    let mut s = drilling();
+    breaching_poll(&mut s);
+    assert!(
+        seen(&s)
+            .iter()
+            .any(|o| matches!(o, Observed::Shown { region: Some(r), .. } if r == "eu-west-1")),
+        "{:?}",
+        seen(&s)
+    );
+    // Rolled back: eu-west-1's canary takes no traffic, nothing is judged there.
+    let mut rolled = status(Phase::RolledBack, 1);
+    rolled.regions[0] = RegionRollout::following("eu-west-1", 0);
+    update(&mut s, polled(0, epoch(), Ok(Report::Rollout(rolled))));
+    breaching_poll(&mut s);
+    let cleared = Observed::Cleared {
+        region: Some("eu-west-1".into()),
+    };
+    assert_eq!(seen(&s).last(), Some(&cleared), "{:?}", seen(&s));
+}
+
+#[test]
 fn nothing_is_recorded_outside_drills() {
     let mut s = with_rollout(Phase::Progressing, 1);
     update(&mut s, ch('j'));
