@@ -243,13 +243,66 @@ fn strangers(lines: &[String], words: &BTreeSet<String>, names: &[String]) -> Ve
     out
 }
 
+/// The line beneath a scrolled matrix, `21 of 50 regions shown · ↑ 0 above
+/// · ↓ 29 below`, whose counts depend on the window rather than the state:
+/// they must add up to the fleet, and once checked the phrase is blanked so
+/// the word check does not see it. Phrases that did not fit may be left out,
+/// but what is shown is whole.
+fn unseen_counts(line: &mut String, regions: usize) -> Result<(), String> {
+    let Some(at) = line.find(" regions shown") else {
+        return Ok(());
+    };
+    let head = &line[..at];
+    let mut back = head.rsplitn(4, ' ');
+    let count = back.next().unwrap_or_default();
+    let of = back.next().unwrap_or_default();
+    let rows = back.next().unwrap_or_default();
+    let start = at - count.len() - of.len() - rows.len() - 2;
+    let number = |w: &str| {
+        w.parse::<usize>()
+            .map_err(|_| format!("`{w}` is not a count"))
+    };
+    let (rows, count) = (number(rows)?, number(count)?);
+    if of != "of" || count != regions {
+        return Err(format!("{count} regions named, the fleet has {regions}"));
+    }
+    let mut end = at + " regions shown".len();
+    let mut total = rows;
+    for (arrow, word) in [("↑", "above"), ("↓", "below")] {
+        let prefix = format!(" · {arrow} ");
+        let rest = &line[end..];
+        if let Some(tail) = rest.strip_prefix(&prefix) {
+            let n = tail.split(' ').next().unwrap_or_default();
+            let after = &tail[n.len()..];
+            if !after.starts_with(&format!(" {word}")) {
+                return Err(format!("`{n}` is cut"));
+            }
+            total += number(n)?;
+            end += prefix.len() + n.len() + 1 + word.len();
+        }
+    }
+    let both = line[at..end].contains("above") && line[at..end].contains("below");
+    if both && total != regions {
+        return Err(format!("{total} counted of {regions}"));
+    }
+    let blank = " ".repeat(line[start..end].chars().count());
+    line.replace_range(start..end, &blank);
+    Ok(())
+}
+
 fn check(state: &AppState, sizes: impl Iterator<Item = (u16, u16)>) {
     let theme = theme();
     let (words, names) = vocabulary(state);
+    let regions = state.health.regions().len();
     let mut failures = Vec::new();
     let mut seen = BTreeSet::new();
     for (w, h) in sizes {
-        let lines = screen(state, &theme, w, h);
+        let mut lines = screen(state, &theme, w, h);
+        for (y, line) in lines.iter_mut().enumerate() {
+            if let Err(e) = unseen_counts(line, regions) {
+                failures.push(format!("{w}×{h} row {y}: {e} in `{}`", line.trim_end()));
+            }
+        }
         for s in strangers(&lines, &words, &names) {
             // One line per cut word, at the first size it shows.
             let word = s.split('`').nth(1).unwrap_or_default().to_string();
@@ -321,4 +374,17 @@ fn the_check_sees_a_cut_value() {
     let found = strangers(&lines, &words, &names);
     assert_eq!(found.len(), 3, "{found:?}");
     assert!(found.iter().all(|f| f.starts_with("row 0")));
+}
+
+#[test]
+fn the_check_sees_a_miscounted_window() {
+    let mut fine = "│  21 of 50 regions shown · ↑ 0 above · ↓ 29 below   ││ 12ms".to_string();
+    assert_eq!(unseen_counts(&mut fine, 50), Ok(()));
+    assert!(!fine.contains("21") && fine.contains("12ms"), "{fine}");
+    let mut short = "  21 of 50 regions shown · ↑ 0 above · ↓ 9 below".to_string();
+    assert!(unseen_counts(&mut short, 50).is_err());
+    let mut cut = "  21 of 50 regions shown · ↑ 0 above · ↓ 2".to_string();
+    assert!(unseen_counts(&mut cut, 50).is_err());
+    let mut other = "  21 of 60 regions shown".to_string();
+    assert!(unseen_counts(&mut other, 50).is_err());
 }
