@@ -26,8 +26,8 @@ pub fn mann_whitney(x: &[f64], y: &[f64]) -> Option<MannWhitney> {
         return None;
     }
     let (mut x, mut y) = (x.to_vec(), y.to_vec());
-    x.sort_by(f64::total_cmp);
-    y.sort_by(f64::total_cmp);
+    x.sort_unstable_by(f64::total_cmp);
+    y.sort_unstable_by(f64::total_cmp);
     mann_whitney_sorted(&x, &y)
 }
 
@@ -317,8 +317,8 @@ pub fn classify(
         return no_data;
     }
     let (mut canary, mut stable) = (canary.to_vec(), stable.to_vec());
-    canary.sort_by(f64::total_cmp);
-    stable.sort_by(f64::total_cmp);
+    canary.sort_unstable_by(f64::total_cmp);
+    stable.sort_unstable_by(f64::total_cmp);
     let Some(test) = mann_whitney_sorted(&canary, &stable) else {
         return no_data;
     };
